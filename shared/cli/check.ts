@@ -1,0 +1,5 @@
+// Placeholder until the check command lands.
+export async function run(_args: string[]): Promise<number> {
+  console.error('该命令尚未实现：check');
+  return 2;
+}

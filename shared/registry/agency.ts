@@ -1,0 +1,45 @@
+/** Administrative level of an agency; deadlines depend on it (条例 第四十九、五十条). */
+export type AgencyLevel =
+  | 'province-government'
+  | 'city-government'
+  | 'county-government'
+  | 'province-department'
+  | 'city-department'
+  | 'county-department'
+  | 'township';
+
+/** One agency of the registry (registry.yaml). */
+export interface Agency {
+  id: string;
+  name: string;
+  level: AgencyLevel;
+  /** Region path, outermost first: ['河南省', '三门峡市', '卢氏县']. */
+  region: string[];
+  /** Disclosure list pages (the 政府信息公开年报 column). */
+  listUrls: string[];
+  /** Direct report URLs per year, when known: { 2024: 'https://…' }. */
+  reportUrls?: Record<string, string>;
+  /** Charset override when a site lies about its encoding. */
+  charset?: string;
+  /** Deadline override, 'MM-DD' in Asia/Shanghai, for the year after the report year. */
+  deadline?: string;
+  /** Whether robots.txt is honoured for this agency (default: the registry's setting). */
+  respectRobots?: boolean;
+}
+
+/** Who receives which slice of the digest. */
+export interface Recipient {
+  email: string;
+  /** Region path prefix this recipient cares about; empty means everything. */
+  region: string[];
+}
+
+export interface Registry {
+  /** Deadline per level, 'MM-DD' in the year after the report year (Asia/Shanghai). */
+  deadlines: Record<AgencyLevel, string>;
+  respectRobots: boolean;
+  /** Hostnames or CIDRs the fetcher may reach even though they are private (tests: loopback). */
+  allowHosts: string[];
+  recipients: Recipient[];
+  agencies: Agency[];
+}

@@ -1,0 +1,36 @@
+/**
+ * The key layout of the store, in one place. Raw and results live under different prefixes so the
+ * parse trigger (S3 events on `raw/`) never fires on its own output.
+ *
+ * raw/{year}/{agencyId}/{sha256}.{ext}        bytes exactly as served
+ * raw/{year}/{agencyId}/{sha256}.meta.json    SnapshotMeta
+ * results/{year}/{agencyId}/{sha256}.json     ReportResult (parsed model + findings + parser version)
+ * state/{year}/{agencyId}.json                AgencyYearState (assessment history)
+ * runs/{runId}.json                           RunManifest
+ * digests/{isoWeek}.json / .eml               what was sent
+ * site/…                                      the static results site
+ */
+export const RAW_PREFIX = 'raw/';
+export const RESULTS_PREFIX = 'results/';
+export const SITE_PREFIX = 'site/';
+
+export const keys = {
+  raw: (year: number, agencyId: string, sha256: string, ext: string) => `raw/${year}/${agencyId}/${sha256}.${ext}`,
+  rawMeta: (year: number, agencyId: string, sha256: string) => `raw/${year}/${agencyId}/${sha256}.meta.json`,
+  rawAgencyPrefix: (year: number, agencyId: string) => `raw/${year}/${agencyId}/`,
+  result: (year: number, agencyId: string, sha256: string) => `results/${year}/${agencyId}/${sha256}.json`,
+  resultAgencyPrefix: (year: number, agencyId: string) => `results/${year}/${agencyId}/`,
+  state: (year: number, agencyId: string) => `state/${year}/${agencyId}.json`,
+  statePrefix: (year: number) => `state/${year}/`,
+  run: (runId: string) => `runs/${runId}.json`,
+  digest: (isoWeek: string) => `digests/${isoWeek}.json`,
+  digestEml: (isoWeek: string) => `digests/${isoWeek}.eml`,
+  site: (path: string) => `site/${path}`,
+} as const;
+
+/** Parses a raw object key back into its parts; undefined for metadata and foreign keys. */
+export function parseRawKey(key: string): { year: number; agencyId: string; sha256: string; ext: string } | undefined {
+  const match = /^raw\/(\d{4})\/([^/]+)\/([0-9a-f]{64})\.([a-z0-9]+)$/.exec(key);
+  if (!match || match[4] === 'json') return undefined;
+  return { year: Number(match[1]), agencyId: match[2] as string, sha256: match[3] as string, ext: match[4] as string };
+}

@@ -1,0 +1,74 @@
+/** The JSON records kept in the store (see keys.ts for where each lives). */
+import type { AnnualReport } from '../report/model.ts';
+import type { Finding } from '../rules/finding.ts';
+
+export type PublishDateSource =
+  | 'header-table'
+  | 'meta-pubdate'
+  | 'list-row'
+  | 'page-text'
+  | 'url'
+  | 'last-modified'
+  | 'first-seen';
+
+/** Metadata stored beside each raw snapshot. */
+export interface SnapshotMeta {
+  agencyId: string;
+  year: number;
+  sha256: string;
+  /** Key of the raw bytes. */
+  key: string;
+  url: string;
+  /** The article page the document was found on (same as url for inline HTML bodies). */
+  pageUrl: string;
+  title: string | null;
+  fetchedAt: string;
+  /** ISO date-time (Asia/Shanghai offset) of publication, and where it was read. */
+  publishDate: string | null;
+  publishDateSource: PublishDateSource | null;
+  /** Other dates seen (成文日期, list-row dates, …), kept as evidence. */
+  otherDates: { source: string; value: string }[];
+  contentType: string | null;
+  /** Charset used to decode text content, if any. */
+  charset: string | null;
+  byteLength: number;
+  /** Why this document was chosen among the candidates. */
+  chosenBecause?: string;
+  headers: Record<string, string>;
+}
+
+/** How one agency ended a fetch run. */
+export type FetchStatus = 'found' | 'not-found' | 'unreachable' | 'blocked';
+
+export interface AgencyRunOutcome {
+  agencyId: string;
+  year: number;
+  status: FetchStatus;
+  /** Raw keys of the snapshots stored (the chosen report first). */
+  snapshots: string[];
+  /** Fetch-level findings (fetch.encoding-suspect, fetch.js-rendered-list, …). */
+  findings: Finding[];
+  error?: string;
+  pagesFetched: number;
+}
+
+export interface RunManifest {
+  runId: string;
+  year: number;
+  startedAt: string;
+  finishedAt: string;
+  outcomes: AgencyRunOutcome[];
+}
+
+/** Parser output stored next to the snapshot. */
+export interface ReportResult {
+  agencyId: string;
+  year: number;
+  sha256: string;
+  rawKey: string;
+  parserVersion: string;
+  parsedAt: string;
+  /** null when the input could not be parsed at all (see findings). */
+  report: AnnualReport | null;
+  findings: Finding[];
+}
