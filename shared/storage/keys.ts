@@ -26,6 +26,8 @@ export const keys = {
   digest: (isoWeek: string) => `digests/${isoWeek}.json`,
   digestEml: (isoWeek: string) => `digests/${isoWeek}.eml`,
   site: (path: string) => `site/${path}`,
+  /** The registry used by scheduled runs on AWS (uploaded by deployment). */
+  registry: 'config/registry.yaml',
 } as const;
 
 /** Parses a raw object key back into its parts; undefined for metadata and foreign keys. */

@@ -1,0 +1,15 @@
+// CONTRACT STUB (owned by the validator work): every rule id with its Chinese description, for docs and the site.
+import type { Severity } from './finding.ts';
+
+export interface RuleInfo {
+  id: string;
+  severity: Severity;
+  /** Short Chinese title, e.g. "申请人各列之和与总计不符". */
+  title: string;
+  /** What the rule checks, in Chinese. */
+  description: string;
+  /** A worked example, in Chinese. */
+  example: string;
+}
+
+export const RULE_CATALOGUE: RuleInfo[] = [];
