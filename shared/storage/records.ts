@@ -35,6 +35,13 @@ export interface SnapshotMeta {
   /** Why this document was chosen among the candidates. */
   chosenBecause?: string;
   headers: Record<string, string>;
+  /** First and latest time these exact bytes were fetched (kept by putSnapshot across runs). */
+  firstSeenAt?: string;
+  lastSeenAt?: string;
+  /** How many times putSnapshot stored or confirmed these bytes. */
+  timesSeen?: number;
+  /** Every URL these bytes were served from (the same file is often linked from several places). */
+  seenUrls?: string[];
 }
 
 /** How one agency ended a fetch run. */
