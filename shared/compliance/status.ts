@@ -36,7 +36,43 @@ export interface Assessment {
   resultKey?: string;
   sourceUrl?: string;
   assessedAt: string;
+  /**
+   * Every aspect that applies, the primary `status` first (e.g. ['late', 'inconsistent']): one
+   * status cannot say both "late" and "inconsistent", and the digest must show both. See assess.ts
+   * for the precedence that picks `status`.
+   */
+  flags?: ComplianceStatus[];
+  /** A Chinese sentence explaining the status when it needs one (fetch error, why unparseable, …). */
+  reason?: string;
+  /** Where the publish date came from (SnapshotMeta.publishDateSource). */
+  publishDateSource?: string | null;
+  /** The report's title as found (report-derived: escape when rendering). */
+  title?: string | null;
+  /** Content hash of the chosen report. */
+  sha256?: string;
+  /** The article page the report was found on. */
+  pageUrl?: string;
 }
+
+/** Statuses that are a problem for the digest (pending and on-time are not). */
+export const PROBLEM_STATUSES: readonly ComplianceStatus[] = [
+  'missing',
+  'late',
+  'inconsistent',
+  'unparseable',
+  'unreachable',
+];
+
+/** Display order, worst first. */
+export const STATUS_ORDER: readonly ComplianceStatus[] = [
+  'missing',
+  'late',
+  'inconsistent',
+  'unparseable',
+  'unreachable',
+  'pending',
+  'on-time',
+];
 
 /** History of one agency-year across runs (state/{year}/{agencyId}.json). */
 export interface AgencyYearState {
@@ -48,4 +84,6 @@ export interface AgencyYearState {
   /** Content hashes seen over time, to report edits and removals after publication. */
   snapshots: { sha256: string; firstSeen: string; lastSeen: string }[];
   history: { at: string; status: ComplianceStatus; sha256?: string }[];
+  /** When a report that had been found was no longer found on a reachable site. */
+  removedAt?: string;
 }

@@ -1,0 +1,306 @@
+/**
+ * Compliance assessment of one agency-year, and its history across runs.
+ *
+ * Precedence of the primary `status` (every aspect that applies is kept in `flags`, primary first):
+ *   missing > late > unparseable > inconsistent > unreachable > pending > on-time
+ * - A report found before the deadline is on-time even while the deadline is still ahead.
+ * - late AND inconsistent: status `late`, flags ['late', 'inconsistent'], the error findings listed.
+ * - unparseable (no text, e.g. a scanned PDF, or nothing parsed) suppresses the validator's error
+ *   findings: arithmetic on text we could not read would be invented.
+ * - A failed fetch never counts against the agency: with no earlier report it is `unreachable`; with
+ *   a report found by an earlier run, that report is assessed and `unreachable` is added as a flag.
+ * - A report found earlier and now gone from a site that answered: `compliance.report-removed`, and the
+ *   status is missing (or pending before the deadline), since the report is no longer public.
+ * - A report whose bytes changed after it was first found: `compliance.report-edited` (warning).
+ */
+import type { Agency, Registry } from '../registry/agency.ts';
+import { APPLICANT_COLUMN_LABELS, APPLICANT_COLUMNS, APPLICATION_ROW_LABELS } from '../report/model.ts';
+import type { Finding } from '../rules/finding.ts';
+import { SEVERITY_RANK } from '../rules/finding.ts';
+import type { AgencyRunOutcome, ReportResult, SnapshotMeta } from '../storage/records.ts';
+import { beijingDate, daysAfterDeadline, deadlineFor, parseBeijingInstant, toBeijingIso } from './deadline.ts';
+import type { AgencyYearState, Assessment, ComplianceStatus } from './status.ts';
+
+/** Order in which aspects win the primary status (see the module comment). */
+export const STATUS_PRECEDENCE: readonly ComplianceStatus[] = [
+  'missing',
+  'late',
+  'unparseable',
+  'inconsistent',
+  'unreachable',
+  'pending',
+  'on-time',
+];
+
+export const COMPLIANCE_RULES = {
+  reportEdited: 'compliance.report-edited',
+  reportRemoved: 'compliance.report-removed',
+  carryoverMismatch: 'carryover.mismatch',
+} as const;
+
+export interface AssessInput {
+  agency: Pick<Agency, 'id' | 'level' | 'deadline'>;
+  year: number;
+  registry?: { deadlines?: Partial<Registry['deadlines']> };
+  /** The moment of assessment (ISO string or epoch ms); never read from the clock. */
+  now: string | number;
+  /** The agency's latest fetch outcome for the year. */
+  outcome?: AgencyRunOutcome;
+  /**
+   * The chosen report's snapshot: from the latest outcome when it was `found`, or from an earlier run
+   * when the latest fetch failed.
+   */
+  snapshot?: SnapshotMeta;
+  /** Parser and validator output for `snapshot`, when stored. */
+  result?: ReportResult;
+  /** Last year's result for the same agency (carry-over check). */
+  previousYearResult?: ReportResult | null;
+  /** The stored history before this assessment. */
+  previous?: AgencyYearState;
+}
+
+/** Assesses one agency-year. Pure: everything it needs is passed in. */
+export function assessAgencyYear(input: AssessInput): Assessment {
+  const { agency, year, outcome, snapshot, result, previous } = input;
+  const nowMs = typeof input.now === 'number' ? input.now : Date.parse(input.now);
+  const deadline = deadlineFor(agency, year, input.registry);
+  const deadlinePassed = nowMs >= deadline.lateFromMs;
+  const findings: Finding[] = [...(outcome?.findings ?? [])];
+  const flags = new Set<ComplianceStatus>();
+  const reasons: string[] = [];
+  const base = {
+    agencyId: agency.id,
+    year,
+    deadline: deadline.endOfDay,
+    assessedAt: toBeijingIso(nowMs),
+  };
+  const fetchFailed = outcome?.status === 'unreachable' || outcome?.status === 'blocked';
+  if (fetchFailed) reasons.push(fetchFailureReason(outcome));
+
+  if (!snapshot) {
+    let publishDate: string | null = null;
+    if (outcome?.status === 'not-found' && previous?.snapshots.length) {
+      const last = previous.current;
+      findings.push({
+        rule: COMPLIANCE_RULES.reportRemoved,
+        severity: 'error',
+        message: `此前已于${dateOf(previous.firstSeen)}找到的${year}年度报告，本次检查时网站可以访问但报告已无法找到（发布后被撤下）。`,
+      });
+      reasons.push('报告发布后被撤下');
+      publishDate = last.publishDate;
+    }
+    if (fetchFailed) flags.add('unreachable');
+    else flags.add(deadlinePassed ? 'missing' : 'pending');
+    if (!fetchFailed && !deadlinePassed && !reasons.length) reasons.push(`期限 ${deadline.date} 尚未届满`);
+    return finish(base, flags, findings, reasons, {
+      publishDate,
+      rawKey: previous?.current.rawKey,
+      resultKey: previous?.current.resultKey,
+      sourceUrl: previous?.current.sourceUrl,
+      pageUrl: previous?.current.pageUrl,
+    });
+  }
+
+  // A report is at hand: timeliness first.
+  const earliestSeen = earliestFirstSeen(previous, snapshot);
+  const publishedMs =
+    (snapshot.publishDate ? parseBeijingInstant(snapshot.publishDate) : undefined) ??
+    (earliestSeen ? parseBeijingInstant(earliestSeen) : undefined);
+  let daysLate: number | undefined;
+  if (publishedMs === undefined || publishedMs >= deadline.lateFromMs) {
+    flags.add('late');
+    daysLate = publishedMs === undefined ? undefined : daysAfterDeadline(publishedMs, deadline);
+    if (!snapshot.publishDate || snapshot.publishDateSource === 'first-seen') {
+      reasons.push('页面未标明发布日期，按首次抓取到的时间计算');
+    }
+  } else {
+    flags.add('on-time');
+  }
+
+  // Then content.
+  const unparseable = unparseableReason(result);
+  if (unparseable) {
+    flags.add('unparseable');
+    reasons.push(unparseable);
+    // Keep what the parser said about the document, drop arithmetic we could not have checked.
+    findings.push(...(result?.findings ?? []).filter((f) => f.severity !== 'error'));
+  } else if (result) {
+    findings.push(...result.findings);
+    if (!result.findings.some((f) => f.rule === COMPLIANCE_RULES.carryoverMismatch)) {
+      findings.push(...carryoverFindings(input.previousYearResult ?? null, result, year));
+    }
+    if (findings.some((f) => f.severity === 'error')) flags.add('inconsistent');
+  }
+
+  // History: edits after publication.
+  const edited = editedFinding(previous, snapshot);
+  if (edited) findings.push(edited);
+
+  if (fetchFailed) {
+    flags.add('unreachable');
+    reasons.push(`沿用 ${dateOf(snapshot.lastSeenAt ?? snapshot.fetchedAt)} 抓取的报告`);
+  }
+
+  return finish(base, flags, findings, reasons, {
+    publishDate: publishedMs === undefined ? null : toBeijingIso(publishedMs),
+    publishDateSource: snapshot.publishDate ? snapshot.publishDateSource : 'first-seen',
+    daysLate,
+    rawKey: snapshot.key,
+    resultKey: result ? resultKeyOf(result) : undefined,
+    sourceUrl: snapshot.url,
+    pageUrl: snapshot.pageUrl,
+    title: snapshot.title,
+    sha256: snapshot.sha256,
+  });
+}
+
+function finish(
+  base: Pick<Assessment, 'agencyId' | 'year' | 'deadline' | 'assessedAt'>,
+  flagSet: Set<ComplianceStatus>,
+  findings: Finding[],
+  reasons: string[],
+  rest: Partial<Assessment> & { publishDate: string | null },
+): Assessment {
+  const flags = STATUS_PRECEDENCE.filter((s) => flagSet.has(s));
+  // 'on-time' is not an aspect beside a problem: a late-free report with errors is just inconsistent.
+  const shown = flags.length > 1 ? flags.filter((s) => s !== 'on-time' && s !== 'pending') : flags;
+  const status = shown[0] ?? 'pending';
+  const sorted = [...findings].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+  const assessment: Assessment = { ...base, status, flags: shown, findings: sorted, ...rest };
+  if (reasons.length) assessment.reason = `${reasons.join('；')}。`;
+  for (const key of Object.keys(assessment) as (keyof Assessment)[]) {
+    if (assessment[key] === undefined) delete assessment[key];
+  }
+  return assessment;
+}
+
+function fetchFailureReason(outcome: AgencyRunOutcome | undefined): string {
+  const error = outcome?.error ? `：${outcome.error}` : '';
+  return outcome?.status === 'blocked'
+    ? `本次抓取被拦截（robots.txt 或受限地址），不代表该机关未公开${error}`
+    : `本次抓取失败（网站无法访问），不代表该机关未公开${error}`;
+}
+
+/** Why a result cannot be checked, or undefined when it can. */
+function unparseableReason(result: ReportResult | undefined): string | undefined {
+  if (!result) return '报告已存档，但尚无解析结果';
+  if (!result.report) return '报告无法解析（未能读取内容）';
+  if (result.report.notes.some((n) => n.kind === 'no-text')) {
+    return '报告没有可提取的文字（可能是扫描件），无法核对数据';
+  }
+  return undefined;
+}
+
+function resultKeyOf(result: ReportResult): string {
+  return `results/${result.year}/${result.agencyId}/${result.sha256}.json`;
+}
+
+function earliestFirstSeen(previous: AgencyYearState | undefined, snapshot: SnapshotMeta): string | undefined {
+  const candidates = [
+    ...(previous?.snapshots.map((s) => s.firstSeen) ?? []),
+    snapshot.firstSeenAt ?? snapshot.fetchedAt,
+  ].filter((v): v is string => Boolean(v));
+  return candidates.sort((a, b) => (parseBeijingInstant(a) ?? 0) - (parseBeijingInstant(b) ?? 0))[0];
+}
+
+function editedFinding(previous: AgencyYearState | undefined, snapshot: SnapshotMeta): Finding | undefined {
+  const others = (previous?.snapshots ?? []).filter((s) => s.sha256 !== snapshot.sha256);
+  if (!others.length) return undefined;
+  const first = [...others].sort((a, b) => a.firstSeen.localeCompare(b.firstSeen))[0];
+  if (!first) return undefined;
+  const versions = others.length + 1;
+  return {
+    rule: COMPLIANCE_RULES.reportEdited,
+    severity: 'warning',
+    message: `报告发布后被修改：${dateOf(first.firstSeen)}首次抓取的版本（${first.sha256.slice(0, 8)}）已被替换，共发现 ${versions} 个不同版本。`,
+    expected: first.sha256,
+    actual: snapshot.sha256,
+  };
+}
+
+/** Last year's 四、结转下年度继续办理 must equal this year's 二、上年结转, column by column. */
+export function carryoverFindings(previous: ReportResult | null, current: ReportResult, year: number): Finding[] {
+  const before = previous?.report?.applications?.carriedOver;
+  const now = current.report?.applications?.carriedIn;
+  if (!before || !now) return [];
+  const findings: Finding[] = [];
+  for (const column of APPLICANT_COLUMNS) {
+    const expected = before[column]?.value;
+    const actual = now[column]?.value;
+    if (expected === null || expected === undefined || actual === null || actual === undefined) continue;
+    if (expected === actual) continue;
+    findings.push({
+      rule: COMPLIANCE_RULES.carryoverMismatch,
+      severity: 'error',
+      message: `${year - 1}年度报告“${APPLICATION_ROW_LABELS.carriedOver}”（${APPLICANT_COLUMN_LABELS[column]}）为 ${expected}，本年度报告“${APPLICATION_ROW_LABELS.carriedIn}”却为 ${actual}，两者应当相等。`,
+      location: {
+        section: '三',
+        row: APPLICATION_ROW_LABELS.carriedIn,
+        column: APPLICANT_COLUMN_LABELS[column],
+        at: now[column]?.at,
+      },
+      expected,
+      actual,
+    });
+  }
+  return findings;
+}
+
+/**
+ * The history record after `assessment`. `seen` describes the snapshot fetched in this run (absent
+ * when nothing was fetched now, e.g. a failed fetch reusing an earlier report).
+ */
+export function nextState(
+  previous: AgencyYearState | undefined,
+  assessment: Assessment,
+  seen?: { sha256: string; firstSeen: string; lastSeen: string },
+): AgencyYearState {
+  const snapshots = (previous?.snapshots ?? []).map((s) => ({ ...s }));
+  if (seen) {
+    const known = snapshots.find((s) => s.sha256 === seen.sha256);
+    if (known) {
+      if (seen.lastSeen > known.lastSeen) known.lastSeen = seen.lastSeen;
+      if (seen.firstSeen < known.firstSeen) known.firstSeen = seen.firstSeen;
+    } else {
+      snapshots.push({ ...seen });
+    }
+  }
+  const previousCurrent = previous?.current;
+  const changed =
+    !previousCurrent ||
+    previousCurrent.status !== assessment.status ||
+    previousCurrent.sha256 !== assessment.sha256 ||
+    (previousCurrent.flags ?? []).join() !== (assessment.flags ?? []).join();
+  const history = [...(previous?.history ?? [])];
+  if (changed) {
+    const entry: AgencyYearState['history'][number] = { at: assessment.assessedAt, status: assessment.status };
+    if (assessment.sha256) entry.sha256 = assessment.sha256;
+    history.push(entry);
+  }
+  const firstSeen =
+    previous?.firstSeen ?? (snapshots.length ? ([...snapshots].sort(byFirstSeen)[0]?.firstSeen ?? null) : null);
+  const state: AgencyYearState = {
+    agencyId: assessment.agencyId,
+    year: assessment.year,
+    current: assessment,
+    firstSeen,
+    lastChanged: changed ? assessment.assessedAt : (previous?.lastChanged ?? assessment.assessedAt),
+    snapshots,
+    history,
+  };
+  const removed = assessment.findings.some((f) => f.rule === COMPLIANCE_RULES.reportRemoved);
+  if (removed) state.removedAt = previous?.removedAt ?? assessment.assessedAt;
+  return state;
+}
+
+function byFirstSeen(a: { firstSeen: string }, b: { firstSeen: string }): number {
+  return (parseBeijingInstant(a.firstSeen) ?? 0) - (parseBeijingInstant(b.firstSeen) ?? 0);
+}
+
+function dateOf(iso: string | null | undefined): string {
+  if (!iso) return '此前';
+  const ms = parseBeijingInstant(iso);
+  return ms === undefined ? iso : beijingDate(ms);
+}
+
+export { loadManifests, type UpdateAssessmentsOptions, updateAssessments } from './update.ts';

@@ -1,0 +1,144 @@
+/**
+ * Reads what the fetcher and the parser stored, assesses every agency of the registry for one year
+ * and writes the history records (state/{year}/{agencyId}.json). The only impure part of compliance.
+ */
+import type { Agency, Registry } from '../registry/agency.ts';
+import { keys, parseRawKey } from '../storage/keys.ts';
+import { getJson, type ObjectStore, putJson } from '../storage/port.ts';
+import type { AgencyRunOutcome, ReportResult, RunManifest, SnapshotMeta } from '../storage/records.ts';
+import { assessAgencyYear, nextState } from './assess.ts';
+import type { AgencyYearState, Assessment } from './status.ts';
+
+export interface UpdateAssessmentsOptions {
+  /** How many agencies are read and written at once (S3 latency). @default 16 */
+  concurrency?: number;
+  /** Write state records (false: assess only, e.g. for a dry run). @default true */
+  write?: boolean;
+}
+
+/**
+ * Assesses every agency of `registry` for `year` from the store's run manifests, snapshots and
+ * results, and writes `state/{year}/{agencyId}.json`. An agency that no run has covered yet is not
+ * assessed (there is nothing to say about it; the digest counts it as not yet checked). Returns the
+ * assessments in registry order.
+ */
+export async function updateAssessments(
+  store: ObjectStore,
+  registry: Registry,
+  year: number,
+  now: string | number,
+  options: UpdateAssessmentsOptions = {},
+): Promise<Assessment[]> {
+  const manifests = await loadManifests(store, year);
+  const latest = new Map<string, AgencyRunOutcome>();
+  const latestFound = new Map<string, AgencyRunOutcome>();
+  for (const manifest of manifests) {
+    for (const outcome of manifest.outcomes) {
+      if (outcome.year !== year) continue;
+      latest.set(outcome.agencyId, outcome);
+      if (outcome.status === 'found' && outcome.snapshots.length) latestFound.set(outcome.agencyId, outcome);
+    }
+  }
+
+  const results = await mapLimit(registry.agencies, options.concurrency ?? 16, async (agency) => {
+    const outcome = latest.get(agency.id);
+    const previous = await getJson<AgencyYearState>(store, keys.state(year, agency.id));
+    if (!outcome && !previous) return undefined;
+    const assessment = await assessFromStore(store, registry, agency, year, now, outcome, latestFound, previous);
+    if (options.write !== false) await putJson(store, keys.state(year, agency.id), assessment.state);
+    return assessment.assessment;
+  });
+  return results.filter((a): a is Assessment => a !== undefined);
+}
+
+async function assessFromStore(
+  store: ObjectStore,
+  registry: Registry,
+  agency: Agency,
+  year: number,
+  now: string | number,
+  outcome: AgencyRunOutcome | undefined,
+  latestFound: Map<string, AgencyRunOutcome>,
+  previous: AgencyYearState | undefined,
+): Promise<{ assessment: Assessment; state: AgencyYearState }> {
+  const fetchedNow = outcome?.status === 'found' ? outcome.snapshots[0] : undefined;
+  const failed = outcome?.status === 'unreachable' || outcome?.status === 'blocked';
+  // After a failed fetch (or when the manifests were pruned), fall back to the last report any run
+  // found: manifest first, then history.
+  const fallback =
+    failed || !outcome ? (latestFound.get(agency.id)?.snapshots[0] ?? previous?.current.rawKey) : undefined;
+  const rawKey = fetchedNow ?? fallback;
+  let snapshot: SnapshotMeta | undefined;
+  let result: ReportResult | undefined;
+  if (rawKey) {
+    const parts = parseRawKey(rawKey);
+    if (parts) {
+      snapshot = await getJson<SnapshotMeta>(store, keys.rawMeta(parts.year, parts.agencyId, parts.sha256));
+      result = await getJson<ReportResult>(store, keys.result(parts.year, parts.agencyId, parts.sha256));
+    }
+  }
+  const previousYearResult = await loadPreviousYearResult(store, agency.id, year - 1);
+  const assessment = assessAgencyYear({
+    agency,
+    year,
+    registry,
+    now,
+    outcome,
+    snapshot,
+    result,
+    previousYearResult,
+    previous,
+  });
+  const seen =
+    fetchedNow && snapshot
+      ? {
+          sha256: snapshot.sha256,
+          firstSeen: snapshot.firstSeenAt ?? snapshot.fetchedAt,
+          lastSeen: snapshot.lastSeenAt ?? snapshot.fetchedAt,
+        }
+      : undefined;
+  return { assessment, state: nextState(previous, assessment, seen) };
+}
+
+/** The manifests of runs for `year`, oldest first. */
+export async function loadManifests(store: ObjectStore, year: number): Promise<RunManifest[]> {
+  const runKeys = (await store.list('runs/')).filter((key) => key.endsWith('.json'));
+  const manifests: RunManifest[] = [];
+  for (const key of runKeys) {
+    const manifest = await getJson<RunManifest>(store, key);
+    if (manifest && manifest.year === year && Array.isArray(manifest.outcomes)) manifests.push(manifest);
+  }
+  return manifests.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.runId.localeCompare(b.runId));
+}
+
+async function loadPreviousYearResult(
+  store: ObjectStore,
+  agencyId: string,
+  year: number,
+): Promise<ReportResult | null> {
+  const state = await getJson<AgencyYearState>(store, keys.state(year, agencyId));
+  if (state?.current.resultKey) {
+    const result = await getJson<ReportResult>(store, state.current.resultKey);
+    if (result) return result;
+  }
+  const resultKeys = await store.list(keys.resultAgencyPrefix(year, agencyId));
+  let newest: ReportResult | null = null;
+  for (const key of resultKeys) {
+    const result = await getJson<ReportResult>(store, key);
+    if (result?.report && (!newest || result.parsedAt > newest.parsedAt)) newest = result;
+  }
+  return newest;
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      out[index] = await task(items[index] as T);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}
