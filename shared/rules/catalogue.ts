@@ -1,4 +1,5 @@
-// CONTRACT STUB (owned by the validator work): every rule id with its Chinese description, for docs and the site.
+// Every rule id with its Chinese description, for docs and the site. A test checks that every id any rule
+// emits is listed here.
 import type { Severity } from './finding.ts';
 
 export interface RuleInfo {
@@ -12,4 +13,242 @@ export interface RuleInfo {
   example: string;
 }
 
-export const RULE_CATALOGUE: RuleInfo[] = [];
+export const RULE_CATALOGUE: RuleInfo[] = [
+  // ---- struct / content / extract ----
+  {
+    id: 'struct.section-missing',
+    severity: 'error',
+    title: '缺少报告章节',
+    description: '年度报告应包含一至六共六个部分（总体情况、主动公开、依申请公开、复议诉讼、问题及改进、其他事项）。',
+    example: '报告没有“五、存在的主要问题及改进情况”部分。',
+  },
+  {
+    id: 'struct.no-sections',
+    severity: 'error',
+    title: '未识别出任何章节',
+    description: '文件中找不到年度报告的任何章节标题，可能不是年度报告，或文本提取失败。',
+    example: '上传的是一份通知或一张图片，而非年度报告。',
+  },
+  {
+    id: 'struct.table-missing',
+    severity: 'error',
+    title: '缺少统计表格',
+    description: '第二、三、四部分应以模板表格填报数据；该部分存在但读不出表格。',
+    example: '第三部分只有文字“本年度未收到申请”，没有申请情况表。',
+  },
+  {
+    id: 'struct.column-missing',
+    severity: 'warning',
+    title: '表格缺列（疑似提取损坏）',
+    description:
+      '表格某列在提取出的文本中缺失，通常是 PDF 转文字造成的，而非机关填报错误；能由算术关系唯一确定的数值已推算补全并标明。',
+    example: '表三各行缺少“其他”列：予以公开一行只有 37 0 0 0 0 46 六个数，“其他”按 46−37＝9 推算。',
+  },
+  {
+    id: 'struct.row-unreadable',
+    severity: 'warning',
+    title: '表格行无法识别',
+    description: '表格中有一行的标签或数字无法识别，相关数字按未知处理。',
+    example: '表三中出现一行“（三）不予公开 9.其他”，模板中没有该项。',
+  },
+  {
+    id: 'struct.blank-cell',
+    severity: 'warning',
+    title: '表格存在空白单元格',
+    description: '单元格为空白或填“/”“—”，按未知处理（不当作 0），每个表格汇总报告一次。',
+    example: '表三有 12 个单元格填为“/”，相关勾稽关系无法核验。',
+  },
+  {
+    id: 'content.section-empty',
+    severity: 'warning',
+    title: '章节内容为空',
+    description: '总体情况、存在的主要问题及改进情况等部分没有内容或只写“无”。',
+    example: '“五、存在的主要问题及改进情况”下只有一个“无”字。',
+  },
+  {
+    id: 'extract.no-text',
+    severity: 'error',
+    title: '无法提取文字（需要 OCR）',
+    description: '文件中提取不到文字，多为扫描图片版 PDF，需 OCR 后才能核验。',
+    example: '报告 PDF 每页都是扫描图片。',
+  },
+  {
+    id: 'extract.parse-failed',
+    severity: 'error',
+    title: '文件无法解析',
+    description: '文件损坏、格式不受支持或内容无法读取。',
+    example: '扩展名为 .pdf 的文件实为一段 HTML 错误页。',
+  },
+  {
+    id: 'extract.damage',
+    severity: 'info',
+    title: '文本提取可能有损坏',
+    description: '提取出的文字有缺字、粘连或乱码迹象，相关结果请对照原件确认。',
+    example: '“自20231月1日起”中年份与月份粘连。',
+  },
+  {
+    id: 'extract.value-inferred',
+    severity: 'info',
+    title: '缺失数值已按算术推算',
+    description: '原文缺失的单元格，在算术关系能唯一确定时已推算补全，并标明为推算值。',
+    example: '四、结转下年度继续办理一行缺“其他”列，由 1−1−0−0−0＝0 推算。',
+  },
+  {
+    id: 'extract.truncated',
+    severity: 'warning',
+    title: '输入不完整',
+    description: '文件被截断或过大而只读取了一部分，核验只覆盖已读取的内容。',
+    example: '下载的 PDF 只有前两页。',
+  },
+  // ---- template ----
+  {
+    id: 'template.label-deviation',
+    severity: 'warning',
+    title: '表格标签与模板不一致',
+    description: '表格中的栏目名称与国办公开办函〔2021〕30号模板原文不同。',
+    example: '表二写“本年度止件数”，模板为“本年废止件数”。',
+  },
+  {
+    id: 'template.version-mismatch',
+    severity: 'error',
+    title: '使用了旧版格式',
+    description: '2021 年度及以后的报告仍使用 2019 年试行格式（国办公开办函〔2019〕60号）。',
+    example: '2023 年度报告第三部分“（六）其他处理”只有一行，第二部分仍按“本年新制作数量”等栏目填报。',
+  },
+  {
+    id: 'template.citation-wrong',
+    severity: 'warning',
+    title: '格式文件文号引用错误',
+    description: '报告引用年度报告格式文件时写错文号。',
+    example: '写作“国办发〔2021〕30号”，应为“国办公开办函〔2021〕30号”。',
+  },
+  // ---- arith ----
+  {
+    id: 'arith.row-total',
+    severity: 'error',
+    title: '申请人各列之和与总计不符',
+    description: '表三每一行：自然人＋商业企业＋科研机构＋社会公益组织＋法律服务机构＋其他＝总计。',
+    example: '“（一）予以公开”一行各列之和为 45，总计却填 46。',
+  },
+  {
+    id: 'arith.balance',
+    severity: 'error',
+    title: '收结不平衡',
+    description: '表三每一列：一、本年新收＋二、上年结转＝三（七）总计＋四、结转下年度继续办理。',
+    example: '总计列：99＋0＝100，而办理结果总计 98＋结转 1＝99。',
+  },
+  {
+    id: 'arith.outcome-total',
+    severity: 'error',
+    title: '办理结果总计与各项之和不符',
+    description: '表三每一列：（七）总计＝（一）＋（二）＋（三）1–8＋（四）1–3＋（五）1–5＋（六）1–3。',
+    example: '自然人列各项办理结果之和为 87，（七）总计填 88。',
+  },
+  {
+    id: 'arith.review-total',
+    severity: 'error',
+    title: '行政复议总计不符',
+    description: '表四行政复议：结果维持＋结果纠正＋其他结果＋尚未审结＝总计。',
+    example: '行政复议 1＋0＋0＋0，总计填 2。',
+  },
+  {
+    id: 'arith.litigation-total',
+    severity: 'error',
+    title: '行政诉讼总计不符',
+    description: '表四行政诉讼（未经复议直接起诉、复议后起诉）：四项结果之和＝总计。',
+    example: '未经复议直接起诉 0＋0＋2＋0，总计填 3。',
+  },
+  {
+    id: 'arith.not-assessable',
+    severity: 'info',
+    title: '勾稽关系无法核验',
+    description: '某条勾稽关系涉及空白、“/”或无法识别的单元格，因空白不按 0 计而无法核验。',
+    example: '“其他”列缺失且无法推算，该列的收结平衡无法核验。',
+  },
+  // ---- carryover ----
+  {
+    id: 'carryover.mismatch',
+    severity: 'error',
+    title: '上年结转与上年度报告不一致',
+    description: '本年“二、上年结转”（每一列）应等于上一年度报告的“四、结转下年度继续办理”。',
+    example: '2024 年度报告上年结转 0 件，2023 年度报告结转下年度 1 件。',
+  },
+  // ---- narrative ----
+  {
+    id: 'narrative.mismatch',
+    severity: 'warning',
+    title: '正文数字与表格不符',
+    description: '正文（多在总体情况中）写明的申请、办理结果、复议诉讼件数与表三、表四不一致。',
+    example: '正文称“予以公开 258 件”，表三“（一）予以公开”总计为 275。',
+  },
+  {
+    id: 'narrative.sum',
+    severity: 'warning',
+    title: '正文列举各项之和与总数不符',
+    description: '正文“共 N …，其中 …”列举的各项之和不等于 N；或受理数与所列办理结果、结转数对不上。',
+    example: '“累计公开信息 23 次，其中 … 2 次、1 次、11 次、1 次、3 次、1 次、5 次”合计 24 次。',
+  },
+  // ---- plausibility ----
+  {
+    id: 'plausibility.fee-unit',
+    severity: 'warning',
+    title: '收费金额单位疑似有误',
+    description: '“行政事业性收费”以万元填报，金额对该级机关明显不合常理，疑似把“元”填进了“万元”栏。',
+    example: '某县人民政府填报 5268464.2119 万元（约 527 亿元）。',
+  },
+  {
+    id: 'plausibility.negative',
+    severity: 'error',
+    title: '出现负数',
+    description: '件数和金额不可能为负。',
+    example: '“二、上年结转”填 −1。',
+  },
+  {
+    id: 'plausibility.non-integer',
+    severity: 'error',
+    title: '件数不是整数',
+    description: '件数栏目应为整数（收费金额除外）。',
+    example: '“行政许可”处理决定数量填 12.5。',
+  },
+  {
+    id: 'plausibility.rules-township',
+    severity: 'warning',
+    title: '县乡机关填报了规章',
+    description: '县乡两级机关无权制定规章，却填报规章制发或现行有效件数。',
+    example: '某乡人民政府填报规章现行有效 3 件。',
+  },
+  // ---- meta ----
+  {
+    id: 'meta.agency-unknown',
+    severity: 'warning',
+    title: '无法识别发布机关',
+    description: '标题中没有写明机关全称。',
+    example: '标题只写“2024年政府信息公开工作年度报告”。',
+  },
+  {
+    id: 'meta.year-unknown',
+    severity: 'warning',
+    title: '无法识别报告年度',
+    description: '标题中没有写明统计年度。',
+    example: '标题为“××局政府信息公开工作年度报告”。',
+  },
+  {
+    id: 'meta.period-mismatch',
+    severity: 'warning',
+    title: '统计时限与报告年度不符',
+    description: '报告说明的统计时限起始年份与报告年度不同，疑似沿用往年文本。',
+    example: '2024 年度报告写“统计时限为2023年1月1日至2023年12月31日”。',
+  },
+  {
+    id: 'internal.rule-failed',
+    severity: 'info',
+    title: '内部错误：规则运行失败',
+    description: '某条规则因程序错误未能运行；其余规则的结果不受影响。请向维护者报告。',
+    example: '（不应出现）',
+  },
+];
+
+/** The catalogue entry of a rule id, if any. */
+export function ruleInfo(id: string): RuleInfo | undefined {
+  return RULE_CATALOGUE.find((rule) => rule.id === id);
+}

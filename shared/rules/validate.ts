@@ -1,8 +1,19 @@
-// CONTRACT STUB (owned by the validator work): signatures are fixed, bodies to be written.
+/**
+ * The validator: every rule family run over one parsed report. Pure; the parser's damage notes become
+ * findings too, and a parse that fails outright becomes a finding instead of an exception.
+ */
 import type { AgencyLevel } from '../registry/agency.ts';
-import type { AnnualReport } from '../report/model.ts';
-import type { ReportInput } from '../report/parse.ts';
-import type { Finding } from './finding.ts';
+import { type AnnualReport, SECTION_IDS, type SourceFormat } from '../report/model.ts';
+import { parseReport, type ReportInput } from '../report/parse.ts';
+import { ARITH_RULES } from './arith.ts';
+import { CARRYOVER_RULES } from './carryover.ts';
+import { type Finding, SEVERITY_RANK } from './finding.ts';
+import { META_RULES } from './meta.ts';
+import { NARRATIVE_RULES } from './narrative.ts';
+import { PLAUSIBILITY_RULES } from './plausibility.ts';
+import type { Rule } from './rule.ts';
+import { STRUCT_RULES } from './struct.ts';
+import { TEMPLATE_RULES } from './template.ts';
 
 export interface ValidationContext {
   /** Agency level from the registry, when known (plausibility checks depend on it). */
@@ -11,15 +22,101 @@ export interface ValidationContext {
   previousYear?: AnnualReport | null;
 }
 
-/** Runs every rule; findings sorted by severity, then section. Pure. */
-export function validateReport(_report: AnnualReport, _context: ValidationContext = {}): Finding[] {
-  throw new Error('validateReport: not implemented yet');
+/** Every rule, in family order. */
+export const ALL_RULES: Rule[] = [
+  ...META_RULES,
+  ...STRUCT_RULES,
+  ...TEMPLATE_RULES,
+  ...ARITH_RULES,
+  ...CARRYOVER_RULES,
+  ...NARRATIVE_RULES,
+  ...PLAUSIBILITY_RULES,
+];
+
+const SECTION_ORDER = new Map<string, number>(SECTION_IDS.map((id, index) => [id, index]));
+
+/** Orders findings by severity, then section (unsectioned first: they concern the whole report), then rule id. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  const sectionRank = (finding: Finding) =>
+    finding.location?.section === undefined ? -1 : (SECTION_ORDER.get(finding.location.section) ?? 99);
+  return findings
+    .map((finding, index) => ({ finding, index }))
+    .sort(
+      (a, b) =>
+        SEVERITY_RANK[a.finding.severity] - SEVERITY_RANK[b.finding.severity] ||
+        sectionRank(a.finding) - sectionRank(b.finding) ||
+        (a.finding.rule < b.finding.rule ? -1 : a.finding.rule > b.finding.rule ? 1 : 0) ||
+        a.index - b.index,
+    )
+    .map(({ finding }) => finding);
 }
 
-/** parseReport + validateReport. */
+/** Runs every rule; findings sorted by severity, then section. Pure. */
+export function validateReport(report: AnnualReport, context: ValidationContext = {}): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of ALL_RULES) {
+    try {
+      findings.push(...rule(report, context));
+    } catch (error) {
+      // A rule bug must not hide every other finding; surface it instead.
+      findings.push({
+        rule: 'internal.rule-failed',
+        severity: 'info',
+        message: `内部错误：规则 ${rule.name || '（匿名）'} 运行失败（${error instanceof Error ? error.message : String(error)}），其余规则的结果不受影响。`,
+      });
+    }
+  }
+  return sortFindings(findings);
+}
+
+function formatFromName(fileName: string | undefined): SourceFormat {
+  const extension = fileName?.toLowerCase().split('.').pop();
+  if (extension === 'pdf') return 'pdf';
+  if (extension === 'docx') return 'docx';
+  if (extension === 'html' || extension === 'htm') return 'html';
+  return 'text';
+}
+
+/** An empty report, for input the parser could not read at all. */
+export function emptyReport(format: SourceFormat): AnnualReport {
+  return {
+    agency: null,
+    year: null,
+    title: null,
+    format,
+    template: 'unknown',
+    sections: {},
+    activeDisclosure: null,
+    applications: null,
+    reviews: null,
+    labelDeviations: [],
+    notes: [],
+    text: '',
+  };
+}
+
+/** parseReport + validateReport. Never throws on bad content: a failed parse is an extract.parse-failed finding. */
 export async function analyseReport(
-  _input: ReportInput,
-  _context: ValidationContext = {},
+  input: ReportInput,
+  context: ValidationContext = {},
 ): Promise<{ report: AnnualReport; findings: Finding[] }> {
-  throw new Error('analyseReport: not implemented yet');
+  let report: AnnualReport;
+  try {
+    report = await parseReport(input);
+  } catch (error) {
+    report = emptyReport(formatFromName(input.fileName));
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      report,
+      findings: [
+        {
+          rule: 'extract.parse-failed',
+          severity: 'error',
+          message: `无法解析该文件（${reason}）。文件可能已损坏、格式不受支持或并非年度报告，请人工打开原件核实。`,
+          location: {},
+        },
+      ],
+    };
+  }
+  return { report, findings: validateReport(report, context) };
 }

@@ -1,0 +1,235 @@
+/**
+ * Arithmetic relations of tables 三 and 四 (国办公开办函〔2021〕30号): errors when broken, an info finding
+ * when a relation needs an unknown cell (blank, "/", unreadable), which is never read as 0.
+ */
+import {
+  type AnnualReport,
+  APPLICANT_COLUMN_LABELS,
+  APPLICANT_COLUMNS,
+  APPLICATION_ROW_LABELS,
+  APPLICATION_ROWS_2021,
+  type ApplicantColumnId,
+  type ApplicationRowId,
+  type ApplicationTable,
+  type Cell,
+  REVIEW_COLUMNS,
+  REVIEW_GROUP_LABELS,
+  type ReviewColumnId,
+  type ReviewGroupId,
+} from '../report/model.ts';
+import type { Finding, FindingLocation } from './finding.ts';
+import { applicationCellLocation, describeSource, formatNumber, reviewCellLocation } from './locate.ts';
+import { type Rule, sameNumber } from './rule.ts';
+
+const APPLICANT_PARTS = APPLICANT_COLUMNS.filter((column) => column !== 'total');
+const REVIEW_PARTS = REVIEW_COLUMNS.filter((column) => column !== 'total');
+
+/** Rows summed into 三（七）总计; the 2019 layout has a single （六）其他处理 row. */
+export function outcomeRows(table: ApplicationTable): ApplicationRowId[] {
+  const items = APPLICATION_ROWS_2021.filter(
+    (row) => row !== 'received' && row !== 'carriedIn' && row !== 'outcomeTotal' && row !== 'carriedOver',
+  ) as ApplicationRowId[];
+  const hasSplitOther = items.some((row) => row.startsWith('otherHandling.') && table[row] !== undefined);
+  if (!hasSplitOther && table.otherHandling !== undefined) {
+    return [...items.filter((row) => !row.startsWith('otherHandling.')), 'otherHandling'];
+  }
+  return items;
+}
+
+interface Term {
+  location: FindingLocation;
+  cell: Cell | undefined;
+}
+
+/** Collects what a relation could not assess, to report once per relation instead of per row. */
+class NotAssessable {
+  readonly unknownCells: FindingLocation[] = [];
+  readonly relations: string[] = [];
+  readonly ruleId: string;
+  constructor(ruleId: string) {
+    this.ruleId = ruleId;
+  }
+
+  add(relation: string, unknown: Term[]): void {
+    this.relations.push(relation);
+    for (const term of unknown) this.unknownCells.push(term.location);
+  }
+
+  finding(): Finding[] {
+    if (this.relations.length === 0) return [];
+    const shown = this.relations.slice(0, 8).join('；');
+    const more = this.relations.length > 8 ? ` 等 ${this.relations.length} 处` : '';
+    return [
+      {
+        rule: 'arith.not-assessable',
+        severity: 'info',
+        message: `以下勾稽关系（${this.ruleId}）因涉及空白、“/”或无法识别的单元格而无法核验（空白不按 0 计）：${shown}${more}。请补全这些单元格后再核对。`,
+        location: this.unknownCells[0] ?? {},
+        cells: this.unknownCells,
+        expected: this.ruleId,
+      },
+    ];
+  }
+}
+
+/**
+ * Checks `total = Σ parts`; returns a finding when broken, records the relation as not assessable when a
+ * term is unknown. `describe` builds the Chinese message from the two sides.
+ */
+function checkSum(
+  rule: string,
+  total: Term,
+  parts: Term[],
+  relation: string,
+  skipped: NotAssessable,
+  describe: (expected: string, actual: string, difference: string) => string,
+): Finding | null {
+  const unknown = [total, ...parts].filter((term) => term.cell === undefined || term.cell.value === null);
+  if (unknown.length > 0) {
+    skipped.add(relation, unknown);
+    return null;
+  }
+  const expected = parts.reduce((sum, term) => sum + (term.cell?.value ?? 0), 0);
+  const actual = total.cell?.value ?? 0;
+  if (sameNumber(expected, actual)) return null;
+  const difference = formatNumber(Math.abs(actual - expected));
+  return {
+    rule,
+    severity: 'error',
+    message: describe(formatNumber(expected), formatNumber(actual), difference),
+    location: total.location,
+    cells: [total.location, ...parts.map((term) => term.location)],
+    expected,
+    actual,
+  };
+}
+
+function applicationTerm(table: ApplicationTable, row: ApplicationRowId, column: ApplicantColumnId): Term {
+  const cell = table[row]?.[column];
+  return { cell, location: applicationCellLocation(row, column, cell) };
+}
+
+/** arith.row-total: in every row of table 三, 自然人 + 五类法人 = 总计. */
+export const rowTotal: Rule = (report) => {
+  const table = report.applications;
+  if (!table) return [];
+  const skipped = new NotAssessable('arith.row-total');
+  const findings: Finding[] = [];
+  const rows = [...APPLICATION_ROWS_2021, 'otherHandling' as const].filter((row) => table[row] !== undefined);
+  for (const row of rows) {
+    const total = applicationTerm(table, row, 'total');
+    const parts = APPLICANT_PARTS.map((column) => applicationTerm(table, row, column));
+    const finding = checkSum(
+      'arith.row-total',
+      total,
+      parts,
+      `${APPLICATION_ROW_LABELS[row]} 的行合计`,
+      skipped,
+      (expected, actual, difference) =>
+        `表三“${APPLICATION_ROW_LABELS[row]}”一行：自然人与各类法人或其他组织之和为 ${expected}，但“总计”列填报为 ${actual}${describeSource(total.location)}，相差 ${difference}。请逐列核对该行数字，改正后总计应等于各列之和。`,
+    );
+    if (finding) findings.push(finding);
+  }
+  return [...findings, ...skipped.finding()];
+};
+
+/** arith.balance: per column, 一 + 二 = 三（七）总计 + 四 (the table's own header states it). */
+export const balance: Rule = (report) => {
+  const table = report.applications;
+  if (!table) return [];
+  const skipped = new NotAssessable('arith.balance');
+  const findings: Finding[] = [];
+  for (const column of APPLICANT_COLUMNS) {
+    const received = applicationTerm(table, 'received', column);
+    const carriedIn = applicationTerm(table, 'carriedIn', column);
+    const handled = applicationTerm(table, 'outcomeTotal', column);
+    const carriedOver = applicationTerm(table, 'carriedOver', column);
+    const terms = [received, carriedIn, handled, carriedOver];
+    const label = APPLICANT_COLUMN_LABELS[column];
+    const unknown = terms.filter((term) => term.cell === undefined || term.cell.value === null);
+    if (unknown.length > 0) {
+      skipped.add(`“${label}”列 一＋二＝三（七）＋四`, unknown);
+      continue;
+    }
+    const value = (term: Term) => term.cell?.value ?? 0;
+    const incoming = value(received) + value(carriedIn);
+    const outgoing = value(handled) + value(carriedOver);
+    if (sameNumber(incoming, outgoing)) continue;
+    findings.push({
+      rule: 'arith.balance',
+      severity: 'error',
+      message: `表三“${label}”列：本年新收（${formatNumber(value(received))}）加上年结转（${formatNumber(value(carriedIn))}）共 ${formatNumber(incoming)} 件，但办理结果总计（${formatNumber(value(handled))}）加结转下年度（${formatNumber(value(carriedOver))}）为 ${formatNumber(outgoing)} 件，相差 ${formatNumber(Math.abs(incoming - outgoing))}。按模板“第一项加第二项之和，等于第三项加第四项之和”，请核对该列这四个数字。`,
+      location: { ...received.location },
+      cells: terms.map((term) => term.location),
+      expected: incoming,
+      actual: outgoing,
+    });
+  }
+  return [...findings, ...skipped.finding()];
+};
+
+/** arith.outcome-total: per column, 三（七）总计 = （一）+（二）+ all items of （三）…（六）. */
+export const outcomeTotal: Rule = (report) => {
+  const table = report.applications;
+  if (!table) return [];
+  const skipped = new NotAssessable('arith.outcome-total');
+  const findings: Finding[] = [];
+  const items = outcomeRows(table);
+  for (const column of APPLICANT_COLUMNS) {
+    const total = applicationTerm(table, 'outcomeTotal', column);
+    const parts = items.map((row) => applicationTerm(table, row, column));
+    const label = APPLICANT_COLUMN_LABELS[column];
+    const finding = checkSum(
+      'arith.outcome-total',
+      total,
+      parts,
+      `“${label}”列 三（七）总计`,
+      skipped,
+      (expected, actual, difference) =>
+        `表三“${label}”列：办理结果（一）至（六）各项之和为 ${expected}，但“（七）总计”填报为 ${actual}${describeSource(total.location)}，相差 ${difference}。请核对该列各项办理结果及总计。`,
+    );
+    if (finding) findings.push(finding);
+  }
+  return [...findings, ...skipped.finding()];
+};
+
+function reviewTerm(report: AnnualReport, group: ReviewGroupId, column: ReviewColumnId): Term {
+  const cell = report.reviews?.[group]?.[column];
+  return { cell, location: reviewCellLocation(group, column, cell) };
+}
+
+function reviewGroupTotal(rule: string, groups: ReviewGroupId[]): Rule {
+  return (report) => {
+    if (!report.reviews) return [];
+    const skipped = new NotAssessable(rule);
+    const findings: Finding[] = [];
+    for (const group of groups) {
+      if (!report.reviews[group]) continue;
+      const total = reviewTerm(report, group, 'total');
+      const parts = REVIEW_PARTS.map((column) => reviewTerm(report, group, column));
+      const label = REVIEW_GROUP_LABELS[group];
+      const finding = checkSum(
+        rule,
+        total,
+        parts,
+        `${label} 总计`,
+        skipped,
+        (expected, actual, difference) =>
+          `表四“${label}”：结果维持、结果纠正、其他结果、尚未审结之和为 ${expected}，但“总计”填报为 ${actual}${describeSource(total.location)}，相差 ${difference}。请核对这五个数字。`,
+      );
+      if (finding) findings.push(finding);
+    }
+    return [...findings, ...skipped.finding()];
+  };
+}
+
+/** arith.review-total: 行政复议 总计 = 维持 + 纠正 + 其他 + 尚未审结. */
+export const reviewTotal: Rule = reviewGroupTotal('arith.review-total', ['review']);
+
+/** arith.litigation-total: the same for both 行政诉讼 groups (direct, and after review). */
+export const litigationTotal: Rule = reviewGroupTotal('arith.litigation-total', [
+  'litigationDirect',
+  'litigationAfterReview',
+]);
+
+export const ARITH_RULES: Rule[] = [rowTotal, balance, outcomeTotal, reviewTotal, litigationTotal];

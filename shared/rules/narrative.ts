@@ -1,0 +1,317 @@
+/**
+ * Narrative vs tables: counts stated in the text (mostly 总体情况) must agree with tables 三 and 四, and an
+ * enumeration ("共 23 次，其中 A 2 次，B 1 次…") must add up to its stated total. Every pattern has bounded
+ * gaps and no nested quantifiers, so matching stays linear on hostile input.
+ */
+import {
+  type AnnualReport,
+  type ApplicationRowId,
+  REVIEW_GROUP_LABELS,
+  type ReviewGroupId,
+  SECTION_IDS,
+} from '../report/model.ts';
+import type { Finding, FindingLocation } from './finding.ts';
+import { formatNumber } from './locate.ts';
+import type { Rule } from './rule.ts';
+
+interface NarrativeLine {
+  text: string;
+  /** 1-based line in report.text when known. */
+  line?: number;
+}
+
+/** Narrative lines: section bodies without table rows (tab-separated), or the whole text when no section was found. */
+export function narrativeLines(report: AnnualReport): NarrativeLine[] {
+  const lines: NarrativeLine[] = [];
+  const sections = SECTION_IDS.map((id) => report.sections[id]).filter((section) => section !== undefined);
+  const sources =
+    sections.length > 0
+      ? sections.map((section) => ({ text: section.text, line: section.line }))
+      : [{ text: report.text, line: 1 }];
+  for (const source of sources) {
+    const parts = source.text.slice(0, 500_000).split('\n');
+    parts.forEach((text, index) => {
+      if (text.includes('\t') || text.trim().length === 0) return;
+      lines.push({
+        text,
+        ...(source.line !== undefined && sections.length === 0 ? { line: source.line + index } : {}),
+      });
+    });
+  }
+  return lines;
+}
+
+function rowTotal(report: AnnualReport, row: ApplicationRowId): number | null {
+  return report.applications?.[row]?.total?.value ?? null;
+}
+
+function rowsTotal(report: AnnualReport, prefix: string): number | null {
+  const table = report.applications;
+  if (!table) return null;
+  const rows = (Object.keys(table) as ApplicationRowId[]).filter(
+    (row) => row === prefix || row.startsWith(`${prefix}.`),
+  );
+  if (rows.length === 0) return null;
+  let sum = 0;
+  for (const row of rows) {
+    const value = table[row]?.total?.value;
+    if (value === null || value === undefined) return null;
+    sum += value;
+  }
+  return sum;
+}
+
+function groupTotal(report: AnnualReport, groups: ReviewGroupId[]): number | null {
+  let sum = 0;
+  for (const group of groups) {
+    const value = report.reviews?.[group]?.total?.value;
+    if (value === null || value === undefined) return null;
+    sum += value;
+  }
+  return sum;
+}
+
+interface StatedFact {
+  id: string;
+  /** What the text talks about, in the official's words. */
+  label: string;
+  pattern: RegExp;
+  /** Table values the stated number may legitimately equal (first is the one quoted); null when unknown. */
+  tableValues: (report: AnnualReport) => number[] | null;
+  where: FindingLocation;
+  /** Rejects a match whose gap shows it is about something else. */
+  accept?: (gap: string, before: string) => boolean;
+}
+
+const OUTCOME_FACTS: StatedFact[] = [
+  {
+    id: 'granted',
+    label: '予以公开',
+    pattern: /(?<!不)予以公开\s*(?:的)?\s*(\d{1,9})\s*件/g,
+    tableValues: (report) => nullable(rowTotal(report, 'granted')),
+    where: { section: '三', row: '三（一）予以公开', column: '总计' },
+  },
+  {
+    id: 'partlyGranted',
+    label: '部分公开',
+    pattern: /部分公开\s*(\d{1,9})\s*件/g,
+    tableValues: (report) => nullable(rowTotal(report, 'partlyGranted')),
+    where: { section: '三', row: '三（二）部分公开', column: '总计' },
+  },
+  {
+    id: 'withheld',
+    label: '不予公开',
+    pattern: /不予公开\s*(\d{1,9})\s*件/g,
+    tableValues: (report) => nullable(rowsTotal(report, 'withheld')),
+    where: { section: '三', row: '三（三）不予公开', column: '总计' },
+  },
+  {
+    id: 'unavailable',
+    label: '无法提供',
+    pattern: /无法提供\s*(\d{1,9})\s*件/g,
+    tableValues: (report) => nullable(rowsTotal(report, 'unavailable')),
+    where: { section: '三', row: '三（四）无法提供', column: '总计' },
+  },
+  {
+    id: 'notProcessed',
+    label: '不予处理',
+    pattern: /不予处理\s*(\d{1,9})\s*件/g,
+    tableValues: (report) => nullable(rowsTotal(report, 'notProcessed')),
+    where: { section: '三', row: '三（五）不予处理', column: '总计' },
+  },
+  {
+    id: 'otherHandling',
+    label: '其他处理',
+    pattern: /其他处理\s*(\d{1,9})\s*件/g,
+    tableValues: (report) => nullable(rowsTotal(report, 'otherHandling')),
+    where: { section: '三', row: '三（六）其他处理', column: '总计' },
+  },
+];
+
+const CARRIED_OVER: StatedFact = {
+  id: 'carriedOver',
+  label: '结转下年度继续办理',
+  pattern: /结转下一?年度?(?:继续办理)?\s*(\d{1,9})\s*件/g,
+  tableValues: (report) => nullable(rowTotal(report, 'carriedOver')),
+  where: { section: '三', row: '四、结转下年度继续办理', column: '总计' },
+};
+
+const RECEIVED: StatedFact = {
+  id: 'received',
+  label: '收到（受理）的政府信息公开申请',
+  pattern: /(?:受理|收到|接收|新收)([^。；，,\d]{0,24}?)(\d{1,9})\s*件/g,
+  // "受理" may or may not include last year's carry-over: accept both readings.
+  tableValues: (report) => {
+    const received = rowTotal(report, 'received');
+    if (received === null) return null;
+    const carriedIn = rowTotal(report, 'carriedIn');
+    return carriedIn === null ? [received] : [received, received + carriedIn];
+  },
+  where: { section: '三', row: '一、本年新收政府信息公开申请数量', column: '总计' },
+  accept: (gap, before) => /申请/.test(gap + before.slice(-12)) && !/复议|诉讼|举报|信访|来信|留言|咨询/.test(gap),
+};
+
+const STATED_FACTS: StatedFact[] = [
+  RECEIVED,
+  {
+    id: 'receivedCount',
+    label: '收到的政府信息公开申请',
+    pattern: /申请[^。；，,\d]{0,12}?数量为\s*(\d{1,9})/g,
+    tableValues: RECEIVED.tableValues,
+    where: RECEIVED.where,
+  },
+  {
+    id: 'carriedIn',
+    label: '上年结转',
+    pattern: /上年度?结转[^。；，,\d]{0,12}?(\d{1,9})\s*件/g,
+    tableValues: (report) => nullable(rowTotal(report, 'carriedIn')),
+    where: { section: '三', row: '二、上年结转政府信息公开申请数量', column: '总计' },
+  },
+  ...OUTCOME_FACTS,
+  CARRIED_OVER,
+  {
+    id: 'review',
+    label: '行政复议',
+    pattern: /行政复议([^。；，,\d]{0,8}?)(\d{1,9})\s*[件起]/g,
+    tableValues: (report) => nullable(groupTotal(report, ['review'])),
+    where: { section: '四', row: REVIEW_GROUP_LABELS.review, column: '总计' },
+    accept: (gap) => !/诉讼|决定|维持|纠正/.test(gap),
+  },
+  {
+    id: 'litigation',
+    label: '行政诉讼',
+    pattern: /行政诉讼([^。；，,\d]{0,8}?)(\d{1,9})\s*[件起]/g,
+    tableValues: (report) => nullable(groupTotal(report, ['litigationDirect', 'litigationAfterReview'])),
+    where: { section: '四', row: '行政诉讼', column: '总计' },
+    accept: (gap) => !/复议|判决|维持|纠正/.test(gap),
+  },
+];
+
+function nullable(value: number | null): number[] | null {
+  return value === null ? null : [value];
+}
+
+interface Match {
+  value: number;
+  index: number;
+  raw: string;
+}
+
+/** Matches of one fact in one line; the number is the last capture group. */
+function matchesOf(fact: StatedFact, text: string): Match[] {
+  const out: Match[] = [];
+  for (const match of text.matchAll(fact.pattern)) {
+    const gap = match.length > 2 ? (match[1] ?? '') : '';
+    if (fact.accept && !fact.accept(gap, text.slice(0, match.index))) continue;
+    const value = Number(match[match.length - 1]);
+    if (Number.isFinite(value)) out.push({ value, index: match.index, raw: match[0] });
+  }
+  return out;
+}
+
+/** Provenance of a stated number: its line in report.text, found by position of the quoted words. */
+function at(report: AnnualReport, line: NarrativeLine, raw: string): FindingLocation['at'] {
+  if (line.line !== undefined) return { line: line.line, raw };
+  const index = report.text.indexOf(raw);
+  if (index < 0) return { raw };
+  let lineNumber = 1;
+  for (let i = report.text.indexOf('\n'); i !== -1 && i < index; i = report.text.indexOf('\n', i + 1)) lineNumber++;
+  return { line: lineNumber, raw };
+}
+
+/** narrative.mismatch: a count stated in the text that the table contradicts. */
+export const narrativeMismatch: Rule = (report) => {
+  if (!report.applications && !report.reviews) return [];
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const line of narrativeLines(report)) {
+    for (const fact of STATED_FACTS) {
+      for (const match of matchesOf(fact, line.text)) {
+        const values = fact.tableValues(report);
+        if (!values || values.some((value) => value === match.value)) continue;
+        const key = `${fact.id}|${match.value}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        findings.push({
+          rule: 'narrative.mismatch',
+          severity: 'warning',
+          message: `正文称“${match.raw.trim()}”，但表${fact.where.section}“${fact.where.row}”总计为 ${formatNumber(values[0] as number)}。文字与表格应一致，请核对哪一处有误并更正。`,
+          location: { ...fact.where },
+          cells: [{ ...fact.where }, { section: fact.where.section, at: at(report, line, match.raw) }],
+          expected: values[0] as number,
+          actual: match.value,
+        });
+      }
+    }
+  }
+  return findings;
+};
+
+// "共/累计 23 次，其中 A 2 次，B 1 次…" — the unit must repeat for the items.
+const ENUMERATION =
+  /(?:共|累计|合计|总计|总共)[^。；，,\d]{0,20}?(\d{1,9})\s*(次|条|件|篇|个|项|期|份|场|批)[，,：:\s]{0,3}其中([^。；;]{1,400})/g;
+const PARENTHESISED = /[（(][^（）()]{0,80}[）)]/g;
+
+/** narrative.sum: an enumeration that does not add up to its stated total, including 受理 N 件 vs 办理结果. */
+export const narrativeSum: Rule = (report) => {
+  const findings: Finding[] = [];
+  const lines = narrativeLines(report);
+  for (const line of lines) {
+    for (const match of line.text.matchAll(ENUMERATION)) {
+      const total = Number(match[1]);
+      const unit = match[2] as string;
+      const clause = (match[3] as string).replace(PARENTHESISED, '');
+      const items = [...clause.matchAll(new RegExp(`(\\d{1,9})\\s*${unit}`, 'g'))].map((item) => Number(item[1]));
+      if (items.length < 2) continue;
+      const sum = items.reduce((a, b) => a + b, 0);
+      // A shortfall is fine when the list says it is partial ("等"); an excess never is.
+      if (sum === total || (sum < total && /等/.test(clause))) continue;
+      findings.push({
+        rule: 'narrative.sum',
+        severity: 'warning',
+        message: `正文称共 ${total} ${unit}，但“其中”列举的各项合计为 ${items.join('+')}＝${sum} ${unit}，两者不符。请核对总数或各分项。`,
+        location: { at: at(report, line, match[0].slice(0, 120)) },
+        expected: total,
+        actual: sum,
+      });
+    }
+  }
+  findings.push(...receivedVersusOutcomes(report, lines));
+  return findings;
+};
+
+/**
+ * "受理 99 件，办理结果为：予以公开 46 件…；结转下年度继续办理 1 件": the stated outcomes plus the stated
+ * carry-over must account for what was received (with or without last year's carry-in).
+ */
+function receivedVersusOutcomes(report: AnnualReport, lines: NarrativeLine[]): Finding[] {
+  for (const [index, line] of lines.entries()) {
+    const received = matchesOf(RECEIVED, line.text)[0];
+    if (!received) continue;
+    // The outcomes usually follow in the same paragraph, sometimes in the next line.
+    const window = `${line.text.slice(received.index)}\n${lines[index + 1]?.text ?? ''}`;
+    const stated = OUTCOME_FACTS.map((fact) => matchesOf(fact, window)[0]?.value).filter(
+      (value): value is number => value !== undefined,
+    );
+    if (stated.length < 2) continue;
+    const outcomes = stated.reduce((a, b) => a + b, 0);
+    const carriedOver = matchesOf(CARRIED_OVER, window)[0]?.value ?? rowTotal(report, 'carriedOver') ?? 0;
+    const carriedIn = rowTotal(report, 'carriedIn') ?? 0;
+    const n = received.value;
+    const consistent = [outcomes, outcomes + carriedOver, outcomes + carriedOver - carriedIn].includes(n);
+    if (consistent) return [];
+    return [
+      {
+        rule: 'narrative.sum',
+        severity: 'warning',
+        message: `正文称受理政府信息公开申请 ${n} 件，但列举的办理结果合计 ${outcomes} 件、结转下年度 ${carriedOver} 件，合计 ${outcomes + carriedOver} 件，与受理数不符。请核对正文中的各项数字。`,
+        location: { section: '一', at: at(report, line, received.raw) },
+        expected: n,
+        actual: outcomes + carriedOver,
+      },
+    ];
+  }
+  return [];
+}
+
+export const NARRATIVE_RULES: Rule[] = [narrativeMismatch, narrativeSum];

@@ -1,0 +1,223 @@
+/** Values that are possible arithmetically but implausible: fees in the wrong unit, negative or fractional counts. */
+import type { AgencyLevel } from '../registry/agency.ts';
+import {
+  type ActiveDisclosureColumnId,
+  type ActiveDisclosureRowId,
+  type AnnualReport,
+  APPLICANT_COLUMNS,
+  type ApplicationRowId,
+  type Cell,
+  REVIEW_COLUMNS,
+  REVIEW_GROUPS,
+} from '../report/model.ts';
+import type { Finding, FindingLocation } from './finding.ts';
+import { applicationCellLocation, cellName, formatNumber, reviewCellLocation } from './locate.ts';
+import type { Rule } from './rule.ts';
+
+const LEVEL_NAMES: Record<AgencyLevel, string> = {
+  'province-government': '省级人民政府',
+  'city-government': '设区的市级人民政府',
+  'county-government': '县级人民政府',
+  'province-department': '省级部门',
+  'city-department': '市级部门',
+  'county-department': '县级部门',
+  township: '乡镇（街道）',
+};
+
+/**
+ * Upper bound, in 万元, of a plausible year of 行政事业性收费 per level. Generous on purpose: the rule is
+ * there to catch 元 typed into a 万元 column (a factor of 10,000), not to second-guess real amounts.
+ */
+const FEE_CEILING_WAN: Record<AgencyLevel, number> = {
+  township: 5_000,
+  'county-department': 100_000,
+  'county-government': 500_000,
+  'city-department': 1_000_000,
+  'city-government': 5_000_000,
+  'province-department': 10_000_000,
+  'province-government': 50_000_000,
+};
+
+/**
+ * Infers the agency level from its name when the registry does not give it: 乡/镇/街道 → township,
+ * 县/区/旗 人民政府 → county government, a 局/办/委… under a county → county department, and so on.
+ * Returns null when the name says too little.
+ */
+export function inferAgencyLevel(name: string | null): AgencyLevel | null {
+  if (!name) return null;
+  const compact = name.replace(/\s+/g, '');
+  const core = compact.replace(/(?:人民政府|政府|办事处|党委|党工委)$/, '');
+  if (/(?:乡|镇|街道|苏木)$/.test(core)) return 'township';
+  const isGovernment = /人民政府$/.test(compact) || /政府$/.test(compact);
+  if (isGovernment) {
+    if (/(?:县|旗|区)$/.test(core)) return 'county-government';
+    if (/(?:省|自治区)$/.test(core) || /^(?:北京|天津|上海|重庆)市$/.test(core)) return 'province-government';
+    if (/市$/.test(core)) return 'city-government';
+    return null;
+  }
+  // A department: the level is that of the last region named before the department's own name.
+  const region = /^(.*?(?:省|自治区|市|州|盟|县|旗|区))/.exec(compact)?.[1] ?? '';
+  const last = /(?:省|自治区|市|州|盟|县|旗|区)(?=[^省自治区市州盟县旗]*$)/.exec(region)?.[0];
+  if (/(?:县|旗)/.test(region) || last === '区') return 'county-department';
+  if (last === '市' || last === '州' || last === '盟') return 'city-department';
+  if (last === '省' || last === '自治区') return 'province-department';
+  return null;
+}
+
+function levelOf(
+  report: AnnualReport,
+  level: AgencyLevel | undefined,
+): { level: AgencyLevel; inferred: boolean } | null {
+  if (level) return { level, inferred: false };
+  const inferred = inferAgencyLevel(report.agency);
+  return inferred ? { level: inferred, inferred: true } : null;
+}
+
+const ACTIVE_COLUMN_LABELS: Record<ActiveDisclosureColumnId, string> = {
+  issued: '本年制发件数',
+  repealed: '本年废止件数',
+  inForce: '现行有效件数',
+  published: '本年新公开数量',
+  decisions: '本年处理决定数量',
+  previousYear: '上一年项目数量',
+  added: '本年增/减',
+  amount: '本年收费金额（单位：万元）',
+  projects: '采购项目数量',
+};
+
+function feeLocation(cell: Cell, label: string): FindingLocation {
+  return { section: '二', row: label, column: '本年收费金额（单位：万元）', at: cell.at };
+}
+
+/** plausibility.fee-unit: a 行政事业性收费 amount in 万元 that is implausible for the agency's level. */
+export const feeUnit: Rule = (report, context) => {
+  const row = report.activeDisclosure?.fees;
+  const cell = row?.amount;
+  if (!cell || cell.value === null) return [];
+  const level = levelOf(report, context.level);
+  if (!level) return [];
+  const ceiling = FEE_CEILING_WAN[level.level];
+  if (cell.value <= ceiling) return [];
+  // 1 亿元 = 10,000 万元; and the same figure read as 元 is value / 10,000 万元.
+  const yiYuan = cell.value / 10_000;
+  return [
+    {
+      rule: 'plausibility.fee-unit',
+      severity: 'warning',
+      message: `“行政事业性收费”本年收费金额填报为 ${formatNumber(cell.value)} 万元（约 ${formatNumber(Math.round(yiYuan))} 亿元），对${LEVEL_NAMES[level.level]}${level.inferred ? '（按机关名称推断）' : ''}明显不合常理（合理上限约 ${formatNumber(ceiling)} 万元），疑似把以“元”为单位的数字填进了“万元”栏（若按元计，约为 ${formatNumber(yiYuan)} 万元）。请核实金额与单位。`,
+      location: feeLocation(cell, row?.label ?? '行政事业性收费'),
+      expected: `≤ ${ceiling}`,
+      actual: cell.value,
+    },
+  ];
+};
+
+/** Every numeric cell of tables 二, 三, 四 with its location; `isCount` is false for 万元 amounts. */
+function* numericCells(
+  report: AnnualReport,
+): Generator<{ cell: Cell; location: FindingLocation; isCount: boolean; signed?: boolean }> {
+  for (const [rowId, row] of Object.entries(report.activeDisclosure ?? {}) as [
+    ActiveDisclosureRowId,
+    Record<string, unknown>,
+  ][]) {
+    if (!row) continue;
+    for (const [key, value] of Object.entries(row)) {
+      if (key === 'label' || typeof value !== 'object' || value === null) continue;
+      const cell = value as Cell;
+      const column = key as ActiveDisclosureColumnId;
+      const isAmount = column === 'amount' || (rowId === 'procurement' && column !== 'decisions');
+      yield {
+        cell,
+        location: {
+          section: '二',
+          row: String(row.label ?? rowId),
+          column: ACTIVE_COLUMN_LABELS[column] ?? key,
+          at: cell.at,
+        },
+        isCount: !isAmount,
+        // The 2019 layout's 本年增/减 is a signed change.
+        signed: column === 'added',
+      };
+    }
+  }
+  for (const [row, cells] of Object.entries(report.applications ?? {}) as [
+    ApplicationRowId,
+    Partial<Record<string, Cell>>,
+  ][]) {
+    for (const column of APPLICANT_COLUMNS) {
+      const cell = cells?.[column];
+      if (cell) yield { cell, location: applicationCellLocation(row, column, cell), isCount: true };
+    }
+  }
+  for (const group of REVIEW_GROUPS) {
+    for (const column of REVIEW_COLUMNS) {
+      const cell = report.reviews?.[group]?.[column];
+      if (cell) yield { cell, location: reviewCellLocation(group, column, cell), isCount: true };
+    }
+  }
+}
+
+/** plausibility.negative: a count or amount below zero. */
+export const negative: Rule = (report) => {
+  const findings: Finding[] = [];
+  for (const { cell, location, signed } of numericCells(report)) {
+    if (signed || cell.value === null || cell.value >= 0) continue;
+    findings.push({
+      rule: 'plausibility.negative',
+      severity: 'error',
+      message: `表${location.section}“${cellName(location)}”填报为负数 ${formatNumber(cell.value)}。件数和金额不可能为负，请更正。`,
+      location,
+      expected: '≥ 0',
+      actual: cell.value,
+    });
+  }
+  return findings;
+};
+
+/** plausibility.non-integer: a count (件数) that is not a whole number. */
+export const nonInteger: Rule = (report) => {
+  const findings: Finding[] = [];
+  for (const { cell, location, isCount } of numericCells(report)) {
+    if (!isCount || cell.value === null || Number.isInteger(cell.value)) continue;
+    findings.push({
+      rule: 'plausibility.non-integer',
+      severity: 'error',
+      message: `表${location.section}“${cellName(location)}”是件数，却填报为小数 ${formatNumber(cell.value)}。件数应为整数，请更正。`,
+      location,
+      expected: '整数',
+      actual: cell.value,
+    });
+  }
+  return findings;
+};
+
+/** plausibility.rules-township: a township reporting 规章 (only provinces and districted cities make them). */
+export const rulesTownship: Rule = (report, context) => {
+  const level = levelOf(report, context.level);
+  if (level?.level !== 'township' && level?.level !== 'county-government' && level?.level !== 'county-department') {
+    return [];
+  }
+  const row = report.activeDisclosure?.rules;
+  if (!row) return [];
+  const findings: Finding[] = [];
+  for (const column of ['issued', 'inForce'] as const) {
+    const cell = row[column];
+    if (!cell || cell.value === null || cell.value <= 0) continue;
+    findings.push({
+      rule: 'plausibility.rules-township',
+      severity: 'warning',
+      message: `${LEVEL_NAMES[level.level]}填报“规章”${column === 'issued' ? '本年制发' : '现行有效'} ${formatNumber(cell.value)} 件。依《立法法》，只有国务院部门和省、自治区、直辖市及设区的市、自治州人民政府可以制定规章，县乡两级不制定规章。请核实是否应填入“行政规范性文件”一行。`,
+      location: {
+        section: '二',
+        row: row.label,
+        column: column === 'issued' ? '本年制发件数' : '现行有效件数',
+        at: cell.at,
+      },
+      expected: 0,
+      actual: cell.value,
+    });
+  }
+  return findings;
+};
+
+export const PLAUSIBILITY_RULES: Rule[] = [feeUnit, negative, nonInteger, rulesTownship];

@@ -1,0 +1,274 @@
+/**
+ * Structure of the report: sections and tables present, columns lost in extraction, blank cells, empty
+ * sections. Also turns the parser's notes into findings (extraction damage is not the agency's fault).
+ */
+import {
+  type AnnualReport,
+  APPLICANT_COLUMN_LABELS,
+  APPLICANT_COLUMNS,
+  APPLICATION_ROW_LABELS,
+  type ApplicantColumnId,
+  type ApplicationRowId,
+  type Cell,
+  type ParseNote,
+  REVIEW_COLUMN_LABELS,
+  type ReviewColumnId,
+  type ReviewGroupId,
+  SECTION_IDS,
+  SECTION_TITLES,
+  type SectionId,
+} from '../report/model.ts';
+import type { Finding, FindingLocation } from './finding.ts';
+import { applicationCellLocation, cellName, formatNumber, reviewCellLocation } from './locate.ts';
+import type { Rule } from './rule.ts';
+
+const TABLE_NAMES: Record<'二' | '三' | '四', string> = {
+  二: '主动公开政府信息情况表',
+  三: '收到和处理政府信息公开申请情况表',
+  四: '行政复议、行政诉讼情况表',
+};
+
+/** struct.section-missing (one per missing section), or struct.no-sections when nothing was recognised. */
+export const sectionMissing: Rule = (report) => {
+  const present = SECTION_IDS.filter((id) => report.sections[id] !== undefined);
+  if (present.length === 0) {
+    return [
+      {
+        rule: 'struct.no-sections',
+        severity: 'error',
+        message:
+          '未能识别出年度报告的任何章节（一、总体情况 至 六、其他需要报告的事项）。该文件可能不是政府信息公开工作年度报告，或文本提取失败；请人工打开原件核实。',
+        location: {},
+      },
+    ];
+  }
+  return SECTION_IDS.filter((id) => report.sections[id] === undefined).map((id) => ({
+    rule: 'struct.section-missing',
+    severity: 'error',
+    message: `未找到第${id}部分“${id}、${SECTION_TITLES[id]}”。年度报告格式要求六个部分齐全，请补充该部分（确无内容的，也应保留标题并说明情况）。`,
+    location: { section: id },
+    expected: `${id}、${SECTION_TITLES[id]}`,
+  }));
+};
+
+/** struct.table-missing: a section that must carry a table but none was read from it. */
+export const tableMissing: Rule = (report) => {
+  const missing = new Map<'二' | '三' | '四', ParseNote | undefined>();
+  if (report.sections.二 && !report.activeDisclosure) missing.set('二', undefined);
+  if (report.sections.三 && !report.applications) missing.set('三', undefined);
+  if (report.sections.四 && !report.reviews) missing.set('四', undefined);
+  for (const note of report.notes) {
+    if (note.kind !== 'table-missing') continue;
+    const section = note.section;
+    if (section === '二' || section === '三' || section === '四') {
+      const hasTable =
+        section === '二' ? report.activeDisclosure : section === '三' ? report.applications : report.reviews;
+      if (!hasTable) missing.set(section, note);
+    }
+  }
+  return [...missing].map(([section, note]) => ({
+    rule: 'struct.table-missing',
+    severity: 'error',
+    message: `第${section}部分缺少“${TABLE_NAMES[section]}”（或其内容无法识别）。请按国办公开办函〔2021〕30号格式以表格填报该部分数据。${note?.detail ? `（解析说明：${note.detail}）` : ''}`,
+    location: note?.at ? { section, at: note.at } : { section },
+  }));
+};
+
+function columnLabel(column: string | undefined): string {
+  if (!column) return '某一';
+  if (column in APPLICANT_COLUMN_LABELS) return APPLICANT_COLUMN_LABELS[column as ApplicantColumnId];
+  if (column in REVIEW_COLUMN_LABELS) return REVIEW_COLUMN_LABELS[column as ReviewColumnId];
+  return column;
+}
+
+function rowLabel(row: string): string {
+  return row in APPLICATION_ROW_LABELS ? APPLICATION_ROW_LABELS[row as ApplicationRowId] : row;
+}
+
+function columnId(label: string): ApplicantColumnId | undefined {
+  return APPLICANT_COLUMNS.find((id) => id === label || APPLICANT_COLUMN_LABELS[id] === label);
+}
+
+/** Cells of table 三 in one column whose value the parser inferred. */
+function inferredCells(report: AnnualReport, column: ApplicantColumnId | undefined): string[] {
+  const table = report.applications;
+  if (!table || !column) return [];
+  const out: string[] = [];
+  for (const [row, cells] of Object.entries(table) as [ApplicationRowId, Partial<Record<string, Cell>>][]) {
+    const cell = cells?.[column];
+    if (cell?.inferred && cell.value !== null) out.push(`${APPLICATION_ROW_LABELS[row]}＝${formatNumber(cell.value)}`);
+  }
+  return out;
+}
+
+/**
+ * Parser notes → findings: struct.column-missing (grouped per section and column), struct.row-unreadable,
+ * extract.value-inferred, extract.damage, extract.no-text, extract.truncated.
+ */
+export const parseNotes: Rule = (report) => {
+  const findings: Finding[] = [];
+  const columnGroups = new Map<string, ParseNote[]>();
+  for (const note of report.notes) {
+    if (note.kind === 'column-missing') {
+      const key = `${note.section ?? ''}|${columnLabel(note.column)}`;
+      columnGroups.set(key, [...(columnGroups.get(key) ?? []), note]);
+    }
+  }
+  for (const notes of columnGroups.values()) {
+    const first = notes[0] as ParseNote;
+    const label = columnLabel(first.column);
+    const rows = [...new Set(notes.map((note) => note.row).filter((row): row is string => Boolean(row)))];
+    const inferred = first.section === '三' ? inferredCells(report, columnId(label)) : [];
+    const section = first.section;
+    findings.push({
+      rule: 'struct.column-missing',
+      severity: 'warning',
+      message:
+        `${section ? `表${section}` : '表格'}的“${label}”列在提取出的文本中缺失${rows.length > 0 ? `（涉及 ${rows.length} 行）` : ''}。` +
+        '这很可能是 PDF 转文字造成的提取损坏，而非机关填报错误。' +
+        (inferred.length > 0
+          ? `凡能由算术关系唯一确定的数值已推算补全（${inferred.slice(0, 6).join('，')}${inferred.length > 6 ? ' 等' : ''}），其余按未知处理。`
+          : '无法由算术关系唯一确定的数值按未知处理，不作 0 计。') +
+        '建议对照原件核实。',
+      location: { ...(section ? { section } : {}), column: label, ...(first.at ? { at: first.at } : {}) },
+      cells: notes.map((note) => ({
+        ...(note.section ? { section: note.section } : {}),
+        ...(note.row ? { row: rowLabel(note.row) } : {}),
+        column: label,
+        ...(note.at ? { at: note.at } : {}),
+      })),
+    });
+  }
+  const coveredColumns = new Set(columnGroups.keys());
+  for (const note of report.notes) {
+    const location: FindingLocation = {
+      ...(note.section ? { section: note.section } : {}),
+      ...(note.row ? { row: rowLabel(note.row) } : {}),
+      ...(note.column ? { column: columnLabel(note.column) } : {}),
+      ...(note.at ? { at: note.at } : {}),
+    };
+    switch (note.kind) {
+      case 'value-inferred':
+        if (coveredColumns.has(`${note.section ?? ''}|${columnLabel(note.column)}`)) break;
+        findings.push({
+          rule: 'extract.value-inferred',
+          severity: 'info',
+          message: `${cellName(location) || '一个单元格'}在原文中缺失，已按算术关系唯一推算补全（${note.detail}）。这通常是文本提取损坏所致，建议对照原件核实。`,
+          location,
+        });
+        break;
+      case 'row-unreadable':
+        findings.push({
+          rule: 'struct.row-unreadable',
+          severity: 'warning',
+          message: `${note.section ? `表${note.section}` : '表格'}中有一行无法识别${note.row ? `（“${rowLabel(note.row)}”）` : ''}：${note.detail}。可能是提取损坏或标签与模板不符，相关数字按未知处理，请对照原件核实。`,
+          location,
+        });
+        break;
+      case 'extraction-damage':
+        findings.push({
+          rule: 'extract.damage',
+          severity: 'info',
+          message: `文本提取可能有损坏：${note.detail}。这不一定是机关的填报错误，相关核验结果请对照原件确认。`,
+          location,
+        });
+        break;
+      case 'no-text':
+        findings.push({
+          rule: 'extract.no-text',
+          severity: 'error',
+          message: `未能从文件中提取到文字（${note.detail}），可能是扫描图片版 PDF，需要 OCR 后才能核验。建议机关发布可复制文字的版本。`,
+          location,
+        });
+        break;
+      case 'input-truncated':
+        findings.push({
+          rule: 'extract.truncated',
+          severity: 'warning',
+          message: `输入内容不完整或被截断（${note.detail}），以下核验只覆盖已读取的部分。请确认原件是否完整。`,
+          location,
+        });
+        break;
+      default:
+        break;
+    }
+  }
+  return findings;
+};
+
+/** struct.blank-cell: unknown cells ("", "/", "—") counted per table, one finding per table. */
+export const blankCells: Rule = (report) => {
+  const perTable: Record<'二' | '三' | '四', FindingLocation[]> = { 二: [], 三: [], 四: [] };
+  for (const row of Object.values(report.activeDisclosure ?? {})) {
+    if (!row) continue;
+    for (const [key, cell] of Object.entries(row)) {
+      if (key === 'label' || typeof cell !== 'object' || cell === null) continue;
+      if ((cell as Cell).value === null) perTable.二.push({ section: '二', row: row.label, at: (cell as Cell).at });
+    }
+  }
+  for (const [row, cells] of Object.entries(report.applications ?? {}) as [
+    ApplicationRowId,
+    Partial<Record<ApplicantColumnId, Cell>>,
+  ][]) {
+    for (const column of APPLICANT_COLUMNS) {
+      const cell = cells?.[column];
+      if (cell && cell.value === null) perTable.三.push(applicationCellLocation(row, column, cell));
+    }
+  }
+  for (const [group, cells] of Object.entries(report.reviews ?? {}) as [
+    ReviewGroupId,
+    Partial<Record<ReviewColumnId, Cell>>,
+  ][]) {
+    for (const [column, cell] of Object.entries(cells ?? {}) as [ReviewColumnId, Cell][]) {
+      if (cell && cell.value === null) perTable.四.push(reviewCellLocation(group, column, cell));
+    }
+  }
+  const findings: Finding[] = [];
+  for (const section of ['二', '三', '四'] as const) {
+    const cells = perTable[section];
+    if (cells.length === 0) continue;
+    const examples = cells
+      .slice(0, 3)
+      .map((cell) => `“${cellName(cell)}”${cell.at?.raw ? `（填为“${cell.at.raw}”）` : ''}`)
+      .join('、');
+    findings.push({
+      rule: 'struct.blank-cell',
+      severity: 'warning',
+      message: `表${section}（${TABLE_NAMES[section]}）有 ${cells.length} 个单元格为空白或填写“/”“—”等，如${examples}${cells.length > 3 ? '等' : ''}。模板要求填写数字，未发生的应填 0；空白单元格使相关勾稽关系无法核验。`,
+      location: cells[0] as FindingLocation,
+      cells,
+      actual: cells.length,
+      expected: 0,
+    });
+  }
+  return findings;
+};
+
+const EMPTY_SECTION =
+  /^[（(]?[一二三四五六七八九十\d]*[）)、.．]?\s*(?:无|暂无|没有|本年度无|无相关情况|无其他需要报告的事项|无需要报告的事项)[。.；;]?$/;
+
+/** content.section-empty: a narrative section (一, 五, 六) that is blank or says only "无". */
+export const sectionEmpty: Rule = (report) => {
+  const findings: Finding[] = [];
+  for (const id of ['一', '五', '六'] as SectionId[]) {
+    const section = report.sections[id];
+    if (!section) continue;
+    const body = section.text.replace(/\s+/g, '');
+    const empty = body.length === 0;
+    // Section 六 may legitimately say "无" only about matters it has none of; 一 and 五 must report.
+    if (!empty && (id === '六' || !EMPTY_SECTION.test(body))) continue;
+    findings.push({
+      rule: 'content.section-empty',
+      severity: 'warning',
+      message: `第${id}部分“${SECTION_TITLES[id]}”${empty ? '没有内容' : `只写了“${body}”`}。《政府信息公开条例》第五十条要求报告该项内容，请如实填写${id === '五' ? '存在的主要问题和具体改进情况' : '相关情况'}。`,
+      location: {
+        section: id,
+        ...(section.line !== undefined ? { at: { line: section.line, raw: section.heading } } : {}),
+      },
+      actual: body,
+    });
+  }
+  return findings;
+};
+
+export const STRUCT_RULES: Rule[] = [sectionMissing, tableMissing, parseNotes, blankCells, sectionEmpty];
