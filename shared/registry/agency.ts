@@ -23,8 +23,12 @@ export interface Agency {
   charset?: string;
   /** Deadline override, 'MM-DD' in Asia/Shanghai, for the year after the report year. */
   deadline?: string;
-  /** Whether robots.txt is honoured for this agency (default: the registry's setting). */
+  /** Whether robots.txt is honoured for this agency (default: the registry's setting; loadRegistry fills it in). */
   respectRobots?: boolean;
+  /** Per-agency request timeout in milliseconds (slow sites), overriding the client default. */
+  timeoutMs?: number;
+  /** Free-text note for maintainers (why an override exists, who to ask). */
+  note?: string;
 }
 
 /** Who receives which slice of the digest. */
@@ -42,4 +46,6 @@ export interface Registry {
   allowHosts: string[];
   recipients: Recipient[];
   agencies: Agency[];
+  /** Who runs this monitor (e-mail or URL), put into the User-Agent so site operators can reach us. */
+  contact?: string;
 }
