@@ -1,0 +1,670 @@
+/**
+ * One fetch run: for every agency of the registry, find the year's report and keep exactly what was
+ * published (raw bytes + metadata in the store), then parse and validate what was stored.
+ *
+ * Per agency: the registry's `reportUrls[year]` when given, else each list URL → candidates (discover.ts)
+ * → the chosen article (title-match.ts, article.ts) → its documents (the article HTML itself when the
+ * report is inline, and each attachment). Every agency ends with a status — found / not-found /
+ * unreachable / blocked — and the error kept; one agency's failure never stops the run.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Agency, Registry } from '../registry/agency.ts';
+import type { Finding } from '../rules/finding.ts';
+import { keys } from '../storage/keys.ts';
+import { getJson, type ObjectStore, putJson } from '../storage/port.ts';
+import type { AgencyRunOutcome, FetchStatus, RunManifest, SnapshotMeta } from '../storage/records.ts';
+import { putSnapshot } from '../storage/snapshot.ts';
+import {
+  type ArticlePage,
+  type AttachmentLink,
+  detectDocumentType,
+  isErrorPageInsteadOfFile,
+  looksLikeAntiBot,
+  parseArticlePage,
+} from './article.ts';
+import { decodeBody } from './charset.ts';
+import { discoverCandidates } from './discover.ts';
+import { classifyFetchError } from './errors.ts';
+import { dateFromUrl, describeDisagreement, instantToBeijingIso, resolvePublishDate } from './publish-date.ts';
+import { chooseCandidate, isAnnualReportTitle, type ReportCandidate } from './title-match.ts';
+
+/** What the scan needs of an HTTP response (shared/fetch/http.ts provides it). */
+export interface ScanResponse {
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  body: Uint8Array;
+  fetchedAt?: string;
+  notModified?: boolean;
+  redirects?: unknown;
+}
+
+export interface ScanGetOptions {
+  ifNoneMatch?: string;
+  ifModifiedSince?: string;
+  maxBytes?: number;
+  accept?: string;
+  referer?: string;
+}
+
+/** The polite HTTP client (per-host queues, retries, address guard, robots) as the scan uses it. */
+export interface ScanHttp {
+  get(url: string, options?: ScanGetOptions): Promise<ScanResponse>;
+}
+
+/** The stable ids of fetch-level findings (Chinese messages; kept in the run manifest). */
+export const FETCH_RULES = {
+  encodingSuspect: 'fetch.encoding-suspect',
+  jsRenderedList: 'fetch.js-rendered-list',
+  dateDisagreement: 'fetch.date-disagreement',
+  errorPage: 'fetch.error-page',
+  antiBot: 'fetch.anti-bot',
+  listPageError: 'fetch.list-page-error',
+  attachmentError: 'fetch.attachment-error',
+  noCandidate: 'fetch.no-candidate',
+  severalCandidates: 'fetch.several-candidates',
+} as const;
+
+export interface ScanAgencyDeps {
+  http: ScanHttp;
+  store: ObjectStore;
+  now: () => Date;
+  /** List pages walked per list URL at most (default 20). */
+  maxListPages?: number;
+  /** Attachments stored per article at most (default 6). */
+  maxAttachments?: number;
+}
+
+/** A failure that ends an agency's scan with a given status and a Chinese reason. */
+class ScanStop extends Error {
+  readonly status: FetchStatus;
+  constructor(status: FetchStatus, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+const HTML_ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8';
+const DOCUMENT_ACCEPT = 'application/pdf,application/msword,application/vnd.openxmlformats-officedocument.*,*/*;q=0.8';
+
+function headerValue(headers: Record<string, string>, name: string): string | undefined {
+  return headers[name] ?? headers[name.toLowerCase()];
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** Status for an error thrown while fetching: our own stops carry it, the client's errors are classified. */
+function statusOf(error: unknown): FetchStatus {
+  if (error instanceof ScanStop) return error.status;
+  try {
+    return classifyFetchError(error);
+  } catch {
+    return 'unreachable';
+  }
+}
+
+interface AgencyContext {
+  agency: Agency;
+  year: number;
+  deps: ScanAgencyDeps;
+  findings: Finding[];
+  pagesFetched: number;
+  /** Previous snapshot metas by URL (conditional GET and first-seen dates). */
+  previous: Map<string, SnapshotMeta>;
+}
+
+function addFinding(context: AgencyContext, finding: Finding): void {
+  if (context.findings.some((f) => f.rule === finding.rule && f.message === finding.message)) return;
+  context.findings.push(finding);
+}
+
+async function loadPreviousMetas(
+  store: ObjectStore,
+  year: number,
+  agencyId: string,
+): Promise<Map<string, SnapshotMeta>> {
+  const byUrl = new Map<string, SnapshotMeta>();
+  const metaKeys = (await store.list(keys.rawAgencyPrefix(year, agencyId))).filter((k) => k.endsWith('.meta.json'));
+  for (const key of metaKeys) {
+    const meta = await getJson<SnapshotMeta>(store, key);
+    if (!meta) continue;
+    for (const url of [meta.url, ...(meta.seenUrls ?? [])]) {
+      const known = byUrl.get(url);
+      if (!known || (meta.lastSeenAt ?? meta.fetchedAt) > (known.lastSeenAt ?? known.fetchedAt)) byUrl.set(url, meta);
+    }
+  }
+  return byUrl;
+}
+
+/** GET with status handling: 4xx/5xx and anti-bot challenges become ScanStop errors. */
+async function get(context: AgencyContext, url: string, options: ScanGetOptions): Promise<ScanResponse> {
+  const response = await context.deps.http.get(url, options);
+  context.pagesFetched++;
+  if (response.notModified || response.status === 304) return response;
+  const status = response.status;
+  if (status >= 400 || status === 202) {
+    const sample = new TextDecoder('latin1').decode(response.body.subarray(0, 8000));
+    if (looksLikeAntiBot(status, sample)) {
+      addFinding(context, {
+        rule: FETCH_RULES.antiBot,
+        severity: 'warning',
+        message: `网站返回 HTTP ${status} 反爬虫验证页面，普通客户端无法通过，已记为被拦截（${response.url}）`,
+      });
+      throw new ScanStop('blocked', `反爬虫验证（HTTP ${status}）：${response.url}`);
+    }
+    if (status === 404 || status === 410)
+      throw new ScanStop('not-found', `页面不存在（HTTP ${status}）：${response.url}`);
+    throw new ScanStop('unreachable', `HTTP ${status}：${response.url}`);
+  }
+  return response;
+}
+
+async function getText(context: AgencyContext, url: string, referer?: string) {
+  const response = await get(context, url, { accept: HTML_ACCEPT, ...(referer ? { referer } : {}) });
+  const decoded = decodeBody(response.body, headerValue(response.headers, 'content-type'), context.agency.charset);
+  if (decoded.suspect) {
+    addFinding(context, {
+      rule: FETCH_RULES.encodingSuspect,
+      severity: 'warning',
+      message: `页面按 ${decoded.charset} 解码后仍有乱码字符，编码可能有误：${response.url}`,
+    });
+  }
+  if (response.status === 200 && looksLikeAntiBot(200, decoded.text)) {
+    throw new ScanStop('blocked', `反爬虫验证页面：${response.url}`);
+  }
+  return { response, text: decoded.text, charset: decoded.charset };
+}
+
+/** Finds candidates on every list URL; the first list's failure is fatal only if every list fails. */
+async function discover(context: AgencyContext): Promise<{ candidates: ReportCandidate[]; jsRendered: boolean }> {
+  const { agency, year } = context;
+  const candidates: ReportCandidate[] = [];
+  let jsRendered = false;
+  let lastError: unknown = null;
+  let listsAnswered = 0;
+  for (const listUrl of agency.listUrls) {
+    try {
+      const found = await discoverCandidates(
+        listUrl,
+        async (url) => {
+          const page = await getText(context, url);
+          return { url: page.response.url, text: page.text };
+        },
+        {
+          maxPages: context.deps.maxListPages ?? 20,
+          enough: (so) => chooseCandidate(so, year, agency.name).chosen !== null,
+        },
+      );
+      listsAnswered++;
+      candidates.push(...found.candidates);
+      jsRendered ||= found.jsRendered;
+      for (const pageError of found.pageErrors) {
+        addFinding(context, {
+          rule: FETCH_RULES.listPageError,
+          severity: 'info',
+          message: `列表分页抓取失败：${pageError.url}（${describeError(pageError.error)}）`,
+        });
+      }
+    } catch (error) {
+      lastError = error;
+      if (agency.listUrls.length > 1) {
+        addFinding(context, {
+          rule: FETCH_RULES.listPageError,
+          severity: 'info',
+          message: `列表页抓取失败：${listUrl}（${describeError(error)}）`,
+        });
+      }
+    }
+  }
+  if (listsAnswered === 0 && lastError !== null) throw lastError;
+  return { candidates, jsRendered };
+}
+
+interface StoredDocument {
+  key: string;
+  created: boolean;
+}
+
+interface ArticleContext {
+  pageUrl: string;
+  title: string | null;
+  candidate: ReportCandidate | null;
+  chosenBecause: string;
+  article: ArticlePage | null;
+  lastModified?: string;
+}
+
+/** Stores one fetched document with its metadata. */
+async function storeDocument(
+  context: AgencyContext,
+  response: ScanResponse,
+  ext: string,
+  charset: string | null,
+  info: ArticleContext,
+): Promise<StoredDocument> {
+  const { agency, year, deps } = context;
+  const fetchedAt = response.fetchedAt ?? deps.now().toISOString();
+  const previous = context.previous.get(response.url);
+  const article = info.article;
+  const header = article?.headerTable ?? {};
+  const dates = resolvePublishDate({
+    headerTable: header.发布日期 ?? header.公开日期 ?? null,
+    metaPubDate: article?.metas.pubdate ?? null,
+    listRow: info.candidate?.listDate ?? null,
+    pageText: article?.pageTextDate ?? null,
+    url: dateFromUrl(info.pageUrl) ?? dateFromUrl(response.url),
+    lastModified: info.lastModified ?? headerValue(response.headers, 'last-modified') ?? null,
+    firstSeen: previous?.firstSeenAt ?? instantToBeijingIso(new Date(fetchedAt)),
+    extra: [
+      ...(header.成文日期 ? [{ source: '成文日期', value: header.成文日期 }] : []),
+      ...(header.生成日期 ? [{ source: '生成日期', value: header.生成日期 }] : []),
+    ],
+  });
+  if (dates.disagreement) {
+    addFinding(context, { rule: FETCH_RULES.dateDisagreement, severity: 'info', message: describeDisagreement(dates) });
+  }
+  const put = await putSnapshot(deps.store, {
+    year,
+    agencyId: agency.id,
+    bytes: response.body,
+    ext,
+    meta: {
+      url: response.url,
+      pageUrl: info.pageUrl,
+      title: info.title,
+      fetchedAt,
+      publishDate: dates.publishDate,
+      publishDateSource: dates.source,
+      otherDates: dates.otherDates,
+      contentType: headerValue(response.headers, 'content-type') ?? null,
+      charset,
+      chosenBecause: info.chosenBecause,
+      headers: response.headers,
+    },
+  });
+  return { key: put.key, created: put.created };
+}
+
+/** Conditional GET for a document seen before; a 304 re-confirms the stored snapshot. */
+async function fetchDocument(
+  context: AgencyContext,
+  url: string,
+  accept: string,
+  referer: string | undefined,
+): Promise<{ response: ScanResponse; reused?: SnapshotMeta }> {
+  const previous = context.previous.get(url);
+  const etag = previous ? headerValue(previous.headers, 'etag') : undefined;
+  const lastModified = previous ? headerValue(previous.headers, 'last-modified') : undefined;
+  const response = await get(context, url, {
+    accept,
+    ...(referer ? { referer } : {}),
+    ...(etag ? { ifNoneMatch: etag } : {}),
+    ...(lastModified ? { ifModifiedSince: lastModified } : {}),
+  });
+  if ((response.notModified || response.status === 304) && previous) {
+    const bytes = await context.deps.store.get(previous.key);
+    if (bytes)
+      return { response: { ...response, status: 200, body: bytes, headers: previous.headers }, reused: previous };
+  }
+  return { response };
+}
+
+async function storeReused(
+  context: AgencyContext,
+  reused: SnapshotMeta,
+  response: ScanResponse,
+): Promise<StoredDocument> {
+  const put = await putSnapshot(context.deps.store, {
+    year: context.year,
+    agencyId: context.agency.id,
+    bytes: response.body,
+    ext: reused.key.split('.').pop() ?? 'bin',
+    meta: {
+      ...reused,
+      fetchedAt: response.fetchedAt ?? context.deps.now().toISOString(),
+    },
+  });
+  return { key: put.key, created: put.created };
+}
+
+/** Fetches the chosen article (or direct report URL) and stores its report documents. */
+async function collectDocuments(
+  context: AgencyContext,
+  url: string,
+  info: Omit<ArticleContext, 'pageUrl' | 'article'>,
+) {
+  const stored: StoredDocument[] = [];
+  const first = await fetchDocument(context, url, HTML_ACCEPT, info.candidate?.listUrl);
+  const firstType = detectDocumentType(
+    first.response.body,
+    headerValue(first.response.headers, 'content-type'),
+    headerValue(first.response.headers, 'content-disposition'),
+    first.response.url,
+  );
+  // A direct link to a file (registry reportUrl, or a list linking straight to a PDF).
+  if (firstType.kind !== 'html') {
+    const articleContext: ArticleContext = { ...info, pageUrl: first.response.url, article: null };
+    stored.push(
+      first.reused
+        ? await storeReused(context, first.reused, first.response)
+        : await storeDocument(context, first.response, firstType.ext, null, articleContext),
+    );
+    return stored;
+  }
+
+  const decoded = decodeBody(
+    first.response.body,
+    headerValue(first.response.headers, 'content-type'),
+    context.agency.charset,
+  );
+  if (decoded.suspect) {
+    addFinding(context, {
+      rule: FETCH_RULES.encodingSuspect,
+      severity: 'warning',
+      message: `页面按 ${decoded.charset} 解码后仍有乱码字符，编码可能有误：${first.response.url}`,
+    });
+  }
+  if (looksLikeAntiBot(200, decoded.text)) throw new ScanStop('blocked', `反爬虫验证页面：${first.response.url}`);
+  const article = parseArticlePage(decoded.text, first.response.url);
+  const articleContext: ArticleContext = {
+    ...info,
+    pageUrl: first.response.url,
+    title: info.title ?? article.title,
+    article,
+    lastModified: headerValue(first.response.headers, 'last-modified'),
+  };
+  const attachments = pickAttachments(article.attachments, context.deps.maxAttachments ?? 6);
+
+  if (article.inlineReport || attachments.length === 0) {
+    // The page is the report (or the only evidence there is: scanned images end as "needs OCR" in parsing).
+    stored.push(
+      first.reused
+        ? await storeReused(context, first.reused, first.response)
+        : await storeDocument(context, first.response, 'html', decoded.charset, articleContext),
+    );
+  }
+  let attachmentError: unknown = null;
+  for (const attachment of attachments) {
+    try {
+      const fetched = await fetchDocument(context, attachment.url, DOCUMENT_ACCEPT, first.response.url);
+      if (fetched.reused) {
+        stored.push(await storeReused(context, fetched.reused, fetched.response));
+        continue;
+      }
+      const type = detectDocumentType(
+        fetched.response.body,
+        headerValue(fetched.response.headers, 'content-type'),
+        headerValue(fetched.response.headers, 'content-disposition'),
+        fetched.response.url,
+      );
+      if (isErrorPageInsteadOfFile(type, fetched.response.body.byteLength, attachment.ext || 'file')) {
+        addFinding(context, {
+          rule: FETCH_RULES.errorPage,
+          severity: 'warning',
+          message: `附件链接返回的是网页而不是文件（可能是错误页）：${attachment.url}`,
+        });
+        continue;
+      }
+      stored.push(
+        await storeDocument(context, fetched.response, type.ext, null, {
+          ...articleContext,
+          title: articleContext.title,
+        }),
+      );
+    } catch (error) {
+      attachmentError = error;
+      addFinding(context, {
+        rule: FETCH_RULES.attachmentError,
+        severity: 'warning',
+        message: `附件抓取失败：${attachment.url}（${describeError(error)}）`,
+      });
+    }
+  }
+  if (stored.length === 0) {
+    if (attachmentError) throw attachmentError;
+    // Every attachment was an error page: keep the article itself as evidence.
+    stored.push(await storeDocument(context, first.response, 'html', decoded.charset, articleContext));
+  }
+  return stored;
+}
+
+/** Report-like attachments first (by label), bounded; other office files only when nothing looks like the report. */
+function pickAttachments(attachments: AttachmentLink[], max: number): AttachmentLink[] {
+  const documents = attachments.filter((a) => a.ext !== '' || a.via !== 'a' || /download|downfile/i.test(a.url));
+  const reportLike = documents.filter((a) => isAnnualReportTitle(a.label) || /年度报告|年报/.test(a.label));
+  return (reportLike.length > 0 ? reportLike : documents).slice(0, max);
+}
+
+/**
+ * Scans one agency for one year. Never throws: every failure becomes the outcome's status and error.
+ */
+export async function scanAgency(agency: Agency, year: number, deps: ScanAgencyDeps): Promise<AgencyRunOutcome> {
+  const context: AgencyContext = {
+    agency,
+    year,
+    deps,
+    findings: [],
+    pagesFetched: 0,
+    previous: new Map(),
+  };
+  const outcome = (status: FetchStatus, snapshots: string[], error?: string): AgencyRunOutcome => ({
+    agencyId: agency.id,
+    year,
+    status,
+    snapshots,
+    findings: context.findings,
+    ...(error ? { error } : {}),
+    pagesFetched: context.pagesFetched,
+  });
+  try {
+    context.previous = await loadPreviousMetas(deps.store, year, agency.id);
+    const direct = agency.reportUrls?.[String(year)];
+    if (direct) {
+      const stored = await collectDocuments(context, direct, {
+        title: null,
+        candidate: null,
+        chosenBecause: `名录为${year}年指定了报告地址`,
+      });
+      return outcome(
+        'found',
+        stored.map((s) => s.key),
+      );
+    }
+    if (agency.listUrls.length === 0) return outcome('not-found', [], '名录未给出信息公开年报栏目地址');
+
+    const { candidates, jsRendered } = await discover(context);
+    const choice = chooseCandidate(candidates, year, agency.name);
+    if (!choice.chosen) {
+      if (jsRendered) {
+        addFinding(context, {
+          rule: FETCH_RULES.jsRenderedList,
+          severity: 'warning',
+          message: '列表页内容由 JavaScript 动态加载，普通抓取看不到文章列表；需要为该网站配置数据接口或报告地址',
+        });
+        return outcome('not-found', [], '列表由 JavaScript 渲染，无法读取（不代表未发布报告）');
+      }
+      addFinding(context, { rule: FETCH_RULES.noCandidate, severity: 'info', message: choice.chosenBecause });
+      return outcome('not-found', [], choice.chosenBecause);
+    }
+    const sameYear = choice.ranked.filter((c) => c.year === year && !c.otherAgency);
+    if (sameYear.length > 1) {
+      addFinding(context, {
+        rule: FETCH_RULES.severalCandidates,
+        severity: 'info',
+        message: `${choice.chosenBecause}（候选：${sameYear.map((c) => `“${c.title}”`).join('、')}）`,
+      });
+    }
+    const stored = await collectDocuments(context, choice.chosen.url, {
+      title: choice.chosen.title,
+      candidate: choice.chosen,
+      chosenBecause: choice.chosenBecause,
+    });
+    return outcome(
+      'found',
+      stored.map((s) => s.key),
+    );
+  } catch (error) {
+    return outcome(statusOf(error), [], describeError(error));
+  }
+}
+
+export interface ScanProgress {
+  done: number;
+  total: number;
+  agencyId: string;
+  status: FetchStatus;
+  counts: Record<FetchStatus, number>;
+}
+
+export interface RunScanOptions {
+  registry: Registry;
+  year: number;
+  store: ObjectStore;
+  /** The polite client; built from the registry (allowHosts, robots) when omitted. */
+  http?: ScanHttp;
+  /** Only these agencies (all when omitted or empty). */
+  agencyIds?: string[];
+  now: () => Date;
+  /** Agencies in flight at once (default 16); the client keeps each host polite whatever this is. */
+  concurrency?: number;
+  onProgress?: (progress: ScanProgress) => void;
+  /** Parse and validate every stored snapshot after fetching (default true). */
+  process?: boolean;
+  maxListPages?: number;
+  /** Called with each outcome as it completes (streaming consumers, benchmarks). */
+  onOutcome?: (outcome: AgencyRunOutcome) => void;
+}
+
+function runIdFor(now: Date): string {
+  return `${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+function hostOf(agency: Agency, year: number): string {
+  const url = agency.reportUrls?.[String(year)] ?? agency.listUrls[0] ?? '';
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Scans every agency (or the chosen ones) for a year and writes the run manifest to `runs/{runId}.json`.
+ * Agencies are scheduled host-aware: at most one agency per host is in flight while other hosts have
+ * work waiting, so a global concurrency near the number of hosts keeps every host busy at its polite
+ * pace. New snapshots are then parsed (processSnapshot) unless `process` is false.
+ */
+export async function runScan(options: RunScanOptions): Promise<RunManifest> {
+  const { registry, year, store, now } = options;
+  const startedAt = now();
+  const runId = runIdFor(startedAt);
+  const wanted = options.agencyIds && options.agencyIds.length > 0 ? new Set(options.agencyIds) : null;
+  const agencies = registry.agencies.filter((a) => !wanted || wanted.has(a.id));
+  const http = options.http ?? (await defaultClient(registry));
+  const deps: ScanAgencyDeps = {
+    http,
+    store,
+    now,
+    ...(options.maxListPages ? { maxListPages: options.maxListPages } : {}),
+  };
+  const processing = options.process !== false;
+  const { processSnapshot } = processing ? await import('../pipeline/process-snapshot.ts') : { processSnapshot: null };
+
+  // Host-aware queue: one FIFO per host, taken round-robin, skipping hosts already busy.
+  const queues = new Map<string, { agency: Agency; index: number }[]>();
+  agencies.forEach((agency, index) => {
+    const host = hostOf(agency, year);
+    const queue = queues.get(host) ?? [];
+    queue.push({ agency, index });
+    queues.set(host, queue);
+  });
+  const busy = new Map<string, number>();
+  const hostOrder = [...queues.keys()];
+  let cursor = 0;
+  const takeNext = (): { agency: Agency; index: number; host: string } | null => {
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = 0; i < hostOrder.length; i++) {
+        const host = hostOrder[(cursor + i) % hostOrder.length] as string;
+        const queue = queues.get(host);
+        if (!queue || queue.length === 0) continue;
+        if (pass === 0 && (busy.get(host) ?? 0) > 0) continue;
+        cursor = (cursor + i + 1) % hostOrder.length;
+        const next = queue.shift() as { agency: Agency; index: number };
+        return { ...next, host };
+      }
+    }
+    return null;
+  };
+
+  const outcomes: AgencyRunOutcome[] = new Array(agencies.length);
+  const counts: Record<FetchStatus, number> = { found: 0, 'not-found': 0, unreachable: 0, blocked: 0 };
+  let done = 0;
+  const worker = async () => {
+    for (let next = takeNext(); next; next = takeNext()) {
+      busy.set(next.host, (busy.get(next.host) ?? 0) + 1);
+      let outcome: AgencyRunOutcome;
+      try {
+        outcome = await scanAgency(next.agency, year, deps);
+        if (processSnapshot) {
+          for (const rawKey of outcome.snapshots) {
+            try {
+              await processSnapshot(store, rawKey, { level: next.agency.level, now });
+            } catch (error) {
+              outcome.findings.push({
+                rule: 'fetch.process-error',
+                severity: 'warning',
+                message: `解析存档文件失败：${rawKey}（${describeError(error)}）`,
+              });
+            }
+          }
+        }
+      } catch (error) {
+        outcome = {
+          agencyId: next.agency.id,
+          year,
+          status: 'unreachable',
+          snapshots: [],
+          findings: [],
+          error: describeError(error),
+          pagesFetched: 0,
+        };
+      } finally {
+        busy.set(next.host, (busy.get(next.host) ?? 1) - 1);
+      }
+      outcomes[next.index] = outcome;
+      counts[outcome.status]++;
+      done++;
+      options.onOutcome?.(outcome);
+      options.onProgress?.({
+        done,
+        total: agencies.length,
+        agencyId: outcome.agencyId,
+        status: outcome.status,
+        counts,
+      });
+    }
+  };
+  const concurrency = Math.max(1, options.concurrency ?? 16);
+  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, agencies.length)) }, worker));
+
+  const manifest: RunManifest = {
+    runId,
+    year,
+    startedAt: startedAt.toISOString(),
+    finishedAt: now().toISOString(),
+    outcomes,
+  };
+  await putJson(store, keys.run(runId), manifest);
+  return manifest;
+}
+
+async function defaultClient(registry: Registry): Promise<ScanHttp> {
+  const { createHttpClient } = await import('./http.ts');
+  return createHttpClient({ allowHosts: registry.allowHosts, respectRobots: registry.respectRobots }) as ScanHttp;
+}

@@ -1,0 +1,113 @@
+/**
+ * Parse + validate one stored snapshot and store the result beside it:
+ * raw/{year}/{agencyId}/{sha256}.{ext} → results/{year}/{agencyId}/{sha256}.json.
+ * The same function runs in the CLI scan and in the parse Lambda (S3 event on raw/).
+ */
+import type { AgencyLevel } from '../registry/agency.ts';
+import type { AnnualReport } from '../report/model.ts';
+import { PARSER_VERSION } from '../report/parse.ts';
+import { analyseReport } from '../rules/validate.ts';
+import { keys, parseRawKey } from '../storage/keys.ts';
+import { getJson, type ObjectStore, putJson } from '../storage/port.ts';
+import type { ReportResult, SnapshotMeta } from '../storage/records.ts';
+
+export interface ProcessOptions {
+  /** Agency level from the registry (plausibility checks depend on it). */
+  level?: AgencyLevel;
+  now: () => Date;
+  /** Re-parse even when a result with the current parser version exists. */
+  force?: boolean;
+}
+
+/**
+ * The same agency's parsed report for the year before, when one is stored: the result of the
+ * most recently published snapshot that parsed.
+ */
+export async function loadPreviousYearReport(
+  store: ObjectStore,
+  year: number,
+  agencyId: string,
+): Promise<AnnualReport | null> {
+  const resultKeys = await store.list(keys.resultAgencyPrefix(year - 1, agencyId));
+  let best: { report: AnnualReport; order: string } | null = null;
+  for (const key of resultKeys) {
+    const result = await getJson<ReportResult>(store, key);
+    if (!result?.report) continue;
+    const meta = await getJson<SnapshotMeta>(store, keys.rawMeta(year - 1, agencyId, result.sha256));
+    const order = meta?.publishDate ?? meta?.fetchedAt ?? result.parsedAt;
+    if (!best || order > best.order) best = { report: result.report, order };
+  }
+  return best?.report ?? null;
+}
+
+/**
+ * Reads the raw bytes and their metadata, runs analyseReport (level from the registry, previous year
+ * from the store) and writes the ReportResult. Idempotent: when a result with the same parser
+ * version exists it is returned unchanged. A parse failure is stored as a result with `report: null`
+ * and a `parse.failed` finding, never thrown.
+ */
+export async function processSnapshot(
+  store: ObjectStore,
+  rawKey: string,
+  options: ProcessOptions,
+): Promise<ReportResult> {
+  const parts = parseRawKey(rawKey);
+  if (!parts) throw new Error(`Not a raw snapshot key: ${rawKey}`);
+  const { year, agencyId, sha256, ext } = parts;
+  const resultKey = keys.result(year, agencyId, sha256);
+  if (!options.force) {
+    const existing = await getJson<ReportResult>(store, resultKey);
+    if (existing && existing.parserVersion === PARSER_VERSION) return existing;
+  }
+  const bytes = await store.get(rawKey);
+  if (!bytes) throw new Error(`Raw snapshot missing: ${rawKey}`);
+  const meta = await getJson<SnapshotMeta>(store, keys.rawMeta(year, agencyId, sha256));
+  const previousYear = await loadPreviousYearReport(store, year, agencyId);
+
+  let result: ReportResult;
+  try {
+    const { report, findings } = await analyseReport(
+      {
+        bytes,
+        fileName: fileNameFor(meta, sha256, ext),
+        ...(meta?.contentType ? { contentType: meta.contentType } : {}),
+        ...(meta?.charset ? { charset: meta.charset } : {}),
+      },
+      { ...(options.level ? { level: options.level } : {}), previousYear },
+    );
+    result = baseResult(report, findings);
+  } catch (error) {
+    result = baseResult(null, [
+      {
+        rule: 'parse.failed',
+        severity: 'error',
+        message: `无法解析该文件：${error instanceof Error ? error.message : String(error)}`,
+      },
+    ]);
+  }
+  await putJson(store, resultKey, result);
+  return result;
+
+  function baseResult(report: AnnualReport | null, findings: ReportResult['findings']): ReportResult {
+    return {
+      agencyId,
+      year,
+      sha256,
+      rawKey,
+      parserVersion: PARSER_VERSION,
+      parsedAt: options.now().toISOString(),
+      report,
+      findings,
+    };
+  }
+}
+
+function fileNameFor(meta: SnapshotMeta | undefined, sha256: string, ext: string): string {
+  let fromUrl = '';
+  try {
+    fromUrl = meta?.url ? decodeURIComponent(new URL(meta.url).pathname.split('/').pop() ?? '') : '';
+  } catch {
+    fromUrl = '';
+  }
+  return fromUrl.toLowerCase().endsWith(`.${ext}`) ? fromUrl : `${sha256}.${ext}`;
+}
