@@ -1,0 +1,184 @@
+/**
+ * Reads what the site needs from the store: assessments (state/), run manifests (runs/), and per agency
+ * the parsed results and snapshot metadata. States and runs are small and read up front; results are read
+ * one agency at a time by the generator so 10,000 agencies never sit in memory together.
+ */
+import type { AgencyYearState, ComplianceStatus } from '../compliance/status.ts';
+import type { Agency, AgencyLevel } from '../registry/agency.ts';
+import { getJson, type ObjectStore } from '../storage/port.ts';
+import type { FetchStatus, ReportResult, RunManifest, SnapshotMeta } from '../storage/records.ts';
+
+/** One agency as the site shows it (from the registry, or only its id when the registry lacks it). */
+export interface SiteAgency {
+  id: string;
+  name: string;
+  level: AgencyLevel | null;
+  region: string[];
+  listUrls: string[];
+  inRegistry: boolean;
+}
+
+/** One fetch attempt for an agency-year, read from a run manifest. */
+export interface FetchRecord {
+  runId: string;
+  at: string;
+  status: FetchStatus;
+  error?: string;
+  snapshots: number;
+}
+
+export interface SiteIndex {
+  years: number[];
+  agencies: SiteAgency[];
+  /** state[year][agencyId] */
+  states: Map<number, Map<string, AgencyYearState>>;
+  /** fetches[year][agencyId], oldest first */
+  fetches: Map<number, Map<string, FetchRecord[]>>;
+  /** Keys under results/{year}/ and raw/{year}/ grouped by agency. */
+  resultKeys: Map<number, Map<string, string[]>>;
+  metaKeys: Map<number, Map<string, string[]>>;
+}
+
+/** How many run manifests feed the fetch history (the newest ones); weekly runs make this about a year. */
+export const MAX_RUNS_READ = 60;
+
+/** Runs `worker` over `items` with at most `limit` in flight. */
+export async function mapLimit<T, R>(items: T[], limit: number, worker: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await worker(items[index] as T);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+/** Groups keys `{prefix}{year}/{agencyId}/…` by agency id. */
+function groupByAgency(keyList: string[], prefix: string): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const key of keyList) {
+    const rest = key.slice(prefix.length);
+    const slash = rest.indexOf('/');
+    if (slash <= 0) continue;
+    const agencyId = rest.slice(0, slash);
+    const list = groups.get(agencyId);
+    if (list) list.push(key);
+    else groups.set(agencyId, [key]);
+  }
+  return groups;
+}
+
+/** Report years that have any state, result or raw record. */
+async function discoverYears(store: ObjectStore): Promise<number[]> {
+  const years = new Set<number>();
+  for (const prefix of ['state/', 'results/']) {
+    for (const key of await store.list(prefix)) {
+      const match = /^[a-z]+\/(\d{4})\//.exec(key);
+      if (match) years.add(Number(match[1]));
+    }
+  }
+  return [...years].sort((a, b) => a - b);
+}
+
+/** Reads states, runs and key listings for the given years (all stored years when omitted). */
+export async function collectSiteIndex(
+  store: ObjectStore,
+  registryAgencies: Agency[],
+  requestedYears?: number[],
+): Promise<SiteIndex> {
+  const years = requestedYears?.length ? [...requestedYears].sort((a, b) => a - b) : await discoverYears(store);
+  const states = new Map<number, Map<string, AgencyYearState>>();
+  const resultKeys = new Map<number, Map<string, string[]>>();
+  const metaKeys = new Map<number, Map<string, string[]>>();
+  for (const year of years) {
+    const stateKeys = (await store.list(`state/${year}/`)).filter((key) => key.endsWith('.json'));
+    const loaded = await mapLimit(stateKeys, 32, (key) => getJson<AgencyYearState>(store, key));
+    const byAgency = new Map<string, AgencyYearState>();
+    for (const state of loaded) if (state?.agencyId) byAgency.set(state.agencyId, state);
+    states.set(year, byAgency);
+    resultKeys.set(
+      year,
+      groupByAgency(
+        (await store.list(`results/${year}/`)).filter((key) => key.endsWith('.json')),
+        `results/${year}/`,
+      ),
+    );
+    metaKeys.set(
+      year,
+      groupByAgency(
+        (await store.list(`raw/${year}/`)).filter((key) => key.endsWith('.meta.json')),
+        `raw/${year}/`,
+      ),
+    );
+  }
+
+  const fetches = new Map<number, Map<string, FetchRecord[]>>(years.map((year) => [year, new Map()]));
+  const runKeys = (await store.list('runs/')).filter((key) => key.endsWith('.json')).slice(-MAX_RUNS_READ);
+  const runs = (await mapLimit(runKeys, 8, (key) => getJson<RunManifest>(store, key).catch(() => undefined)))
+    .filter((run): run is RunManifest => run !== undefined && Array.isArray(run.outcomes))
+    .sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  for (const run of runs) {
+    for (const outcome of run.outcomes) {
+      const byAgency = fetches.get(outcome.year ?? run.year);
+      if (!byAgency) continue;
+      const record: FetchRecord = {
+        runId: run.runId,
+        at: run.startedAt,
+        status: outcome.status,
+        snapshots: outcome.snapshots?.length ?? 0,
+      };
+      if (outcome.error) record.error = outcome.error;
+      const list = byAgency.get(outcome.agencyId);
+      if (list) list.push(record);
+      else byAgency.set(outcome.agencyId, [record]);
+    }
+  }
+
+  // Registry agencies first (in registry order), then any agency that only exists in the store.
+  const agencies: SiteAgency[] = registryAgencies.map((agency) => ({
+    id: agency.id,
+    name: agency.name,
+    level: agency.level,
+    region: agency.region,
+    listUrls: agency.listUrls,
+    inRegistry: true,
+  }));
+  const known = new Set(agencies.map((agency) => agency.id));
+  for (const map of [...states.values(), ...resultKeys.values()]) {
+    for (const agencyId of map.keys()) {
+      if (known.has(agencyId)) continue;
+      known.add(agencyId);
+      agencies.push({ id: agencyId, name: agencyId, level: null, region: [], listUrls: [], inRegistry: false });
+    }
+  }
+  return { years, agencies, states, fetches, resultKeys, metaKeys };
+}
+
+/** The parsed results and snapshot metadata of one agency-year, newest result last. */
+export async function loadAgencyYear(
+  store: ObjectStore,
+  index: SiteIndex,
+  agencyId: string,
+  year: number,
+): Promise<{ results: ReportResult[]; metas: Map<string, SnapshotMeta> }> {
+  const resultList = index.resultKeys.get(year)?.get(agencyId) ?? [];
+  const metaList = index.metaKeys.get(year)?.get(agencyId) ?? [];
+  const results = (await Promise.all(resultList.map((key) => getJson<ReportResult>(store, key).catch(() => undefined))))
+    .filter((result): result is ReportResult => result !== undefined && typeof result.sha256 === 'string')
+    .sort((a, b) => (a.parsedAt ?? '').localeCompare(b.parsedAt ?? ''));
+  const metas = new Map<string, SnapshotMeta>();
+  for (const meta of await Promise.all(
+    metaList.map((key) => getJson<SnapshotMeta>(store, key).catch(() => undefined)),
+  )) {
+    if (meta?.sha256) metas.set(meta.sha256, meta);
+  }
+  return { results, metas };
+}
+
+/** The status of an agency-year, or null when it has not been assessed. */
+export function statusOf(index: SiteIndex, agencyId: string, year: number): ComplianceStatus | null {
+  return index.states.get(year)?.get(agencyId)?.current.status ?? null;
+}

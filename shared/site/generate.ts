@@ -1,0 +1,155 @@
+/**
+ * Generates the static results site into the store's site/ prefix (a local folder or S3, through the
+ * port). Pages are plain HTML with relative links, so they work from file://, `nianbao serve` and
+ * CloudFront alike; links to archived originals climb out of site/ to raw/ in the same store.
+ */
+import type { Agency } from '../registry/agency.ts';
+import { RULE_CATALOGUE, type RuleInfo } from '../rules/catalogue.ts';
+import { keys } from '../storage/keys.ts';
+import type { ObjectStore } from '../storage/port.ts';
+import { collectSiteIndex, loadAgencyYear, mapLimit } from './collect.ts';
+import { type FindingRow, findingsCsv } from './export.ts';
+import { LEVEL_LABELS, SITE_CSS, STYLESHEET_PATH } from './layout.ts';
+import { type AgencyYearView, renderAgencyList, renderAgencyPage, renderOverview, renderRulesPage } from './pages.ts';
+import { agencyPagePath, overviewPath, reportPagePath } from './paths.ts';
+import { mergeFindings, renderReportPage } from './report-page.ts';
+
+export interface GenerateSiteOptions {
+  /** The registry (names, levels, regions). Agencies found only in the store are shown by id. */
+  registry?: { agencies: Agency[] };
+  /** Report years to show; default: every year with stored state or results. */
+  years?: number[];
+  /** The moment the site describes (the chart's last week, footers). */
+  now: Date;
+  /** Rule catalogue for rules.html. @default RULE_CATALOGUE */
+  catalogue?: RuleInfo[];
+  /** Agencies processed at once (store reads in flight). @default 8 */
+  concurrency?: number;
+  /** Delete pages under site/ that this run did not write (removed agencies, old reports). @default true */
+  prune?: boolean;
+}
+
+export interface GenerateSiteResult {
+  /** HTML pages written. */
+  pages: number;
+  /** Bytes written in total (pages, stylesheet, findings.json/csv). */
+  bytes: number;
+  /** Files written (pages included). */
+  files: number;
+  /** Stale files removed from site/. */
+  pruned: number;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+};
+
+/** Builds every page of the site from the store's state/, results/, raw/ metadata and runs/. */
+export async function generateSite(store: ObjectStore, options: GenerateSiteOptions): Promise<GenerateSiteResult> {
+  const generatedAt = options.now.toISOString();
+  const index = await collectSiteIndex(store, options.registry?.agencies ?? [], options.years);
+  const written = new Set<string>();
+  const encoder = new TextEncoder();
+  let bytes = 0;
+  let pages = 0;
+  const write = async (path: string, content: string): Promise<void> => {
+    const key = keys.site(path);
+    const body = encoder.encode(content);
+    const extension = path.slice(path.lastIndexOf('.') + 1);
+    await store.put(key, body, { contentType: CONTENT_TYPES[extension] ?? 'application/octet-stream' });
+    written.add(key);
+    bytes += body.byteLength;
+    if (extension === 'html') pages++;
+  };
+
+  const findingRows: FindingRow[] = [];
+  const ruleCounts = new Map<string, number>();
+  await mapLimit(index.agencies, options.concurrency ?? 8, async (agency) => {
+    const views: AgencyYearView[] = [];
+    for (const year of index.years.slice().reverse()) {
+      const state = index.states.get(year)?.get(agency.id);
+      const { results, metas } = await loadAgencyYear(store, index, agency.id, year);
+      const fetches = index.fetches.get(year)?.get(agency.id) ?? [];
+      if (!state && results.length === 0 && fetches.length === 0) {
+        views.push({ year, state, results, fetches, sourceUrls: new Map() });
+        continue;
+      }
+      const currentSha =
+        state?.current.resultKey?.match(/([0-9a-f]{64})\.json$/)?.[1] ?? results[results.length - 1]?.sha256;
+      for (const result of results) {
+        const isCurrent = result.sha256 === currentSha;
+        await write(
+          reportPagePath(year, agency.id, result.sha256),
+          renderReportPage({ agency, result, meta: metas.get(result.sha256), state, isCurrent, generatedAt }),
+        );
+      }
+      const current = results.find((result) => result.sha256 === currentSha);
+      const findings = state
+        ? mergeFindings(current?.findings ?? [], state.current.findings)
+        : (current?.findings ?? []);
+      for (const finding of findings) {
+        ruleCounts.set(finding.rule, (ruleCounts.get(finding.rule) ?? 0) + 1);
+        findingRows.push({
+          year,
+          agencyId: agency.id,
+          agency: agency.name,
+          region: agency.region.join('/'),
+          level: agency.level ? LEVEL_LABELS[agency.level] : '',
+          status: state?.current.status ?? null,
+          sha256: currentSha ?? null,
+          rule: finding.rule,
+          severity: finding.severity,
+          section: finding.location?.section ?? '',
+          row: finding.location?.row ?? '',
+          column: finding.location?.column ?? '',
+          expected: finding.expected === undefined ? '' : String(finding.expected),
+          actual: finding.actual === undefined ? '' : String(finding.actual),
+          message: finding.message,
+          page: current ? reportPagePath(year, agency.id, current.sha256) : agencyPagePath(agency.id),
+        });
+      }
+      const sourceUrls = new Map<string, string>();
+      for (const [sha, meta] of metas) sourceUrls.set(sha, meta.url);
+      views.push({ year, state, results, fetches, sourceUrls });
+    }
+    await write(agencyPagePath(agency.id), renderAgencyPage(agency, views, generatedAt));
+  });
+
+  // Stable order for diffs and for people reading the CSV.
+  findingRows.sort(
+    (a, b) => b.year - a.year || a.region.localeCompare(b.region) || a.agencyId.localeCompare(b.agencyId),
+  );
+  await write(STYLESHEET_PATH, SITE_CSS);
+  const latest = index.years[index.years.length - 1];
+  for (const year of index.years) {
+    const html = renderOverview(index, year, options.now, generatedAt);
+    await write(overviewPath(year), html);
+    if (year === latest) await write('index.html', html);
+  }
+  if (latest === undefined) {
+    await write(
+      'index.html',
+      renderOverview(
+        { ...index, years: [options.now.getUTCFullYear() - 1] },
+        options.now.getUTCFullYear() - 1,
+        options.now,
+        generatedAt,
+      ),
+    );
+  }
+  await write('agencies.html', renderAgencyList(index, generatedAt));
+  await write('rules.html', renderRulesPage(options.catalogue ?? RULE_CATALOGUE, ruleCounts, generatedAt));
+  await write('findings.json', `${JSON.stringify(findingRows, null, 1)}\n`);
+  await write('findings.csv', findingsCsv(findingRows));
+
+  let pruned = 0;
+  if (options.prune ?? true) {
+    const stale = (await store.list(keys.site(''))).filter((key) => !written.has(key));
+    await mapLimit(stale, 16, (key) => store.delete(key));
+    pruned = stale.length;
+  }
+  return { pages, bytes, files: written.size, pruned };
+}

@@ -1,0 +1,16 @@
+/** Where each page lives inside site/ (one place, so links and writes agree). */
+import { safeSegment } from './html.ts';
+
+export function agencyPagePath(agencyId: string): string {
+  return `agency/${safeSegment(agencyId)}.html`;
+}
+
+export function reportPagePath(year: number, agencyId: string, sha256: string): string {
+  const name = /^[0-9a-f]{64}$/.test(sha256) ? sha256 : safeSegment(sha256);
+  return `report/${Math.trunc(year)}/${safeSegment(agencyId)}/${name}.html`;
+}
+
+/** The overview of one report year; the newest year is also index.html. */
+export function overviewPath(year: number): string {
+  return `year-${Math.trunc(year)}.html`;
+}

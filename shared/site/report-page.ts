@@ -1,0 +1,442 @@
+/**
+ * The report page: the parsed tables of sections 二, 三 and 四 drawn as tables, every cell a finding names
+ * highlighted with a numbered marker, and the findings listed beside the table they belong to.
+ */
+import type { AgencyYearState } from '../compliance/status.ts';
+import {
+  type ActiveDisclosureColumnId,
+  type ActiveDisclosureRowId,
+  type AnnualReport,
+  APPLICANT_COLUMN_LABELS,
+  APPLICANT_COLUMNS,
+  APPLICATION_ROW_LABELS,
+  APPLICATION_ROWS_2021,
+  type ApplicationRowId,
+  type Cell,
+  REVIEW_COLUMN_LABELS,
+  REVIEW_COLUMNS,
+  REVIEW_GROUP_LABELS,
+  REVIEW_GROUPS,
+  SECTION_TITLES,
+  type SectionId,
+} from '../report/model.ts';
+import type { Finding, FindingLocation } from '../rules/finding.ts';
+import { SEVERITY_RANK } from '../rules/finding.ts';
+import { parseRawKey } from '../storage/keys.ts';
+import type { ReportResult, SnapshotMeta } from '../storage/records.ts';
+import type { SiteAgency } from './collect.ts';
+import { escapeHtml, externalLink, hrefPath, upPath } from './html.ts';
+import { beijingTime, renderPage, SEVERITY_LABELS, statusBadge } from './layout.ts';
+import { agencyPagePath, reportPagePath } from './paths.ts';
+
+export const ACTIVE_ROW_LABELS: Record<ActiveDisclosureRowId, string> = {
+  rules: '规章',
+  normativeDocs: '行政规范性文件',
+  licensing: '行政许可',
+  penalty: '行政处罚',
+  enforcement: '行政强制',
+  fees: '行政事业性收费',
+  procurement: '政府集中采购',
+  otherServices: '其他对外管理服务事项',
+};
+
+export const ACTIVE_COLUMN_LABELS: Record<ActiveDisclosureColumnId, string> = {
+  issued: '本年制发件数',
+  repealed: '本年废止件数',
+  inForce: '现行有效件数',
+  published: '本年新公开数量',
+  decisions: '本年处理决定数量',
+  previousYear: '上一年项目数量',
+  added: '本年增/减',
+  amount: '本年收费金额（万元）',
+  projects: '采购项目数量',
+};
+
+/** Section 二's row groups, as the template prints them (one small table each). */
+const ACTIVE_GROUPS: { title: string; rows: ActiveDisclosureRowId[] }[] = [
+  { title: '第二十条第（一）项', rows: ['rules', 'normativeDocs'] },
+  { title: '第二十条第（五）（六）（八）项', rows: ['licensing', 'penalty', 'enforcement', 'otherServices'] },
+  { title: '第二十条第（九）项', rows: ['fees'] },
+  { title: '政府集中采购（2019 年版）', rows: ['procurement'] },
+];
+const ACTIVE_COLUMN_ORDER = Object.keys(ACTIVE_COLUMN_LABELS) as ActiveDisclosureColumnId[];
+
+/** Label normalisation so "三(七)总计", "三（七） 总计" and "三（七）总计" name the same row. */
+export function normaliseLabel(label: string | undefined): string {
+  return (label ?? '')
+    .replace(/\s+/g, '')
+    .replace(/[（(]/g, '(')
+    .replace(/[）)]/g, ')')
+    .replace(/[“”"]/g, '')
+    .replace(/[：:]/g, '');
+}
+
+function cellKey(section: string | undefined, row: string | undefined, column: string | undefined): string {
+  return `${section ?? '*'}|${normaliseLabel(row)}|${normaliseLabel(column)}`;
+}
+
+interface NumberedFinding {
+  number: number;
+  finding: Finding;
+  /** Section whose aside lists it (the section of its first placed cell, else its location's section). */
+  section: SectionId | undefined;
+  placed: boolean;
+}
+
+interface CellMarks {
+  numbers: number[];
+  errors: number;
+  warnings: number;
+}
+
+/** Resolves finding locations to drawn cells. */
+class CellIndex {
+  readonly #ids = new Map<string, string>();
+  readonly marks = new Map<string, CellMarks>();
+
+  register(id: string, section: SectionId, rowLabels: string[], columnLabels: string[]): void {
+    for (const row of rowLabels) {
+      for (const column of columnLabels) {
+        this.#ids.set(cellKey(section, row, column), id);
+        const loose = cellKey(undefined, row, column);
+        if (!this.#ids.has(loose)) this.#ids.set(loose, id);
+      }
+    }
+  }
+
+  resolve(location: FindingLocation): string | undefined {
+    if (!location.row || !location.column) return undefined;
+    return (
+      this.#ids.get(cellKey(location.section, location.row, location.column)) ??
+      this.#ids.get(cellKey(undefined, location.row, location.column))
+    );
+  }
+
+  mark(id: string, number: number, finding: Finding): void {
+    const marks = this.marks.get(id) ?? { numbers: [], errors: 0, warnings: 0 };
+    if (!marks.numbers.includes(number)) {
+      marks.numbers.push(number);
+      if (finding.severity === 'error') marks.errors++;
+      if (finding.severity === 'warning') marks.warnings++;
+    }
+    this.marks.set(id, marks);
+  }
+}
+
+function formatValue(cell: Cell): string {
+  if (cell.value === null) return cell.at.raw ? cell.at.raw : '空';
+  return Number.isInteger(cell.value) ? String(cell.value) : String(Math.round(cell.value * 10_000) / 10_000);
+}
+
+function provenanceText(cell: Cell): string {
+  const at = cell.at;
+  const where =
+    at.line !== undefined
+      ? `原文第 ${at.line} 行`
+      : at.table !== undefined
+        ? `第 ${at.table + 1} 个表格第 ${(at.row ?? 0) + 1} 行第 ${(at.col ?? 0) + 1} 列`
+        : '';
+  const parts = [where, at.raw ? `原文：${at.raw}` : '', cell.inferred ? '此值由勾稽关系推断' : ''];
+  return parts.filter(Boolean).join('；');
+}
+
+/** Collects the cell ids of a table before rendering, so findings can be placed first. */
+interface DrawnCell {
+  id: string;
+  section: SectionId;
+  row: string;
+  column: string;
+  cell: Cell | undefined;
+}
+
+interface DrawnTable {
+  section: SectionId;
+  caption: string;
+  columns: string[];
+  rows: { label: string; cells: DrawnCell[] }[];
+}
+
+function applicationTable(report: AnnualReport, cells: CellIndex): DrawnTable | null {
+  const table = report.applications;
+  if (!table) return null;
+  const rowIds: ApplicationRowId[] = [...APPLICATION_ROWS_2021];
+  if (table.otherHandling && !table['otherHandling.1']) {
+    rowIds.splice(rowIds.indexOf('otherHandling.1'), 3, 'otherHandling');
+  }
+  const drawn: DrawnTable = {
+    section: '三',
+    caption: '收到和处理政府信息公开申请情况',
+    columns: APPLICANT_COLUMNS.map((column) => APPLICANT_COLUMN_LABELS[column]),
+    rows: [],
+  };
+  rowIds.forEach((rowId, r) => {
+    const row = table[rowId];
+    const label = APPLICATION_ROW_LABELS[rowId];
+    drawn.rows.push({
+      label,
+      cells: APPLICANT_COLUMNS.map((column, c) => {
+        const id = `c3-${r}-${c}`;
+        cells.register(id, '三', [label], [APPLICANT_COLUMN_LABELS[column]]);
+        return { id, section: '三', row: label, column: APPLICANT_COLUMN_LABELS[column], cell: row?.[column] };
+      }),
+    });
+  });
+  return drawn;
+}
+
+function reviewTable(report: AnnualReport, cells: CellIndex): DrawnTable | null {
+  const table = report.reviews;
+  if (!table) return null;
+  const drawn: DrawnTable = {
+    section: '四',
+    caption: '政府信息公开行政复议、行政诉讼情况',
+    columns: REVIEW_COLUMNS.map((column) => REVIEW_COLUMN_LABELS[column]),
+    rows: [],
+  };
+  REVIEW_GROUPS.forEach((group, r) => {
+    const label = REVIEW_GROUP_LABELS[group];
+    drawn.rows.push({
+      label,
+      cells: REVIEW_COLUMNS.map((column, c) => {
+        const id = `c4-${r}-${c}`;
+        cells.register(id, '四', [label], [REVIEW_COLUMN_LABELS[column]]);
+        return { id, section: '四', row: label, column: REVIEW_COLUMN_LABELS[column], cell: table[group]?.[column] };
+      }),
+    });
+  });
+  return drawn;
+}
+
+function activeTables(report: AnnualReport, cells: CellIndex): DrawnTable[] {
+  const table = report.activeDisclosure;
+  if (!table) return [];
+  const drawnTables: DrawnTable[] = [];
+  ACTIVE_GROUPS.forEach((group, g) => {
+    const presentRows = group.rows.filter((rowId) => table[rowId] !== undefined);
+    if (presentRows.length === 0) return;
+    const columns = ACTIVE_COLUMN_ORDER.filter((column) => presentRows.some((rowId) => table[rowId]?.[column]));
+    drawnTables.push({
+      section: '二',
+      caption: group.title,
+      columns: columns.map((column) => ACTIVE_COLUMN_LABELS[column]),
+      rows: presentRows.map((rowId, r) => {
+        const row = table[rowId];
+        const printed = row?.label?.trim() || ACTIVE_ROW_LABELS[rowId];
+        return {
+          label: printed,
+          cells: columns.map((column, c) => {
+            const id = `c2-${g}-${r}-${c}`;
+            cells.register(
+              id,
+              '二',
+              [printed, ACTIVE_ROW_LABELS[rowId], rowId],
+              [ACTIVE_COLUMN_LABELS[column], column],
+            );
+            return {
+              id,
+              section: '二' as const,
+              row: printed,
+              column: ACTIVE_COLUMN_LABELS[column],
+              cell: row?.[column],
+            };
+          }),
+        };
+      }),
+    });
+  });
+  return drawnTables;
+}
+
+function renderTable(table: DrawnTable, cells: CellIndex): string {
+  // The cells most error relations point at (when two or more do) are the likely culprits.
+  const maxErrors = Math.max(0, ...[...cells.marks.values()].map((marks) => marks.errors));
+  const head = `<tr><th>项目</th>${table.columns.map((column) => `<th class="num">${escapeHtml(column)}</th>`).join('')}</tr>`;
+  const body = table.rows
+    .map((row) => {
+      const tds = row.cells.map((drawn) => {
+        const marks = cells.marks.get(drawn.id);
+        const classes = ['cell', 'num'];
+        if (marks?.errors) classes.push('failing');
+        if (marks && maxErrors >= 2 && marks.errors === maxErrors) classes.push('suspect');
+        else if (marks?.warnings) classes.push('warn');
+        if (!drawn.cell || drawn.cell.value === null) classes.push('unknown');
+        if (drawn.cell?.inferred) classes.push('inferred');
+        const title = drawn.cell ? provenanceText(drawn.cell) : '报告中无此单元格';
+        const value = drawn.cell ? escapeHtml(formatValue(drawn.cell)) : '—';
+        const markers = (marks?.numbers ?? [])
+          .map((n) => `<a class="marker" href="#f-${n}" title="问题 ${n}">[${n}]</a>`)
+          .join('');
+        return `<td id="${drawn.id}" class="${classes.join(' ')}" data-row="${escapeHtml(drawn.row)}" data-col="${escapeHtml(drawn.column)}" data-findings="${(marks?.numbers ?? []).join(' ')}" title="${escapeHtml(title)}">${value}${markers}</td>`;
+      });
+      return `<tr><th scope="row">${escapeHtml(row.label)}</th>${tds.join('')}</tr>`;
+    })
+    .join('\n');
+  return `<table class="data report-table" data-section="${table.section}"><caption class="muted">${escapeHtml(table.caption)}</caption><thead>${head}</thead><tbody>${body}</tbody></table>`;
+}
+
+function locationText(location: FindingLocation | undefined): string {
+  if (!location) return '';
+  const parts: string[] = [];
+  if (location.section) parts.push(`第${location.section}部分`);
+  if (location.row) parts.push(location.row);
+  if (location.column) parts.push(location.column);
+  if (location.at?.line !== undefined) parts.push(`原文第 ${location.at.line} 行`);
+  return parts.join(' · ');
+}
+
+function renderFinding(item: NumberedFinding, cells: CellIndex): string {
+  const { finding, number } = item;
+  const targets = [finding.location, ...(finding.cells ?? [])]
+    .filter((location): location is FindingLocation => location !== undefined)
+    .map((location) => cells.resolve(location))
+    .filter((id): id is string => id !== undefined);
+  const first = targets[0];
+  const jump = first ? ` <a href="#${first}" class="finding-jump">定位单元格</a>` : '';
+  const values =
+    finding.expected !== undefined || finding.actual !== undefined
+      ? `<div class="finding-where">应为：${escapeHtml(finding.expected ?? '—')}；实际：${escapeHtml(finding.actual ?? '—')}</div>`
+      : '';
+  return `<li id="f-${number}" class="finding sev-item-${finding.severity}" data-rule="${escapeHtml(finding.rule)}"><span class="sev-${finding.severity}">[${SEVERITY_LABELS[finding.severity] ?? escapeHtml(finding.severity)}]</span> <code>${escapeHtml(finding.rule)}</code> <span class="finding-message">${escapeHtml(finding.message)}</span>${jump}<div class="finding-where">${escapeHtml(locationText(finding.location))}</div>${values}</li>`;
+}
+
+/** Merges the assessment's findings into the result's (carry-over, fetch findings), without duplicates. */
+export function mergeFindings(primary: Finding[], extra: Finding[]): Finding[] {
+  const seen = new Set(primary.map((finding) => `${finding.rule}|${finding.message}`));
+  const merged = [...primary];
+  for (const finding of extra) {
+    const key = `${finding.rule}|${finding.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      merged.push(finding);
+    }
+  }
+  return merged;
+}
+
+export interface ReportPageInput {
+  agency: SiteAgency;
+  result: ReportResult;
+  meta: SnapshotMeta | undefined;
+  state: AgencyYearState | undefined;
+  isCurrent: boolean;
+  generatedAt: string;
+}
+
+/** Renders report/{year}/{agency}/{sha256}.html. */
+export function renderReportPage(input: ReportPageInput): string {
+  const { agency, result, meta, state, isCurrent } = input;
+  const depth = 3;
+  const storeRoot = upPath(depth + 1);
+  const report = result.report;
+  const findings = mergeFindings(result.findings ?? [], isCurrent ? (state?.current.findings ?? []) : []).sort(
+    (a, b) => (SEVERITY_RANK[a.severity] ?? 3) - (SEVERITY_RANK[b.severity] ?? 3),
+  );
+
+  const cells = new CellIndex();
+  const tables = report
+    ? {
+        二: activeTables(report, cells),
+        三: [applicationTable(report, cells)].filter((t): t is DrawnTable => t !== null),
+        四: [reviewTable(report, cells)].filter((t): t is DrawnTable => t !== null),
+      }
+    : { 二: [], 三: [], 四: [] };
+
+  const numbered: NumberedFinding[] = findings.map((finding, index) => {
+    const number = index + 1;
+    let section: SectionId | undefined = finding.location?.section;
+    let placed = false;
+    for (const location of [finding.location, ...(finding.cells ?? [])]) {
+      if (!location) continue;
+      const id = cells.resolve(location);
+      if (!id) continue;
+      cells.mark(id, number, finding);
+      if (!placed) section = (id.startsWith('c2') ? '二' : id.startsWith('c3') ? '三' : '四') as SectionId;
+      placed = true;
+    }
+    return { number, finding, section, placed };
+  });
+
+  const rawParts = parseRawKey(result.rawKey ?? '');
+  const archived = rawParts
+    ? `<a href="${storeRoot}${hrefPath(result.rawKey)}">存档原件（.${escapeHtml(rawParts.ext)}）</a>`
+    : '<span class="muted">无存档原件</span>';
+  const facts: [string, string][] = [
+    ['机关', `<a href="../../../${hrefPath(agencyPagePath(agency.id))}">${escapeHtml(agency.name)}</a>`],
+    ['报告所述机关', escapeHtml(report?.agency ?? '未识别')],
+    ['报告标题', escapeHtml(report?.title ?? meta?.title ?? '未识别')],
+    ['年度', escapeHtml(report?.year ?? result.year)],
+    ['模板版本', escapeHtml(report?.template ?? '—')],
+    ['格式', escapeHtml(report?.format ?? '—')],
+    [
+      '当前状态',
+      isCurrent
+        ? statusBadge(state?.current.status ?? null)
+        : '<span class="muted">历史版本（已被更新的版本取代）</span>',
+    ],
+    ['来源页面', externalLink(meta?.pageUrl ?? state?.current.sourceUrl)],
+    ['文件地址', externalLink(meta?.url)],
+    [
+      '发布时间',
+      `${escapeHtml(beijingTime(meta?.publishDate))}${meta?.publishDateSource ? `（来源：${escapeHtml(meta.publishDateSource)}）` : ''}`,
+    ],
+    ['抓取时间', escapeHtml(beijingTime(meta?.fetchedAt))],
+    [
+      '存档',
+      `${archived} · <a href="${storeRoot}${hrefPath(`results/${result.year}/${result.agencyId}/${result.sha256}.json`)}">解析结果 JSON</a>`,
+    ],
+    ['SHA-256', `<span class="mono">${escapeHtml(result.sha256)}</span>`],
+    ['解析器', `${escapeHtml(result.parserVersion)}，${escapeHtml(beijingTime(result.parsedAt))}`],
+  ];
+
+  const sections: string[] = [];
+  for (const section of ['二', '三', '四'] as const) {
+    const drawn = tables[section];
+    const aside = numbered.filter((item) => item.section === section);
+    const tableHtml = drawn.length
+      ? drawn.map((table) => renderTable(table, cells)).join('\n')
+      : '<p class="muted">未能从报告中读出此表。</p>';
+    const asideHtml = aside.length
+      ? `<ol class="findings">${aside.map((item) => renderFinding(item, cells)).join('')}</ol>`
+      : '<p class="muted">本部分未发现问题。</p>';
+    sections.push(
+      `<section id="section-${section}"><h2>${section}、${escapeHtml(SECTION_TITLES[section])}</h2><div class="report-table-block"><div class="table-wrap">${tableHtml}</div><aside aria-label="第${section}部分问题"><h3>本部分问题</h3>${asideHtml}</aside></div></section>`,
+    );
+  }
+  const others = numbered.filter((item) => item.section !== '二' && item.section !== '三' && item.section !== '四');
+  const othersHtml = others.length
+    ? `<ol class="findings">${others.map((item) => renderFinding(item, cells)).join('')}</ol>`
+    : '<p class="muted">无。</p>';
+
+  const narrative = report
+    ? (['一', '五', '六'] as const)
+        .map((id) => report.sections[id])
+        .filter((section) => section !== undefined)
+        .map(
+          (section) =>
+            `<details><summary>${escapeHtml(section.heading || `${section.id}、${SECTION_TITLES[section.id]}`)}</summary><p class="section-text">${escapeHtml(section.text).replace(/\n/g, '<br>')}</p></details>`,
+        )
+        .join('\n')
+    : '';
+
+  const counts = { error: 0, warning: 0, info: 0 };
+  for (const finding of findings) counts[finding.severity] = (counts[finding.severity] ?? 0) + 1;
+  const body = `
+<p class="muted"><a href="../../../index.html">总览</a> › <a href="../../../${hrefPath(agencyPagePath(agency.id))}">${escapeHtml(agency.name)}</a> › ${escapeHtml(result.year)} 年度报告</p>
+<h1>${escapeHtml(report?.title ?? `${agency.name} ${result.year} 年度政府信息公开工作年度报告`)}</h1>
+<div class="cards"><div class="card"><span class="n sev-error">${counts.error}</span>错误</div><div class="card"><span class="n sev-warning">${counts.warning}</span>警告</div><div class="card"><span class="n sev-info">${counts.info}</span>提示</div></div>
+<dl class="facts">${facts.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('')}</dl>
+${report ? '' : '<p class="sev-error">该文件无法解析为年度报告（例如扫描件没有文字层），下列问题说明原因。</p>'}
+<p class="muted">标红的单元格是出错勾稽关系涉及的数值，深红为多个关系共同指向的单元格；单元格中的 [n] 链接到右侧对应问题。灰色表示空白或“/”（不按 0 计）。</p>
+${sections.join('\n')}
+<section id="section-other"><h2>其他问题</h2>${othersHtml}</section>
+${narrative ? `<section><h2>报告正文（部分）</h2>${narrative}</section>` : ''}
+`;
+  return renderPage({
+    title: `${agency.name} ${result.year} 年度报告`,
+    depth,
+    body,
+    generatedAt: input.generatedAt,
+  });
+}
+
+export { reportPagePath };
