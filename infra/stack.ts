@@ -1,0 +1,232 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { BlockPublicAccess, Bucket, BucketEncryption, EventType, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { TimeZone } from 'aws-cdk-lib/core';
+import type { Construct } from 'constructs';
+import { CONFIG_ENV } from '../shared/config/config.ts';
+import { RAW_PREFIX, SITE_PREFIX } from '../shared/storage/keys.ts';
+import { NianbaoFunction } from './lambda-defaults.ts';
+
+/** How the digest goes out: SES (global regions) or an SMTP server (China regions have no SES). */
+export type MailSettings =
+  | { kind: 'ses'; identity: string; from: string }
+  | { kind: 'smtp'; smtpUrl: string; from: string };
+
+export interface NianbaoStackProps extends StackProps {
+  mail: MailSettings;
+  /** Extra digest recipients (the registry's per-region recipients come on top). */
+  recipients: string[];
+  /**
+   * How many fetch workers may run at once: the politeness knob (with one host per job, at most this
+   * many sites are crawled in parallel). Applied as the SQS event source's maximum concurrency and,
+   * unless `reserveFetchConcurrency` is false, as the worker's reserved concurrency.
+   * @default 5
+   */
+  fetchConcurrency?: number;
+  /**
+   * Reserve `fetchConcurrency` for the worker. Accounts whose concurrency quota is still the new-account
+   * 10 cannot reserve any (Lambda keeps 10 unreserved); set false there.
+   * @default true
+   */
+  reserveFetchConcurrency?: boolean;
+  /** At most this many agencies of one host per fetch job. @default 10 */
+  maxAgenciesPerJob?: number;
+  /** Noncurrent (overwritten or deleted) versions of raw snapshots expire after this many days. @default 365 */
+  noncurrentSnapshotDays?: number;
+  /** Alarm notifications go here when set. */
+  alarmEmail?: string;
+}
+
+/** Fetch worker timeout; the queue's visibility timeout is derived from it. */
+export const FETCH_WORKER_TIMEOUT = Duration.minutes(10);
+/** AWS's guidance for SQS-triggered functions: visibility timeout at least 6× the function timeout. */
+export const VISIBILITY_FACTOR = 6;
+
+export class NianbaoStack extends Stack {
+  constructor(scope: Construct, id: string, props: NianbaoStackProps) {
+    super(scope, id, props);
+    const fetchConcurrency = props.fetchConcurrency ?? 5;
+    const maxAgenciesPerJob = props.maxAgenciesPerJob ?? 10;
+
+    // ---- Storage -------------------------------------------------------------------------------
+    const accessLogs = new Bucket(this, 'AccessLogs', {
+      // Server access log delivery only supports SSE-S3 on the target bucket.
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: true,
+      lifecycleRules: [
+        { id: 'expire-access-logs', expiration: Duration.days(400), noncurrentVersionExpiration: Duration.days(30) },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const store = new Bucket(this, 'Store', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      // Versioned so that nothing once published and archived is lost to an overwrite or a delete.
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'store/',
+      lifecycleRules: [
+        {
+          // Only noncurrent versions expire: the current snapshot of every report stays forever.
+          id: 'expire-noncurrent-raw',
+          prefix: RAW_PREFIX,
+          noncurrentVersionExpiration: Duration.days(props.noncurrentSnapshotDays ?? 365),
+        },
+        {
+          // The site is regenerated weekly from results; old page versions carry no evidence.
+          id: 'expire-noncurrent-site',
+          prefix: SITE_PREFIX,
+          noncurrentVersionExpiration: Duration.days(30),
+        },
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // ---- Queues --------------------------------------------------------------------------------
+    const queueDefaults = { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true } as const;
+    const fetchDlq = new Queue(this, 'FetchDeadLetters', { ...queueDefaults, retentionPeriod: Duration.days(14) });
+    const fetchQueue = new Queue(this, 'FetchJobs', {
+      ...queueDefaults,
+      visibilityTimeout: Duration.seconds(FETCH_WORKER_TIMEOUT.toSeconds() * VISIBILITY_FACTOR),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: fetchDlq, maxReceiveCount: 3 },
+    });
+    const scheduleDlq = new Queue(this, 'ScheduleDeadLetters', {
+      ...queueDefaults,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(scheduleDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter queue (for the schedules, set on each target), which nag cannot ' +
+        'see because Scheduler targets are not an SQS redrive policy.',
+    });
+    const parseDlq = new Queue(this, 'ParseDeadLetters', { ...queueDefaults, retentionPeriod: Duration.days(14) });
+
+    // ---- Functions -----------------------------------------------------------------------------
+    const plan = new NianbaoFunction(this, 'Plan', {
+      name: 'plan',
+      description: 'Weekly: reads config/registry.yaml and enqueues one fetch job per host (≤ N agencies each)',
+      timeout: Duration.minutes(2),
+    });
+    plan.useBucket(store, { readPattern: 'config/*' });
+    plan.useFetchQueue(fetchQueue, maxAgenciesPerJob);
+
+    const fetchWorker = new NianbaoFunction(this, 'FetchWorker', {
+      name: 'fetchWorker',
+      description: "Fetches one host's agencies per job and archives raw snapshots under raw/",
+      timeout: FETCH_WORKER_TIMEOUT,
+      memorySize: 512,
+      overrides: props.reserveFetchConcurrency === false ? {} : { reservedConcurrentExecutions: fetchConcurrency },
+    });
+    fetchWorker.useBucket(store, { readPattern: '*', writePattern: '*' });
+    fetchWorker.function.addEventSource(
+      new SqsEventSource(fetchQueue, {
+        batchSize: 2,
+        reportBatchItemFailures: true,
+        // Keeps pollers from invoking more workers than reserved: throttled receives would otherwise
+        // count towards maxReceiveCount and push healthy jobs into the DLQ.
+        maxConcurrency: Math.max(2, fetchConcurrency),
+      }),
+    );
+
+    const parse = new NianbaoFunction(this, 'Parse', {
+      name: 'parse',
+      description: 'On each new raw/ snapshot: extracts, parses and validates it into results/',
+      timeout: Duration.minutes(3),
+      memorySize: 1536,
+      overrides: { retryAttempts: 2, deadLetterQueue: parseDlq },
+    });
+    parse.useBucket(store, { readPattern: '*', writePattern: 'results/*' });
+    // Only raw/ triggers the parser; it writes under results/, so it never triggers itself.
+    // The .meta.json written beside each snapshot also matches raw/ and is skipped by the handler.
+    store.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(parse.function), {
+      prefix: RAW_PREFIX,
+    });
+
+    const notify = new NianbaoFunction(this, 'Notify', {
+      name: 'notify',
+      description: 'Weekly: updates assessments, sends the digest, regenerates the results site',
+      timeout: Duration.minutes(10),
+      memorySize: 1024,
+    });
+    notify.useBucket(store, { readPattern: '*', writePattern: '*' });
+    if (props.mail.kind === 'ses') notify.useSes(props.mail.identity, props.mail.from);
+    else notify.useSmtp(props.mail.smtpUrl, props.mail.from);
+    if (props.recipients.length > 0) notify.function.addEnvironment(CONFIG_ENV.recipients, props.recipients.join(','));
+
+    const rescan = new NianbaoFunction(this, 'RescanHttp', {
+      name: 'rescanHttp',
+      description: 'POST {agencyIds?, region?, year?} (SigV4-signed): enqueues a rescan, answers 202 {runId}',
+      timeout: Duration.seconds(30),
+      memorySize: 256,
+    });
+    rescan.useBucket(store, { readPattern: 'config/*' });
+    rescan.useFetchQueue(fetchQueue, maxAgenciesPerJob);
+    // AWS_IAM: Lambda rejects any request without a valid SigV4 signature from a principal allowed
+    // lambda:InvokeFunctionUrl before the handler runs.
+    const rescanUrl = rescan.function.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
+
+    // ---- Schedules -----------------------------------------------------------------------------
+    const scheduleInput = ScheduleTargetInput.fromObject({
+      source: 'nianbao.schedule',
+      scheduledTime: ContextAttribute.scheduledTime,
+      executionId: ContextAttribute.executionId,
+      scheduleArn: ContextAttribute.scheduleArn,
+    });
+    const scheduleRetry = { retryAttempts: 3, maxEventAge: Duration.hours(2), deadLetterQueue: scheduleDlq };
+
+    new Schedule(this, 'WeeklyFetch', {
+      description: 'Weekly fetch fan-out (plan → SQS → fetch workers)',
+      // Every Monday at 02:00 Beijing time, a quiet hour for government sites.
+      schedule: ScheduleExpression.cron({ minute: '0', hour: '2', weekDay: 'MON', timeZone: TimeZone.ASIA_SHANGHAI }),
+      target: new LambdaInvoke(plan.function, { input: scheduleInput, ...scheduleRetry }),
+    });
+    new Schedule(this, 'WeeklyDigest', {
+      description: 'Weekly digest and site, after the fetch window',
+      // Every Monday at 08:00 Beijing time: six hours after the fetch started, before office hours.
+      schedule: ScheduleExpression.cron({ minute: '0', hour: '8', weekDay: 'MON', timeZone: TimeZone.ASIA_SHANGHAI }),
+      target: new LambdaInvoke(notify.function, { input: scheduleInput, ...scheduleRetry }),
+    });
+
+    // ---- Alarms --------------------------------------------------------------------------------
+    const alarms: Alarm[] = [plan, fetchWorker, parse, notify, rescan].map((fn) => fn.errorsAlarm);
+    for (const [id, queue, what] of [
+      ['FetchDeadLettersAlarm', fetchDlq, 'fetch jobs failed 3 times (poisoned message or a bug)'],
+      ['ScheduleDeadLettersAlarm', scheduleDlq, 'a schedule could not invoke its function'],
+      ['ParseDeadLettersAlarm', parseDlq, 'a snapshot could not be parsed after retries'],
+    ] as const) {
+      alarms.push(
+        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }).createAlarm(this, id, {
+          alarmDescription: `Dead-letter queue not empty: ${what}`,
+          threshold: 1,
+          evaluationPeriods: 1,
+        }),
+      );
+    }
+    const alarmTopic = new Topic(this, 'Alarms', { enforceSSL: true });
+    if (props.alarmEmail) alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+    for (const alarm of alarms) alarm.addAlarmAction(new SnsAction(alarmTopic));
+
+    new CfnOutput(this, 'BucketName', { value: store.bucketName });
+    new CfnOutput(this, 'RescanUrl', { value: rescanUrl.url });
+    new CfnOutput(this, 'RescanFunctionName', { value: rescan.function.functionName });
+    new CfnOutput(this, 'FetchQueueUrl', { value: fetchQueue.queueUrl });
+  }
+}
