@@ -44,7 +44,8 @@ export type ActiveDisclosureRowId =
   | 'penalty' // 行政处罚
   | 'enforcement' // 行政强制
   | 'fees' // 行政事业性收费 (万元)
-  | 'procurement'; // 2019 only: 政府集中采购
+  | 'procurement' // 2019 only: 政府集中采购
+  | 'otherServices'; // 2019 only: 其他对外管理服务事项 (under 第二十条第（五）项)
 
 /** Column ids: 2021 uses issued/repealed/inForce for 第（一）项 and decisions/amount for the others. */
 export type ActiveDisclosureColumnId =
@@ -55,7 +56,8 @@ export type ActiveDisclosureColumnId =
   | 'decisions' // 本年处理决定数量 (2019: 处理决定数量)
   | 'previousYear' // 2019: 上一年项目数量
   | 'added' // 2019: 本年增/减 (kept as one signed column)
-  | 'amount'; // 本年收费金额（单位：万元） / 2019 采购总金额
+  | 'amount' // 本年收费金额（单位：万元） / 2019 采购总金额
+  | 'projects'; // 2019: 采购项目数量
 
 export type ActiveDisclosureTable = Partial<
   Record<ActiveDisclosureRowId, Partial<Record<ActiveDisclosureColumnId, Cell>> & { label: string }>

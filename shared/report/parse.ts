@@ -1,8 +1,10 @@
-// CONTRACT STUB (owned by the parser work): signatures are fixed, bodies to be written.
-import type { AnnualReport, SourceFormat } from './model.ts';
+// Entry points of the report parser. Signatures are a contract shared with the validator and the CLI.
+import { parseLines } from './core.ts';
+import type { AnnualReport, ParseNote, SourceFormat } from './model.ts';
+import { normalizeText } from './normalize.ts';
 
 /** Bumped whenever parsing changes what it produces; stored with every result. */
-export const PARSER_VERSION = '0.0.0';
+export const PARSER_VERSION = '1.0.0';
 
 export interface ReportInput {
   bytes: Uint8Array;
@@ -13,14 +15,30 @@ export interface ReportInput {
   charset?: string;
 }
 
+/** Longest text the parser reads; the rest is dropped with an 'input-truncated' note. */
+export const MAX_TEXT_CHARS = 2_000_000;
+
 /** Detects the format (magic bytes, content type, file name) and parses. Never throws on bad content: damage becomes notes. */
 export async function parseReport(_input: ReportInput): Promise<AnnualReport> {
   throw new Error('parseReport: not implemented yet');
 }
 
-/** Parses text extracted from a PDF or page (the seeds' form). */
-export function parseText(_text: string, _format: SourceFormat = 'text'): AnnualReport {
-  throw new Error('parseText: not implemented yet');
+/**
+ * Parses text extracted from a PDF or page (the seeds' form): tab-separated table rows, headings
+ * "一、总体情况" … "六、其他需要报告的事项". Single pass, linear in the input.
+ */
+export function parseText(text: string, format: SourceFormat = 'text'): AnnualReport {
+  const notes: ParseNote[] = [];
+  let input = text;
+  if (input.length > MAX_TEXT_CHARS) {
+    notes.push({
+      kind: 'input-truncated',
+      detail: `文本过长（${input.length} 字符），只读取前 ${MAX_TEXT_CHARS} 字符`,
+    });
+    input = input.slice(0, MAX_TEXT_CHARS);
+  }
+  const lines = normalizeText(input).split('\n');
+  return parseLines({ lines }, { format, notes });
 }
 
 /** Parses an HTML document with real <table> markup (rowspan/colspan resolved). */

@@ -1,0 +1,151 @@
+/**
+ * One table row as the section readers see it, whatever the input: label cells and value cells,
+ * each value with its provenance. Text lines are split on tabs (or on wide spaces when the extractor
+ * lost the tabs); HTML/DOCX rows arrive as grid cells with their table/row/column.
+ */
+import type { Provenance } from './model.ts';
+import { type CellReading, readCell } from './normalize.ts';
+
+export interface GridCellRef {
+  table: number;
+  row: number;
+  col: number;
+}
+
+/** A row of an HTML/DOCX table after rowspan/colspan are resolved. */
+export interface GridLine {
+  /** Cells in column order: origin cells, plus copies of row-spanning label cells. */
+  cells: string[];
+  refs: GridCellRef[];
+  /** True for a copy of a cell spanning down from an earlier row. */
+  spanned: boolean[];
+}
+
+/** The document as lines; table rows of HTML/DOCX input carry their grid cells. */
+export interface LineSource {
+  lines: string[];
+  grid?: Map<number, GridLine>;
+}
+
+export interface ValueToken {
+  value: number | null;
+  blank: boolean;
+  at: Provenance;
+}
+
+export interface TableRow {
+  /** Non-numeric cells (labels), trimmed. */
+  labels: string[];
+  values: ValueToken[];
+  /** 1-based line of the row in the extracted text. */
+  line: number;
+}
+
+const NO_LABELS: string[] = [];
+
+/** Splits a tab-separated text line. Empty cells between two values are blank values; outer ones are layout. */
+export function rowFromTabs(raw: string, line: number): TableRow {
+  const parts = raw.split('\t');
+  const readings: (CellReading | null)[] = new Array(parts.length);
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < parts.length; i++) {
+    const cell = (parts[i] as string).trim();
+    parts[i] = cell;
+    const reading = cell.length === 0 ? null : readCell(cell);
+    readings[i] = reading;
+    if (reading !== null) {
+      if (first < 0) first = i;
+      last = i;
+    }
+  }
+  let labels: string[] = NO_LABELS;
+  const values: ValueToken[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const cell = parts[i] as string;
+    const reading = readings[i] ?? null;
+    if (reading !== null) {
+      values.push({ value: reading.value, blank: reading.blank, at: { line, raw: cell } });
+    } else if (cell.length === 0) {
+      if (i > first && i < last) values.push({ value: null, blank: true, at: { line, raw: '' } });
+    } else if (i > first && i < last && cell.length <= 12) {
+      // Damaged cell inside the value run ("O", "l2"): unknown, never guessed.
+      values.push({ value: null, blank: false, at: { line, raw: cell } });
+    } else {
+      if (labels === NO_LABELS) labels = [];
+      labels.push(cell);
+    }
+  }
+  return { labels, values, line };
+}
+
+const WIDE_GAP = / {2,}|\u3000+/;
+
+/**
+ * Splits a text line without tabs (an extractor that kept spaces): cells on runs of 2+ spaces, then
+ * trailing space-separated numbers peeled off the last label ("规章 0 0 0").
+ */
+export function rowFromLooseText(trimmed: string, line: number): TableRow {
+  const cells = trimmed.length > 400 ? [trimmed] : trimmed.split(WIDE_GAP);
+  const labels: string[] = [];
+  const values: ValueToken[] = [];
+  for (const cell of cells) {
+    if (cell.length === 0) continue;
+    const whole = readCell(cell);
+    if (whole !== null) {
+      values.push({ value: whole.value, blank: whole.blank, at: { line, raw: cell } });
+      continue;
+    }
+    if (cell.indexOf(' ') < 0 || values.length > 0) {
+      if (values.length === 0) labels.push(cell);
+      continue;
+    }
+    const words = cell.split(' ');
+    let cut = words.length;
+    while (cut > 0) {
+      const word = words[cut - 1] as string;
+      if (word.length === 0 || readCell(word) === null) break;
+      cut--;
+    }
+    if (cut > 0) labels.push(words.slice(0, cut).join(' '));
+    for (let k = cut; k < words.length; k++) {
+      const word = words[k] as string;
+      const r = readCell(word) as CellReading;
+      values.push({ value: r.value, blank: r.blank, at: { line, raw: word } });
+    }
+  }
+  return { labels, values, line };
+}
+
+/**
+ * Reads a grid row: every origin cell after the first label is a slot (empty means blank), copies of
+ * row-spanning cells only contribute their labels.
+ */
+export function rowFromGrid(grid: GridLine, line: number): TableRow {
+  const labels: string[] = [];
+  const values: ValueToken[] = [];
+  // In a row with a label, empty cells before it are layout; in a value-only row every cell counts.
+  let seenContent = !grid.cells.some((cell, i) => !grid.spanned[i] && cell.length > 0 && readCell(cell) === null);
+  for (let i = 0; i < grid.cells.length; i++) {
+    const cell = grid.cells[i] as string;
+    const ref = grid.refs[i] as GridCellRef;
+    const reading = readCell(cell);
+    if (grid.spanned[i]) {
+      if (reading === null && cell.length > 0) labels.push(cell);
+      continue;
+    }
+    if (reading === null) {
+      labels.push(cell);
+      seenContent = true;
+      continue;
+    }
+    if (cell.length === 0 && !seenContent) continue;
+    seenContent = true;
+    values.push({
+      value: reading.value,
+      blank: reading.blank,
+      at: { table: ref.table, row: ref.row, col: ref.col, line, raw: cell },
+    });
+  }
+  return { labels, values, line };
+}

@@ -1,0 +1,44 @@
+import type { SectionId } from './model.ts';
+import { SECTION_IDS } from './model.ts';
+
+/**
+ * Words a section heading must contain, so that table row labels such as "一、本年新收政府信息公开申请数量"
+ * or "四、结转下年度继续办理" are never taken for section headings. Real-world variants from TEMPLATE.md
+ * ("因政府信息公开工作被申请行政复议和提起行政诉讼情况", "存在问题及改进情况") all contain one of them.
+ */
+const HEADING_WORDS: Record<SectionId, readonly string[]> = {
+  一: ['总体情况', '概述', '总体', '基本情况', '概况'],
+  二: ['主动公开'],
+  三: ['申请'],
+  四: ['复议', '诉讼'],
+  五: ['问题', '改进', '不足'],
+  六: ['其他', '其它'],
+};
+
+const NUMERAL_INDEX: Record<string, number> = { 一: 0, 二: 1, 三: 2, 四: 3, 五: 4, 六: 5 };
+const MAX_HEADING_LENGTH = 60;
+
+/**
+ * Recognises a section heading line ("二、主动公开政府信息情况", "四．政府信息公开行政复议、行政诉讼情况").
+ * `trimmed` must be one line without tabs. Returns the section id or null.
+ */
+export function matchSectionHeading(trimmed: string): SectionId | null {
+  if (trimmed.length < 3 || trimmed.length > MAX_HEADING_LENGTH) return null;
+  const index = NUMERAL_INDEX[trimmed[0] as string];
+  if (index === undefined) return null;
+  let pos = 1;
+  while (pos < trimmed.length && trimmed[pos] === ' ') pos++;
+  const sep = trimmed[pos];
+  if (sep !== '、' && sep !== '.' && sep !== '．' && sep !== '，' && sep !== ',') return null;
+  // A heading is a title, not a sentence.
+  if (trimmed.endsWith('。') || trimmed.endsWith('；')) return null;
+  const id = SECTION_IDS[index] as SectionId;
+  const rest = trimmed.slice(pos + 1);
+  for (const word of HEADING_WORDS[id]) if (rest.includes(word)) return id;
+  return null;
+}
+
+/** Position of a section in the template's order (0 for 一). */
+export function sectionOrder(id: SectionId): number {
+  return NUMERAL_INDEX[id] as number;
+}

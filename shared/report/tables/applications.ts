@@ -1,0 +1,440 @@
+/**
+ * Section 三: 收到和处理政府信息公开申请情况 (25 rows × 7 applicant columns in the 2021 layout).
+ * Rows are matched by their label text, never by position, because extraction moves labels around
+ * (seed 002 has "(三) 不予公开" on the row of item 4). Short rows are placed by header analysis and
+ * arithmetic; a value is inferred only when arithmetic makes it certain, and every inference is noted.
+ */
+import {
+  APPLICANT_COLUMN_LABELS,
+  APPLICANT_COLUMNS,
+  type ApplicantColumnId,
+  type ApplicationRow,
+  type ApplicationRowId,
+  type ApplicationTable,
+  type Cell,
+  type LabelDeviation,
+  type ParseNote,
+} from '../model.ts';
+import { foldLabel } from '../normalize.ts';
+import type { TableRow, ValueToken } from '../rows.ts';
+
+type Group = 'withheld' | 'unavailable' | 'notProcessed' | 'otherHandling';
+
+/** Keyword → row, most specific first. Checked against the folded labels of a row. */
+const ROW_KEYWORDS: readonly (readonly [readonly string[], ApplicationRowId])[] = [
+  [['国家秘密'], 'withheld.1'],
+  [['禁止公开'], 'withheld.2'],
+  [['三安全一稳定', '危及'], 'withheld.3'],
+  [['第三方'], 'withheld.4'],
+  [['内部事务'], 'withheld.5'],
+  [['过程性'], 'withheld.6'],
+  [['执法案卷'], 'withheld.7'],
+  [['查询事项'], 'withheld.8'],
+  [['不掌握'], 'unavailable.1'],
+  [['另行制作', '没有现成'], 'unavailable.2'],
+  [['仍不明确', '补正后'], 'unavailable.3'],
+  [['信访', '举报投诉'], 'notProcessed.1'],
+  [['重复申请'], 'notProcessed.2'],
+  [['出版物'], 'notProcessed.3'],
+  [['大量反复'], 'notProcessed.4'],
+  [['重新出具', '确认或'], 'notProcessed.5'],
+  [['逾期不补正'], 'otherHandling.1'],
+  [['收费通知', '缴纳费用'], 'otherHandling.2'],
+  [['本年新收'], 'received'],
+  [['上年结转'], 'carriedIn'],
+  [['结转下年'], 'carriedOver'],
+  [['部分公开'], 'partlyGranted'],
+  [['予以公开'], 'granted'],
+];
+
+const GROUP_KEYWORDS: readonly (readonly [string, Group])[] = [
+  ['不予公开', 'withheld'],
+  ['无法提供', 'unavailable'],
+  ['不予处理', 'notProcessed'],
+  ['其他处理', 'otherHandling'],
+  ['其它处理', 'otherHandling'],
+];
+
+const GROUP_SIZE: Record<Group, number> = { withheld: 8, unavailable: 3, notProcessed: 5, otherHandling: 3 };
+
+/**
+ * The template's wording of each row's own label (folded), for label-deviation checks. Several forms are
+ * accepted where the template itself is printed in short and long forms.
+ */
+const TEMPLATE_WORDING: Partial<Record<ApplicationRowId, readonly string[]>> = {
+  received: ['本年新收政府信息公开申请数量'],
+  carriedIn: ['上年结转政府信息公开申请数量'],
+  granted: ['予以公开'],
+  partlyGranted: ['部分公开（区分处理的，只计这一情形，不计其他情形）', '部分公开'],
+  'withheld.1': ['属于国家秘密'],
+  'withheld.2': ['其他法律行政法规禁止公开'],
+  'withheld.3': ['危及三安全一稳定'],
+  'withheld.4': ['保护第三方合法权益'],
+  'withheld.5': ['属于三类内部事务信息'],
+  'withheld.6': ['属于四类过程性信息'],
+  'withheld.7': ['属于行政执法案卷'],
+  'withheld.8': ['属于行政查询事项'],
+  'unavailable.1': ['本机关不掌握相关政府信息'],
+  'unavailable.2': ['没有现成信息需要另行制作'],
+  'unavailable.3': ['补正后申请内容仍不明确'],
+  'notProcessed.1': ['信访举报投诉类申请'],
+  'notProcessed.2': ['重复申请'],
+  'notProcessed.3': ['要求提供公开出版物'],
+  'notProcessed.4': ['无正当理由大量反复申请'],
+  'notProcessed.5': ['要求行政机关确认或重新出具已获取信息'],
+  'otherHandling.1': ['申请人无正当理由逾期不补正，行政机关不再处理其政府信息公开申请', '申请人无正当理由逾期不补正'],
+  'otherHandling.2': [
+    '申请人逾期未按收费通知要求缴纳费用，行政机关不再处理其政府信息公开申请',
+    '申请人逾期未按收费通知要求缴纳费用',
+  ],
+};
+
+const SUB_ITEM_NUMBER = /^(\d)[.）)]?/;
+const MAX_LABEL_LENGTH = 80;
+const COLUMN_COUNT = APPLICANT_COLUMNS.length;
+const MIDDLE_COLUMNS: readonly ApplicantColumnId[] = ['business', 'research', 'nonprofit', 'legal', 'other'];
+
+interface PendingRow {
+  id: ApplicationRowId;
+  values: ValueToken[];
+  line: number;
+}
+
+/** Recognition result for the labels of one row. */
+interface LabelMatch {
+  id: ApplicationRowId | null;
+  group: Group | null;
+  /** The label cell that named the row (for deviation checks). */
+  ownLabel: string | null;
+}
+
+/** Matches the labels of a row to a row id of table 三. Exported for the HTML and test code. */
+export function matchApplicationLabels(labels: readonly string[], context: Group | null): LabelMatch {
+  let group: Group | null = null;
+  const folded: string[] = [];
+  for (const label of labels) {
+    if (label.length > MAX_LABEL_LENGTH) continue;
+    const f = foldLabel(label);
+    folded.push(f);
+    for (const [word, g] of GROUP_KEYWORDS) if (f.includes(word)) group = g;
+  }
+  for (const [words, id] of ROW_KEYWORDS) {
+    for (const f of folded) {
+      for (const word of words) {
+        if (f.includes(word)) {
+          const g = id.includes('.') ? (id.split('.')[0] as Group) : group;
+          return { id, group: g, ownLabel: f };
+        }
+      }
+    }
+  }
+  const effective = group ?? context;
+  for (const f of folded) {
+    const bare = f.replace(SUB_ITEM_NUMBER, '');
+    if (bare === '其他' || bare === '其它') {
+      if (effective === 'otherHandling' || f.startsWith('3'))
+        return { id: 'otherHandling.3', group: 'otherHandling', ownLabel: f };
+    }
+    if (f.includes('总计') || f === '合计') return { id: 'outcomeTotal', group: null, ownLabel: f };
+  }
+  // Damaged sub-item text: fall back to the group and the item number.
+  if (effective !== null) {
+    for (const f of folded) {
+      const m = SUB_ITEM_NUMBER.exec(f);
+      if (m && !GROUP_KEYWORDS.some(([w]) => f.includes(w))) {
+        const n = Number(m[1]);
+        if (n >= 1 && n <= GROUP_SIZE[effective]) {
+          return { id: `${effective}.${n}` as ApplicationRowId, group: effective, ownLabel: null };
+        }
+      }
+    }
+  }
+  if (group === 'otherHandling') return { id: 'otherHandling', group, ownLabel: null };
+  return { id: null, group, ownLabel: null };
+}
+
+/** Reads table 三 row by row. `feed` returns true when the row belonged to the table. */
+export class ApplicationsReader {
+  readonly table: ApplicationTable = {};
+  readonly notes: ParseNote[] = [];
+  readonly deviations: LabelDeviation[] = [];
+  /** Applicant columns named in the header rows. */
+  private readonly headerColumns = new Set<ApplicantColumnId>();
+  private headerDone = false;
+  private group: Group | null = null;
+  private pending: PendingRow | null = null;
+  rowsFound = 0;
+
+  /** A row from section 三 (`inSection`) or a stray row elsewhere that might belong to the table. */
+  feed(row: TableRow, inSection: boolean): boolean {
+    let match = row.labels.length > 0 ? matchApplicationLabels(row.labels, this.group) : null;
+    // "总计" in the header rows is a column, not the （七）总计 row.
+    if (match?.id === 'outcomeTotal' && !this.headerDone && row.values.length === 0) match = null;
+    if (match?.id) {
+      if (match.id === 'otherHandling' && row.values.length === 0) {
+        this.group = 'otherHandling';
+        this.flush();
+        return true;
+      }
+      this.flush();
+      this.headerDone = true;
+      if (match.group) this.group = match.group;
+      this.pending = { id: match.id, values: row.values.slice(), line: row.line };
+      if (match.ownLabel) this.checkWording(match.id, match.ownLabel, row.line);
+      return true;
+    }
+    if (!inSection) return false;
+    if (!this.headerDone && row.labels.length > 0) {
+      for (const label of row.labels) {
+        const f = foldLabel(label);
+        for (const col of APPLICANT_COLUMNS) if (f === APPLICANT_COLUMN_LABELS[col]) this.headerColumns.add(col);
+        if (f === '其它') this.headerColumns.add('other');
+        if (f === '合计') this.headerColumns.add('total');
+      }
+      return row.values.length === 0;
+    }
+    if (match?.group) this.group = match.group;
+    // Values continuing a wrapped row, or a row whose label was lost in extraction.
+    if (row.values.length > 0 && this.pending && this.pending.values.length < COLUMN_COUNT) {
+      for (const v of row.values) if (this.pending.values.length < COLUMN_COUNT) this.pending.values.push(v);
+      return true;
+    }
+    return row.labels.length === 0 || match?.group != null;
+  }
+
+  /** Ends the table: places the last row and checks what is missing. */
+  finish(): void {
+    this.flush();
+    if (this.headerColumns.size >= 3) {
+      for (const col of APPLICANT_COLUMNS) {
+        if (!this.headerColumns.has(col) && this.rowsFound > 0) {
+          this.notes.push({
+            kind: 'column-missing',
+            section: '三',
+            column: APPLICANT_COLUMN_LABELS[col],
+            detail: `表头缺少“${APPLICANT_COLUMN_LABELS[col]}”列（可能在提取时丢失）`,
+          });
+        }
+      }
+    }
+  }
+
+  private checkWording(id: ApplicationRowId, ownLabel: string, line: number): void {
+    const expected = TEMPLATE_WORDING[id];
+    if (!expected) return;
+    const found = hanOnly(ownLabel.replace(LEADING_NUMBERING, ''));
+    if (found.length === 0) return;
+    // A group label and a sub-item in one cell (rowspan copy or moved label): only the sub-item counts.
+    for (const e of expected) if (found === hanOnly(e) || found.endsWith(hanOnly(e))) return;
+    this.deviations.push({
+      section: '三',
+      expected: expected[0] as string,
+      found: ownLabel,
+      at: { line, raw: ownLabel },
+    });
+  }
+
+  private flush(): void {
+    const pending = this.pending;
+    this.pending = null;
+    if (!pending) return;
+    if (this.table[pending.id]) {
+      this.notes.push({
+        kind: 'extraction-damage',
+        section: '三',
+        row: pending.id,
+        detail: '同一行在表中出现两次，仅采用第一次的数值',
+        at: { line: pending.line, raw: '' },
+      });
+      return;
+    }
+    this.rowsFound++;
+    this.table[pending.id] = this.placeValues(pending);
+  }
+
+  /** Maps the values of one row to the seven columns, inferring only what arithmetic proves. */
+  private placeValues(pending: PendingRow): ApplicationRow {
+    const { id, line } = pending;
+    let values = pending.values;
+    const row: ApplicationRow = {};
+    if (values.length === 0) {
+      this.notes.push({
+        kind: 'row-unreadable',
+        section: '三',
+        row: id,
+        detail: '该行没有读到任何数值',
+        at: { line, raw: '' },
+      });
+      return row;
+    }
+    if (values.length > COLUMN_COUNT) {
+      this.notes.push({
+        kind: 'extraction-damage',
+        section: '三',
+        row: id,
+        detail: `该行读到 ${values.length} 个数值（应为 ${COLUMN_COUNT} 个），仅采用最后 ${COLUMN_COUNT} 个`,
+        at: { line, raw: '' },
+      });
+      values = values.slice(values.length - COLUMN_COUNT);
+    }
+    if (values.length === COLUMN_COUNT) {
+      APPLICANT_COLUMNS.forEach((col, i) => {
+        row[col] = toCell(values[i] as ValueToken);
+      });
+      return row;
+    }
+    const headerKnown = this.headerColumns.size >= 3;
+    const present = headerKnown
+      ? APPLICANT_COLUMNS.filter((c) => this.headerColumns.has(c))
+      : APPLICANT_COLUMNS.slice();
+    const headerMissing = APPLICANT_COLUMNS.filter((c) => !present.includes(c));
+    if (values.length === present.length) {
+      present.forEach((col, i) => {
+        row[col] = toCell(values[i] as ValueToken);
+      });
+      for (const col of headerMissing) this.noteMissing(id, col, line, '表头与该行均缺少此列');
+      this.inferMissing(row, headerMissing, id, line, headerMissing.length === 1);
+      return row;
+    }
+    // More columns lost than the header explains: 自然人 first and 总计 last are anchored,
+    // the values in between cannot be placed unless they are all zero and the row already balances.
+    const first = values[0] as ValueToken;
+    const last = values[values.length - 1] as ValueToken;
+    const middle = values.length >= 2 ? values.slice(1, -1) : [];
+    row.natural = toCell(first);
+    if (values.length >= 2) row.total = toCell(last);
+    const lost = COLUMN_COUNT - values.length;
+    for (const col of headerMissing)
+      if (MIDDLE_COLUMNS.includes(col)) this.noteMissing(id, col, line, '表头与该行均缺少此列');
+    const unexplained = lost - headerMissing.filter((c) => MIDDLE_COLUMNS.includes(c)).length;
+    if (unexplained > 0) {
+      this.notes.push({
+        kind: 'column-missing',
+        section: '三',
+        row: id,
+        detail: `该行比表头少 ${unexplained} 个数值，无法确定缺失的是哪一列`,
+        at: { line, raw: '' },
+      });
+    }
+    const allZero = middle.every((v) => v.value === 0);
+    const known = [first, last, ...middle].every((v) => v.value !== null);
+    if (values.length >= 2 && known && allZero && first.value === last.value) {
+      // Every applicant column is ≥ 0 and they already sum to 总计: all other columns are 0 wherever they sit.
+      const readable = MIDDLE_COLUMNS.filter((c) => !headerMissing.includes(c));
+      MIDDLE_COLUMNS.forEach((col) => {
+        const k = readable.indexOf(col);
+        const token = k >= 0 && k < middle.length ? middle[k] : undefined;
+        row[col] = token ? toCell(token) : { value: 0, inferred: true, at: { line, raw: '' } };
+        if (!token) {
+          this.notes.push({
+            kind: 'value-inferred',
+            section: '三',
+            row: id,
+            column: APPLICANT_COLUMN_LABELS[col],
+            detail: `推定为 0：其余各列之和已等于总计 ${last.value}，且数值不能为负`,
+            at: { line, raw: '' },
+          });
+        }
+      });
+    } else {
+      for (const col of MIDDLE_COLUMNS) row[col] = { value: null, at: { line, raw: '' } };
+      this.notes.push({
+        kind: 'row-unreadable',
+        section: '三',
+        row: id,
+        detail: '缺列后中间各列数值无法对应到具体列，按未知处理',
+        at: { line, raw: '' },
+      });
+    }
+    return row;
+  }
+
+  private noteMissing(id: ApplicationRowId, col: ApplicantColumnId, line: number, detail: string): void {
+    this.notes.push({
+      kind: 'column-missing',
+      section: '三',
+      row: id,
+      column: APPLICANT_COLUMN_LABELS[col],
+      detail,
+      at: { line, raw: '' },
+    });
+  }
+
+  /** Fills missing columns when the row total makes them certain. */
+  private inferMissing(
+    row: ApplicationRow,
+    missing: readonly ApplicantColumnId[],
+    id: ApplicationRowId,
+    line: number,
+    single: boolean,
+  ): void {
+    if (missing.length === 0) return;
+    const parts = APPLICANT_COLUMNS.filter((c) => c !== 'total' && !missing.includes(c));
+    const partValues = parts.map((c) => row[c]?.value ?? null);
+    if (partValues.some((v) => v === null)) return;
+    const partSum = (partValues as number[]).reduce((a, b) => a + b, 0);
+    if (missing.includes('total')) {
+      if (missing.length !== 1) return;
+      row.total = { value: partSum, inferred: true, at: { line, raw: '' } };
+      this.notes.push({
+        kind: 'value-inferred',
+        section: '三',
+        row: id,
+        column: '总计',
+        detail: `由各申请人列之和推定总计为 ${partSum}`,
+        at: { line, raw: '' },
+      });
+      return;
+    }
+    const total = row.total?.value;
+    if (total === null || total === undefined) return;
+    const residual = round(total - partSum);
+    if (residual < 0) {
+      this.notes.push({
+        kind: 'extraction-damage',
+        section: '三',
+        row: id,
+        detail: `已读各列之和 ${partSum} 大于总计 ${total}，缺失列无法推定`,
+        at: { line, raw: '' },
+      });
+      return;
+    }
+    if (!single && residual !== 0) return;
+    for (const col of missing) {
+      const value = single ? residual : 0;
+      row[col] = { value, inferred: true, at: { line, raw: '' } };
+      this.notes.push({
+        kind: 'value-inferred',
+        section: '三',
+        row: id,
+        column: APPLICANT_COLUMN_LABELS[col],
+        detail: single
+          ? `由总计 ${total} 减去其余各列之和 ${partSum} 推定为 ${value}`
+          : `推定为 0：其余各列之和已等于总计 ${total}，且数值不能为负`,
+        at: { line, raw: '' },
+      });
+    }
+  }
+}
+
+function toCell(token: ValueToken): Cell {
+  const cell: Cell = { value: token.value, at: token.at };
+  if (token.blank) cell.blank = true;
+  return cell;
+}
+
+const LEADING_NUMBERING = /^(?:[一二三四五六七八九]\.)?(?:（[一二三四五六七八九]）)?(?:\d+\.)?/;
+
+/** Keeps only Han characters: punctuation and numbering differences are not deviations. */
+function hanOnly(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const code = ch.charCodeAt(0);
+    if (code >= 0x4e00 && code <= 0x9fff) out += ch;
+  }
+  return out;
+}
+
+function round(n: number): number {
+  return Math.round(n * 10000) / 10000;
+}
