@@ -1,0 +1,310 @@
+/**
+ * Renders a Digest as an email: an HTML part (inline CSS, table layout that mail clients keep), a
+ * plain-text part, and a CSV of every finding. Every report-derived string (agency names, titles,
+ * finding messages quoting report text, URLs) goes through escapeHtml / safeHref.
+ */
+import type { ComplianceStatus } from '../compliance/status.ts';
+import { STATUS_LABELS } from '../compliance/status.ts';
+import type { Severity } from '../rules/finding.ts';
+import type { Digest, DigestLinks, DigestProblemView, DigestRow } from './digest.ts';
+
+const SEVERITY_LABELS: Record<Severity, string> = { error: '错误', warning: '警告', info: '提示' };
+
+const STATUS_COLORS: Record<ComplianceStatus, { fg: string; bg: string }> = {
+  missing: { fg: '#ffffff', bg: '#b42318' },
+  late: { fg: '#ffffff', bg: '#c4320a' },
+  inconsistent: { fg: '#ffffff', bg: '#7a2e0e' },
+  unparseable: { fg: '#1d2939', bg: '#fedf89' },
+  unreachable: { fg: '#1d2939', bg: '#d0d5dd' },
+  pending: { fg: '#1d2939', bg: '#eaecf0' },
+  'on-time': { fg: '#ffffff', bg: '#067647' },
+};
+
+const SUMMARY_STATUSES: ComplianceStatus[] = [
+  'missing',
+  'late',
+  'inconsistent',
+  'unparseable',
+  'unreachable',
+  'pending',
+  'on-time',
+];
+
+/** Escapes text for HTML element content and quoted attribute values. */
+export function escapeHtml(text: string | number | null | undefined): string {
+  return String(text ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/**
+ * A URL fit for an href: http, https and relative references only (plus file: for local links we build
+ * ourselves when `allowFile`). Anything else (javascript:, data:, vbscript:, …) gives undefined.
+ * The result still needs escapeHtml inside the attribute.
+ */
+export function safeHref(url: string | undefined, options: { allowFile?: boolean } = {}): string | undefined {
+  if (!url) return undefined;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: browsers ignore these inside schemes, so must we
+  const trimmed = url.trim().replace(/[\u0000-\u001f\u007f]/g, '');
+  if (trimmed === '') return undefined;
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(trimmed)?.[1]?.toLowerCase();
+  if (scheme === undefined) {
+    // Relative: refuse protocol-relative '//host' (it leaves the site) and backslash tricks.
+    return trimmed.startsWith('//') || trimmed.includes('\\') ? undefined : trimmed;
+  }
+  if (scheme === 'http' || scheme === 'https' || (scheme === 'file' && options.allowFile)) {
+    try {
+      return new URL(trimmed).href;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function badge(status: ComplianceStatus): string {
+  const color = STATUS_COLORS[status];
+  return `<span style="display:inline-block;padding:1px 6px;border-radius:3px;font-size:12px;color:${color.fg};background:${color.bg};white-space:nowrap">${escapeHtml(STATUS_LABELS[status])}</span>`;
+}
+
+function link(label: string, url: string | undefined, allowFile: boolean): string {
+  const href = safeHref(url, { allowFile });
+  if (!href) return '';
+  return `<a href="${escapeHtml(href)}" style="color:#175cd3">${escapeHtml(label)}</a>`;
+}
+
+function linksHtml(links: DigestLinks): string {
+  return [
+    // The source page comes from the agency's site: web schemes only.
+    link('原网页', links.source, false),
+    link('存档快照', links.snapshot, true),
+    link('核查结果', links.results ?? links.agency, true),
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+function statusDetail(row: DigestRow): string {
+  const parts: string[] = [];
+  if (row.flags.includes('late') && row.daysLate !== undefined) parts.push(`逾期 ${row.daysLate} 天`);
+  if (row.publishDate) parts.push(`发布于 ${row.publishDate.slice(0, 10)}`);
+  parts.push(`期限 ${row.deadline.slice(0, 10)}`);
+  return parts.join('，');
+}
+
+function durationText(days: number): string {
+  if (days < 7) return days === 0 ? '本周' : `${days} 天`;
+  const weeks = Math.floor(days / 7);
+  const rest = days % 7;
+  return rest ? `${weeks} 周 ${rest} 天` : `${weeks} 周`;
+}
+
+function changeText(row: DigestRow): string {
+  return row.change === 'new' ? '本周新增' : `已持续 ${durationText(row.openDays)}`;
+}
+
+/** The HTML part. */
+export function renderDigestHtml(digest: Digest): string {
+  const cell = 'padding:6px 8px;border:1px solid #d0d5dd;vertical-align:top;font-size:13px;line-height:1.5';
+  const head = `${cell};background:#f2f4f7;font-weight:bold;text-align:left`;
+  const summaryRows = SUMMARY_STATUSES.map(
+    (s) =>
+      `<tr><td style="${cell}">${badge(s)}</td><td style="${cell};text-align:right">${digest.summary.byStatus[s]}</td><td style="${cell};text-align:right">${digest.summary.byFlag[s]}</td></tr>`,
+  ).join('');
+  const regionHead = SUMMARY_STATUSES.map((s) => `<th style="${head}">${escapeHtml(STATUS_LABELS[s])}</th>`).join('');
+  const regionRows = digest.summary.byRegion
+    .map(
+      (r) =>
+        `<tr><td style="${cell}">${escapeHtml(r.region)}</td><td style="${cell};text-align:right">${r.agencies}</td>${SUMMARY_STATUSES.map((s) => `<td style="${cell};text-align:right">${r.byStatus[s] || ''}</td>`).join('')}</tr>`,
+    )
+    .join('');
+
+  const regionSections = digest.regions
+    .map((region) => {
+      const rows = region.rows
+        .map((row) => {
+          const findings = row.findings.length
+            ? `<ul style="margin:4px 0 0 0;padding-left:18px">${row.findings.map((f) => `<li>【${escapeHtml(SEVERITY_LABELS[f.severity])}】${escapeHtml(f.sentence)}</li>`).join('')}</ul>`
+            : '';
+          const more =
+            row.findingCount > row.findings.length
+              ? `<div style="color:#667085;font-size:12px">共 ${row.findingCount} 条问题，详见附件。</div>`
+              : '';
+          const title = row.title ? `<div style="color:#475467;font-size:12px">${escapeHtml(row.title)}</div>` : '';
+          const reason = row.reason ? `<div style="color:#475467">${escapeHtml(row.reason)}</div>` : '';
+          return `<tr>
+<td style="${cell}"><strong>${escapeHtml(row.agencyName)}</strong>${title}</td>
+<td style="${cell}">${row.flags.map(badge).join(' ')}<div style="color:#475467;font-size:12px">${escapeHtml(statusDetail(row))}</div></td>
+<td style="${cell}">${reason}${findings}${more}</td>
+<td style="${cell};white-space:nowrap">${escapeHtml(changeText(row))}</td>
+<td style="${cell}">${linksHtml(row.links)}</td>
+</tr>`;
+        })
+        .join('\n');
+      return `<h3 style="font-size:15px;margin:20px 0 6px 0">${escapeHtml(region.region)}</h3>
+<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">
+<tr><th style="${head}">机关</th><th style="${head}">状态</th><th style="${head}">主要问题</th><th style="${head}">变化</th><th style="${head}">链接</th></tr>
+${rows}
+</table>`;
+    })
+    .join('\n');
+
+  const changeList = (items: DigestProblemView[], withDuration: boolean) =>
+    items.length
+      ? `<ul style="margin:4px 0;padding-left:18px">${items
+          .map(
+            (p) =>
+              `<li>${escapeHtml(p.agencyName)}：${escapeHtml(p.label)}${withDuration ? `（${escapeHtml(durationText(p.openDays))}，自 ${escapeHtml(p.sinceWeek)} 起）` : ''}</li>`,
+          )
+          .join('')}</ul>`
+      : '<div style="color:#667085">无</div>';
+  const { changes, summary } = digest;
+  const scope = digest.regionFilter.length ? `范围：${digest.regionFilter.join('/')}；` : '';
+
+  return `<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(digest.subject)}</title></head>
+<body style="margin:0;padding:0;background:#ffffff;font-family:'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;color:#101828">
+<table role="presentation" cellpadding="0" cellspacing="0" style="width:100%;max-width:960px;margin:0 auto"><tr><td style="padding:16px">
+<h1 style="font-size:20px;margin:0 0 4px 0">政府信息公开工作年度报告 · 合规监测周报</h1>
+<div style="color:#475467;font-size:13px">${escapeHtml(digest.isoWeek)}（生成于 ${escapeHtml(digest.generatedAt.slice(0, 16).replace('T', ' '))}，北京时间）；${escapeHtml(scope)}${digest.year}年度报告；名录中 ${summary.agencies} 个机关，已核查 ${summary.assessed} 个${summary.notChecked ? `，尚未抓取 ${summary.notChecked} 个` : ''}。</div>
+<h2 style="font-size:16px;margin:16px 0 6px 0">概况</h2>
+<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse">
+<tr><th style="${head}">状态</th><th style="${head}">机关数（按主要状态）</th><th style="${head}">涉及机关数（含兼有）</th></tr>
+${summaryRows}
+</table>
+<div style="color:#667085;font-size:12px;margin-top:4px">一个机关可能兼有多种问题（例如既逾期又数据不一致）：主要状态每个机关只计一次，右列按每种问题分别计数。</div>
+<h2 style="font-size:16px;margin:16px 0 6px 0">各地区</h2>
+<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">
+<tr><th style="${head}">地区</th><th style="${head}">机关数</th>${regionHead}</tr>
+${regionRows}
+</table>
+<h2 style="font-size:16px;margin:16px 0 6px 0">与上周相比${changes.previousWeek ? `（上次：${escapeHtml(changes.previousWeek)}）` : '（首次生成）'}</h2>
+<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">
+<tr><th style="${head};width:33%">本周新增 ${changes.new.length}</th><th style="${head};width:34%">仍未解决 ${changes.stillOpen.length}</th><th style="${head};width:33%">已解决 ${changes.resolved.length}</th></tr>
+<tr><td style="${cell}">${changeList(changes.new, false)}</td><td style="${cell}">${changeList(changes.stillOpen, true)}</td><td style="${cell}">${changeList(changes.resolved, false)}</td></tr>
+</table>
+<h2 style="font-size:16px;margin:16px 0 6px 0">需要关注的机关</h2>
+${regionSections || '<div style="color:#667085">本周没有需要关注的机关。</div>'}
+<p style="color:#667085;font-size:12px;margin-top:20px">附件 CSV 列出全部问题（UTF-8，可用 Excel 直接打开）。“无法访问”表示本系统抓取失败，不代表该机关未公开。本邮件由系统自动生成。</p>
+</td></tr></table>
+</body></html>
+`;
+}
+
+/** The plain-text part. Report-derived text appears as is (plain text needs no escaping). */
+export function renderDigestText(digest: Digest): string {
+  const { summary, changes } = digest;
+  const lines: string[] = [];
+  lines.push('政府信息公开工作年度报告 · 合规监测周报');
+  lines.push(
+    `${digest.isoWeek}（北京时间 ${digest.generatedAt.slice(0, 16).replace('T', ' ')}）${digest.regionFilter.length ? `，范围：${digest.regionFilter.join('/')}` : ''}，${digest.year}年度报告`,
+  );
+  lines.push(
+    `名录中 ${summary.agencies} 个机关，已核查 ${summary.assessed} 个${summary.notChecked ? `，尚未抓取 ${summary.notChecked} 个` : ''}。`,
+  );
+  lines.push('', '【概况】（主要状态 / 涉及机关数）');
+  for (const s of SUMMARY_STATUSES) lines.push(`  ${STATUS_LABELS[s]}：${summary.byStatus[s]} / ${summary.byFlag[s]}`);
+  lines.push('', '【各地区】');
+  for (const r of summary.byRegion) {
+    const counts = SUMMARY_STATUSES.filter((s) => r.byStatus[s] > 0)
+      .map((s) => `${STATUS_LABELS[s]} ${r.byStatus[s]}`)
+      .join('，');
+    lines.push(`  ${r.region}：${r.agencies} 个机关${counts ? `（${counts}）` : ''}`);
+  }
+  lines.push('', `【与上周相比】${changes.previousWeek ? `上次：${changes.previousWeek}` : '首次生成'}`);
+  const list = (title: string, items: DigestProblemView[], withDuration: boolean) => {
+    lines.push(`  ${title}（${items.length}）`);
+    for (const p of items) {
+      lines.push(
+        `    - ${p.agencyName}：${p.label}${withDuration ? `（${durationText(p.openDays)}，自 ${p.sinceWeek} 起）` : ''}`,
+      );
+    }
+  };
+  list('本周新增', changes.new, false);
+  list('仍未解决', changes.stillOpen, true);
+  list('已解决', changes.resolved, false);
+  lines.push('', '【需要关注的机关】');
+  if (!digest.regions.length) lines.push('  本周没有需要关注的机关。');
+  for (const region of digest.regions) {
+    lines.push('', `■ ${region.region}`);
+    for (const row of region.rows) {
+      lines.push(
+        `  ● ${row.agencyName}：${row.flags.map((f) => STATUS_LABELS[f]).join('、')}（${statusDetail(row)}；${changeText(row)}）`,
+      );
+      if (row.title) lines.push(`    标题：${row.title}`);
+      if (row.reason) lines.push(`    说明：${row.reason}`);
+      for (const f of row.findings) lines.push(`    【${SEVERITY_LABELS[f.severity]}】${f.sentence}`);
+      if (row.findingCount > row.findings.length) lines.push(`    共 ${row.findingCount} 条问题，详见附件。`);
+      if (row.links.source) lines.push(`    原网页：${row.links.source}`);
+      if (row.links.snapshot) lines.push(`    存档快照：${row.links.snapshot}`);
+      if (row.links.results ?? row.links.agency) lines.push(`    核查结果：${row.links.results ?? row.links.agency}`);
+    }
+  }
+  lines.push('', '附件 CSV 列出全部问题。“无法访问”表示本系统抓取失败，不代表该机关未公开。');
+  return `${lines.join('\n')}\n`;
+}
+
+const CSV_HEADER = [
+  '地区',
+  '机关',
+  '机关代码',
+  '年度',
+  '状态',
+  '严重程度',
+  '规则',
+  '问题说明',
+  '章节',
+  '行',
+  '列',
+  '应为',
+  '实为',
+  '原网页',
+  '存档快照',
+  '核查结果',
+];
+
+/**
+ * One CSV cell per RFC 4180: quoted when it holds a comma, quote, CR or LF (quotes doubled). Text
+ * starting with = + - @ (or tab/CR) gets a leading apostrophe so a spreadsheet never runs it as a
+ * formula; numbers are left as numbers.
+ */
+export function csvCell(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The findings attachment: UTF-8 with a BOM (so Excel reads it right), CRLF line ends. */
+export function renderFindingsCsv(digest: Digest): string {
+  const lines = [CSV_HEADER.map(csvCell).join(',')];
+  for (const record of digest.allFindings) {
+    const f = record.finding;
+    lines.push(
+      [
+        record.region,
+        record.agencyName,
+        record.agencyId,
+        record.year,
+        STATUS_LABELS[record.status],
+        SEVERITY_LABELS[f.severity],
+        f.rule,
+        f.message,
+        f.location?.section ?? '',
+        f.location?.row ?? '',
+        f.location?.column ?? '',
+        f.expected ?? '',
+        f.actual ?? '',
+        record.links.source ?? '',
+        record.links.snapshot ?? '',
+        record.links.results ?? record.links.agency ?? '',
+      ]
+        .map(csvCell)
+        .join(','),
+    );
+  }
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}

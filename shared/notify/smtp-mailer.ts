@@ -1,0 +1,44 @@
+import { createTransport, type Transporter } from 'nodemailer';
+import { type Mailer, MailSendError, type OutgoingMessage, type SentReceipt } from './mailer.ts';
+
+export interface SmtpMailerOptions {
+  host: string;
+  port: number;
+  /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. @default false */
+  secure?: boolean;
+  user?: string;
+  password?: string;
+}
+
+/** Sends raw MIME over SMTP (AWS China regions have no SES; use the office's mail server). */
+export class SmtpMailer implements Mailer {
+  readonly kind = 'smtp';
+  readonly #transport: Transporter;
+  readonly #location: string;
+
+  constructor(options: SmtpMailerOptions) {
+    this.#transport = createTransport({
+      host: options.host,
+      port: options.port,
+      secure: options.secure ?? false,
+      auth: options.user ? { user: options.user, pass: options.password ?? '' } : undefined,
+    });
+    this.#location = `smtp://${options.host}:${options.port}`;
+  }
+
+  async send(message: OutgoingMessage): Promise<SentReceipt> {
+    try {
+      const info = await this.#transport.sendMail({
+        envelope: { from: message.from, to: message.to },
+        raw: Buffer.from(message.raw),
+      });
+      return { messageId: String(info.messageId ?? ''), location: this.#location };
+    } catch (error) {
+      throw new MailSendError(`SMTP 发送失败（${this.#location}）：${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  close(): void {
+    this.#transport.close();
+  }
+}

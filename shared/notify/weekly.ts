@@ -1,0 +1,174 @@
+/**
+ * The weekly job, as the notify Lambda and the CLI run it: assess, build one digest per recipient set,
+ * render, compose MIME, send through a Mailer, and record what was sent in digests/{isoWeek}.json.
+ *
+ * Idempotence: a recipient set already recorded for the ISO week is skipped unless `force`. The check
+ * reads the record before sending and writes it after each message (check-then-write): two runs started
+ * at the same moment could both send. S3 conditional writes would close that gap, but local S3
+ * stand-ins ignore them; on AWS the schedule starts one notify invocation a week (reserved concurrency 1).
+ */
+import { createHash } from 'node:crypto';
+import type { Assessment } from '../compliance/status.ts';
+import { updateAssessments } from '../compliance/update.ts';
+import type { Registry } from '../registry/agency.ts';
+import { keys } from '../storage/keys.ts';
+import { getJson, type ObjectStore, putJson } from '../storage/port.ts';
+import {
+  buildDigest,
+  type Digest,
+  type DigestRecord,
+  digestRecord,
+  digestWeek,
+  type LinkOptions,
+  recipientGroups,
+  recipientsKey,
+} from './digest.ts';
+import type { Mailer, SentReceipt } from './mailer.ts';
+import { buildRawMessage } from './mime.ts';
+import { renderDigestHtml, renderDigestText, renderFindingsCsv } from './render.ts';
+
+export interface RecipientSet {
+  /** Region path prefix of the slice ([] = everything). */
+  region: string[];
+  to: string[];
+}
+
+export interface WeeklyDigestOptions {
+  store: ObjectStore;
+  registry: Registry;
+  year: number;
+  /** ISO date-time or epoch ms of the run. */
+  now: string | number;
+  mailer: Mailer;
+  from: string;
+  /** Who gets which slice. @default recipientGroups(registry.recipients) */
+  recipients?: RecipientSet[];
+  links?: LinkOptions;
+  /** Send even when this week's digest already went to the same recipients. */
+  force?: boolean;
+  /** Assessments already computed; otherwise updateAssessments runs first (and writes state). */
+  assessments?: Assessment[];
+}
+
+export interface DigestMessageOutcome {
+  to: string[];
+  region: string[];
+  subject: string;
+  /** 'skipped' when already sent this week and not forced. */
+  status: 'sent' | 'skipped';
+  receipt?: SentReceipt;
+  digest: Digest;
+}
+
+export interface WeeklyDigestResult {
+  isoWeek: string;
+  assessments: Assessment[];
+  record: DigestRecord;
+  messages: DigestMessageOutcome[];
+}
+
+/** A composed digest email, ready for any mailer. */
+export interface ComposedDigest {
+  digest: Digest;
+  subject: string;
+  html: string;
+  text: string;
+  csv: string;
+  csvFilename: string;
+  raw: Uint8Array;
+  messageId: string;
+}
+
+/** Renders a digest and builds its raw MIME message. */
+export async function composeDigestEmail(
+  digest: Digest,
+  envelope: { from: string; to: string[]; date: Date },
+): Promise<ComposedDigest> {
+  const html = renderDigestHtml(digest);
+  const text = renderDigestText(digest);
+  const csv = renderFindingsCsv(digest);
+  const csvFilename = `年报问题清单-${digest.isoWeek}.csv`;
+  const messageId = `${digest.isoWeek}.${shortHash(recipientsKey(envelope.to))}@nianbao-watch`;
+  const raw = await buildRawMessage({
+    from: envelope.from,
+    to: envelope.to,
+    subject: digest.subject,
+    text,
+    html,
+    date: envelope.date,
+    messageId,
+    attachments: [{ filename: csvFilename, content: csv, contentType: 'text/csv; charset=utf-8' }],
+  });
+  return { digest, subject: digest.subject, html, text, csv, csvFilename, raw, messageId };
+}
+
+/** The latest digest record of a week before `isoWeek`, if any. */
+export async function loadPreviousDigest(store: ObjectStore, isoWeek: string): Promise<DigestRecord | null> {
+  const weeks = (await store.list('digests/'))
+    .map((key) => /^digests\/(\d{4}-W\d{2})\.json$/.exec(key)?.[1])
+    .filter((week): week is string => week !== undefined && week < isoWeek)
+    .sort();
+  const latest = weeks.at(-1);
+  return latest ? ((await getJson<DigestRecord>(store, keys.digest(latest))) ?? null) : null;
+}
+
+/** Runs the weekly digest end to end (see the module comment for idempotence). */
+export async function runWeeklyDigest(options: WeeklyDigestOptions): Promise<WeeklyDigestResult> {
+  const { store, registry, year, now, mailer } = options;
+  const nowMs = typeof now === 'number' ? now : Date.parse(now);
+  const isoWeek = digestWeek(nowMs);
+  const assessments = options.assessments ?? (await updateAssessments(store, registry, year, nowMs));
+  const previous = await loadPreviousDigest(store, isoWeek);
+  const existing = await getJson<DigestRecord>(store, keys.digest(isoWeek));
+  const record = digestRecord(assessments, nowMs, previous, existing);
+  await putJson(store, keys.digest(isoWeek), record);
+
+  const sets = options.recipients ?? recipientGroups(registry.recipients);
+  const messages: DigestMessageOutcome[] = [];
+  for (const set of sets) {
+    const digest = buildDigest({
+      registry,
+      assessments,
+      now: nowMs,
+      previous,
+      links: options.links,
+      region: set.region,
+    });
+    const key = recipientsKey(set.to);
+    if (!options.force && record.sends.some((s) => s.recipientsKey === key)) {
+      messages.push({ to: set.to, region: set.region, subject: digest.subject, status: 'skipped', digest });
+      continue;
+    }
+    const composed = await composeDigestEmail(digest, { from: options.from, to: set.to, date: new Date(nowMs) });
+    const id = `${isoWeek}-${set.region.length ? set.region.join('-') : '全部'}-${shortHash(key)}`;
+    const receipt = await mailer.send({
+      from: options.from,
+      to: set.to,
+      subject: composed.subject,
+      raw: composed.raw,
+      html: composed.html,
+      id,
+    });
+    await store.put(`digests/${isoWeek}/${shortHash(key)}.eml`, composed.raw, { contentType: 'message/rfc822' });
+    if (!set.region.length) await store.put(keys.digestEml(isoWeek), composed.raw, { contentType: 'message/rfc822' });
+    record.sends.push({
+      recipientsKey: key,
+      to: set.to,
+      region: set.region,
+      subject: composed.subject,
+      sentAt: digest.generatedAt,
+      via: mailer.kind,
+      messageId: receipt.messageId,
+      location: receipt.location,
+      ...(options.force ? { forced: true } : {}),
+    });
+    // Written after every message, so a failure part-way never re-sends what already went out.
+    await putJson(store, keys.digest(isoWeek), record);
+    messages.push({ to: set.to, region: set.region, subject: composed.subject, status: 'sent', receipt, digest });
+  }
+  return { isoWeek, assessments, record, messages };
+}
+
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
+}
