@@ -9,7 +9,8 @@
  *   6. last-modified the HTTP Last-Modified header
  *   7. first-seen    when this fetcher first saw the document
  *
- * The first present source wins; every other date is kept as evidence, and a disagreement between the
+ * The first present source wins (a day-only date takes the time of a later page source of the same day);
+ * every other date is kept as evidence, and a disagreement between the
  * page's own sources (1–5) by a calendar day or more is flagged.
  */
 import type { PublishDateSource } from '../storage/records.ts';
@@ -125,7 +126,15 @@ export function resolvePublishDate(evidence: DateEvidence): PublishDate {
     const iso = toBeijingIso(value);
     if (iso) found.push({ source, iso });
   }
-  const first = found[0];
+  let first = found[0];
+  // A day-only first source (header tables print no time) borrows the time of a later page source of the same day.
+  if (first?.iso.endsWith('T00:00:00+08:00')) {
+    const day = first.iso.slice(0, 10);
+    const precise = found.find(
+      (f) => PAGE_SOURCES.has(f.source) && f.iso.startsWith(day) && !f.iso.endsWith('T00:00:00+08:00'),
+    );
+    if (precise) first = { source: first.source, iso: precise.iso };
+  }
   const otherDates = [
     ...found.slice(1).map((f) => ({ source: f.source, value: f.iso })),
     ...(evidence.extra ?? []).map((e) => ({ source: e.source, value: toBeijingIso(e.value) ?? e.value })),
