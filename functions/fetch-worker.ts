@@ -1,1 +1,108 @@
-export async function handler(): Promise<void> {}
+/**
+ * Fetch worker, fed by the SQS queue of fetch jobs (one host's agencies per job): scans each agency
+ * with the polite HTTP client, stores raw snapshots under raw/ (the parse function picks them up from
+ * there) and writes the job's partial run manifest to runs/{runId}/{jobId}.json.
+ *
+ * Partial batch failures: a record that cannot be processed (malformed JSON, not a fetch job, an agency
+ * the registry does not know, a store write that failed) is reported in `batchItemFailures` and only
+ * that record returns to the queue; after 3 receives it lands in the dead-letter queue. An agency
+ * whose site is down is not a failure: its outcome says `unreachable`.
+ */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { loadConfig } from '../shared/config/config.ts';
+import { createHttpClient } from '../shared/fetch/http.ts';
+import { type ScanHttp, scanAgency } from '../shared/fetch/scan.ts';
+import type { Registry } from '../shared/registry/agency.ts';
+import { keys } from '../shared/storage/keys.ts';
+import { putJson } from '../shared/storage/port.ts';
+import type { AgencyRunOutcome, RunManifest } from '../shared/storage/records.ts';
+import { createLogger, createMetrics, openBucketStore, registryLoader } from './common/aws.ts';
+import { type FetchJob, FetchJobSchema, unknownAgencyIds } from './common/fetch-jobs.ts';
+
+const config = loadConfig(process.env);
+const logger = createLogger('nianbao-fetch-worker');
+const metrics = createMetrics('nianbao-fetch-worker');
+const store = openBucketStore(config.bucketName);
+const loadRegistry = registryLoader(store);
+
+/** Stop starting new jobs when less than this is left, so the function never dies mid-write. */
+const SAFETY_MARGIN_MS = 90_000;
+
+/** A record that can never succeed as sent (bad JSON, bad shape, unknown agency). */
+export class PoisonedJobError extends Error {
+  constructor(messageId: string, reason: string, options?: { cause?: unknown }) {
+    super(`fetch job ${messageId} is unusable: ${reason}`, options);
+    this.name = 'PoisonedJobError';
+  }
+}
+
+export async function handler(
+  event: SQSEvent,
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
+): Promise<SQSBatchResponse> {
+  const batchItemFailures: SQSBatchItemFailure[] = [];
+  const registry = await loadRegistry(new Date());
+  const http = createHttpClient({ allowHosts: registry.allowHosts, respectRobots: registry.respectRobots }) as ScanHttp;
+
+  for (const record of event.Records) {
+    if (context.getRemainingTimeInMillis() < SAFETY_MARGIN_MS) {
+      // Out of time: hand the rest back to the queue untouched.
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+      continue;
+    }
+    try {
+      const job = parseJob(record, registry);
+      await runJob(job, registry, http);
+    } catch (error) {
+      logger.error('fetch job failed', { messageId: record.messageId, error });
+      metrics.addMetric(error instanceof PoisonedJobError ? 'PoisonedJobs' : 'FailedJobs', MetricUnit.Count, 1);
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  metrics.publishStoredMetrics();
+  return { batchItemFailures };
+}
+
+function parseJob(record: SQSRecord, registry: Registry): FetchJob {
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch (cause) {
+    throw new PoisonedJobError(record.messageId, 'body is not JSON', { cause });
+  }
+  const parsed = FetchJobSchema.safeParse(body);
+  if (!parsed.success) throw new PoisonedJobError(record.messageId, parsed.error.message);
+  const unknown = unknownAgencyIds(registry, parsed.data.agencyIds);
+  if (unknown.length > 0) throw new PoisonedJobError(record.messageId, `unknown agency ids ${unknown.join(', ')}`);
+  return parsed.data;
+}
+
+async function runJob(job: FetchJob, registry: Registry, http: ScanHttp): Promise<void> {
+  const startedAt = new Date();
+  const outcomes: AgencyRunOutcome[] = [];
+  for (const agencyId of job.agencyIds) {
+    const agency = registry.agencies.find((candidate) => candidate.id === agencyId);
+    if (!agency) continue; // parseJob checked every id
+    // Sequential on purpose: one job is one host, and the client's per-host delay sets the pace.
+    const outcome = await scanAgency(agency, job.year, { http, store, now: () => new Date() });
+    outcomes.push(outcome);
+    metrics.addMetric(`Agencies_${outcome.status}`, MetricUnit.Count, 1);
+    metrics.addMetric('PagesFetched', MetricUnit.Count, outcome.pagesFetched);
+  }
+  const manifest: RunManifest = {
+    runId: job.runId,
+    year: job.year,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    outcomes,
+  };
+  // One partial manifest per job (workers never contend for one object); loadManifests reads them all.
+  await putJson(store, keys.run(`${job.runId}/${job.jobId}`), manifest);
+  logger.info('fetch job done', {
+    runId: job.runId,
+    jobId: job.jobId,
+    host: job.host,
+    statuses: Object.fromEntries(outcomes.map((outcome) => [outcome.agencyId, outcome.status])),
+  });
+}

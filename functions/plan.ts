@@ -1,1 +1,64 @@
-export async function handler(): Promise<void> {}
+/**
+ * Planner, invoked weekly by EventBridge Scheduler: reads config/registry.yaml from the bucket and
+ * enqueues one fetch job per host (at most N agencies each) for the fetch workers.
+ */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { z } from 'zod';
+import { loadConfig } from '../shared/config/config.ts';
+import {
+  createLogger,
+  createMetrics,
+  createSqsClient,
+  defaultReportYear,
+  openBucketStore,
+  registryLoader,
+} from './common/aws.ts';
+import { enqueueJobs, planJobs } from './common/fetch-jobs.ts';
+
+const config = loadConfig(process.env, ['queue']);
+const logger = createLogger('nianbao-plan');
+const metrics = createMetrics('nianbao-plan');
+const store = openBucketStore(config.bucketName);
+const sqs = createSqsClient();
+const loadRegistry = registryLoader(store, 0);
+
+/** The input the stack's schedule sends (ScheduleTargetInput with Scheduler context attributes). */
+const ScheduledEventSchema = z.object({
+  source: z.literal('nianbao.schedule'),
+  scheduledTime: z.iso.datetime(),
+  executionId: z.string().optional(),
+  /** Optional override for a manual invoke: which report year to scan. */
+  year: z.number().int().min(2008).max(2100).optional(),
+});
+
+export interface PlanResult {
+  runId: string;
+  year: number;
+  agencies: number;
+  jobs: number;
+}
+
+export async function handler(event: unknown): Promise<PlanResult> {
+  const scheduled = ScheduledEventSchema.parse(event);
+  const now = new Date(scheduled.scheduledTime);
+  // Derived from the scheduled time, so a retried invocation of the same schedule slot gets the same run id.
+  const runId = `weekly-${scheduled.scheduledTime.replace(/[-:]/g, '').replace(/\.\d+/, '')}`;
+  const year = scheduled.year ?? config.reportYear ?? defaultReportYear(now);
+  logger.appendKeys({ runId, year });
+
+  const registry = await loadRegistry(now);
+  const jobs = planJobs(registry, {
+    runId,
+    year,
+    trigger: 'schedule',
+    maxAgenciesPerJob: config.maxAgenciesPerJob,
+  });
+  const sent = await enqueueJobs(sqs, config.queueUrl, jobs);
+  const agencies = jobs.reduce((total, job) => total + job.agencyIds.length, 0);
+
+  metrics.addMetric('FetchJobsEnqueued', MetricUnit.Count, sent);
+  metrics.addMetric('AgenciesPlanned', MetricUnit.Count, agencies);
+  metrics.publishStoredMetrics();
+  logger.info('fetch jobs enqueued', { jobs: sent, agencies, hosts: new Set(jobs.map((job) => job.host)).size });
+  return { runId, year, agencies, jobs: sent };
+}

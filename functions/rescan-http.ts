@@ -1,1 +1,100 @@
-export async function handler(): Promise<void> {}
+/**
+ * Rescan endpoint behind a Lambda Function URL with AWS_IAM auth: POST
+ * `{"agencyIds"?: string[], "region"?: "河南省/三门峡市", "year"?: 2024}` enqueues fetch jobs for those
+ * agencies and answers 202 `{runId, year, agencies, jobs}`; bad input answers 400 with the reason.
+ *
+ * Lambda checks the SigV4 signature and the caller's lambda:InvokeFunctionUrl permission before this
+ * code runs. The handler still refuses a request that carries no IAM caller, so a URL accidentally
+ * switched to auth type NONE does not become an open door.
+ */
+import { randomBytes } from 'node:crypto';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { loadConfig } from '../shared/config/config.ts';
+import {
+  createLogger,
+  createMetrics,
+  createSqsClient,
+  defaultReportYear,
+  openBucketStore,
+  registryLoader,
+} from './common/aws.ts';
+import { enqueueJobs, planJobs, unknownAgencyIds } from './common/fetch-jobs.ts';
+
+const config = loadConfig(process.env, ['queue']);
+const logger = createLogger('nianbao-rescan');
+const metrics = createMetrics('nianbao-rescan');
+const store = openBucketStore(config.bucketName);
+const sqs = createSqsClient();
+const loadRegistry = registryLoader(store, 60_000);
+
+export const RescanRequestSchema = z
+  .strictObject({
+    agencyIds: z.array(z.string().min(1).max(200)).min(1).max(10_000).optional(),
+    /** Region path joined with '/', outermost first. */
+    region: z.string().min(1).max(200).optional(),
+    year: z.number().int().min(2008).max(2100).optional(),
+  })
+  .refine((request) => request.agencyIds !== undefined || request.region !== undefined, {
+    message: '需要 agencyIds（机构编号列表）或 region（地区路径，如“河南省/三门峡市”）之一',
+  });
+
+export type RescanRequest = z.infer<typeof RescanRequestSchema>;
+
+/** Function URL events with AWS_IAM auth carry the verified caller here. */
+type IamAuthorizedContext = { authorizer?: { iam?: { userArn?: string; accountId?: string } } };
+
+export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const caller = (event.requestContext as IamAuthorizedContext).authorizer?.iam;
+  if (!caller?.userArn) return reply(403, { error: '请求未经 AWS IAM 签名认证' });
+  if (event.requestContext.http.method !== 'POST') return reply(405, { error: '只接受 POST 请求' });
+
+  let body: unknown;
+  try {
+    const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+    body = JSON.parse(text);
+  } catch {
+    return reply(400, { error: '请求体不是有效的 JSON' });
+  }
+  const parsed = RescanRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    return reply(400, {
+      error: '请求参数无效',
+      issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+    });
+  }
+  const request = parsed.data;
+  const now = new Date();
+  const registry = await loadRegistry(now);
+  const unknown = unknownAgencyIds(registry, request.agencyIds ?? []);
+  if (unknown.length > 0) return reply(400, { error: '名录中没有这些机构编号', agencyIds: unknown });
+
+  const runId = `rescan-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '')}-${randomBytes(3).toString('hex')}`;
+  const year = request.year ?? config.reportYear ?? defaultReportYear(now);
+  const region = request.region?.split('/').filter((part) => part !== '');
+  const jobs = planJobs(registry, {
+    runId,
+    year,
+    trigger: 'rescan',
+    maxAgenciesPerJob: config.maxAgenciesPerJob,
+    ...(request.agencyIds ? { agencyIds: request.agencyIds } : {}),
+    ...(region ? { region } : {}),
+  });
+  const agencies = jobs.reduce((total, job) => total + job.agencyIds.length, 0);
+  if (agencies === 0) return reply(400, { error: '没有符合条件的机构', region: request.region ?? null });
+
+  await enqueueJobs(sqs, config.queueUrl, jobs);
+  metrics.addMetric('RescanAgencies', MetricUnit.Count, agencies);
+  metrics.publishStoredMetrics();
+  logger.info('rescan enqueued', { runId, year, agencies, jobs: jobs.length, caller: caller.userArn });
+  return reply(202, { runId, year, agencies, jobs: jobs.length });
+}
+
+function reply(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify(body),
+  };
+}

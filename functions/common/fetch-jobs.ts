@@ -1,0 +1,129 @@
+/**
+ * Fetch jobs: the SQS message between the planner (or the rescan endpoint) and the fetch workers.
+ *
+ * One job holds agencies that share a host, at most `maxAgenciesPerJob` of them, so one worker crawls
+ * one site at the polite pace of the HTTP client while other workers crawl other sites. A county
+ * platform with 60 departments becomes 6 jobs; they may run in parallel, which is why the worker
+ * concurrency (stack: fetchConcurrency) is kept small.
+ */
+import { SendMessageBatchCommand, type SendMessageBatchCommandOutput, type SQSClient } from '@aws-sdk/client-sqs';
+import { z } from 'zod';
+import type { Agency, Registry } from '../../shared/registry/agency.ts';
+
+export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+export const FetchJobSchema = z.object({
+  kind: z.literal('fetch'),
+  runId: z.string().regex(RUN_ID_PATTERN),
+  /** Distinguishes the jobs of one run; names the partial manifest runs/{runId}/{jobId}.json. */
+  jobId: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/),
+  year: z.number().int().min(2008).max(2100),
+  host: z.string(),
+  agencyIds: z.array(z.string().min(1)).min(1).max(500),
+  trigger: z.enum(['schedule', 'rescan']),
+});
+
+export type FetchJob = z.infer<typeof FetchJobSchema>;
+
+export interface PlanJobsOptions {
+  runId: string;
+  year: number;
+  trigger: FetchJob['trigger'];
+  maxAgenciesPerJob: number;
+  /** Only these agencies (ids must exist in the registry). */
+  agencyIds?: string[];
+  /** Only agencies under this region path, e.g. ['河南省', '三门峡市']. */
+  region?: string[];
+}
+
+/** The host a fetch of this agency starts on (the report URL of the year, else the first list page). */
+export function hostOfAgency(agency: Agency, year: number): string {
+  const url = agency.reportUrls?.[String(year)] ?? agency.listUrls[0];
+  if (!url) return '(none)';
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    return '(invalid)';
+  }
+}
+
+/** Agencies whose region path starts with `region`. */
+export function agenciesInRegion(registry: Registry, region: string[]): Agency[] {
+  return registry.agencies.filter((agency) => region.every((part, index) => agency.region[index] === part));
+}
+
+/** Ids asked for that the registry does not know. */
+export function unknownAgencyIds(registry: Registry, agencyIds: readonly string[]): string[] {
+  const known = new Set(registry.agencies.map((agency) => agency.id));
+  return agencyIds.filter((id) => !known.has(id));
+}
+
+/** Groups the selected agencies by host and cuts each group into jobs of at most `maxAgenciesPerJob`. */
+export function planJobs(registry: Registry, options: PlanJobsOptions): FetchJob[] {
+  const wanted = options.agencyIds ? new Set(options.agencyIds) : undefined;
+  const selected = (options.region ? agenciesInRegion(registry, options.region) : registry.agencies).filter(
+    (agency) => !wanted || wanted.has(agency.id),
+  );
+  const byHost = new Map<string, string[]>();
+  for (const agency of selected) {
+    const host = hostOfAgency(agency, options.year);
+    const ids = byHost.get(host) ?? [];
+    ids.push(agency.id);
+    byHost.set(host, ids);
+  }
+  const jobs: FetchJob[] = [];
+  for (const [host, ids] of byHost) {
+    for (let start = 0; start < ids.length; start += options.maxAgenciesPerJob) {
+      jobs.push({
+        kind: 'fetch',
+        runId: options.runId,
+        jobId: String(jobs.length + 1).padStart(5, '0'),
+        year: options.year,
+        host,
+        agencyIds: ids.slice(start, start + options.maxAgenciesPerJob),
+        trigger: options.trigger,
+      });
+    }
+  }
+  return jobs;
+}
+
+/** Thrown when SQS refuses some messages even after one retry of the failed entries. */
+export class EnqueueError extends Error {
+  readonly failedJobIds: string[];
+  constructor(failedJobIds: string[], detail: string) {
+    super(`SQS refused ${failedJobIds.length} fetch job(s) (${failedJobIds.slice(0, 5).join(', ')}…): ${detail}`);
+    this.name = 'EnqueueError';
+    this.failedJobIds = failedJobIds;
+  }
+}
+
+/** SendMessageBatch in tens (the SQS maximum); failed entries are retried once, then reported. */
+export async function enqueueJobs(sqs: SQSClient, queueUrl: string, jobs: readonly FetchJob[]): Promise<number> {
+  let sent = 0;
+  for (let start = 0; start < jobs.length; start += 10) {
+    let batch = jobs.slice(start, start + 10);
+    for (let attempt = 1; batch.length > 0; attempt++) {
+      const output: SendMessageBatchCommandOutput = await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: batch.map((job) => ({
+            Id: job.jobId.replace(/[^A-Za-z0-9_-]/g, '_'),
+            MessageBody: JSON.stringify(job),
+          })),
+        }),
+      );
+      const failedIds = new Set((output.Failed ?? []).map((entry) => entry.Id));
+      sent += batch.length - failedIds.size;
+      batch = batch.filter((job) => failedIds.has(job.jobId.replace(/[^A-Za-z0-9_-]/g, '_')));
+      if (batch.length > 0 && attempt >= 2) {
+        const detail = (output.Failed ?? []).map((entry) => `${entry.Code}: ${entry.Message}`).join('; ');
+        throw new EnqueueError(
+          batch.map((job) => job.jobId),
+          detail,
+        );
+      }
+    }
+  }
+  return sent;
+}
