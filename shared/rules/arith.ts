@@ -37,8 +37,9 @@ export function outcomeRows(table: ApplicationTable): ApplicationRowId[] {
 }
 
 interface Term {
-  location: FindingLocation;
   cell: Cell | undefined;
+  /** Locations are built only for findings: most relations hold. */
+  locate: () => FindingLocation;
 }
 
 /** Collects what a relation could not assess, to report once per relation instead of per row. */
@@ -52,7 +53,7 @@ class NotAssessable {
 
   add(relation: string, unknown: Term[]): void {
     this.relations.push(relation);
-    for (const term of unknown) this.unknownCells.push(term.location);
+    for (const term of unknown) this.unknownCells.push(term.locate());
   }
 
   finding(): Finding[] {
@@ -84,12 +85,20 @@ function checkSum(
   skipped: NotAssessable,
   describe: (expected: string, actual: string, difference: string) => string,
 ): Finding | null {
-  const unknown = [total, ...parts].filter((term) => term.cell === undefined || term.cell.value === null);
-  if (unknown.length > 0) {
-    skipped.add(relation, unknown);
+  let expected = 0;
+  let known = total.cell !== undefined && total.cell.value !== null;
+  for (const term of parts) {
+    const value = term.cell?.value;
+    if (value === undefined || value === null) known = false;
+    else expected += value;
+  }
+  if (!known) {
+    skipped.add(
+      relation,
+      [total, ...parts].filter((term) => term.cell === undefined || term.cell.value === null),
+    );
     return null;
   }
-  const expected = parts.reduce((sum, term) => sum + (term.cell?.value ?? 0), 0);
   const actual = total.cell?.value ?? 0;
   if (sameNumber(expected, actual)) return null;
   const difference = formatNumber(Math.abs(actual - expected));
@@ -97,8 +106,8 @@ function checkSum(
     rule,
     severity: 'error',
     message: describe(formatNumber(expected), formatNumber(actual), difference),
-    location: total.location,
-    cells: [total.location, ...parts.map((term) => term.location)],
+    location: total.locate(),
+    cells: [total.locate(), ...parts.map((term) => term.locate())],
     expected,
     actual,
   };
@@ -106,7 +115,7 @@ function checkSum(
 
 function applicationTerm(table: ApplicationTable, row: ApplicationRowId, column: ApplicantColumnId): Term {
   const cell = table[row]?.[column];
-  return { cell, location: applicationCellLocation(row, column, cell) };
+  return { cell, locate: () => applicationCellLocation(row, column, cell) };
 }
 
 /** arith.row-total: in every row of table 三, 自然人 + 五类法人 = 总计. */
@@ -126,7 +135,7 @@ export const rowTotal: Rule = (report) => {
       `${APPLICATION_ROW_LABELS[row]} 的行合计`,
       skipped,
       (expected, actual, difference) =>
-        `表三“${APPLICATION_ROW_LABELS[row]}”一行：自然人与各类法人或其他组织之和为 ${expected}，但“总计”列填报为 ${actual}${describeSource(total.location)}，相差 ${difference}。请逐列核对该行数字，改正后总计应等于各列之和。`,
+        `表三“${APPLICATION_ROW_LABELS[row]}”一行：自然人与各类法人或其他组织之和为 ${expected}，但“总计”列填报为 ${actual}${describeSource(total.locate())}，相差 ${difference}。请逐列核对该行数字，改正后总计应等于各列之和。`,
     );
     if (finding) findings.push(finding);
   }
@@ -159,8 +168,8 @@ export const balance: Rule = (report) => {
       rule: 'arith.balance',
       severity: 'error',
       message: `表三“${label}”列：本年新收（${formatNumber(value(received))}）加上年结转（${formatNumber(value(carriedIn))}）共 ${formatNumber(incoming)} 件，但办理结果总计（${formatNumber(value(handled))}）加结转下年度（${formatNumber(value(carriedOver))}）为 ${formatNumber(outgoing)} 件，相差 ${formatNumber(Math.abs(incoming - outgoing))}。按模板“第一项加第二项之和，等于第三项加第四项之和”，请核对该列这四个数字。`,
-      location: { ...received.location },
-      cells: terms.map((term) => term.location),
+      location: { ...received.locate() },
+      cells: terms.map((term) => term.locate()),
       expected: incoming,
       actual: outgoing,
     });
@@ -186,7 +195,7 @@ export const outcomeTotal: Rule = (report) => {
       `“${label}”列 三（七）总计`,
       skipped,
       (expected, actual, difference) =>
-        `表三“${label}”列：办理结果（一）至（六）各项之和为 ${expected}，但“（七）总计”填报为 ${actual}${describeSource(total.location)}，相差 ${difference}。请核对该列各项办理结果及总计。`,
+        `表三“${label}”列：办理结果（一）至（六）各项之和为 ${expected}，但“（七）总计”填报为 ${actual}${describeSource(total.locate())}，相差 ${difference}。请核对该列各项办理结果及总计。`,
     );
     if (finding) findings.push(finding);
   }
@@ -195,7 +204,7 @@ export const outcomeTotal: Rule = (report) => {
 
 function reviewTerm(report: AnnualReport, group: ReviewGroupId, column: ReviewColumnId): Term {
   const cell = report.reviews?.[group]?.[column];
-  return { cell, location: reviewCellLocation(group, column, cell) };
+  return { cell, locate: () => reviewCellLocation(group, column, cell) };
 }
 
 function reviewGroupTotal(rule: string, groups: ReviewGroupId[]): Rule {
@@ -215,7 +224,7 @@ function reviewGroupTotal(rule: string, groups: ReviewGroupId[]): Rule {
         `${label} 总计`,
         skipped,
         (expected, actual, difference) =>
-          `表四“${label}”：结果维持、结果纠正、其他结果、尚未审结之和为 ${expected}，但“总计”填报为 ${actual}${describeSource(total.location)}，相差 ${difference}。请核对这五个数字。`,
+          `表四“${label}”：结果维持、结果纠正、其他结果、尚未审结之和为 ${expected}，但“总计”填报为 ${actual}${describeSource(total.locate())}，相差 ${difference}。请核对这五个数字。`,
       );
       if (finding) findings.push(finding);
     }

@@ -20,9 +20,15 @@ interface NarrativeLine {
   line?: number;
 }
 
+// Both narrative rules read the same lines; reports are not mutated while being validated.
+const linesCache = new WeakMap<AnnualReport, NarrativeLine[]>();
+
 /** Narrative lines: section bodies without table rows (tab-separated), or the whole text when no section was found. */
 export function narrativeLines(report: AnnualReport): NarrativeLine[] {
+  const cached = linesCache.get(report);
+  if (cached) return cached;
   const lines: NarrativeLine[] = [];
+  linesCache.set(report, lines);
   const sections = SECTION_IDS.map((id) => report.sections[id]).filter((section) => section !== undefined);
   const sources =
     sections.length > 0
@@ -73,6 +79,8 @@ function groupTotal(report: AnnualReport, groups: ReviewGroupId[]): number | nul
 
 interface StatedFact {
   id: string;
+  /** A word every match contains: lines without it are skipped before any regex runs. */
+  keyword: string;
   /** What the text talks about, in the official's words. */
   label: string;
   pattern: RegExp;
@@ -86,6 +94,7 @@ interface StatedFact {
 const OUTCOME_FACTS: StatedFact[] = [
   {
     id: 'granted',
+    keyword: '予以公开',
     label: '予以公开',
     pattern: /(?<!不)予以公开\s*(?:的)?\s*(\d{1,9})\s*件/g,
     tableValues: (report) => nullable(rowTotal(report, 'granted')),
@@ -93,6 +102,7 @@ const OUTCOME_FACTS: StatedFact[] = [
   },
   {
     id: 'partlyGranted',
+    keyword: '部分公开',
     label: '部分公开',
     pattern: /部分公开\s*(\d{1,9})\s*件/g,
     tableValues: (report) => nullable(rowTotal(report, 'partlyGranted')),
@@ -100,6 +110,7 @@ const OUTCOME_FACTS: StatedFact[] = [
   },
   {
     id: 'withheld',
+    keyword: '不予公开',
     label: '不予公开',
     pattern: /不予公开\s*(\d{1,9})\s*件/g,
     tableValues: (report) => nullable(rowsTotal(report, 'withheld')),
@@ -107,6 +118,7 @@ const OUTCOME_FACTS: StatedFact[] = [
   },
   {
     id: 'unavailable',
+    keyword: '无法提供',
     label: '无法提供',
     pattern: /无法提供\s*(\d{1,9})\s*件/g,
     tableValues: (report) => nullable(rowsTotal(report, 'unavailable')),
@@ -114,6 +126,7 @@ const OUTCOME_FACTS: StatedFact[] = [
   },
   {
     id: 'notProcessed',
+    keyword: '不予处理',
     label: '不予处理',
     pattern: /不予处理\s*(\d{1,9})\s*件/g,
     tableValues: (report) => nullable(rowsTotal(report, 'notProcessed')),
@@ -121,6 +134,7 @@ const OUTCOME_FACTS: StatedFact[] = [
   },
   {
     id: 'otherHandling',
+    keyword: '其他处理',
     label: '其他处理',
     pattern: /其他处理\s*(\d{1,9})\s*件/g,
     tableValues: (report) => nullable(rowsTotal(report, 'otherHandling')),
@@ -130,6 +144,7 @@ const OUTCOME_FACTS: StatedFact[] = [
 
 const CARRIED_OVER: StatedFact = {
   id: 'carriedOver',
+  keyword: '结转下',
   label: '结转下年度继续办理',
   pattern: /结转下一?年度?(?:继续办理)?\s*(\d{1,9})\s*件/g,
   tableValues: (report) => nullable(rowTotal(report, 'carriedOver')),
@@ -138,6 +153,7 @@ const CARRIED_OVER: StatedFact = {
 
 const RECEIVED: StatedFact = {
   id: 'received',
+  keyword: '件',
   label: '收到（受理）的政府信息公开申请',
   pattern: /(?:受理|收到|接收|新收)([^。；，,\d]{0,24}?)(\d{1,9})\s*件/g,
   // "受理" may or may not include last year's carry-over: accept both readings.
@@ -155,6 +171,7 @@ const STATED_FACTS: StatedFact[] = [
   RECEIVED,
   {
     id: 'receivedCount',
+    keyword: '数量为',
     label: '收到的政府信息公开申请',
     pattern: /申请[^。；，,\d]{0,12}?数量为\s*(\d{1,9})/g,
     tableValues: RECEIVED.tableValues,
@@ -162,6 +179,7 @@ const STATED_FACTS: StatedFact[] = [
   },
   {
     id: 'carriedIn',
+    keyword: '上年',
     label: '上年结转',
     pattern: /上年度?结转[^。；，,\d]{0,12}?(\d{1,9})\s*件/g,
     tableValues: (report) => nullable(rowTotal(report, 'carriedIn')),
@@ -171,6 +189,7 @@ const STATED_FACTS: StatedFact[] = [
   CARRIED_OVER,
   {
     id: 'review',
+    keyword: '行政复议',
     label: '行政复议',
     pattern: /行政复议([^。；，,\d]{0,8}?)(\d{1,9})\s*[件起]/g,
     tableValues: (report) => nullable(groupTotal(report, ['review'])),
@@ -179,6 +198,7 @@ const STATED_FACTS: StatedFact[] = [
   },
   {
     id: 'litigation',
+    keyword: '行政诉讼',
     label: '行政诉讼',
     pattern: /行政诉讼([^。；，,\d]{0,8}?)(\d{1,9})\s*[件起]/g,
     tableValues: (report) => nullable(groupTotal(report, ['litigationDirect', 'litigationAfterReview'])),
@@ -200,6 +220,7 @@ interface Match {
 /** Matches of one fact in one line; the number is the last capture group. */
 function matchesOf(fact: StatedFact, text: string): Match[] {
   const out: Match[] = [];
+  if (!text.includes(fact.keyword)) return out;
   for (const match of text.matchAll(fact.pattern)) {
     const gap = match.length > 2 ? (match[1] ?? '') : '';
     if (fact.accept && !fact.accept(gap, text.slice(0, match.index))) continue;
@@ -225,6 +246,7 @@ export const narrativeMismatch: Rule = (report) => {
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const line of narrativeLines(report)) {
+    if (!line.text.includes('件') && !line.text.includes('起') && !line.text.includes('数量为')) continue;
     for (const fact of STATED_FACTS) {
       for (const match of matchesOf(fact, line.text)) {
         const values = fact.tableValues(report);
@@ -257,6 +279,7 @@ export const narrativeSum: Rule = (report) => {
   const findings: Finding[] = [];
   const lines = narrativeLines(report);
   for (const line of lines) {
+    if (!line.text.includes('其中')) continue;
     for (const match of line.text.matchAll(ENUMERATION)) {
       const total = Number(match[1]);
       const unit = match[2] as string;
@@ -286,6 +309,7 @@ export const narrativeSum: Rule = (report) => {
  */
 function receivedVersusOutcomes(report: AnnualReport, lines: NarrativeLine[]): Finding[] {
   for (const [index, line] of lines.entries()) {
+    if (!line.text.includes('件')) continue;
     const received = matchesOf(RECEIVED, line.text)[0];
     if (!received) continue;
     // The outcomes usually follow in the same paragraph, sometimes in the next line.

@@ -115,7 +115,7 @@ export const feeUnit: Rule = (report, context) => {
 /** Every numeric cell of tables 二, 三, 四 with its location; `isCount` is false for 万元 amounts. */
 function* numericCells(
   report: AnnualReport,
-): Generator<{ cell: Cell; location: FindingLocation; isCount: boolean; signed?: boolean }> {
+): Generator<{ cell: Cell; locate: () => FindingLocation; isCount: boolean; signed?: boolean }> {
   for (const [rowId, row] of Object.entries(report.activeDisclosure ?? {}) as [
     ActiveDisclosureRowId,
     Record<string, unknown>,
@@ -128,12 +128,12 @@ function* numericCells(
       const isAmount = column === 'amount' || (rowId === 'procurement' && column !== 'decisions');
       yield {
         cell,
-        location: {
+        locate: () => ({
           section: '二',
           row: String(row.label ?? rowId),
           column: ACTIVE_COLUMN_LABELS[column] ?? key,
           at: cell.at,
-        },
+        }),
         isCount: !isAmount,
         // The 2019 layout's 本年增/减 is a signed change.
         signed: column === 'added',
@@ -146,13 +146,13 @@ function* numericCells(
   ][]) {
     for (const column of APPLICANT_COLUMNS) {
       const cell = cells?.[column];
-      if (cell) yield { cell, location: applicationCellLocation(row, column, cell), isCount: true };
+      if (cell) yield { cell, locate: () => applicationCellLocation(row, column, cell), isCount: true };
     }
   }
   for (const group of REVIEW_GROUPS) {
     for (const column of REVIEW_COLUMNS) {
       const cell = report.reviews?.[group]?.[column];
-      if (cell) yield { cell, location: reviewCellLocation(group, column, cell), isCount: true };
+      if (cell) yield { cell, locate: () => reviewCellLocation(group, column, cell), isCount: true };
     }
   }
 }
@@ -160,8 +160,9 @@ function* numericCells(
 /** plausibility.negative: a count or amount below zero. */
 export const negative: Rule = (report) => {
   const findings: Finding[] = [];
-  for (const { cell, location, signed } of numericCells(report)) {
+  for (const { cell, locate, signed } of numericCells(report)) {
     if (signed || cell.value === null || cell.value >= 0) continue;
+    const location = locate();
     findings.push({
       rule: 'plausibility.negative',
       severity: 'error',
@@ -177,8 +178,9 @@ export const negative: Rule = (report) => {
 /** plausibility.non-integer: a count (件数) that is not a whole number. */
 export const nonInteger: Rule = (report) => {
   const findings: Finding[] = [];
-  for (const { cell, location, isCount } of numericCells(report)) {
+  for (const { cell, locate, isCount } of numericCells(report)) {
     if (!isCount || cell.value === null || Number.isInteger(cell.value)) continue;
+    const location = locate();
     findings.push({
       rule: 'plausibility.non-integer',
       severity: 'error',
