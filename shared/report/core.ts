@@ -129,7 +129,7 @@ export function parseLines(source: LineSource, options: CoreOptions): AnnualRepo
     reviews: reviewTable,
     labelDeviations: [...active.deviations, ...applications.deviations],
     notes,
-    text: lines.join('\n'),
+    text: source.text ?? lines.join('\n'),
   };
 }
 

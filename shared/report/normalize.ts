@@ -43,20 +43,46 @@ const MAX_VALUE_CELL = 32;
  * `{value: null, blank: true}` for an empty cell or a placeholder ("/", "-", "—", "－").
  */
 export function readCell(cell: string): CellReading | null {
-  if (cell.length === 0) return { value: null, blank: true };
+  if (cell.length === 0) return BLANK;
+  const plain = readPlainNumber(cell);
+  if (plain !== null) return { value: plain, blank: false };
   if (cell.length > MAX_VALUE_CELL) return null;
-  const first = cell.charCodeAt(0);
-  // Fast exit for CJK labels: a value starts with a digit, sign, full-width digit or a placeholder.
-  if (first > 0x7f && !isFullWidthDigit(first) && !PLACEHOLDERS.has(cell)) return null;
-  if (PLACEHOLDERS.has(cell)) return { value: null, blank: true };
+  if (PLACEHOLDERS.has(cell)) return BLANK;
+  // Only digits, separators and signs (ASCII or full-width) can make a number: reject labels early.
+  for (let i = 0; i < cell.length; i++) {
+    const code = cell.charCodeAt(i);
+    if (code <= 0x7f ? !NUMERIC_ASCII[code] : !isFullWidthNumeric(code)) return null;
+  }
   const ascii = toAsciiDigits(cell).replace(/\s+/g, '');
   if (!NUMBER.test(ascii)) return null;
   const value = Number(ascii.replace(/,/g, ''));
   return Number.isFinite(value) ? { value, blank: false } : null;
 }
 
-function isFullWidthDigit(code: number): boolean {
-  return (code >= 0xff10 && code <= 0xff19) || code === 0xff0b || code === 0xff0d;
+const BLANK: CellReading = Object.freeze({ value: null, blank: true }) as CellReading;
+
+/** Fast path for the common case: ASCII digits with at most one inner decimal point. */
+function readPlainNumber(cell: string): number | null {
+  let dots = 0;
+  for (let i = 0; i < cell.length; i++) {
+    const code = cell.charCodeAt(i);
+    if (code === 46) {
+      if (i === 0 || i === cell.length - 1 || ++dots > 1) return null;
+    } else if (code < 48 || code > 57) {
+      return null;
+    }
+  }
+  return cell.length === 1 ? cell.charCodeAt(0) - 48 : Number(cell);
+}
+
+function isFullWidthNumeric(code: number): boolean {
+  return (code >= 0xff10 && code <= 0xff19) || code === 0xff0b || code === 0xff0d || code === 0xff0e || code === 0xff0c;
+}
+
+const NUMERIC_ASCII: boolean[] = [];
+for (let code = 0; code < 128; code++) {
+  NUMERIC_ASCII[code] =
+    (code >= 48 && code <= 57) || code === 46 || code === 44 || code === 43 || code === 45 || code === 32;
 }
 
 function toAsciiDigits(cell: string): string {
@@ -78,19 +104,23 @@ function toAsciiDigits(cell: string): string {
  * half/full-width brackets and colons, so "(二) 部分公开(区分处理的, …)" equals the template's wording.
  */
 export function foldLabel(label: string): string {
-  let out = '';
-  for (let i = 0; i < label.length; i++) {
-    const ch = label[i] as string;
-    const code = ch.charCodeAt(0);
-    if (code <= 0x20 || code === 0x3000 || code === 0xa0) continue;
-    const mapped = FOLD_MAP[ch];
-    if (mapped === undefined) out += ch;
-    else out += mapped;
-  }
-  return out;
+  const cached = foldCache.get(label);
+  if (cached !== undefined) return cached;
+  const folded = FOLDABLE.test(label) ? label.replace(FOLDABLE_ALL, (ch) => FOLD_MAP[ch] ?? '') : label;
+  if (foldCache.size >= MAX_CACHE) foldCache.clear();
+  foldCache.set(label, folded);
+  return folded;
 }
 
+// Template labels recur in every report: folding each distinct label once keeps parsing fast.
+const MAX_CACHE = 4096;
+const foldCache = new Map<string, string>();
+const FOLDABLE = /[\s\u3000\u00a0()（）:,“”"‘’'「」.．、]/;
+const FOLDABLE_ALL = /[\s\u3000\u00a0()（）:,“”"‘’'「」.．、]/g;
+
 const FOLD_MAP: Record<string, string> = {
+  '（': '（',
+  '）': '）',
   '(': '（',
   ')': '）',
   ':': '：',

@@ -37,8 +37,8 @@ export function parseText(text: string, format: SourceFormat = 'text'): AnnualRe
     });
     input = input.slice(0, MAX_TEXT_CHARS);
   }
-  const lines = normalizeText(input).split('\n');
-  return parseLines({ lines }, { format, notes });
+  const normalized = normalizeText(input);
+  return parseLines({ lines: normalized.split('\n'), text: normalized }, { format, notes });
 }
 
 /** Parses an HTML document with real <table> markup (rowspan/colspan resolved). */

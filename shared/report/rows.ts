@@ -24,6 +24,8 @@ export interface GridLine {
 /** The document as lines; table rows of HTML/DOCX input carry their grid cells. */
 export interface LineSource {
   lines: string[];
+  /** The lines joined with '\n', when the caller already has it (saves a join). */
+  text?: string;
   grid?: Map<number, GridLine>;
 }
 
@@ -46,14 +48,18 @@ const NO_LABELS: string[] = [];
 /** Splits a tab-separated text line. Empty cells between two values are blank values; outer ones are layout. */
 export function rowFromTabs(raw: string, line: number): TableRow {
   const parts = raw.split('\t');
-  const readings: (CellReading | null)[] = new Array(parts.length);
+  const count = parts.length;
+  if (readingScratch.length < count) readingScratch.length = count;
   let first = -1;
   let last = -1;
-  for (let i = 0; i < parts.length; i++) {
-    const cell = (parts[i] as string).trim();
-    parts[i] = cell;
+  for (let i = 0; i < count; i++) {
+    let cell = parts[i] as string;
+    if (cell.length > 0 && (cell.charCodeAt(0) <= 32 || cell.charCodeAt(cell.length - 1) <= 32)) {
+      cell = cell.trim();
+      parts[i] = cell;
+    }
     const reading = cell.length === 0 ? null : readCell(cell);
-    readings[i] = reading;
+    readingScratch[i] = reading;
     if (reading !== null) {
       if (first < 0) first = i;
       last = i;
@@ -61,9 +67,9 @@ export function rowFromTabs(raw: string, line: number): TableRow {
   }
   let labels: string[] = NO_LABELS;
   const values: ValueToken[] = [];
-  for (let i = 0; i < parts.length; i++) {
+  for (let i = 0; i < count; i++) {
     const cell = parts[i] as string;
-    const reading = readings[i] ?? null;
+    const reading = readingScratch[i] ?? null;
     if (reading !== null) {
       values.push({ value: reading.value, blank: reading.blank, at: { line, raw: cell } });
     } else if (cell.length === 0) {
@@ -78,6 +84,9 @@ export function rowFromTabs(raw: string, line: number): TableRow {
   }
   return { labels, values, line };
 }
+
+/** Reused between calls: parsing is synchronous, so one scratch array is enough. */
+const readingScratch: (CellReading | null)[] = [];
 
 const WIDE_GAP = / {2,}|\u3000+/;
 

@@ -219,6 +219,17 @@ function lookupColumn(folded: string): ColumnLabel | undefined {
 
 /** Closest known header by shared characters (e.g. 本年度止件数 → 本年废止件数). */
 function closestColumn(folded: string): ColumnLabel | null {
+  const cached = closestCache.get(folded);
+  if (cached !== undefined) return cached;
+  const found = searchClosestColumn(folded);
+  if (closestCache.size >= 1024) closestCache.clear();
+  closestCache.set(folded, found);
+  return found;
+}
+
+const closestCache = new Map<string, ColumnLabel | null>();
+
+function searchClosestColumn(folded: string): ColumnLabel | null {
   let best: ColumnLabel | null = null;
   let bestScore = 0;
   for (const candidate of COLUMN_LABELS) {

@@ -55,6 +55,8 @@ const GROUP_KEYWORDS: readonly (readonly [string, Group])[] = [
   ['其它处理', 'otherHandling'],
 ];
 
+const RANK = new Map<ApplicationRowId, number>(ROW_KEYWORDS.map(([, id], i) => [id, i]));
+
 const GROUP_SIZE: Record<Group, number> = { withheld: 8, unavailable: 3, notProcessed: 5, otherHandling: 3 };
 
 /**
@@ -108,25 +110,61 @@ interface LabelMatch {
   ownLabel: string | null;
 }
 
+interface LabelFacts {
+  folded: string;
+  id: ApplicationRowId | null;
+  group: Group | null;
+}
+
+// Labels repeat from report to report (they are the template's): classify each distinct one once.
+const MAX_CACHE = 4096;
+const labelCache = new Map<string, LabelFacts>();
+const wordingCache = new Map<string, boolean>();
+
+function labelFacts(label: string): LabelFacts {
+  const cached = labelCache.get(label);
+  if (cached) return cached;
+  const folded = foldLabel(label);
+  let group: Group | null = null;
+  for (const [word, g] of GROUP_KEYWORDS) if (folded.includes(word)) group = g;
+  let id: ApplicationRowId | null = null;
+  search: for (const [words, candidate] of ROW_KEYWORDS) {
+    for (const word of words) {
+      if (folded.includes(word)) {
+        id = candidate;
+        break search;
+      }
+    }
+  }
+  const facts = { folded, id, group };
+  if (labelCache.size >= MAX_CACHE) labelCache.clear();
+  labelCache.set(label, facts);
+  return facts;
+}
+
 /** Matches the labels of a row to a row id of table 三. Exported for the HTML and test code. */
 export function matchApplicationLabels(labels: readonly string[], context: Group | null): LabelMatch {
   let group: Group | null = null;
   const folded: string[] = [];
+  let best: LabelFacts | null = null;
+  let bestRank = ROW_KEYWORDS.length;
   for (const label of labels) {
     if (label.length > MAX_LABEL_LENGTH) continue;
-    const f = foldLabel(label);
-    folded.push(f);
-    for (const [word, g] of GROUP_KEYWORDS) if (f.includes(word)) group = g;
-  }
-  for (const [words, id] of ROW_KEYWORDS) {
-    for (const f of folded) {
-      for (const word of words) {
-        if (f.includes(word)) {
-          const g = id.includes('.') ? (id.split('.')[0] as Group) : group;
-          return { id, group: g, ownLabel: f };
-        }
+    const facts = labelFacts(label);
+    folded.push(facts.folded);
+    if (facts.group) group = facts.group;
+    if (facts.id) {
+      const rank = RANK.get(facts.id) as number;
+      if (rank < bestRank) {
+        bestRank = rank;
+        best = facts;
       }
     }
+  }
+  if (best?.id) {
+    const id = best.id;
+    const g = id.includes('.') ? (id.slice(0, id.indexOf('.')) as Group) : group;
+    return { id, group: g, ownLabel: best.folded };
   }
   const effective = group ?? context;
   for (const f of folded) {
@@ -222,10 +260,16 @@ export class ApplicationsReader {
   private checkWording(id: ApplicationRowId, ownLabel: string, line: number): void {
     const expected = TEMPLATE_WORDING[id];
     if (!expected) return;
-    const found = hanOnly(ownLabel.replace(LEADING_NUMBERING, ''));
-    if (found.length === 0) return;
-    // A group label and a sub-item in one cell (rowspan copy or moved label): only the sub-item counts.
-    for (const e of expected) if (found === hanOnly(e) || found.endsWith(hanOnly(e))) return;
+    const key = `${id}|${ownLabel}`;
+    let deviates = wordingCache.get(key);
+    if (deviates === undefined) {
+      const found = hanOnly(ownLabel.replace(LEADING_NUMBERING, ''));
+      // A group label and a sub-item in one cell (rowspan copy or moved label): only the sub-item counts.
+      deviates = found.length > 0 && !expected.some((e) => found.endsWith(hanOnly(e)));
+      if (wordingCache.size >= MAX_CACHE) wordingCache.clear();
+      wordingCache.set(key, deviates);
+    }
+    if (!deviates) return;
     this.deviations.push({
       section: '三',
       expected: expected[0] as string,
