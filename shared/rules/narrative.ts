@@ -20,20 +20,22 @@ interface NarrativeLine {
   line?: number;
 }
 
-// Both narrative rules read the same lines; reports are not mutated while being validated.
-const linesCache = new WeakMap<AnnualReport, NarrativeLine[]>();
+// Both narrative rules read the same lines: split once per report (and again if its texts change).
+const linesCache = new WeakMap<AnnualReport, { texts: string[]; lines: NarrativeLine[] }>();
 
 /** Narrative lines: section bodies without table rows (tab-separated), or the whole text when no section was found. */
 export function narrativeLines(report: AnnualReport): NarrativeLine[] {
-  const cached = linesCache.get(report);
-  if (cached) return cached;
-  const lines: NarrativeLine[] = [];
-  linesCache.set(report, lines);
   const sections = SECTION_IDS.map((id) => report.sections[id]).filter((section) => section !== undefined);
   const sources =
     sections.length > 0
       ? sections.map((section) => ({ text: section.text, line: section.line }))
       : [{ text: report.text, line: 1 }];
+  const cached = linesCache.get(report);
+  // Identical string references mean nothing changed since the other narrative rule split them.
+  if (cached && cached.texts.length === sources.length && cached.texts.every((text, i) => text === sources[i]?.text)) {
+    return cached.lines;
+  }
+  const lines: NarrativeLine[] = [];
   for (const source of sources) {
     const parts = source.text.slice(0, 500_000).split('\n');
     parts.forEach((text, index) => {
@@ -44,6 +46,7 @@ export function narrativeLines(report: AnnualReport): NarrativeLine[] {
       });
     });
   }
+  linesCache.set(report, { texts: sources.map((source) => source.text), lines });
   return lines;
 }
 
