@@ -101,6 +101,20 @@ function inferredCells(report: AnnualReport, column: ApplicantColumnId | undefin
   return out;
 }
 
+/** Inferred cells of table 三 in the given rows, outside the columns already reported as missing. */
+function inferredInRows(report: AnnualReport, rows: string[], skipColumns: Set<string>): string[] {
+  const out: string[] = [];
+  for (const row of rows) {
+    const cells = report.applications?.[row as ApplicationRowId];
+    for (const column of APPLICANT_COLUMNS) {
+      const cell = cells?.[column];
+      if (!cell?.inferred || cell.value === null || skipColumns.has(APPLICANT_COLUMN_LABELS[column])) continue;
+      out.push(`${rowLabel(row)} × ${APPLICANT_COLUMN_LABELS[column]}＝${formatNumber(cell.value)}`);
+    }
+  }
+  return out;
+}
+
 /**
  * Parser notes → findings: struct.column-missing (grouped per section and column), struct.row-unreadable,
  * extract.value-inferred, extract.damage, extract.no-text, extract.truncated.
@@ -108,12 +122,23 @@ function inferredCells(report: AnnualReport, column: ApplicantColumnId | undefin
 export const parseNotes: Rule = (report) => {
   const findings: Finding[] = [];
   const columnGroups = new Map<string, ParseNote[]>();
+  // Rows that lost a value the parser could not attribute to a column, per section.
+  const unattributed = new Map<string, ParseNote[]>();
   for (const note of report.notes) {
-    if (note.kind === 'column-missing') {
+    if (note.kind !== 'column-missing') continue;
+    if (note.column) {
       const key = `${note.section ?? ''}|${columnLabel(note.column)}`;
       columnGroups.set(key, [...(columnGroups.get(key) ?? []), note]);
+    } else {
+      const key = note.section ?? '';
+      unattributed.set(key, [...(unattributed.get(key) ?? []), note]);
     }
   }
+  const damage = '这很可能是 PDF 转文字造成的提取损坏，而非机关填报错误。';
+  const inferredText = (inferred: string[]) =>
+    inferred.length > 0
+      ? `凡能由算术关系唯一确定的数值已推算补全（${inferred.slice(0, 6).join('，')}${inferred.length > 6 ? ' 等' : ''}），其余按未知处理。`
+      : '无法由算术关系唯一确定的数值按未知处理，不作 0 计。';
   for (const notes of columnGroups.values()) {
     const first = notes[0] as ParseNote;
     const label = columnLabel(first.column);
@@ -123,13 +148,7 @@ export const parseNotes: Rule = (report) => {
     findings.push({
       rule: 'struct.column-missing',
       severity: 'warning',
-      message:
-        `${section ? `表${section}` : '表格'}的“${label}”列在提取出的文本中缺失${rows.length > 0 ? `（涉及 ${rows.length} 行）` : ''}。` +
-        '这很可能是 PDF 转文字造成的提取损坏，而非机关填报错误。' +
-        (inferred.length > 0
-          ? `凡能由算术关系唯一确定的数值已推算补全（${inferred.slice(0, 6).join('，')}${inferred.length > 6 ? ' 等' : ''}），其余按未知处理。`
-          : '无法由算术关系唯一确定的数值按未知处理，不作 0 计。') +
-        '建议对照原件核实。',
+      message: `${section ? `表${section}` : '表格'}的“${label}”列在提取出的文本中缺失${rows.length > 0 ? `（涉及 ${rows.length} 行）` : ''}。${damage}${inferredText(inferred)}建议对照原件核实。`,
       location: { ...(section ? { section } : {}), column: label, ...(first.at ? { at: first.at } : {}) },
       cells: notes.map((note) => ({
         ...(note.section ? { section: note.section } : {}),
@@ -139,7 +158,30 @@ export const parseNotes: Rule = (report) => {
       })),
     });
   }
-  const coveredColumns = new Set(columnGroups.keys());
+  const namedColumns = new Set([...columnGroups.values()].map((notes) => columnLabel(notes[0]?.column)));
+  for (const [section, notes] of unattributed) {
+    const rows = [...new Set(notes.map((note) => note.row).filter((row): row is string => Boolean(row)))];
+    const inferred = section === '三' ? inferredInRows(report, rows, namedColumns) : [];
+    const first = notes[0] as ParseNote;
+    findings.push({
+      rule: 'struct.column-missing',
+      severity: 'warning',
+      message: `${section ? `表${section}` : '表格'}有 ${notes.length} 行比表头少数值（${rows.slice(0, 4).map(rowLabel).join('、')}${rows.length > 4 ? ' 等' : ''}），无法从版面确定缺的是哪一列。${damage}${inferredText(inferred)}建议对照原件核实。`,
+      location: {
+        ...(section ? { section: section as SectionId } : {}),
+        ...(first.row ? { row: rowLabel(first.row) } : {}),
+        ...(first.at ? { at: first.at } : {}),
+      },
+      cells: notes.map((note) => ({
+        ...(note.section ? { section: note.section } : {}),
+        ...(note.row ? { row: rowLabel(note.row) } : {}),
+        ...(note.at ? { at: note.at } : {}),
+      })),
+    });
+  }
+  const covered = (note: ParseNote) =>
+    columnGroups.has(`${note.section ?? ''}|${columnLabel(note.column)}`) ||
+    (unattributed.get(note.section ?? '') ?? []).some((missing) => missing.row === note.row);
   for (const note of report.notes) {
     const location: FindingLocation = {
       ...(note.section ? { section: note.section } : {}),
@@ -149,7 +191,7 @@ export const parseNotes: Rule = (report) => {
     };
     switch (note.kind) {
       case 'value-inferred':
-        if (coveredColumns.has(`${note.section ?? ''}|${columnLabel(note.column)}`)) break;
+        if (covered(note)) break;
         findings.push({
           rule: 'extract.value-inferred',
           severity: 'info',
