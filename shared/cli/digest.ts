@@ -1,5 +1,217 @@
-// Placeholder until the digest command lands.
-export async function run(_args: string[]): Promise<number> {
-  console.error('该命令尚未实现：digest');
-  return 2;
+/**
+ * `nianbao digest [--store DIR|s3://…] [--registry FILE] [--year Y] [--now ISO]
+ *   [--outbox DIR | --ses --to ADDR… [--from ADDR] [--region R] [--endpoint URL]] [--force] [--link-base URL]`
+ *
+ * Assesses every agency (writing state/…), builds this week's digest per recipient set and writes it
+ * to the outbox folder (default) or sends it through SES. A week already sent to the same recipients
+ * is refused unless --force. Exit 0 on success (also when everything was already sent), 1 on a send
+ * failure, 2 on bad usage.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { STATUS_LABELS } from '../compliance/status.ts';
+import { linksFromBase } from '../notify/digest.ts';
+import type { Mailer } from '../notify/mailer.ts';
+import type { RecipientSet, WeeklyDigestResult } from '../notify/weekly.ts';
+import type { Registry } from '../registry/agency.ts';
+import { keys } from '../storage/keys.ts';
+import type { ObjectStore } from '../storage/port.ts';
+import { getText } from '../storage/port.ts';
+
+const USAGE = `用法：nianbao digest [--store 目录|s3://桶/前缀] [--registry 名录文件] [--year 年份] [--now 时间]
+                     [--outbox 目录 | --ses --to 地址 ... [--from 地址] [--region 地区] [--endpoint URL]] [--force]
+
+  --store LOC        存储位置，默认 ./.nianbao
+  --registry FILE    机关名录（YAML）；默认读取存储中的 config/registry.yaml
+  --year Y           报告年度，默认为当前（北京时间）的上一年
+  --now ISO          以此时间为“现在”（测试与重放用）
+  --outbox DIR       写入发件箱目录（.eml 与 .html），默认 <存储>/outbox
+  --ses              通过 Amazon SES 发送（需 --to 或名录中的 recipients）
+  --to ADDR          收件人（可重复）；不填则按名录 recipients 分地区发送
+  --from ADDR        发件人，默认 nianbao-watch@localhost
+  --region R         只发送该地区的部分，例如 河南省/三门峡市（与 --to 一起用）
+  --endpoint URL     SES 端点（本地测试用，例如 http://127.0.0.1:8005）
+  --aws-region R     SES 区域，默认 us-east-1 或 AWS_REGION
+  --link-base URL    邮件中链接的根地址（结果网站所在位置）；本地默认为存储目录的 file:// 地址
+  --force            本周已发送给同一收件人时仍然重新发送`;
+
+/** What the CLI parsed; exported for tests. */
+export interface DigestArgs {
+  store: string;
+  registry?: string;
+  year?: number;
+  now: Date;
+  outbox?: string;
+  ses: boolean;
+  to: string[];
+  from: string;
+  region: string[];
+  endpoint?: string;
+  awsRegion?: string;
+  linkBase?: string;
+  force: boolean;
+}
+
+export class UsageError extends Error {}
+
+export function parseDigestArgs(args: string[], clock: () => Date = () => new Date()): DigestArgs {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      store: { type: 'string' },
+      registry: { type: 'string' },
+      year: { type: 'string' },
+      now: { type: 'string' },
+      outbox: { type: 'string' },
+      ses: { type: 'boolean' },
+      to: { type: 'string', multiple: true },
+      from: { type: 'string' },
+      region: { type: 'string' },
+      endpoint: { type: 'string' },
+      'aws-region': { type: 'string' },
+      'link-base': { type: 'string' },
+      force: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) throw new UsageError('');
+  const now = values.now ? new Date(values.now) : clock();
+  if (Number.isNaN(now.getTime())) throw new UsageError(`--now 不是有效的时间：${values.now}`);
+  let year: number | undefined;
+  if (values.year !== undefined) {
+    year = Number(values.year);
+    if (!Number.isInteger(year) || year < 2008 || year > 9999) throw new UsageError(`--year 无效：${values.year}`);
+  }
+  if (values.ses && values.outbox) throw new UsageError('--ses 与 --outbox 只能选一个');
+  const to = (values.to ?? [])
+    .flatMap((t) => t.split(','))
+    .map((t) => t.trim())
+    .filter(Boolean);
+  const region = values.region
+    ? values.region
+        .split(/[/／]/)
+        .map((r) => r.trim())
+        .filter(Boolean)
+    : [];
+  if (region.length && !to.length) throw new UsageError('--region 需要与 --to 一起使用');
+  return {
+    store: values.store ?? './.nianbao',
+    registry: values.registry,
+    year,
+    now,
+    outbox: values.outbox,
+    ses: values.ses ?? false,
+    to,
+    from: values.from ?? 'nianbao-watch@localhost',
+    region,
+    endpoint: values.endpoint,
+    awsRegion: values['aws-region'],
+    linkBase: values['link-base'],
+    force: values.force ?? false,
+  };
+}
+
+async function loadRegistryFrom(store: ObjectStore, file: string | undefined): Promise<Registry> {
+  const { loadRegistry } = await import('../registry/load.ts');
+  if (file) return loadRegistry(await readFile(file, 'utf8'), file);
+  const stored = await getText(store, keys.registry);
+  if (stored !== undefined) return loadRegistry(stored, `${store.location}/${keys.registry}`);
+  throw new UsageError(`未指定 --registry，存储中也没有 ${keys.registry}`);
+}
+
+export async function run(args: string[]): Promise<number> {
+  let options: DigestArgs;
+  try {
+    options = parseDigestArgs(args);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(message ? `${message}\n\n${USAGE}` : USAGE);
+    return error instanceof UsageError && !message ? 0 : 2;
+  }
+  const { openStore } = await import('../storage/open-store.ts');
+  const { runWeeklyDigest } = await import('../notify/weekly.ts');
+  const store = openStore(options.store);
+  let registry: Registry;
+  try {
+    registry = await loadRegistryFrom(store, options.registry);
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
+  }
+  const year = options.year ?? new Date(options.now.getTime() + 8 * 3600_000).getUTCFullYear() - 1;
+  const isLocal = !/^s3:\/\//i.test(options.store);
+  const linkBase = options.linkBase ?? (isLocal ? pathToFileURL(path.resolve(options.store)).href : undefined);
+
+  let mailer: Mailer;
+  if (options.ses) {
+    const { SESClient } = await import('@aws-sdk/client-ses');
+    const { SesMailer } = await import('../notify/ses-mailer.ts');
+    mailer = new SesMailer(
+      new SESClient({
+        region: options.awsRegion ?? process.env.AWS_REGION ?? 'us-east-1',
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      }),
+    );
+  } else {
+    const { OutboxMailer } = await import('../notify/outbox-mailer.ts');
+    const outbox = options.outbox ?? (isLocal ? path.join(options.store, 'outbox') : './.nianbao/outbox');
+    mailer = new OutboxMailer(outbox);
+  }
+  let recipients: RecipientSet[] | undefined;
+  if (options.to.length) recipients = [{ region: options.region, to: options.to }];
+  else if (!registry.recipients.length) {
+    if (options.ses) {
+      console.error('名录中没有 recipients，请用 --to 指定收件人');
+      return 2;
+    }
+    recipients = [{ region: [], to: ['digest@localhost'] }];
+  }
+
+  let result: WeeklyDigestResult;
+  try {
+    result = await runWeeklyDigest({
+      store,
+      registry,
+      year,
+      now: options.now.getTime(),
+      mailer,
+      from: options.from,
+      recipients,
+      links: linkBase ? linksFromBase(linkBase) : undefined,
+      force: options.force,
+    });
+  } catch (error) {
+    console.error(`摘要发送失败：${(error as Error).message}`);
+    return 1;
+  }
+  console.log(summariseDigest(result, store.location));
+  return 0;
+}
+
+/** The CLI's Chinese summary. */
+export function summariseDigest(result: WeeklyDigestResult, storeLocation: string): string {
+  const counts = new Map<string, number>();
+  for (const a of result.assessments) counts.set(a.status, (counts.get(a.status) ?? 0) + 1);
+  const tally = [...counts.entries()]
+    .map(([status, n]) => `${STATUS_LABELS[status as keyof typeof STATUS_LABELS]} ${n}`)
+    .join('　');
+  const lines = [`${result.isoWeek} 合规摘要：已评估 ${result.assessments.length} 个机关　${tally}`];
+  const first = result.messages[0]?.digest;
+  if (first) {
+    const c = first.changes;
+    lines.push(`  与上周相比：新增 ${c.new.length}　仍未解决 ${c.stillOpen.length}　已解决 ${c.resolved.length}`);
+  }
+  for (const message of result.messages) {
+    const scope = message.region.length ? message.region.join('/') : '全部地区';
+    if (message.status === 'sent') {
+      lines.push(`  已发送（${scope}）→ ${message.to.join(', ')}：${message.receipt?.location ?? ''}`);
+    } else {
+      lines.push(`  本周已发送过（${scope}）→ ${message.to.join(', ')}，未重复发送（如需重发请加 --force）`);
+    }
+  }
+  lines.push(`  摘要记录：${storeLocation.replace(/\/$/, '')}/${keys.digest(result.isoWeek)}`);
+  return lines.join('\n');
 }

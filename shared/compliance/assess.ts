@@ -38,6 +38,9 @@ export const COMPLIANCE_RULES = {
   carryoverMismatch: 'carryover.mismatch',
 } as const;
 
+/** Fetch findings that mean the list page could not be read, so "not found" proves nothing. */
+const UNREADABLE_LIST_RULES = new Set(['fetch.js-rendered-list', 'fetch.anti-bot']);
+
 export interface AssessInput {
   agency: Pick<Agency, 'id' | 'level' | 'deadline'>;
   year: number;
@@ -74,8 +77,12 @@ export function assessAgencyYear(input: AssessInput): Assessment {
     deadline: deadline.endOfDay,
     assessedAt: toBeijingIso(nowMs),
   };
-  const fetchFailed = outcome?.status === 'unreachable' || outcome?.status === 'blocked';
-  if (fetchFailed) reasons.push(fetchFailureReason(outcome));
+  // A list we could not read (rendered by JavaScript, anti-bot page) is our failure too, not a missing report.
+  const unreadable =
+    outcome?.status === 'not-found' ? outcome.findings.find((f) => UNREADABLE_LIST_RULES.has(f.rule)) : undefined;
+  const fetchFailed = outcome?.status === 'unreachable' || outcome?.status === 'blocked' || unreadable !== undefined;
+  if (unreadable) reasons.push(`未能读取公开目录，不代表该机关未公开：${unreadable.message}`);
+  else if (fetchFailed) reasons.push(fetchFailureReason(outcome));
 
   if (!snapshot) {
     let publishDate: string | null = null;
@@ -187,6 +194,11 @@ function unparseableReason(result: ReportResult | undefined): string | undefined
   if (!result.report) return '报告无法解析（未能读取内容）';
   if (result.report.notes.some((n) => n.kind === 'no-text')) {
     return '报告没有可提取的文字（可能是扫描件），无法核对数据';
+  }
+  const { activeDisclosure, applications, reviews } = result.report;
+  const extractionFailed = result.findings.some((f) => f.severity === 'error' && /^(extract|parse)\./.test(f.rule));
+  if (!activeDisclosure && !applications && !reviews && extractionFailed) {
+    return '未能从报告中读出任何表格，无法核对数据';
   }
   return undefined;
 }

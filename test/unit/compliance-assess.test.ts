@@ -361,3 +361,32 @@ describe('carry-over', () => {
     expect(b.findings.filter((f) => f.rule === 'carryover.mismatch')).toHaveLength(1);
   });
 });
+
+describe('fetch limits are not the agency\u2019s fault', () => {
+  it('treats a list rendered by JavaScript as unreachable, not missing', () => {
+    const a = assessAgencyYear({
+      agency,
+      year: YEAR,
+      now: NOW_AFTER,
+      outcome: outcome('not-found', {
+        findings: [{ rule: 'fetch.js-rendered-list', severity: 'warning', message: '列表由 JavaScript 生成。' }],
+      }),
+    });
+    expect(a.status).toBe('unreachable');
+    expect(a.reason).toContain('JavaScript');
+  });
+
+  it('treats a result with no tables and an extraction error as unparseable', () => {
+    const failed = result([{ rule: 'extract.parse-failed', severity: 'error', message: '无法解析该文件。' }]);
+    const a = assessAgencyYear({
+      agency,
+      year: YEAR,
+      now: NOW_AFTER,
+      outcome: outcome('found'),
+      snapshot: snapshot('2025-01-20'),
+      result: failed,
+    });
+    expect(a.status).toBe('unparseable');
+    expect(a.findings.some((f) => f.severity === 'error')).toBe(false);
+  });
+});
