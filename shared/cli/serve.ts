@@ -1,5 +1,59 @@
-// Placeholder until the serve command lands.
-export async function run(_args: string[]): Promise<number> {
-  console.error('该命令尚未实现：serve');
-  return 2;
+/** `nianbao serve [--store DIR] [--port N]`: serves a local store's site on 127.0.0.1 until interrupted. */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startSiteServer } from '../site/server.ts';
+import { DEFAULT_STORE_LOCATION } from '../storage/open-store.ts';
+
+const USAGE = '用法：nianbao serve [--store 目录] [--port 端口]';
+
+export async function run(args: string[]): Promise<number> {
+  let values: { store?: string; port?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { store: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const location = values.store ?? DEFAULT_STORE_LOCATION;
+  if (/^s3:\/\//i.test(location)) {
+    console.error('serve 只能浏览本地目录；S3 上的网站请通过 CloudFront 访问（见 README）。');
+    return 2;
+  }
+  const port = values.port === undefined ? 8080 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port 应为 0–65535 的整数：${values.port}`);
+    return 2;
+  }
+  const root = path.resolve(location);
+  if (!existsSync(path.join(root, 'site', 'index.html'))) {
+    console.error(
+      `${root} 下还没有结果网站，请先运行 npx nianbao site${values.store ? ` --store ${values.store}` : ''}（或 npm start）。`,
+    );
+    return 2;
+  }
+  let server: Awaited<ReturnType<typeof startSiteServer>>;
+  try {
+    server = await startSiteServer({ root, port });
+  } catch (error) {
+    console.error(`无法启动浏览服务：${(error as Error).message}`);
+    return 2;
+  }
+  console.log(`结果网站：${server.url}`);
+  console.log('仅本机可访问（127.0.0.1）。按 Ctrl+C 停止。');
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  return 0;
 }

@@ -1,5 +1,80 @@
-// Placeholder until the site command lands.
-export async function run(_args: string[]): Promise<number> {
-  console.error('该命令尚未实现：site');
-  return 2;
+/**
+ * `nianbao site [--store DIR|s3://bucket/prefix] [--registry FILE] [--year Y ...] [--now ISO]`:
+ * (re)generates the static results site into the store's site/ prefix.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Registry } from '../registry/agency.ts';
+import { loadRegistry } from '../registry/load.ts';
+import { generateSite } from '../site/generate.ts';
+import { keys } from '../storage/keys.ts';
+import { DEFAULT_STORE_LOCATION, openStore } from '../storage/open-store.ts';
+import { getText, type ObjectStore } from '../storage/port.ts';
+
+const USAGE = '用法：nianbao site [--store 目录|s3://桶/前缀] [--registry 名录.yaml] [--year 年度 ...] [--now ISO时间]';
+
+/** The registry from --registry, else the one stored at config/registry.yaml, else none (ids only). */
+async function readRegistry(store: ObjectStore, file: string | undefined): Promise<Registry | undefined> {
+  if (file) return loadRegistry(await readFile(file, 'utf8'), path.basename(file));
+  const stored = await getText(store, keys.registry);
+  return stored === undefined ? undefined : loadRegistry(stored, keys.registry);
+}
+
+export async function run(args: string[]): Promise<number> {
+  let values: { store?: string; registry?: string; year?: string[]; now?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        store: { type: 'string' },
+        registry: { type: 'string' },
+        year: { type: 'string', multiple: true },
+        now: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const now = values.now ? new Date(values.now) : new Date();
+  if (Number.isNaN(now.getTime())) {
+    console.error(`--now 不是有效的时间：${values.now}`);
+    return 2;
+  }
+  const years = (values.year ?? []).map(Number);
+  if (years.some((year) => !Number.isInteger(year) || year < 2000 || year > 2100)) {
+    console.error(`--year 应为四位年份：${values.year?.join(', ')}`);
+    return 2;
+  }
+  const location = values.store ?? DEFAULT_STORE_LOCATION;
+  const store = openStore(location);
+  let registry: Registry | undefined;
+  try {
+    registry = await readRegistry(store, values.registry);
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
+  }
+  if (!registry) console.error('提示：未提供名录（--registry），机关将只显示编号。');
+  const started = performance.now();
+  const result = await generateSite(store, { registry, years, now });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(
+    `已生成结果网站：${result.pages} 个页面，共 ${(result.bytes / 1024 / 1024).toFixed(1)} MB，用时 ${seconds} 秒${result.pruned ? `，清理过期文件 ${result.pruned} 个` : ''}。`,
+  );
+  if (/^s3:\/\//i.test(location)) {
+    console.log(`位置：${store.location}/site/index.html（通过 CloudFront 访问，见 README）`);
+  } else {
+    const root = path.resolve(location);
+    console.log(`首页：${path.join(root, 'site', 'index.html')}`);
+    console.log(`本机浏览：npx nianbao serve${values.store ? ` --store ${values.store}` : ''}`);
+  }
+  return 0;
 }

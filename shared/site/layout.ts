@@ -131,7 +131,7 @@ figcaption { font-size: 13px; color: var(--muted); }
 .report-table-block .table-wrap { flex: 3 1 640px; overflow-x: auto; }
 .report-table-block aside { flex: 1 1 280px; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; }
 td.cell.failing { background: #fde2e1; outline: 2px solid #d93025; outline-offset: -2px; }
-td.cell.suspect { background: #f9b8b3; }
+td.cell.involved { background: #fdeeee; }
 td.cell.warn { background: #fff1d6; }
 td.cell.unknown { background: #eef2f7; color: var(--muted); }
 td.cell.inferred { font-style: italic; }

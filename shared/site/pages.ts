@@ -57,8 +57,17 @@ function regionRows(index: SiteIndex, year: number): RegionRow[] {
       else row.unassessed++;
     }
   }
-  return [...rows.values()].sort((a, b) => a.path.join('/').localeCompare(b.path.join('/'), 'zh-CN'));
+  // Go as deep as keeps the table readable (a province-wide registry stops at cities; one county shows all).
+  const all = [...rows.values()];
+  let depth = 1;
+  while (depth < 3 && all.filter((row) => row.path.length <= depth + 1).length <= MAX_REGION_ROWS) depth++;
+  return all
+    .filter((row) => row.path.length <= depth)
+    .sort((a, b) => a.path.join('/').localeCompare(b.path.join('/'), 'zh-CN'));
 }
+
+/** More region rows than this and the overview stops one level up (the agency list filters any region). */
+const MAX_REGION_ROWS = 40;
 
 /** Renders the overview of one report year (index.html for the newest year, year-{Y}.html for each). */
 export function renderOverview(index: SiteIndex, year: number, now: Date, generatedAt: string): string {

@@ -93,6 +93,11 @@ interface CellMarks {
 class CellIndex {
   readonly #ids = new Map<string, string>();
   readonly marks = new Map<string, CellMarks>();
+  /** Cells each finding involves, by finding number. */
+  readonly involved = new Map<number, { finding: Finding; ids: string[] }>();
+  /** The cells to point an official at (see `settle`). */
+  readonly failing = new Set<string>();
+  readonly warned = new Set<string>();
 
   register(id: string, section: SectionId, rowLabels: string[], columnLabels: string[]): void {
     for (const row of rowLabels) {
@@ -120,6 +125,27 @@ class CellIndex {
       if (finding.severity === 'warning') marks.warnings++;
     }
     this.marks.set(id, marks);
+    const entry = this.involved.get(number) ?? { finding, ids: [] };
+    if (!entry.ids.includes(id)) entry.ids.push(id);
+    this.involved.set(number, entry);
+  }
+
+  /**
+   * Decides which cells are failing. An arithmetic finding involves a whole row or column; the culprit is
+   * where broken relations cross, so for each error finding the cells shared by the most error findings are
+   * failing, and when no other error crosses it, the cell the finding names first (its total).
+   */
+  settle(): void {
+    for (const { finding, ids } of this.involved.values()) {
+      if (finding.severity === 'warning') {
+        if (ids[0]) this.warned.add(ids[0]);
+        continue;
+      }
+      if (finding.severity !== 'error') continue;
+      const most = Math.max(...ids.map((id) => this.marks.get(id)?.errors ?? 0));
+      if (most >= 2) for (const id of ids) if ((this.marks.get(id)?.errors ?? 0) === most) this.failing.add(id);
+      if (most < 2 && ids[0]) this.failing.add(ids[0]);
+    }
   }
 }
 
@@ -136,7 +162,9 @@ function provenanceText(cell: Cell): string {
       : at.table !== undefined
         ? `第 ${at.table + 1} 个表格第 ${(at.row ?? 0) + 1} 行第 ${(at.col ?? 0) + 1} 列`
         : '';
-  const parts = [where, at.raw ? `原文：${at.raw}` : '', cell.inferred ? '此值由勾稽关系推断' : ''];
+  // The raw text only adds something when it differs from the value shown ("/", "—", "1,234").
+  const raw = at.raw && at.raw !== formatValue(cell) ? `原文：${at.raw}` : '';
+  const parts = [where, raw, cell.inferred ? '此值由勾稽关系推断' : '', cell.blank ? '空白或占位符，不按 0 计' : ''];
   return parts.filter(Boolean).join('；');
 }
 
@@ -165,17 +193,17 @@ function applicationTable(report: AnnualReport, cells: CellIndex): DrawnTable | 
   }
   const drawn: DrawnTable = {
     section: '三',
-    caption: '收到和处理政府信息公开申请情况',
+    caption: '',
     columns: APPLICANT_COLUMNS.map((column) => APPLICANT_COLUMN_LABELS[column]),
     rows: [],
   };
-  rowIds.forEach((rowId, r) => {
+  rowIds.forEach((rowId) => {
     const row = table[rowId];
     const label = APPLICATION_ROW_LABELS[rowId];
     drawn.rows.push({
       label,
-      cells: APPLICANT_COLUMNS.map((column, c) => {
-        const id = `c3-${r}-${c}`;
+      cells: APPLICANT_COLUMNS.map((column) => {
+        const id = `t3-${rowId}-${column}`;
         cells.register(id, '三', [label], [APPLICANT_COLUMN_LABELS[column]]);
         return { id, section: '三', row: label, column: APPLICANT_COLUMN_LABELS[column], cell: row?.[column] };
       }),
@@ -189,16 +217,16 @@ function reviewTable(report: AnnualReport, cells: CellIndex): DrawnTable | null 
   if (!table) return null;
   const drawn: DrawnTable = {
     section: '四',
-    caption: '政府信息公开行政复议、行政诉讼情况',
+    caption: '',
     columns: REVIEW_COLUMNS.map((column) => REVIEW_COLUMN_LABELS[column]),
     rows: [],
   };
-  REVIEW_GROUPS.forEach((group, r) => {
+  REVIEW_GROUPS.forEach((group) => {
     const label = REVIEW_GROUP_LABELS[group];
     drawn.rows.push({
       label,
-      cells: REVIEW_COLUMNS.map((column, c) => {
-        const id = `c4-${r}-${c}`;
+      cells: REVIEW_COLUMNS.map((column) => {
+        const id = `t4-${group}-${column}`;
         cells.register(id, '四', [label], [REVIEW_COLUMN_LABELS[column]]);
         return { id, section: '四', row: label, column: REVIEW_COLUMN_LABELS[column], cell: table[group]?.[column] };
       }),
@@ -211,7 +239,7 @@ function activeTables(report: AnnualReport, cells: CellIndex): DrawnTable[] {
   const table = report.activeDisclosure;
   if (!table) return [];
   const drawnTables: DrawnTable[] = [];
-  ACTIVE_GROUPS.forEach((group, g) => {
+  ACTIVE_GROUPS.forEach((group) => {
     const presentRows = group.rows.filter((rowId) => table[rowId] !== undefined);
     if (presentRows.length === 0) return;
     const columns = ACTIVE_COLUMN_ORDER.filter((column) => presentRows.some((rowId) => table[rowId]?.[column]));
@@ -219,13 +247,13 @@ function activeTables(report: AnnualReport, cells: CellIndex): DrawnTable[] {
       section: '二',
       caption: group.title,
       columns: columns.map((column) => ACTIVE_COLUMN_LABELS[column]),
-      rows: presentRows.map((rowId, r) => {
+      rows: presentRows.map((rowId) => {
         const row = table[rowId];
         const printed = row?.label?.trim() || ACTIVE_ROW_LABELS[rowId];
         return {
           label: printed,
-          cells: columns.map((column, c) => {
-            const id = `c2-${g}-${r}-${c}`;
+          cells: columns.map((column) => {
+            const id = `t2-${rowId}-${column}`;
             cells.register(
               id,
               '二',
@@ -248,30 +276,31 @@ function activeTables(report: AnnualReport, cells: CellIndex): DrawnTable[] {
 }
 
 function renderTable(table: DrawnTable, cells: CellIndex): string {
-  // The cells most error relations point at (when two or more do) are the likely culprits.
-  const maxErrors = Math.max(0, ...[...cells.marks.values()].map((marks) => marks.errors));
   const head = `<tr><th>项目</th>${table.columns.map((column) => `<th class="num">${escapeHtml(column)}</th>`).join('')}</tr>`;
   const body = table.rows
     .map((row) => {
       const tds = row.cells.map((drawn) => {
         const marks = cells.marks.get(drawn.id);
         const classes = ['cell', 'num'];
-        if (marks?.errors) classes.push('failing');
-        if (marks && maxErrors >= 2 && marks.errors === maxErrors) classes.push('suspect');
-        else if (marks?.warnings) classes.push('warn');
+        const pointed = cells.failing.has(drawn.id) || cells.warned.has(drawn.id);
+        if (cells.failing.has(drawn.id)) classes.push('failing');
+        else if (cells.warned.has(drawn.id)) classes.push('warn');
+        else if (marks?.errors || marks?.warnings) classes.push('involved');
         if (!drawn.cell || drawn.cell.value === null) classes.push('unknown');
         if (drawn.cell?.inferred) classes.push('inferred');
         const title = drawn.cell ? provenanceText(drawn.cell) : '报告中无此单元格';
         const value = drawn.cell ? escapeHtml(formatValue(drawn.cell)) : '—';
-        const markers = (marks?.numbers ?? [])
-          .map((n) => `<a class="marker" href="#f-${n}" title="问题 ${n}">[${n}]</a>`)
-          .join('');
-        return `<td id="${drawn.id}" class="${classes.join(' ')}" data-row="${escapeHtml(drawn.row)}" data-col="${escapeHtml(drawn.column)}" data-findings="${(marks?.numbers ?? []).join(' ')}" title="${escapeHtml(title)}">${value}${markers}</td>`;
+        const numbers = marks?.numbers ?? [];
+        // Markers only on the cells to look at; the rest of a broken row or column is just tinted.
+        const markers = pointed ? numbers.map((n) => `<a class="marker" href="#f-${n}">[${n}]</a>`).join('') : '';
+        const findingsAttr = numbers.length ? ` data-findings="${numbers.join(' ')}"` : '';
+        const titleAttr = title ? ` title="${escapeHtml(title)}"` : '';
+        return `<td id="${drawn.id}" class="${classes.join(' ')}"${findingsAttr}${titleAttr}>${value}${markers}</td>`;
       });
-      return `<tr><th scope="row">${escapeHtml(row.label)}</th>${tds.join('')}</tr>`;
+      return `<tr data-row="${escapeHtml(row.label)}"><th scope="row">${escapeHtml(row.label)}</th>${tds.join('')}</tr>`;
     })
     .join('\n');
-  return `<table class="data report-table" data-section="${table.section}"><caption class="muted">${escapeHtml(table.caption)}</caption><thead>${head}</thead><tbody>${body}</tbody></table>`;
+  return `<table class="data report-table" data-section="${table.section}">${table.caption ? `<caption class="muted">${escapeHtml(table.caption)}</caption>` : ''}<thead>${head}</thead><tbody>${body}</tbody></table>`;
 }
 
 function locationText(location: FindingLocation | undefined): string {
@@ -350,11 +379,12 @@ export function renderReportPage(input: ReportPageInput): string {
       const id = cells.resolve(location);
       if (!id) continue;
       cells.mark(id, number, finding);
-      if (!placed) section = (id.startsWith('c2') ? '二' : id.startsWith('c3') ? '三' : '四') as SectionId;
+      if (!placed) section = (id.startsWith('t2') ? '二' : id.startsWith('t3') ? '三' : '四') as SectionId;
       placed = true;
     }
     return { number, finding, section, placed };
   });
+  cells.settle();
 
   const rawParts = parseRawKey(result.rawKey ?? '');
   const archived = rawParts
@@ -426,7 +456,7 @@ export function renderReportPage(input: ReportPageInput): string {
 <div class="cards"><div class="card"><span class="n sev-error">${counts.error}</span>错误</div><div class="card"><span class="n sev-warning">${counts.warning}</span>警告</div><div class="card"><span class="n sev-info">${counts.info}</span>提示</div></div>
 <dl class="facts">${facts.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('')}</dl>
 ${report ? '' : '<p class="sev-error">该文件无法解析为年度报告（例如扫描件没有文字层），下列问题说明原因。</p>'}
-<p class="muted">标红的单元格是出错勾稽关系涉及的数值，深红为多个关系共同指向的单元格；单元格中的 [n] 链接到右侧对应问题。灰色表示空白或“/”（不按 0 计）。</p>
+<p class="muted">红框单元格是最可能出错的数值（几条不成立的勾稽关系在此交汇）；浅红为这些关系涉及的其他单元格；单元格中的 [n] 链接到右侧对应问题。灰色表示空白或“/”（不按 0 计）。</p>
 ${sections.join('\n')}
 <section id="section-other"><h2>其他问题</h2>${othersHtml}</section>
 ${narrative ? `<section><h2>报告正文（部分）</h2>${narrative}</section>` : ''}

@@ -1,0 +1,320 @@
+/**
+ * Synthetic stores for the site's tests and benchmark: agencies with consistent generated reports (or
+ * one mutated cell), assessments with a few weeks of history, snapshot metadata and run manifests, written
+ * straight through the store port (no fetcher, no parser involved).
+ */
+import { createHash } from 'node:crypto';
+import type { AgencyYearState, Assessment, ComplianceStatus } from '../compliance/status.ts';
+import type { Agency, AgencyLevel } from '../registry/agency.ts';
+import { cloneValues, type GeneratedValues, generateReport, reportFromValues } from '../report/generate.ts';
+import type { AnnualReport } from '../report/model.ts';
+import type { Finding } from '../rules/finding.ts';
+import { validateReport } from '../rules/validate.ts';
+import { keys } from '../storage/keys.ts';
+import { type ObjectStore, putJson } from '../storage/port.ts';
+import type { AgencyRunOutcome, ReportResult, RunManifest, SnapshotMeta } from '../storage/records.ts';
+
+const DAY_MS = 86_400_000;
+
+/** One agency-year to write: what was found, how it was assessed, and how its status moved. */
+export interface AgencyCase {
+  agency: Agency;
+  year: number;
+  status: ComplianceStatus;
+  /** The parsed report; null for a document that could not be parsed; undefined when nothing was found. */
+  report?: AnnualReport | null;
+  /** Findings stored with the result and in the assessment (default: validateReport of the report). */
+  findings?: Finding[];
+  publishDate?: string;
+  deadline: string;
+  daysLate?: number;
+  sourceUrl?: string;
+  /** Status changes, oldest first (the last one must equal `status`). */
+  history: { at: string; status: ComplianceStatus }[];
+  /** The report page title as fetched (may differ from the parsed title). */
+  pageTitle?: string;
+}
+
+/** Writes the raw snapshot, its metadata, the parsed result and the state record of one case. */
+export async function writeAgencyCase(store: ObjectStore, item: AgencyCase): Promise<{ sha256?: string }> {
+  const { agency, year } = item;
+  const last = item.history[item.history.length - 1];
+  const assessedAt = last?.at ?? new Date(0).toISOString();
+  let sha256: string | undefined;
+  let rawKey: string | undefined;
+  let resultKey: string | undefined;
+  const findings = item.findings ?? (item.report ? validateReport(item.report, { level: agency.level }) : []);
+  if (item.report !== undefined) {
+    const text = item.report?.text ?? '（扫描件，无文字层）';
+    const bytes = new TextEncoder().encode(text);
+    sha256 = createHash('sha256').update(bytes).digest('hex');
+    rawKey = keys.raw(year, agency.id, sha256, 'txt');
+    resultKey = keys.result(year, agency.id, sha256);
+    const fetchedAt = item.publishDate ?? assessedAt;
+    const meta: SnapshotMeta = {
+      agencyId: agency.id,
+      year,
+      sha256,
+      key: rawKey,
+      url: item.sourceUrl ?? `https://example.gov.cn/${agency.id}/${year}.txt`,
+      pageUrl: item.sourceUrl ?? `https://example.gov.cn/${agency.id}/${year}.html`,
+      title: item.pageTitle ?? item.report?.title ?? null,
+      fetchedAt,
+      publishDate: item.publishDate ?? null,
+      publishDateSource: item.publishDate ? 'meta-pubdate' : null,
+      otherDates: [],
+      contentType: 'text/plain; charset=utf-8',
+      charset: 'utf-8',
+      byteLength: bytes.byteLength,
+      headers: {},
+    };
+    const result: ReportResult = {
+      agencyId: agency.id,
+      year,
+      sha256,
+      rawKey,
+      parserVersion: 'synthetic',
+      parsedAt: fetchedAt,
+      report: item.report,
+      findings,
+    };
+    await store.put(rawKey, bytes);
+    await putJson(store, keys.rawMeta(year, agency.id, sha256), meta);
+    await putJson(store, resultKey, result);
+  }
+  const current: Assessment = {
+    agencyId: agency.id,
+    year,
+    status: item.status,
+    deadline: item.deadline,
+    publishDate: item.publishDate ?? null,
+    findings,
+    assessedAt,
+  };
+  if (item.daysLate !== undefined) current.daysLate = item.daysLate;
+  if (rawKey) current.rawKey = rawKey;
+  if (resultKey) current.resultKey = resultKey;
+  if (item.sourceUrl) current.sourceUrl = item.sourceUrl;
+  const state: AgencyYearState = {
+    agencyId: agency.id,
+    year,
+    current,
+    firstSeen: item.publishDate ?? null,
+    lastChanged: assessedAt,
+    snapshots: sha256 ? [{ sha256, firstSeen: item.publishDate ?? assessedAt, lastSeen: assessedAt }] : [],
+    history: item.history.map((entry) => (sha256 ? { ...entry, sha256 } : { ...entry })),
+  };
+  await putJson(store, keys.state(year, agency.id), state);
+  return sha256 ? { sha256 } : {};
+}
+
+/** Changes one cell of table 三 (so arith.row-total and arith.outcome-total fire on it). */
+export function mutateApplications(
+  values: GeneratedValues,
+  row: keyof GeneratedValues['applications'],
+  column: keyof GeneratedValues['applications']['received'],
+  delta: number,
+): GeneratedValues {
+  const mutated = cloneValues(values);
+  mutated.applications[row][column] += delta;
+  return mutated;
+}
+
+/** A consistent generated report for an agency (deterministic per seed), optionally with one cell changed. */
+export function syntheticReport(
+  seed: number,
+  agency: Agency,
+  year: number,
+  mutate?: (values: GeneratedValues) => GeneratedValues,
+): AnnualReport {
+  const generated = generateReport(seed, { agency: { name: agency.name, level: agency.level }, year });
+  const values = mutate ? mutate(generated.values) : generated.values;
+  return reportFromValues({ agency: agency.name, year, values, level: agency.level });
+}
+
+const CITIES = [
+  '郑州市',
+  '开封市',
+  '洛阳市',
+  '平顶山市',
+  '安阳市',
+  '鹤壁市',
+  '新乡市',
+  '焦作市',
+  '濮阳市',
+  '许昌市',
+  '漯河市',
+  '三门峡市',
+  '南阳市',
+  '商丘市',
+  '信阳市',
+  '周口市',
+  '驻马店市',
+  '济源市',
+];
+const DEPARTMENTS = [
+  '教育局',
+  '公安局',
+  '民政局',
+  '司法局',
+  '财政局',
+  '人力资源和社会保障局',
+  '自然资源局',
+  '生态环境局',
+  '住房和城乡建设局',
+  '交通运输局',
+  '水利局',
+  '农业农村局',
+  '商务局',
+  '文化广电和旅游局',
+  '卫生健康委员会',
+  '应急管理局',
+  '审计局',
+  '市场监督管理局',
+  '统计局',
+  '医疗保障局',
+];
+
+/** Share of each status in the synthetic population (the rest are on time). */
+const STATUS_MIX: [ComplianceStatus, number][] = [
+  ['late', 0.1],
+  ['missing', 0.08],
+  ['inconsistent', 0.1],
+  ['unreachable', 0.05],
+  ['unparseable', 0.03],
+  ['pending', 0.04],
+];
+
+function statusFor(index: number): ComplianceStatus {
+  // A deterministic spread: the fractional part of index × golden ratio is evenly distributed.
+  const u = (index * 0.6180339887) % 1;
+  let acc = 0;
+  for (const [status, share] of STATUS_MIX) {
+    acc += share;
+    if (u < acc) return status;
+  }
+  return 'on-time';
+}
+
+export interface SyntheticPopulationOptions {
+  agencies: number;
+  /** Report year (deadlines fall in the next year). */
+  year: number;
+  now: Date;
+}
+
+/**
+ * Writes a population of `agencies` agency-years (regions 河南省/市/县, departments and governments) with a
+ * realistic status mix and history since January, plus one run manifest per week. Returns the registry
+ * agencies.
+ */
+export async function writeSyntheticPopulation(
+  store: ObjectStore,
+  options: SyntheticPopulationOptions,
+  concurrency = 16,
+): Promise<Agency[]> {
+  const { year, now } = options;
+  const agencies: Agency[] = [];
+  for (let i = 0; i < options.agencies; i++) {
+    const city = CITIES[i % CITIES.length] as string;
+    const county = `第${Math.floor(i / CITIES.length) % 12}县`;
+    const department = DEPARTMENTS[Math.floor(i / (CITIES.length * 12)) % DEPARTMENTS.length] as string;
+    const isGovernment = i % 25 === 0;
+    const level: AgencyLevel = isGovernment ? 'county-government' : 'county-department';
+    const serial = Math.floor(i / (CITIES.length * 12 * DEPARTMENTS.length));
+    agencies.push({
+      id: `a${String(i).padStart(5, '0')}`,
+      name: `${city.replace('市', '')}${county}${isGovernment ? '人民政府' : department}${serial ? serial + 1 : ''}`,
+      level,
+      region: ['河南省', city, county],
+      listUrls: [`https://example.gov.cn/a${i}/ndbg/`],
+    });
+  }
+  const januaryFirst = Date.UTC(year + 1, 0, 1) - 8 * 3_600_000;
+  const cases = agencies.map((agency, i): AgencyCase => {
+    const status = statusFor(i);
+    const deadlineMs =
+      agency.level === 'county-government'
+        ? Date.UTC(year + 1, 2, 31, 15, 59, 59)
+        : Date.UTC(year + 1, 0, 31, 15, 59, 59);
+    const deadline = new Date(deadlineMs).toISOString();
+    const iso = (ms: number) => new Date(Math.min(ms, now.getTime())).toISOString();
+    const history: AgencyCase['history'] = [{ at: iso(januaryFirst + (i % 7) * DAY_MS), status: 'pending' }];
+    const item: AgencyCase = { agency, year, status, deadline, history };
+    const publishOnTime = iso(deadlineMs - (5 + (i % 20)) * DAY_MS);
+    const publishLate = iso(deadlineMs + (3 + (i % 40)) * DAY_MS);
+    switch (status) {
+      case 'on-time':
+      case 'inconsistent':
+        item.publishDate = publishOnTime;
+        item.report = syntheticReport(
+          i + 1,
+          agency,
+          year,
+          status === 'inconsistent' ? (v) => mutateApplications(v, 'granted', 'natural', 1 + (i % 5)) : undefined,
+        );
+        history.push({ at: publishOnTime, status });
+        break;
+      case 'late':
+        item.publishDate = publishLate;
+        item.daysLate = Math.round((Date.parse(publishLate) - deadlineMs) / DAY_MS);
+        item.report = syntheticReport(i + 1, agency, year);
+        history.push({ at: iso(deadlineMs + DAY_MS), status: 'missing' }, { at: publishLate, status: 'late' });
+        break;
+      case 'missing':
+        history.push({ at: iso(deadlineMs + DAY_MS), status: 'missing' });
+        break;
+      case 'unreachable':
+        history.push({ at: iso(deadlineMs - 2 * DAY_MS), status: 'unreachable' });
+        break;
+      case 'unparseable':
+        item.publishDate = publishOnTime;
+        item.report = null;
+        item.findings = [
+          {
+            rule: 'extract.no-text',
+            severity: 'error',
+            message: '文件没有可提取的文字（可能是扫描件），无法核对数据。',
+          },
+        ];
+        history.push({ at: publishOnTime, status: 'unparseable' });
+        break;
+      case 'pending':
+        break;
+    }
+    if (item.report !== undefined) item.sourceUrl = `https://example.gov.cn/${agency.id}/${year}/ndbg.html`;
+    return item;
+  });
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < cases.length) await writeAgencyCase(store, cases[next++] as AgencyCase);
+    }),
+  );
+  await writeWeeklyRuns(store, cases, now, 4);
+  return agencies;
+}
+
+/** One run manifest per week for the last `weeks` weeks, from each case's final outcome. */
+export async function writeWeeklyRuns(
+  store: ObjectStore,
+  cases: AgencyCase[],
+  now: Date,
+  weeks: number,
+): Promise<void> {
+  for (let w = weeks - 1; w >= 0; w--) {
+    const startedAt = new Date(now.getTime() - w * 7 * DAY_MS - 3_600_000).toISOString();
+    const outcomes: AgencyRunOutcome[] = cases.map((item) => ({
+      agencyId: item.agency.id,
+      year: item.year,
+      status: item.status === 'unreachable' ? 'unreachable' : item.report === undefined ? 'not-found' : 'found',
+      snapshots: [],
+      findings: [],
+      pagesFetched: 2,
+      ...(item.status === 'unreachable' ? { error: '连接超时（3 次重试后放弃）' } : {}),
+    }));
+    const runId = `${startedAt.replace(/[:.]/g, '-')}-synthetic`;
+    const manifest: RunManifest = { runId, year: cases[0]?.year ?? 0, startedAt, finishedAt: startedAt, outcomes };
+    await putJson(store, keys.run(runId), manifest);
+  }
+}
