@@ -1,5 +1,170 @@
-// Placeholder until the scan command lands.
-export async function run(_args: string[]): Promise<number> {
-  console.error('该命令尚未实现：scan');
-  return 2;
+/**
+ * `nianbao scan --registry FILE [--store DIR|s3://bucket/prefix] [--year Y] [--agency ID ...] [--now ISO]
+ *  [--concurrency N] [--no-parse]`
+ *
+ * Scans every agency of the registry (or the named ones) for a report year, stores what was found and
+ * parses it. Default year: the calendar year before `now` in Asia/Shanghai. A progress line on a
+ * terminal (plain lines otherwise) and a Chinese summary at the end. Exit 0 when the run completed,
+ * even if agencies failed; 2 on bad usage or a registry error.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { ScanProgress } from '../fetch/scan.ts';
+import type { FetchStatus, RunManifest } from '../storage/records.ts';
+
+const USAGE = `用法：nianbao scan --registry 名录文件 [--store 目录|s3://桶/前缀] [--year 年份] [--agency 机关ID ...] [--now 时间]
+
+  --registry FILE   机关名录（YAML）
+  --store LOC       存储位置，默认 ./.nianbao
+  --year Y          报告年度，默认为当前（北京时间）的上一年
+  --agency ID       只抓取这些机关（可重复，或用逗号分隔）
+  --now ISO         以此时间为“现在”（测试与重放用）
+  --concurrency N   同时处理的机关数，默认 16（每个网站仍逐个请求）
+  --no-parse        只抓取存档，不解析校验`;
+
+/** The calendar year before `now`, in Beijing time. */
+export function defaultReportYear(now: Date): number {
+  return new Date(now.getTime() + 8 * 3600_000).getUTCFullYear() - 1;
+}
+
+const STATUS_LABEL: Record<FetchStatus, string> = {
+  found: '找到',
+  'not-found': '未找到',
+  unreachable: '无法访问',
+  blocked: '被拦截',
+};
+
+/** The end-of-run summary, in Chinese. */
+export function summarise(manifest: RunManifest, storeLocation: string): string {
+  const counts: Record<FetchStatus, number> = { found: 0, 'not-found': 0, unreachable: 0, blocked: 0 };
+  for (const outcome of manifest.outcomes) counts[outcome.status]++;
+  const withErrors = manifest.outcomes.filter(
+    (o) => o.error !== undefined || o.findings.some((f) => f.severity === 'error' || f.severity === 'warning'),
+  );
+  const lines = [
+    `${manifest.year} 年度报告抓取完成：共 ${manifest.outcomes.length} 个机关`,
+    `  找到 ${counts.found}　未找到 ${counts['not-found']}　无法访问 ${counts.unreachable}　被拦截 ${counts.blocked}　有错误 ${withErrors.length}`,
+  ];
+  const problems = manifest.outcomes.filter((o) => o.status !== 'found' || o.error);
+  if (problems.length > 0) {
+    lines.push('', '未找到或失败的机关：');
+    for (const outcome of problems.slice(0, 50)) {
+      lines.push(`  ${outcome.agencyId}　${STATUS_LABEL[outcome.status]}　${outcome.error ?? ''}`.trimEnd());
+    }
+    if (problems.length > 50) lines.push(`  ……另有 ${problems.length - 50} 个`);
+  }
+  lines.push('', `运行记录：${storeLocation.replace(/\/$/, '')}/runs/${manifest.runId}.json`);
+  return lines.join('\n');
+}
+
+function progressLine(progress: ScanProgress): string {
+  const { done, total, counts } = progress;
+  return `[${done}/${total}] 找到 ${counts.found} 未找到 ${counts['not-found']} 无法访问 ${counts.unreachable} 被拦截 ${counts.blocked}  ${progress.agencyId}：${STATUS_LABEL[progress.status]}`;
+}
+
+export async function run(args: string[]): Promise<number> {
+  let values: {
+    registry?: string;
+    store?: string;
+    year?: string;
+    agency?: string[];
+    now?: string;
+    concurrency?: string;
+    'no-parse'?: boolean;
+    help?: boolean;
+  };
+  try {
+    values = parseArgs({
+      args,
+      options: {
+        registry: { type: 'string' },
+        store: { type: 'string' },
+        year: { type: 'string' },
+        agency: { type: 'string', multiple: true },
+        now: { type: 'string' },
+        concurrency: { type: 'string' },
+        'no-parse': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    console.error(`参数错误：${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!values.registry) {
+    console.error(`缺少 --registry\n\n${USAGE}`);
+    return 2;
+  }
+  const fixedNow = values.now ? new Date(values.now) : null;
+  if (fixedNow && Number.isNaN(fixedNow.getTime())) {
+    console.error(`--now 不是合法的时间：${values.now}`);
+    return 2;
+  }
+  // With --now the whole run sees that instant move forward from it (durations stay real).
+  const offset = fixedNow ? fixedNow.getTime() - Date.now() : 0;
+  const now = () => new Date(Date.now() + offset);
+  const year = values.year ? Number(values.year) : defaultReportYear(now());
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) {
+    console.error(`--year 不是合法的年份：${values.year}`);
+    return 2;
+  }
+  const concurrency = values.concurrency ? Number(values.concurrency) : undefined;
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
+    console.error(`--concurrency 应为正整数：${values.concurrency}`);
+    return 2;
+  }
+
+  const { loadRegistry } = await import('../registry/load.ts');
+  let registry: Awaited<ReturnType<typeof loadRegistry>>;
+  try {
+    registry = loadRegistry(await readFile(values.registry, 'utf8'), values.registry);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 2;
+  }
+  const agencyIds = (values.agency ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
+  const unknown = agencyIds.filter((id) => !registry.agencies.some((a) => a.id === id));
+  if (unknown.length > 0) {
+    console.error(`名录中没有这些机关：${unknown.join('、')}`);
+    return 2;
+  }
+
+  const { openStore } = await import('../storage/open-store.ts');
+  let store: ReturnType<typeof openStore>;
+  try {
+    store = openStore(values.store);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 2;
+  }
+
+  const { runScan } = await import('../fetch/scan.ts');
+  const tty = process.stderr.isTTY === true;
+  const total = agencyIds.length || registry.agencies.length;
+  console.error(`开始抓取 ${year} 年度报告：${total} 个机关，存储于 ${store.location}`);
+  const manifest = await runScan({
+    registry,
+    year,
+    store,
+    now,
+    ...(agencyIds.length ? { agencyIds } : {}),
+    ...(concurrency ? { concurrency } : {}),
+    process: values['no-parse'] !== true,
+    onProgress: (progress) => {
+      const line = progressLine(progress);
+      if (tty) process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns ?? 120) - 1)}`);
+      else process.stderr.write(`${line}\n`);
+    },
+  });
+  if (tty) process.stderr.write('\n');
+  console.log(summarise(manifest, store.location));
+  return 0;
 }

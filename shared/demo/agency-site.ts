@@ -1,8 +1,9 @@
 /**
  * A local stand-in for Chinese government websites, built from the five seed reports, for the demo
- * (`npm start`), the digest/site tests and the fetcher's integration tests. One node:http server on
- * 127.0.0.1 (port 0); each "host" is a path prefix (`/lushi/`, `/longde/`, …), so the registry needs
- * `allowHosts: [127.0.0.1]`.
+ * (`npm start`), the digest/site tests and the fetcher's integration tests. Each simulated host
+ * (`lushi`, `longde`, `gd`, `slow`, `loop`, `big`, `meta`, `bot`) is its own node:http server on
+ * 127.0.0.1 with an ephemeral port and serves the paths under its own prefix (`/lushi/…`), so per-host
+ * politeness and anti-bot memory stay per site; the registry needs `allowHosts: [127.0.0.1]`.
  *
  * Agencies (ids, as in `registryYaml`) and what a scan should find for the report year `year`:
  *
@@ -79,7 +80,10 @@ export interface DemoAgencyInfo {
 }
 
 export interface AgencySite {
+  /** The main host (the Lushi county platform); see `hosts` for every simulated host. */
   baseUrl: string;
+  /** Simulated host name → its base URL (own port on 127.0.0.1). */
+  hosts: Record<string, string>;
   /** A registry for exactly this site (allowHosts 127.0.0.1, robots honoured). */
   registryYaml: string;
   agencies: DemoAgencyInfo[];
@@ -670,11 +674,25 @@ export async function startAgencySite(options: AgencySiteOptions = {}): Promise<
   pages.set('/robots.txt', { body: utf8('User-agent: *\nDisallow: /private/\n'), type: 'text/plain; charset=utf-8' });
   for (const failing of FAILING) infos.push({ id: failing.id, name: failing.name, expectedStatus: failing.status });
 
-  const server = createServer((request, response) => {
-    const finish = () => handle(request, response);
-    if (options.latencyMs) setTimeout(finish, options.latencyMs);
-    else finish();
-  });
+  // Each simulated host is its own server (own port): per-host politeness, cookies and anti-bot memory
+  // in the client then behave as they would across real sites.
+  const hostNames = ['lushi', 'longde', 'gd', 'slow', 'loop', 'big', 'meta', 'bot'] as const;
+  const servers = hostNames.map((hostName) =>
+    createServer((request, response) => {
+      const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+      const finish = () => {
+        if (path === '/robots.txt' || path.startsWith(`/${hostName}/`)) {
+          handle(request, response);
+          return;
+        }
+        log(request, 404);
+        response.writeHead(404, { 'content-type': 'text/plain' });
+        response.end('not found');
+      };
+      if (options.latencyMs) setTimeout(finish, options.latencyMs);
+      else finish();
+    }),
+  );
 
   const log = (request: IncomingMessage, status: number) =>
     requests.push({
@@ -746,7 +764,7 @@ export async function startAgencySite(options: AgencySiteOptions = {}): Promise<
       });
       return;
     }
-    const page = pages.get(path);
+    const page = pages.get(path + url.search) ?? pages.get(path);
     if (!page) {
       send(404, '<html><body><h1>404 页面不存在</h1></body></html>', { 'content-type': 'text/html; charset=utf-8' });
       return;
@@ -766,9 +784,20 @@ export async function startAgencySite(options: AgencySiteOptions = {}): Promise<
     send(200, page.body, headers);
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const hosts: Record<string, string> = {};
+  await Promise.all(
+    servers.map(
+      (server, index) =>
+        new Promise<void>((resolve) =>
+          server.listen(0, '127.0.0.1', () => {
+            hosts[hostNames[index] as string] = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+            resolve();
+          }),
+        ),
+    ),
+  );
+  const baseUrl = hosts.lushi as string;
+  const hostFor = (path: string) => hosts[path.split('/')[1] ?? ''] ?? baseUrl;
 
   const listUrl: Record<string, string> = {
     'lushi-xczx': '/lushi/xxgk/ndbg/index.html',
@@ -794,7 +823,7 @@ export async function startAgencySite(options: AgencySiteOptions = {}): Promise<
     '  - email: office@example.org',
     'agencies:',
     ...entries.map((a) =>
-      `  - id: ${a.id}\n    name: ${a.name}\n    level: ${a.level}\n    region: ${a.region}\n    listUrls:\n      - ${baseUrl}${listUrl[a.id]}\n${a.extra}`.trimEnd(),
+      `  - id: ${a.id}\n    name: ${a.name}\n    level: ${a.level}\n    region: ${a.region}\n    listUrls:\n      - ${hostFor(listUrl[a.id] ?? '')}${listUrl[a.id]}\n${a.extra}`.trimEnd(),
     ),
     '',
   ].join('\n');
@@ -804,10 +833,17 @@ export async function startAgencySite(options: AgencySiteOptions = {}): Promise<
     registryYaml,
     agencies: infos.filter((i) => !wanted || wanted.has(i.id)),
     requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    hosts,
+    close: async () => {
+      await Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.closeAllConnections();
+              server.close(() => resolve());
+            }),
+        ),
+      );
+    },
   };
 }

@@ -111,7 +111,7 @@ export function dateFromUrl(url: string): string | null {
 /** "发布时间：2024-01-26 10:30" / "发布日期:2024年1月26日" in page text; the first occurrence, raw. */
 export function dateFromPageText(text: string): string | null {
   const match =
-    /(?:发布时间|发布日期|发稿时间|发表时间|公开日期|日期)\s*[:：]\s*((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?:\s*日)?(?:\s+\d{1,2}[:：]\d{1,2}(?:[:：]\d{1,2})?)?)/.exec(
+    /(?<!成文|生成)(?:发布时间|发布日期|发稿时间|发表时间|公开日期)\s*[:：]\s*((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?:\s*日)?(?:\s+\d{1,2}[:：]\d{1,2}(?:[:：]\d{1,2})?)?)/.exec(
       text,
     );
   return match?.[1]?.trim() ?? null;

@@ -45,11 +45,14 @@ export interface ScanGetOptions {
   maxBytes?: number;
   accept?: string;
   referer?: string;
+  respectRobots?: boolean;
+  timeoutMs?: number;
 }
 
 /** The polite HTTP client (per-host queues, retries, address guard, robots) as the scan uses it. */
 export interface ScanHttp {
   get(url: string, options?: ScanGetOptions): Promise<ScanResponse>;
+  close?(): void;
 }
 
 /** The stable ids of fetch-level findings (Chinese messages; kept in the run manifest). */
@@ -141,7 +144,12 @@ async function loadPreviousMetas(
 
 /** GET with status handling: 4xx/5xx and anti-bot challenges become ScanStop errors. */
 async function get(context: AgencyContext, url: string, options: ScanGetOptions): Promise<ScanResponse> {
-  const response = await context.deps.http.get(url, options);
+  const { agency } = context;
+  const response = await context.deps.http.get(url, {
+    ...options,
+    ...(agency.timeoutMs ? { timeoutMs: agency.timeoutMs } : {}),
+    ...(agency.respectRobots !== undefined ? { respectRobots: agency.respectRobots } : {}),
+  });
   context.pagesFetched++;
   if (response.notModified || response.status === 304) return response;
   const status = response.status;
@@ -566,7 +574,8 @@ export async function runScan(options: RunScanOptions): Promise<RunManifest> {
   const runId = runIdFor(startedAt);
   const wanted = options.agencyIds && options.agencyIds.length > 0 ? new Set(options.agencyIds) : null;
   const agencies = registry.agencies.filter((a) => !wanted || wanted.has(a.id));
-  const http = options.http ?? (await defaultClient(registry));
+  const ownClient = options.http === undefined;
+  const http = options.http ?? (await defaultClient(registry, options.concurrency));
   const deps: ScanAgencyDeps = {
     http,
     store,
@@ -651,7 +660,11 @@ export async function runScan(options: RunScanOptions): Promise<RunManifest> {
     }
   };
   const concurrency = Math.max(1, options.concurrency ?? 16);
-  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, agencies.length)) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, agencies.length)) }, worker));
+  } finally {
+    if (ownClient) http.close?.();
+  }
 
   const manifest: RunManifest = {
     runId,
@@ -664,7 +677,12 @@ export async function runScan(options: RunScanOptions): Promise<RunManifest> {
   return manifest;
 }
 
-async function defaultClient(registry: Registry): Promise<ScanHttp> {
+async function defaultClient(registry: Registry, concurrency: number | undefined): Promise<ScanHttp> {
   const { createHttpClient } = await import('./http.ts');
-  return createHttpClient({ allowHosts: registry.allowHosts, respectRobots: registry.respectRobots }) as ScanHttp;
+  return createHttpClient({
+    allowHosts: registry.allowHosts,
+    respectRobots: registry.respectRobots,
+    globalConcurrency: Math.max(16, concurrency ?? 16),
+    ...(registry.contact ? { contact: registry.contact } : {}),
+  });
 }

@@ -168,8 +168,9 @@ export function chooseCandidate(candidates: ReportCandidate[], year: number, age
   const eligible = scored.filter((c) => c.year === year && !c.otherAgency);
   const chosen = eligible[0] ?? null;
   if (!chosen) {
-    const others = scored.length
-      ? `；列表中另有${scored.length}篇年度报告，但年份或机关不符（${scored
+    const dated = scored.filter((c) => c.year !== null);
+    const others = dated.length
+      ? `；列表中另有${dated.length}篇年度报告，但年份或机关不符（${dated
           .slice(0, 3)
           .map((c) => `“${c.title}”`)
           .join('、')}）`
