@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SESClient } from '@aws-sdk/client-ses';
-import startSes from 'aws-ses-v2-local';
+import sesLocal from 'aws-ses-v2-local';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SesMailer } from '../../shared/notify/ses-mailer.ts';
 import { runWeeklyDigest } from '../../shared/notify/weekly.ts';
@@ -25,6 +25,13 @@ interface StoredEmail {
   body: { html?: string; text?: string };
   attachments: { content: string; contentType: string; filename?: string; size: number }[];
 }
+
+// A CommonJS module with `exports.default`: Node's ESM interop and vitest's disagree on where the
+// function lands, so take whichever is callable.
+type StartSes = (config: { host: string; port: number }) => Promise<Server>;
+const startSes = (
+  typeof sesLocal === 'function' ? sesLocal : (sesLocal as unknown as { default: StartSes }).default
+) as StartSes;
 
 const NOW = '2025-04-07T09:00:00+08:00';
 let server: Server;
