@@ -98,7 +98,13 @@ export function assessAgencyYear(input: AssessInput): Assessment {
     }
     if (fetchFailed) flags.add('unreachable');
     else flags.add(deadlinePassed ? 'missing' : 'pending');
-    if (!fetchFailed && !deadlinePassed && !reasons.length) reasons.push(`期限 ${deadline.date} 尚未届满`);
+    if (!fetchFailed && !reasons.length) {
+      reasons.push(
+        deadlinePassed
+          ? `期限 ${deadline.date} 已过，网站可以访问，但未找到${year}年度报告`
+          : `期限 ${deadline.date} 尚未届满`,
+      );
+    }
     return finish(base, flags, findings, reasons, {
       publishDate,
       rawKey: previous?.current.rawKey,
