@@ -1,5 +1,149 @@
-// Placeholder until the demo command lands.
-export async function run(_args: string[]): Promise<number> {
-  console.error('该命令尚未实现：demo');
-  return 2;
+/**
+ * `npm start` (`nianbao demo [--store DIR] [--now ISO]`): the main job end to end on one machine, with
+ * no AWS account and no internet. Starts the bundled demo agency site on loopback (the five seed reports
+ * plus agencies that are late, missing, unreachable or blocked), scans it, parses and validates, assesses,
+ * writes the weekly digest to the outbox folder and the results site into the store, then says where to look.
+ *
+ * The demo runs at a fixed moment (DEMO_NOW) rather than the real clock: the demo site publishes the
+ * 2023 reports on fixed dates in 2024, so a fixed "now" after both deadlines (31 January for departments
+ * and townships, 31 March for county governments) makes the late and missing cases come out as designed
+ * on every run, and the output is the same each time.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { STATUS_LABELS } from '../compliance/status.ts';
+import { updateAssessments } from '../compliance/update.ts';
+import { startAgencySite } from '../demo/agency-site.ts';
+import { createHttpClient } from '../fetch/http.ts';
+import { runScan } from '../fetch/scan.ts';
+import { linksFromBase } from '../notify/digest.ts';
+import { OutboxMailer } from '../notify/outbox-mailer.ts';
+import { runWeeklyDigest } from '../notify/weekly.ts';
+import { loadRegistry } from '../registry/load.ts';
+import { generateSite } from '../site/generate.ts';
+import { FileSystemStore } from '../storage/fs-store.ts';
+import { keys } from '../storage/keys.ts';
+import { DEFAULT_STORE_LOCATION } from '../storage/open-store.ts';
+
+/** Report year the demo site publishes. */
+export const DEMO_YEAR = 2023;
+/** Monday 8 April 2024, 10:00 Beijing time: a week after the last deadline of the 2023 reports. */
+export const DEMO_NOW = '2024-04-08T02:00:00.000Z';
+
+const USAGE =
+  '用法：nianbao demo [--store 目录] [--now ISO时间]（默认目录 ./.nianbao，默认时间 2024-04-08 10:00 北京时间）';
+
+export async function run(args: string[]): Promise<number> {
+  let values: { store?: string; now?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { store: { type: 'string' }, now: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const now = new Date(values.now ?? DEMO_NOW);
+  if (Number.isNaN(now.getTime())) {
+    console.error(`--now 不是有效的时间：${values.now}`);
+    return 2;
+  }
+  const root = path.resolve(values.store ?? DEFAULT_STORE_LOCATION);
+  const outbox = path.join(root, 'outbox');
+  const registryFile = path.join(root, 'demo-registry.yaml');
+  const started = performance.now();
+  const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} 秒`;
+
+  console.log('① 启动本机演示机关网站（127.0.0.1，含 5 份真实年报及逾期、未公开、无法访问等情形）…');
+  const site = await startAgencySite({ year: DEMO_YEAR });
+  try {
+    await mkdir(root, { recursive: true });
+    await writeFile(registryFile, site.registryYaml);
+    const registry = loadRegistry(site.registryYaml, 'demo-registry.yaml');
+    const store = new FileSystemStore(root);
+    // `nianbao site` and `nianbao digest` read the registry from here when run without --registry.
+    await store.put(keys.registry, site.registryYaml);
+
+    console.log(`② 抓取 ${registry.agencies.length} 个机关的 ${DEMO_YEAR} 年度报告并解析、校验…`);
+    // The demo site is our own server on loopback, so the polite pauses can be short (a real run keeps
+    // the 1 s per-host default); this keeps `npm start` under half a minute including the timeout cases.
+    const http = createHttpClient({
+      allowHosts: registry.allowHosts,
+      respectRobots: registry.respectRobots,
+      perHostDelayMs: 50,
+      retryBaseDelayMs: 100,
+      retryMaxDelayMs: 500,
+    });
+    let manifest: Awaited<ReturnType<typeof runScan>>;
+    try {
+      manifest = await runScan({ registry, year: DEMO_YEAR, store, http, now: () => now });
+    } finally {
+      http.close();
+    }
+    const fetchCounts = new Map<string, number>();
+    for (const outcome of manifest.outcomes)
+      fetchCounts.set(outcome.status, (fetchCounts.get(outcome.status) ?? 0) + 1);
+    console.log(
+      `   抓取结果：找到 ${fetchCounts.get('found') ?? 0}，未找到 ${fetchCounts.get('not-found') ?? 0}，无法访问 ${fetchCounts.get('unreachable') ?? 0}，被拒绝 ${fetchCounts.get('blocked') ?? 0}（${elapsed()}）`,
+    );
+
+    console.log('③ 评估各机关合规状态…');
+    const assessments = await updateAssessments(store, registry, DEMO_YEAR, now.toISOString());
+    const statusCounts = new Map<string, number>();
+    for (const assessment of assessments) {
+      statusCounts.set(assessment.status, (statusCounts.get(assessment.status) ?? 0) + 1);
+    }
+    console.log(
+      `   ${[...statusCounts.entries()].map(([status, count]) => `${STATUS_LABELS[status as keyof typeof STATUS_LABELS] ?? status} ${count}`).join('，')}`,
+    );
+
+    console.log('④ 生成每周摘要邮件，写入发件箱…');
+    // A fresh outbox each run, so what is there is this run's digest.
+    await rm(outbox, { recursive: true, force: true });
+    const digest = await runWeeklyDigest({
+      store,
+      registry,
+      year: DEMO_YEAR,
+      now: now.toISOString(),
+      mailer: new OutboxMailer(outbox),
+      from: 'nianbao-watch@localhost',
+      recipients: registry.recipients.length ? undefined : [{ region: [], to: ['gongkaiban@localhost'] }],
+      links: linksFromBase(pathToFileURL(root).href),
+      assessments,
+      // The demo always runs in the same week; resending it is the point.
+      force: true,
+    });
+
+    console.log('⑤ 生成结果网站…');
+    const result = await generateSite(store, { registry, years: [DEMO_YEAR], now });
+
+    const emails = digest.messages
+      .map((message) => message.receipt?.location)
+      .filter((location): location is string => typeof location === 'string');
+    console.log('');
+    console.log(`完成，用时 ${elapsed()}。请查看：`);
+    console.log(`  摘要邮件（发件箱）：${outbox}`);
+    for (const email of emails) {
+      console.log(`    ${email}`);
+      console.log(`    ${email.replace(/\.eml$/, '.html')}（浏览器可直接打开）`);
+    }
+    console.log(
+      `  结果网站首页：${path.join(root, 'site', 'index.html')}（${result.pages} 个页面，可直接用浏览器打开）`,
+    );
+    console.log(`  本机浏览服务：npx nianbao serve${values.store ? ` --store ${values.store}` : ''}（仅 127.0.0.1）`);
+    console.log(`  问题清单：${path.join(root, 'site', 'findings.csv')}`);
+    console.log(`  演示名录：${registryFile}`);
+    console.log(`  运行记录：${path.join(root, 'runs', `${manifest.runId}.json`)}`);
+    return 0;
+  } finally {
+    await site.close();
+  }
 }
