@@ -517,3 +517,42 @@ export function reportFromValues(spec: ReportSpec & { level?: AgencyLevel }): An
 export function cloneValues(values: GeneratedValues): GeneratedValues {
   return structuredClone(values);
 }
+
+/**
+ * The numbers a parsed report holds, in the generator's shape (null where a cell is missing or unknown),
+ * so a round trip compares with `toEqual(generated.values)`.
+ */
+export function valuesOf(report: AnnualReport): unknown {
+  const value = (cell: Cell | undefined) => (cell === undefined ? null : cell.value);
+  const active = report.activeDisclosure;
+  return {
+    applications: Object.fromEntries(
+      APPLICATION_ROWS_2021.map((row) => [
+        row,
+        Object.fromEntries(APPLICANT_COLUMNS.map((column) => [column, value(report.applications?.[row]?.[column])])),
+      ]),
+    ),
+    reviews: Object.fromEntries(
+      REVIEW_GROUPS.map((group) => [
+        group,
+        Object.fromEntries(REVIEW_COLUMNS.map((column) => [column, value(report.reviews?.[group]?.[column])])),
+      ]),
+    ),
+    active: {
+      rules: {
+        issued: value(active?.rules?.issued),
+        repealed: value(active?.rules?.repealed),
+        inForce: value(active?.rules?.inForce),
+      },
+      normativeDocs: {
+        issued: value(active?.normativeDocs?.issued),
+        repealed: value(active?.normativeDocs?.repealed),
+        inForce: value(active?.normativeDocs?.inForce),
+      },
+      licensing: value(active?.licensing?.decisions),
+      penalty: value(active?.penalty?.decisions),
+      enforcement: value(active?.enforcement?.decisions),
+      fees: value(active?.fees?.amount),
+    },
+  };
+}

@@ -15,12 +15,25 @@ export function normalizeText(input: string): string {
     text = text.replace(CLEANUP_CHARS, (ch) => {
       const code = ch.charCodeAt(0);
       if (code === 0xa0 || code === 0x3000) return ' ';
-      if (code >= 0x2e80 && code <= 0x2fdf) return ch.normalize('NFKC');
+      if (code >= 0x2e80 && code <= 0x2fdf) return RADICAL_SUPPLEMENT[ch] ?? ch.normalize('NFKC');
       return '';
     });
   }
   return text;
 }
+
+/**
+ * CJK Radicals Supplement (U+2E80–U+2EFF) has almost no NFKC mappings, yet Chromium/Noto PDFs yield these
+ * for ordinary characters (民 → ⺠, 页 → ⻚). The ones that stand for a whole character are mapped here.
+ */
+const RADICAL_SUPPLEMENT: Record<string, string> = Object.fromEntries(
+  [
+    ...'⺠民⻚页⻓长⻔门⻅见⻆角⻋车⻛风⻜飞⻝食⻢马⻥鱼⻦鸟⻨麦⻩黄⻬齐⻮齿⻰龙⻳龟⺟母⻉贝⻙韦⻄西⻘青⻗雨⻣骨⻤鬼⻧卤⻪黾⻁虎⻐金⻡首⺩王⺬示⺳网⻊足⺝月⺼月⻑長⻢马⺅亻⺉刂⺌小⺗心⺣灬⺮竹⺶羊⺻聿⺾艹⻈讠⻏阝⻖阝⻌辶',
+  ].reduce<[string, string][]>((pairs, ch, i, all) => {
+    if (i % 2 === 0) pairs.push([ch, all[i + 1] as string]);
+    return pairs;
+  }, []),
+);
 
 const NEEDS_CLEANUP = /[\u00a0\u3000\u2e80-\u2fdf\u200b-\u200d\ufeff]/;
 const CLEANUP_CHARS = /[\u00a0\u3000\u2e80-\u2fdf\u200b-\u200d\ufeff]/g;
@@ -53,7 +66,7 @@ export function readCell(cell: string): CellReading | null {
     const code = cell.charCodeAt(i);
     if (code <= 0x7f ? !NUMERIC_ASCII[code] : !isFullWidthNumeric(code)) return null;
   }
-  const ascii = toAsciiDigits(cell).replace(/\s+/g, '');
+  const ascii = toAsciiDigits(cell);
   if (!NUMBER.test(ascii)) return null;
   const value = Number(ascii.replace(/,/g, ''));
   return Number.isFinite(value) ? { value, blank: false } : null;

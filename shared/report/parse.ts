@@ -1,5 +1,9 @@
 // Entry points of the report parser. Signatures are a contract shared with the validator and the CLI.
 import { parseLines } from './core.ts';
+import { decodeText, detectFormat } from './detect-format.ts';
+import { extractDocxHtml } from './extract/docx.ts';
+import { htmlToLines } from './extract/html.ts';
+import { extractPdfText, type PdfLimits } from './extract/pdf.ts';
 import type { AnnualReport, ParseNote, SourceFormat } from './model.ts';
 import { normalizeText } from './normalize.ts';
 
@@ -18,9 +22,52 @@ export interface ReportInput {
 /** Longest text the parser reads; the rest is dropped with an 'input-truncated' note. */
 export const MAX_TEXT_CHARS = 2_000_000;
 
-/** Detects the format (magic bytes, content type, file name) and parses. Never throws on bad content: damage becomes notes. */
-export async function parseReport(_input: ReportInput): Promise<AnnualReport> {
-  throw new Error('parseReport: not implemented yet');
+/**
+ * Detects the format (magic bytes, content type, file name) and parses. Never throws on bad content:
+ * damage becomes notes (a scanned PDF gives 'no-text', a legacy .doc an 'extraction-damage' note).
+ */
+export async function parseReport(input: ReportInput, limits: PdfLimits = {}): Promise<AnnualReport> {
+  const { bytes } = input;
+  const format = detectFormat(bytes, { fileName: input.fileName, contentType: input.contentType });
+  switch (format) {
+    case 'pdf': {
+      const extracted = await extractPdfText(bytes, limits);
+      const report = parseText(extracted.text, 'pdf');
+      return withNotes(report, extracted.notes);
+    }
+    case 'docx': {
+      const extracted = await extractDocxHtml(bytes);
+      return withNotes(parseHtml(extracted.html, 'docx'), extracted.notes);
+    }
+    case 'doc':
+      return withNotes(parseText('', 'docx'), [
+        { kind: 'extraction-damage', detail: '旧版 Word（.doc/.wps）格式暂不支持解析，请提供 PDF、DOCX 或网页版本' },
+      ]);
+    case 'html': {
+      const { text } = decodeText(bytes, input.charset, input.contentType);
+      return parseHtml(text, 'html');
+    }
+    case 'text': {
+      const { text } = decodeText(bytes, input.charset, input.contentType);
+      return parseText(text, 'text');
+    }
+    default:
+      return withNotes(parseText('', 'text'), [
+        { kind: 'extraction-damage', detail: '无法识别的文件格式（既不是文本、网页，也不是 PDF 或 DOCX）' },
+      ]);
+  }
+}
+
+/** Puts extraction notes first: they explain everything the parser noticed after them. */
+function withNotes(report: AnnualReport, notes: ParseNote[]): AnnualReport {
+  if (notes.length === 0) return report;
+  const noText = notes.some((n) => n.kind === 'no-text' || n.kind === 'extraction-damage');
+  // With no text at all, "section missing" ×6 says nothing more than the extraction note.
+  const rest =
+    noText && report.text.trim().length === 0
+      ? report.notes.filter((n) => n.kind !== 'section-missing' && n.kind !== 'table-missing')
+      : report.notes;
+  return { ...report, notes: [...notes, ...rest] };
 }
 
 /**
@@ -41,7 +88,24 @@ export function parseText(text: string, format: SourceFormat = 'text'): AnnualRe
   return parseLines({ lines: normalized.split('\n'), text: normalized }, { format, notes });
 }
 
-/** Parses an HTML document with real <table> markup (rowspan/colspan resolved). */
-export function parseHtml(_html: string, _format: SourceFormat = 'html'): AnnualReport {
-  throw new Error('parseHtml: not implemented yet');
+/**
+ * Parses an HTML document with real <table> markup (rowspan/colspan resolved into a grid; cells keep
+ * table/row/column provenance). A page without tables is read as text, line by line.
+ */
+export function parseHtml(html: string, format: SourceFormat = 'html'): AnnualReport {
+  const notes: ParseNote[] = [];
+  let input = html;
+  if (input.length > MAX_HTML_CHARS) {
+    notes.push({
+      kind: 'input-truncated',
+      detail: `网页过大（${input.length} 字符），只读取前 ${MAX_HTML_CHARS} 字符`,
+    });
+    input = input.slice(0, MAX_HTML_CHARS);
+  }
+  const extracted = htmlToLines(input);
+  notes.push(...extracted.notes);
+  return parseLines(extracted, { format, fallbackTitle: extracted.documentTitle, notes });
 }
+
+/** Largest HTML the parser reads (markup included). */
+export const MAX_HTML_CHARS = 8_000_000;

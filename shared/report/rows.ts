@@ -47,7 +47,15 @@ const NO_LABELS: string[] = [];
 
 /** Splits a tab-separated text line. Empty cells between two values are blank values; outer ones are layout. */
 export function rowFromTabs(raw: string, line: number): TableRow {
-  const parts = raw.split('\t');
+  let parts = raw.split('\t');
+  // PDF extraction often runs neighbouring cells together with single spaces ("4.保护第三方合法权益 3 0 0").
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as string;
+    if (part.indexOf(' ') >= 0 && endsWithNumber(part)) {
+      parts = parts.flatMap((p) => (p.indexOf(' ') >= 0 && endsWithNumber(p) ? peelNumbers(p.trim()) : [p]));
+      break;
+    }
+  }
   const count = parts.length;
   if (readingScratch.length < count) readingScratch.length = count;
   let first = -1;
@@ -87,6 +95,26 @@ export function rowFromTabs(raw: string, line: number): TableRow {
 
 /** Reused between calls: parsing is synchronous, so one scratch array is enough. */
 const readingScratch: (CellReading | null)[] = [];
+
+function endsWithNumber(cell: string): boolean {
+  const trimmed = cell.trimEnd();
+  const space = trimmed.lastIndexOf(' ');
+  return space >= 0 && readCell(trimmed.slice(space + 1)) !== null;
+}
+
+/** "label 1 2 3" → ["label", "1", "2", "3"]; a cell of numbers only → the numbers. */
+function peelNumbers(cell: string): string[] {
+  const words = cell.split(' ');
+  let cut = words.length;
+  while (cut > 0) {
+    const word = words[cut - 1] as string;
+    if (word.length === 0 || readCell(word) === null) break;
+    cut--;
+  }
+  const out = cut > 0 ? [words.slice(0, cut).join(' ')] : [];
+  for (let k = cut; k < words.length; k++) if ((words[k] as string).length > 0) out.push(words[k] as string);
+  return out;
+}
 
 const WIDE_GAP = / {2,}|\u3000+/;
 

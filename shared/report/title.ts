@@ -38,6 +38,7 @@ const AGENCY_CHARS = /^[\u4e00-\u9fff（）()·、]{2,40}$/;
  * 报告 (or 信息公开) and a year, joined with up to two short lines before it when they carry the agency.
  */
 export function extractTitle(prefixLines: readonly string[], fallbackTitle?: string | null): TitleInfo {
+  let partial: TitleInfo | null = null;
   for (let i = 0; i < prefixLines.length; i++) {
     const line = prefixLines[i] as string;
     if (line.length > MAX_TITLE_LENGTH || line.includes('。')) continue;
@@ -52,16 +53,21 @@ export function extractTitle(prefixLines: readonly string[], fallbackTitle?: str
     for (let back = 1; back < MAX_TITLE_LINES && (info.agency === null || info.year === null); back++) {
       const before = prefixLines[i - back];
       if (before === undefined || before.length > 40 || /[。，；：]/.test(before)) break;
+      const joined = readTitle(`${before}${title}`);
+      if (joined.agency === null && joined.year === null) break;
       title = `${before}${title}`;
-      info = readTitle(title);
+      info = joined;
     }
-    if (info.year !== null || info.agency !== null) return info;
+    // Navigation links ("2023年政府信息公开工作年度报告") name a year but no agency: keep looking.
+    if (info.year !== null && info.agency !== null) return info;
+    if (partial === null && (info.year !== null || info.agency !== null)) partial = info;
   }
   if (fallbackTitle) {
-    const info = readTitle(fallbackTitle);
-    if (info.year !== null || info.agency !== null) return info;
+    const info = readTitle(fallbackTitle.split(/[_|｜—-]/)[0] ?? fallbackTitle);
+    if (info.year !== null && info.agency !== null) return info;
+    if (partial === null && (info.year !== null || info.agency !== null)) partial = info;
   }
-  return { title: null, agency: null, year: null };
+  return partial ?? { title: null, agency: null, year: null };
 }
 
 /** Reads agency and year from one title string. */

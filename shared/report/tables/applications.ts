@@ -265,7 +265,13 @@ export class ApplicationsReader {
     if (deviates === undefined) {
       const found = hanOnly(ownLabel.replace(LEADING_NUMBERING, ''));
       // A group label and a sub-item in one cell (rowspan copy or moved label): only the sub-item counts.
-      deviates = found.length > 0 && !expected.some((e) => found.endsWith(hanOnly(e)));
+      // Also accepted: the start of the wording, when a PDF wrapped the label over two lines.
+      deviates =
+        found.length > 0 &&
+        !expected.some((e) => {
+          const want = hanOnly(e);
+          return found.endsWith(want) || (found.length >= 6 && want.startsWith(found));
+        });
       if (wordingCache.size >= MAX_CACHE) wordingCache.clear();
       wordingCache.set(key, deviates);
     }

@@ -1,0 +1,134 @@
+/**
+ * Tells what a downloaded file is (magic bytes first, then content type, then file name) and decodes
+ * text with the right charset (BOM, declared charset, or GB18030 when UTF-8 decoding fails).
+ */
+
+export type DetectedFormat = 'pdf' | 'docx' | 'doc' | 'html' | 'text' | 'unknown';
+
+export interface FormatHints {
+  fileName?: string;
+  contentType?: string;
+}
+
+/** Detects the format of a file from its bytes, content type and name. */
+export function detectFormat(bytes: Uint8Array, hints: FormatHints = {}): DetectedFormat {
+  if (findPdfHeader(bytes) >= 0) return 'pdf';
+  if (startsWith(bytes, 0, [0x50, 0x4b, 0x03, 0x04])) return 'docx'; // PK zip (OOXML)
+  if (startsWith(bytes, 0, [0xd0, 0xcf, 0x11, 0xe0])) return 'doc'; // OLE2 compound file (Word 97–2003, WPS)
+  const type = (hints.contentType ?? '').toLowerCase();
+  const name = (hints.fileName ?? '').toLowerCase().replace(/[?#].*$/, '');
+  // Declared PDF without the %PDF header: often an HTML error page; sniff instead.
+  if (type.includes('pdf') || name.endsWith('.pdf')) return sniffText(bytes);
+  if (type.includes('wordprocessingml') || name.endsWith('.docx')) return 'docx';
+  if (type.includes('msword') || name.endsWith('.doc') || name.endsWith('.wps')) return 'doc';
+  if (type.includes('html') || name.endsWith('.html') || name.endsWith('.htm') || name.endsWith('.shtml'))
+    return 'html';
+  if (type.startsWith('text/') || name.endsWith('.txt')) return looksLikeHtml(bytes) ? 'html' : 'text';
+  return sniffText(bytes);
+}
+
+function sniffText(bytes: Uint8Array): DetectedFormat {
+  if (bytes.length === 0) return 'text';
+  if (looksLikeHtml(bytes)) return 'html';
+  // Binary junk (many control bytes) is not text.
+  const sample = bytes.subarray(0, 4096);
+  let control = 0;
+  for (const b of sample) if (b < 9 || (b > 13 && b < 32)) control++;
+  return control > sample.length / 10 ? 'unknown' : 'text';
+}
+
+function looksLikeHtml(bytes: Uint8Array): boolean {
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 2048)).toLowerCase();
+  return head.includes('<html') || head.includes('<!doctype html') || head.includes('<body') || head.includes('<table');
+}
+
+/** Offset of "%PDF-" within the first 1024 bytes (readers accept leading junk), or -1. */
+export function findPdfHeader(bytes: Uint8Array): number {
+  const limit = Math.min(bytes.length - 5, 1024);
+  for (let i = 0; i <= limit; i++) {
+    if (
+      bytes[i] === 0x25 &&
+      bytes[i + 1] === 0x50 &&
+      bytes[i + 2] === 0x44 &&
+      bytes[i + 3] === 0x46 &&
+      bytes[i + 4] === 0x2d
+    ) {
+      return i;
+    }
+  }
+  return -1;
+}
+
+function startsWith(bytes: Uint8Array, offset: number, magic: readonly number[]): boolean {
+  if (bytes.length < offset + magic.length) return false;
+  for (let i = 0; i < magic.length; i++) if (bytes[offset + i] !== magic[i]) return false;
+  return true;
+}
+
+export interface DecodedText {
+  text: string;
+  charset: string;
+}
+
+/**
+ * Decodes text or HTML: a BOM wins, then the charset given by the caller or the content type, then a
+ * <meta charset> in the first bytes; UTF-8 is tried last and GB18030 used when UTF-8 yields U+FFFD.
+ */
+export function decodeText(bytes: Uint8Array, charsetHint?: string, contentType?: string): DecodedText {
+  if (startsWith(bytes, 0, [0xef, 0xbb, 0xbf]))
+    return { text: decodeWith('utf-8', bytes.subarray(3)), charset: 'utf-8' };
+  if (startsWith(bytes, 0, [0xff, 0xfe]))
+    return { text: decodeWith('utf-16le', bytes.subarray(2)), charset: 'utf-16le' };
+  if (startsWith(bytes, 0, [0xfe, 0xff]))
+    return { text: decodeWith('utf-16be', bytes.subarray(2)), charset: 'utf-16be' };
+  const declared =
+    normaliseCharset(charsetHint) ?? normaliseCharset(charsetFromContentType(contentType)) ?? sniffMetaCharset(bytes);
+  if (declared && declared !== 'utf-8') {
+    const text = tryDecode(declared, bytes);
+    if (text !== null) return { text, charset: declared };
+  }
+  const utf8 = decodeWith('utf-8', bytes);
+  if (!utf8.includes('\ufffd')) return { text: utf8, charset: 'utf-8' };
+  const gb = tryDecode('gb18030', bytes);
+  if (gb !== null && countReplacement(gb) < countReplacement(utf8)) return { text: gb, charset: 'gb18030' };
+  return { text: utf8, charset: 'utf-8' };
+}
+
+function charsetFromContentType(contentType: string | undefined): string | undefined {
+  if (!contentType) return undefined;
+  const m = /charset\s*=\s*["']?([\w-]+)/i.exec(contentType);
+  return m?.[1];
+}
+
+function sniffMetaCharset(bytes: Uint8Array): string | null {
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 4096));
+  const m = /<meta[^>]{0,200}?charset\s*=\s*["']?([\w-]{2,20})/i.exec(head);
+  return normaliseCharset(m?.[1]);
+}
+
+function normaliseCharset(charset: string | undefined | null): string | null {
+  if (!charset) return null;
+  const c = charset.trim().toLowerCase();
+  if (c === 'utf8' || c === 'utf-8') return 'utf-8';
+  // GBK and GB2312 pages often contain characters outside their set: GB18030 is a superset.
+  if (c === 'gbk' || c === 'gb2312' || c === 'gb18030' || c === 'x-gbk' || c === 'cp936') return 'gb18030';
+  return c;
+}
+
+function tryDecode(charset: string, bytes: Uint8Array): string | null {
+  try {
+    return decodeWith(charset, bytes);
+  } catch {
+    return null;
+  }
+}
+
+function decodeWith(charset: string, bytes: Uint8Array): string {
+  return new TextDecoder(charset).decode(bytes);
+}
+
+function countReplacement(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\ufffd'); i >= 0; i = text.indexOf('\ufffd', i + 1)) n++;
+  return n;
+}
