@@ -31,6 +31,14 @@ export interface AntiBotInput {
  */
 export function looksLikeAntiBot(response: AntiBotInput): string | null {
   const { status, body } = response;
+  // Only 412/521 challenges can be large; anything else must be small to count (cheap exit for PDFs).
+  if (
+    status !== 412 &&
+    status !== 521 &&
+    (body.byteLength > SMALL_BODY || ![200, 202, 403, 405, 503].includes(status))
+  ) {
+    return null;
+  }
   const sample = new TextDecoder('latin1').decode(body.subarray(0, 256 * 1024));
   const marker = STRONG_MARKERS.find(([pattern]) => pattern.test(sample))?.[1];
   if (status === 412) return marker ?? 'HTTP 412';

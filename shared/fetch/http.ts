@@ -15,6 +15,7 @@ import {
   AddressRefusedError,
   AllowList,
   type GuardedTarget,
+  type ResolvedAddress,
   type Resolver,
   resolveGuarded,
   systemResolver,
@@ -111,6 +112,8 @@ export interface HttpClientOptions {
   /** After an anti-bot challenge from a host, refuse further requests to it without asking (default true). */
   rememberAntiBot?: boolean;
   resolver?: Resolver;
+  /** How long DNS answers are reused (default 60 s; 0 disables). */
+  dnsCacheMs?: number;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -238,7 +241,19 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const allow = new AllowList(options.allowHosts ?? []);
   const defaultRespectRobots = options.respectRobots ?? true;
   const rememberAntiBot = options.rememberAntiBot ?? true;
-  const resolver = options.resolver ?? systemResolver;
+  const baseResolver = options.resolver ?? systemResolver;
+  // A short DNS cache: dozens of agencies share one county platform. Every cached answer is still
+  // checked by the guard on each use, so caching cannot let a refused address through.
+  const dnsCache = new Map<string, { answers: Promise<ResolvedAddress[]>; expires: number }>();
+  const dnsCacheMs = options.dnsCacheMs ?? 60_000;
+  const resolver: Resolver = (hostname) => {
+    const cached = dnsCache.get(hostname);
+    if (cached && cached.expires > now()) return cached.answers;
+    const answers = baseResolver(hostname);
+    dnsCache.set(hostname, { answers, expires: now() + dnsCacheMs });
+    answers.catch(() => dnsCache.delete(hostname));
+    return answers;
+  };
   const nowDate = options.now ?? (() => new Date());
   const now = () => nowDate().getTime();
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
