@@ -17,8 +17,9 @@ import type { Registry } from '../shared/registry/agency.ts';
 import { keys } from '../shared/storage/keys.ts';
 import { putJson } from '../shared/storage/port.ts';
 import type { AgencyRunOutcome, RunManifest } from '../shared/storage/records.ts';
-import { createLogger, createMetrics, openBucketStore, registryLoader } from './common/aws.ts';
+import { createLogger, createMetrics, openBucketStore } from './common/aws.ts';
 import { type FetchJob, FetchJobSchema, unknownAgencyIds } from './common/fetch-jobs.ts';
+import { registryLoader } from './common/registry.ts';
 
 const config = loadConfig(process.env);
 const logger = createLogger('nianbao-fetch-worker');

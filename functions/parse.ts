@@ -14,13 +14,14 @@ import { processSnapshot } from '../shared/pipeline/process-snapshot.ts';
 import { keys, parseRawKey } from '../shared/storage/keys.ts';
 import { getJson, type ObjectStore } from '../shared/storage/port.ts';
 import type { SnapshotMeta } from '../shared/storage/records.ts';
-import { createLogger, createMetrics, openBucketStore, registryLoader } from './common/aws.ts';
+import { agencyLevelLoader } from './common/agency-levels.ts';
+import { createLogger, createMetrics, openBucketStore } from './common/aws.ts';
 
 const config = loadConfig(process.env);
 const logger = createLogger('nianbao-parse');
 const metrics = createMetrics('nianbao-parse');
 const store = openBucketStore(config.bucketName);
-const loadRegistry = registryLoader(store);
+const loadAgencyLevels = agencyLevelLoader(store);
 
 export interface ParseSummary {
   parsed: string[];
@@ -44,12 +45,12 @@ export async function handler(event: S3Event): Promise<ParseSummary> {
       continue;
     }
     const parts = parseRawKey(rawKey);
-    const registry = await loadRegistry(new Date()).catch((error: unknown) => {
-      // Parsing does not need the registry; the level only sharpens plausibility checks.
-      logger.warn('registry unavailable, parsing without agency level', { error });
-      return undefined;
+    const levels = await loadAgencyLevels(new Date()).catch((error: unknown) => {
+      // The level only sharpens plausibility checks; parse without it rather than not at all.
+      logger.warn('registry unreadable, parsing without agency level', { error });
+      return new Map<string, never>();
     });
-    const level = registry?.agencies.find((agency) => agency.id === parts?.agencyId)?.level;
+    const level = parts ? levels.get(parts.agencyId) : undefined;
     const result = await processSnapshot(store, rawKey, { ...(level ? { level } : {}), now: () => new Date() });
     summary.parsed.push(rawKey);
     metrics.addMetric('SnapshotsParsed', MetricUnit.Count, 1);

@@ -5,15 +5,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { loadConfig } from '../shared/config/config.ts';
-import {
-  createLogger,
-  createMetrics,
-  createSqsClient,
-  defaultReportYear,
-  openBucketStore,
-  registryLoader,
-} from './common/aws.ts';
+import { createLogger, createMetrics, createSqsClient, defaultReportYear, openBucketStore } from './common/aws.ts';
 import { enqueueJobs, planJobs } from './common/fetch-jobs.ts';
+import { registryLoader } from './common/registry.ts';
 
 const config = loadConfig(process.env, ['queue']);
 const logger = createLogger('nianbao-plan');

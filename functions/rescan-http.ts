@@ -12,15 +12,9 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { loadConfig } from '../shared/config/config.ts';
-import {
-  createLogger,
-  createMetrics,
-  createSqsClient,
-  defaultReportYear,
-  openBucketStore,
-  registryLoader,
-} from './common/aws.ts';
+import { createLogger, createMetrics, createSqsClient, defaultReportYear, openBucketStore } from './common/aws.ts';
 import { enqueueJobs, planJobs, unknownAgencyIds } from './common/fetch-jobs.ts';
+import { registryLoader } from './common/registry.ts';
 
 const config = loadConfig(process.env, ['queue']);
 const logger = createLogger('nianbao-rescan');

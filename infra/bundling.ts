@@ -23,11 +23,46 @@ export const LAMBDA_BUNDLE = {
   mainFields: ['module', 'main'],
   banner: REQUIRE_SHIM,
   /**
-   * Nothing external: the AWS SDK is bundled too, so the deployed code runs the SDK version the tests
-   * ran against instead of whatever the Lambda runtime ships this month.
+   * The AWS SDK is bundled too, so the deployed code runs the SDK version the tests ran against
+   * instead of whatever the Lambda runtime ships this month. pdfjs-dist stays outside the bundle: it
+   * loads its worker module and its CMaps/fonts from its own package folder at run time, so it is
+   * copied beside the bundle as a package instead ({@link PDFJS_RUNTIME_FILES}).
    */
-  external: [] as string[],
+  external: ['pdfjs-dist', 'pdfjs-dist/*'] as string[],
+  /** Paths relative to the project root (esbuild resolves alias paths from the working directory). */
+  alias: { cheerio: './infra/shims/cheerio.ts' } as Record<string, string>,
 } as const;
+
+/**
+ * The pdfjs-dist files PDF text extraction needs at run time, copied into the function's
+ * `node_modules/pdfjs-dist/` as [source under node_modules/pdfjs-dist, destination] pairs. The minified
+ * builds are shipped under the names the code imports; the 1.4 MB wasm folder (image decoders) is
+ * left out because text extraction never decodes images.
+ */
+export const PDFJS_RUNTIME_FILES: readonly (readonly [string, string])[] = [
+  ['package.json', 'package.json'],
+  ['legacy/build/pdf.min.mjs', 'legacy/build/pdf.mjs'],
+  ['legacy/build/pdf.worker.min.mjs', 'legacy/build/pdf.worker.mjs'],
+  ['cmaps', 'cmaps'],
+  ['standard_fonts', 'standard_fonts'],
+];
+
+/**
+ * The functions whose bundle imports pdfjs-dist (the report pipeline: parse, and the fetch worker
+ * through the scan module); only they get {@link PDFJS_RUNTIME_FILES}. The benchmark checks this
+ * list against each bundle's imports.
+ */
+export const FUNCTIONS_WITH_PDFJS: readonly FunctionName[] = ['parse'];
+
+/** Shell commands that copy {@link PDFJS_RUNTIME_FILES} from `projectRoot` into a bundle folder. */
+export function copyPdfjsCommands(projectRoot: string, outputDir: string): string[] {
+  const from = `${projectRoot}/node_modules/pdfjs-dist`;
+  const to = `${outputDir}/node_modules/pdfjs-dist`;
+  return [
+    `mkdir -p "${to}/legacy/build"`,
+    ...PDFJS_RUNTIME_FILES.map(([source, destination]) => `cp -R "${from}/${source}" "${to}/${destination}"`),
+  ];
+}
 
 /** The Lambda entry points, one thin file per function under functions/. */
 export const FUNCTION_ENTRIES = {

@@ -9,7 +9,13 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CONFIG_ENV } from '../shared/config/config.ts';
-import { FUNCTION_ENTRIES, type FunctionName, LAMBDA_BUNDLE } from './bundling.ts';
+import {
+  copyPdfjsCommands,
+  FUNCTION_ENTRIES,
+  FUNCTIONS_WITH_PDFJS,
+  type FunctionName,
+  LAMBDA_BUNDLE,
+} from './bundling.ts';
 
 /** Repository root: entries, package-lock.json and tsconfig.json are resolved from here. */
 export const PROJECT_ROOT = join(import.meta.dirname, '..');
@@ -87,6 +93,16 @@ export class NianbaoFunction extends Construct {
         externalModules: [...LAMBDA_BUNDLE.external],
         bundleAwsSDK: true,
         tsconfig: join(PROJECT_ROOT, 'tsconfig.json'),
+        esbuildArgs: Object.fromEntries(
+          Object.entries(LAMBDA_BUNDLE.alias).map(([name, path]) => [`--alias:${name}`, path]),
+        ),
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          // pdfjs-dist beside the bundle for the functions that run the report pipeline.
+          afterBundling: (_inputDir: string, outputDir: string) =>
+            FUNCTIONS_WITH_PDFJS.includes(props.name) ? copyPdfjsCommands(PROJECT_ROOT, outputDir) : [],
+        },
       },
       ...props.overrides,
     });

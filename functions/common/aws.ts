@@ -11,10 +11,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { Registry } from '../../shared/registry/agency.ts';
-import { loadRegistry } from '../../shared/registry/load.ts';
-import { keys } from '../../shared/storage/keys.ts';
-import { getText, type ObjectStore } from '../../shared/storage/port.ts';
+import type { ObjectStore } from '../../shared/storage/port.ts';
 import { S3Store } from '../../shared/storage/s3-store.ts';
 
 /** Metrics namespace, the same as infra/lambda-defaults.ts sets in POWERTOOLS_METRICS_NAMESPACE. */
@@ -39,29 +36,6 @@ export function createSqsClient(): SQSClient {
 /** The store the stack provisions: the whole bucket, keys as in shared/storage/keys.ts. */
 export function openBucketStore(bucketName: string, client: S3Client = createS3Client()): ObjectStore {
   return new S3Store({ bucket: bucketName, client });
-}
-
-/** Thrown when config/registry.yaml is missing from the bucket: nothing can be planned without it. */
-export class RegistryMissingError extends Error {
-  constructor(location: string) {
-    super(`No agency registry at ${location}/${keys.registry}; upload it (see README "Deploy on AWS")`);
-    this.name = 'RegistryMissingError';
-  }
-}
-
-/**
- * Loads the registry from `config/registry.yaml` in the store, reusing the parsed copy for `maxAgeMs`
- * within one warm container (the parse function runs once per snapshot, the registry changes weekly at most).
- */
-export function registryLoader(store: ObjectStore, maxAgeMs = 5 * 60_000): (now: Date) => Promise<Registry> {
-  let cached: { registry: Registry; loadedAt: number } | undefined;
-  return async (now) => {
-    if (cached && now.getTime() - cached.loadedAt < maxAgeMs) return cached.registry;
-    const text = await getText(store, keys.registry);
-    if (text === undefined) throw new RegistryMissingError(store.location);
-    cached = { registry: loadRegistry(text, keys.registry), loadedAt: now.getTime() };
-    return cached.registry;
-  };
 }
 
 /** The report year a run works on when none is given: the last calendar year in Beijing time. */

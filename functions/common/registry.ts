@@ -1,0 +1,27 @@
+import type { Registry } from '../../shared/registry/agency.ts';
+import { loadRegistry } from '../../shared/registry/load.ts';
+import { keys } from '../../shared/storage/keys.ts';
+import { getText, type ObjectStore } from '../../shared/storage/port.ts';
+
+/** Thrown when config/registry.yaml is missing from the bucket: nothing can be planned without it. */
+export class RegistryMissingError extends Error {
+  constructor(location: string) {
+    super(`No agency registry at ${location}/${keys.registry}; upload it (see README "Deploy on AWS")`);
+    this.name = 'RegistryMissingError';
+  }
+}
+
+/**
+ * Loads the registry from `config/registry.yaml` in the store, reusing the parsed copy for `maxAgeMs`
+ * within one warm container (the parse function runs once per snapshot, the registry changes weekly at most).
+ */
+export function registryLoader(store: ObjectStore, maxAgeMs = 5 * 60_000): (now: Date) => Promise<Registry> {
+  let cached: { registry: Registry; loadedAt: number } | undefined;
+  return async (now) => {
+    if (cached && now.getTime() - cached.loadedAt < maxAgeMs) return cached.registry;
+    const text = await getText(store, keys.registry);
+    if (text === undefined) throw new RegistryMissingError(store.location);
+    cached = { registry: loadRegistry(text, keys.registry), loadedAt: now.getTime() };
+    return cached.registry;
+  };
+}
