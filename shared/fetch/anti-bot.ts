@@ -16,6 +16,27 @@ const STRONG_MARKERS: [RegExp, string][] = [
   [/\/TSPD\/[0-9a-f]{20,}/i, 'TSPD（F5）'],
 ];
 
+/** ASCII (or UTF-8) substrings, one of which every STRONG_MARKERS match contains. */
+const NEEDLES = [
+  '$_ts',
+  '__jsl_clearance',
+  'acw_sc__v2',
+  "arg1='",
+  'wzws',
+  'WZWS',
+  'yunsuo_session_verify',
+  'safedog',
+  'SafeDog',
+  'Safedog',
+  '安全狗',
+  'cf_chl_opt',
+  'cf-chl-bypass',
+  'challenge-platform',
+  'CF_CHL',
+  '/TSPD/',
+  '/tspd/',
+].map((needle) => Buffer.from(needle, 'utf8'));
+
 const SMALL_BODY = 64 * 1024;
 
 export interface AntiBotInput {
@@ -39,8 +60,11 @@ export function looksLikeAntiBot(response: AntiBotInput): string | null {
   ) {
     return null;
   }
-  const sample = new TextDecoder('latin1').decode(body.subarray(0, 256 * 1024));
-  const marker = STRONG_MARKERS.find(([pattern]) => pattern.test(sample))?.[1];
+  const head = Buffer.from(body.buffer, body.byteOffset, Math.min(body.byteLength, 256 * 1024));
+  // Cheap native byte search first; decode and run the patterns only when a needle is present.
+  const marker = NEEDLES.some((needle) => head.includes(needle))
+    ? STRONG_MARKERS.find(([pattern]) => pattern.test(new TextDecoder('utf-8').decode(head)))?.[1]
+    : undefined;
   if (status === 412) return marker ?? 'HTTP 412';
   if (status === 521 && marker) return marker;
   if (![200, 202, 403, 405, 503].includes(status)) return null;

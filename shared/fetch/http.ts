@@ -301,9 +301,25 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     return url;
   }
 
+  // Verdicts per scheme+host for as long as the DNS answer is reused (the check costs more than the
+  // request on loopback); a refusal is cached too, so a blocked host is not re-resolved either.
+  const verdicts = new Map<string, { target: Promise<GuardedTarget>; expires: number }>();
+  function checkedTarget(url: URL): Promise<GuardedTarget> {
+    if (dnsCacheMs <= 0 || url.username || url.password) return resolveGuarded(url, allow, resolver);
+    const key = `${url.protocol}//${url.hostname}`;
+    const cached = verdicts.get(key);
+    if (cached && cached.expires > now()) return cached.target;
+    const target = resolveGuarded(url, allow, resolver);
+    verdicts.set(key, { target, expires: now() + dnsCacheMs });
+    target.catch((error) => {
+      if (!(error instanceof AddressRefusedError)) verdicts.delete(key); // DNS trouble: ask again next time
+    });
+    return target;
+  }
+
   async function guard(url: URL): Promise<GuardedTarget> {
     try {
-      return await resolveGuarded(url, allow, resolver);
+      return await checkedTarget(url);
     } catch (error) {
       if (error instanceof AddressRefusedError) {
         stats.refused++;
