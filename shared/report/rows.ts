@@ -45,6 +45,12 @@ export interface TableRow {
 
 const NO_LABELS: string[] = [];
 
+/** True when the row holds at least one written value (a number or a placeholder), not just empty cells. */
+export function hasData(row: TableRow): boolean {
+  for (const v of row.values) if (!v.blank || v.at.raw.length > 0) return true;
+  return false;
+}
+
 /** Splits a tab-separated text line. Empty cells between two values are blank values; outer ones are layout. */
 export function rowFromTabs(raw: string, line: number): TableRow {
   let parts = raw.split('\t');

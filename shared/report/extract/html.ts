@@ -82,7 +82,7 @@ export interface HtmlLines extends LineSource {
 
 /** Extracts lines and table grids from an HTML document. */
 export function htmlToLines(html: string): HtmlLines {
-  const $ = load(html);
+  const $ = load(html, { xml: { xmlMode: false, decodeEntities: true } });
   const documentTitle = collapse($('title').first().text()) || null;
   const state: WalkState = { lines: [], grid: new Map(), current: '', tableCount: 0, truncated: false };
   const root = $.root()[0];

@@ -13,7 +13,7 @@ import type {
   Provenance,
 } from '../model.ts';
 import { foldLabel } from '../normalize.ts';
-import type { TableRow, ValueToken } from '../rows.ts';
+import { hasData, type TableRow, type ValueToken } from '../rows.ts';
 
 interface ColumnLabel {
   label: string;
@@ -89,6 +89,7 @@ export class ActiveDisclosureReader {
   readonly deviations: LabelDeviation[] = [];
   readonly evidence: ActiveLayoutEvidence = { labels2021: 0, labels2019: 0, item9: false };
   private columns: ActiveDisclosureColumnId[] | null = null;
+  private headerOpen = false;
   private pending: { id: ActiveDisclosureRowId; label: string; values: ValueToken[]; line: number } | null = null;
   rowsFound = 0;
 
@@ -99,17 +100,22 @@ export class ActiveDisclosureReader {
       if (folded.startsWith('第二十条')) {
         this.flush();
         this.columns = null;
+        this.headerOpen = false;
         if (folded.includes('（九）') || folded.includes('(九)')) this.evidence.item9 = true;
         return true;
       }
-      if (folded === '信息内容' || (row.values.length === 0 && row.labels.some((l) => lookupColumn(foldLabel(l))))) {
+      if (folded === '信息内容' || (!hasData(row) && row.labels.some((l) => lookupColumn(foldLabel(l))))) {
         this.flush();
+        // Header cells one per line (text-only pages) add up until the first data row.
+        if (folded === '信息内容' || !this.headerOpen) this.columns = null;
         this.readHeader(row);
+        this.headerOpen = true;
         return true;
       }
       const id = matchRow(folded);
       if (id) {
         this.flush();
+        this.headerOpen = false;
         this.pending = { id, label: first, values: row.values.slice(), line: row.line };
         if (id === 'procurement') this.evidence.item9 = true;
         if (id === 'normativeDocs') {
@@ -134,7 +140,7 @@ export class ActiveDisclosureReader {
   }
 
   private readHeader(row: TableRow): void {
-    const columns: ActiveDisclosureColumnId[] = [];
+    const columns: ActiveDisclosureColumnId[] = this.columns ?? [];
     const labels = row.labels.filter((l) => foldLabel(l) !== '信息内容');
     for (const label of labels) {
       const folded = foldLabel(label);

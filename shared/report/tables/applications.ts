@@ -16,7 +16,7 @@ import {
   type ParseNote,
 } from '../model.ts';
 import { foldLabel } from '../normalize.ts';
-import type { TableRow, ValueToken } from '../rows.ts';
+import { hasData, type TableRow, type ValueToken } from '../rows.ts';
 
 type Group = 'withheld' | 'unavailable' | 'notProcessed' | 'otherHandling';
 
@@ -207,9 +207,10 @@ export class ApplicationsReader {
   feed(row: TableRow, inSection: boolean): boolean {
     let match = row.labels.length > 0 ? matchApplicationLabels(row.labels, this.group) : null;
     // "总计" in the header rows is a column, not the （七）总计 row.
-    if (match?.id === 'outcomeTotal' && !this.headerDone && row.values.length === 0) match = null;
+    const data = hasData(row);
+    if (match?.id === 'outcomeTotal' && !this.headerDone && !data) match = null;
     if (match?.id) {
-      if (match.id === 'otherHandling' && row.values.length === 0) {
+      if (match.id === 'otherHandling' && !data) {
         this.group = 'otherHandling';
         this.flush();
         return true;
@@ -229,7 +230,7 @@ export class ApplicationsReader {
         if (f === '其它') this.headerColumns.add('other');
         if (f === '合计') this.headerColumns.add('total');
       }
-      return row.values.length === 0;
+      return !data;
     }
     if (match?.group) this.group = match.group;
     // Values continuing a wrapped row, or a row whose label was lost in extraction.
@@ -316,6 +317,14 @@ export class ApplicationsReader {
         at: { line, raw: '' },
       });
       return row;
+    }
+    if (values.length > COLUMN_COUNT) {
+      // Empty label columns of an unmerged Word/HTML table come before the values: layout, not data.
+      let extra = values.length - COLUMN_COUNT;
+      let drop = 0;
+      while (drop < extra && values[drop]?.blank && values[drop]?.at.raw === '') drop++;
+      values = values.slice(drop);
+      extra -= drop;
     }
     if (values.length > COLUMN_COUNT) {
       this.notes.push({

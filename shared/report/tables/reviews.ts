@@ -13,7 +13,7 @@ import {
   type ReviewTable,
 } from '../model.ts';
 import { foldLabel } from '../normalize.ts';
-import type { TableRow, ValueToken } from '../rows.ts';
+import { hasData, type TableRow, type ValueToken } from '../rows.ts';
 
 const VALUE_COUNT = REVIEW_GROUPS.length * REVIEW_COLUMNS.length;
 const GROUP_WIDTH = REVIEW_COLUMNS.length;
@@ -27,7 +27,7 @@ export class ReviewsReader {
   private headerSeen = false;
 
   feed(row: TableRow): boolean {
-    if (row.values.length === 0) {
+    if (!hasData(row)) {
       const header = row.labels.some((l) => {
         const f = foldLabel(l);
         return f.includes('行政复议') || f.includes('行政诉讼') || f.includes('维持') || f.includes('审结');
