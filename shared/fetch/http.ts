@@ -182,11 +182,16 @@ class Gate {
   async acquire(now: () => number, sleep: (ms: number) => Promise<void>): Promise<void> {
     if (this.#active < this.#limit && this.#waiters.length === 0) this.#active++;
     else await new Promise<void>((resolve) => this.#waiters.push(resolve)); // the slot is handed over
-    // Wait out the pause since the last request ended (re-checked: another slot may end meanwhile).
+    // Wait out the pause since the last request ended (again if another slot ended meanwhile).
     for (;;) {
-      const wait = this.#lastEnd + this.#delayMs - now();
+      const lastEnd = this.#lastEnd;
+      const wait = lastEnd + this.#delayMs - now();
       if (wait <= 0) return;
+      const before = now();
       await sleep(wait);
+      const after = now();
+      // Timers may fire a millisecond early: sleep the rest, unless the clock did not move at all.
+      if (this.#lastEnd === lastEnd && (after === before || after >= lastEnd + this.#delayMs)) return;
     }
   }
 
