@@ -61,14 +61,23 @@ const ACTIVE_GROUPS: { title: string; rows: ActiveDisclosureRowId[] }[] = [
 ];
 const ACTIVE_COLUMN_ORDER = Object.keys(ACTIVE_COLUMN_LABELS) as ActiveDisclosureColumnId[];
 
-/** Label normalisation so "三(七)总计", "三（七） 总计" and "三（七）总计" name the same row. */
+const normalisedLabels = new Map<string, string>();
+
+/** Label normalisation so "三(七)总计", "三（七） 总计" and "三（七）总计" name the same row (memoised: labels repeat). */
 export function normaliseLabel(label: string | undefined): string {
-  return (label ?? '')
-    .replace(/\s+/g, '')
-    .replace(/[（(]/g, '(')
-    .replace(/[）)]/g, ')')
-    .replace(/[“”"]/g, '')
-    .replace(/[：:]/g, '');
+  const text = label ?? '';
+  let normalised = normalisedLabels.get(text);
+  if (normalised === undefined) {
+    normalised = text
+      .replace(/\s+/g, '')
+      .replace(/[（(]/g, '(')
+      .replace(/[）)]/g, ')')
+      .replace(/[“”"]/g, '')
+      .replace(/[：:]/g, '');
+    if (normalisedLabels.size > 50_000) normalisedLabels.clear();
+    normalisedLabels.set(text, normalised);
+  }
+  return normalised;
 }
 
 function cellKey(section: string | undefined, row: string | undefined, column: string | undefined): string {
