@@ -3,7 +3,7 @@
  * messages back from its /store: subject, recipients, both parts, the CSV attachment; then checks
  * that a second run in the same week is refused unless forced.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import path from 'node:path';
 import { SESClient } from '@aws-sdk/client-ses';
 import sesLocal from 'aws-ses-v2-local';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { run as digestCli } from '../../shared/cli/digest.ts';
 import { SesMailer } from '../../shared/notify/ses-mailer.ts';
 import { runWeeklyDigest } from '../../shared/notify/weekly.ts';
 import { FileSystemStore } from '../../shared/storage/fs-store.ts';
@@ -151,5 +152,41 @@ describe('digest through SES', () => {
     expect(nextWeek.messages[0]?.status).toBe('sent');
     expect(nextWeek.messages[0]?.digest.changes.previousWeek).toBe('2025-W15');
     expect(nextWeek.messages[0]?.digest.changes.stillOpen.length).toBeGreaterThan(0);
+  });
+
+  it('sends a region slice from the CLI with --ses --to --region --endpoint', async () => {
+    // The CLI builds its own SESClient, whose credential chain reads these.
+    process.env.AWS_ACCESS_KEY_ID = 'local';
+    process.env.AWS_SECRET_ACCESS_KEY = 'local';
+    const registryFile = path.join(storeDir, 'registry.yaml');
+    await copyFile(path.resolve(import.meta.dirname, '../../registry.example.yaml'), registryFile);
+    const args = [
+      '--store',
+      path.join(storeDir, 'store'),
+      '--registry',
+      registryFile,
+      '--now',
+      NOW,
+      '--ses',
+      '--endpoint',
+      endpoint,
+      '--aws-region',
+      'us-east-1',
+      '--to',
+      'city@example.gov.cn',
+      '--region',
+      '河南省/三门峡市',
+      '--from',
+      'digest@example.org',
+    ];
+    expect(await digestCli(args)).toBe(0);
+    const emails = await sentEmails();
+    expect(emails).toHaveLength(1);
+    expect(emails[0]?.destination.to).toEqual(['city@example.gov.cn']);
+    expect(emails[0]?.subject).toContain('（河南省三门峡市）');
+    expect(emails[0]?.attachments[0]?.filename).toBe('年报问题清单-2025-W15.csv');
+    // Same week again: refused, nothing sent.
+    expect(await digestCli(args)).toBe(0);
+    expect(await sentEmails()).toHaveLength(1);
   });
 });
