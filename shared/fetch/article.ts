@@ -4,7 +4,8 @@
  * disclosure header table (头表) and the page's meta tags. Also decides what a downloaded document is
  * (Content-Type, Content-Disposition, magic bytes) and recognises tiny HTML "downloads" as error pages.
  */
-import * as cheerio from 'cheerio';
+import type * as cheerio from 'cheerio';
+import { loadHtml } from './discover.ts';
 import { dateFromPageText } from './publish-date.ts';
 
 export type DocumentKind = 'pdf' | 'docx' | 'doc' | 'wps' | 'xls' | 'xlsx' | 'ofd' | 'html' | 'text' | 'unknown';
@@ -131,7 +132,7 @@ export function looksLikeInlineReport(text: string): boolean {
 
 /** Parses an article page. `pageUrl` must be the final URL after redirects. */
 export function parseArticlePage(html: string, pageUrl: string): ArticlePage {
-  const $ = cheerio.load(html);
+  const $ = loadHtml(html);
   const metas: Record<string, string> = {};
   $('meta').each((_, el) => {
     const meta = $(el);
@@ -142,6 +143,8 @@ export function parseArticlePage(html: string, pageUrl: string): ArticlePage {
 
   let body: ReturnType<typeof $> | null = null;
   for (const selector of BODY_SELECTORS) {
+    // Cheap pre-check on the markup before running a selector over the whole document.
+    if (!/^[a-z]+$/.test(selector) && !html.includes(selector.slice(1))) continue;
     const found = $(selector).first();
     if (found.length && squash(found.text()).length > 0) {
       body = found;
@@ -149,7 +152,8 @@ export function parseArticlePage(html: string, pageUrl: string): ArticlePage {
     }
   }
   const bodyHtml = body ? ($.html(body) ?? null) : null;
-  const bodyText = squash((body ?? $('body')).text());
+  const pageText = squash($('body').text());
+  const bodyText = body ? squash(body.text()) : pageText;
 
   const attachments: AttachmentLink[] = [];
   const seen = new Set<string>();
@@ -176,7 +180,7 @@ export function parseArticlePage(html: string, pageUrl: string): ArticlePage {
     const opened = /window\.open\(\s*['"]([^'"]+)['"]/.exec(onclick);
     if (opened) add(opened[1], a.text(), 'window.open');
   });
-  $('[onclick]').each((_, el) => {
+  $(html.includes('window.open') ? '[onclick]' : 'x-none').each((_, el) => {
     const opened = /window\.open\(\s*['"]([^'"]+)['"]/.exec($(el).attr('onclick') ?? '');
     if (opened) add(opened[1], $(el).text(), 'window.open');
   });
@@ -199,9 +203,9 @@ export function parseArticlePage(html: string, pageUrl: string): ArticlePage {
     bodyText,
     inlineReport: looksLikeInlineReport(bodyText),
     attachments,
-    headerTable: headerTable($),
+    headerTable: /索\s*引\s*号|发布日期|成文日期|发文机关|发布机构/.test(html) ? headerTable($) : {},
     metas,
-    pageTextDate: dateFromPageText(squash($('body').text()).slice(0, 4000)),
+    pageTextDate: dateFromPageText(pageText.slice(0, 4000)),
   };
 }
 

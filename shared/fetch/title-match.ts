@@ -59,17 +59,10 @@ const FULL_WIDTH_BRACKETS: Record<string, string> = {
  * Other punctuation (：，) is left alone, unlike whole-string NFKC.
  */
 export function normaliseTitle(title: string): string {
-  let out = '';
-  for (const char of title) {
-    const code = char.codePointAt(0) ?? 0;
-    if (code >= 0xff10 && code <= 0xff19) out += String.fromCharCode(code - 0xff10 + 0x30);
-    else if ((code >= 0xff21 && code <= 0xff3a) || (code >= 0xff41 && code <= 0xff5a))
-      out += String.fromCharCode(code - 0xfee0);
-    else if (char in FULL_WIDTH_BRACKETS) out += FULL_WIDTH_BRACKETS[char];
-    else if (/\s/u.test(char) || code === 0x3000 || code === 0xa0 || code === 0x200b) continue;
-    else out += char;
-  }
-  return out;
+  return title
+    .replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[（）【】〔〕［］《》“”"]/g, (c) => FULL_WIDTH_BRACKETS[c] ?? c)
+    .replace(/[\s\u3000\u00a0\u200b]+/g, '');
 }
 
 const REPORT_KIND =
