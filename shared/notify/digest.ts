@@ -8,6 +8,7 @@ import { PROBLEM_STATUSES, STATUS_LABELS, STATUS_ORDER } from '../compliance/sta
 import type { Agency, AgencyLevel, Recipient, Registry } from '../registry/agency.ts';
 import type { Finding, Severity } from '../rules/finding.ts';
 import { SEVERITY_RANK } from '../rules/finding.ts';
+import { agencyPagePath, reportPagePath } from '../site/paths.ts';
 
 /** Findings (by rule) that are a problem of their own in the diff, beside the status flags. */
 const PROBLEM_RULES = ['compliance.report-edited', 'compliance.report-removed'] as const;
@@ -428,10 +429,10 @@ function buildLinks(assessment: Assessment, options: LinkOptions | undefined): D
   if (options?.archiveBase && assessment.rawKey)
     links.snapshot = `${options.archiveBase}/${encodeKey(assessment.rawKey)}`;
   if (options?.siteBase) {
-    const id = encodeURIComponent(assessment.agencyId);
-    links.agency = `${options.siteBase}/agency/${id}.html`;
+    // The site's own path functions, so the email links exactly the pages it writes.
+    links.agency = `${options.siteBase}/${encodeKey(agencyPagePath(assessment.agencyId))}`;
     if (assessment.sha256) {
-      links.results = `${options.siteBase}/report/${assessment.year}/${id}/${assessment.sha256}.html`;
+      links.results = `${options.siteBase}/${encodeKey(reportPagePath(assessment.year, assessment.agencyId, assessment.sha256))}`;
     }
   }
   return links;
