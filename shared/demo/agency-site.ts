@@ -12,7 +12,7 @@
  * | lushi-xczx    | 卢氏县乡村振兴局             | county column (TRS, createPageHTML, 3 pages), inline HTML body, UTF-8 | found       |
  * | lushi-gxkj    | 卢氏县工业和信息化和科技局   | same column, page 2, PDF attachment (seed 001)                       | found       |
  * | lushi-gfdy    | 卢氏县国防动员办公室         | same column, DOCX via extension-less downfile.jsp; header-table date ≠ PubDate (disagreement) | found |
- * | lushi-gov     | 卢氏县人民政府               | own column flaps 503 twice, then answers; inline body (seed 002)      | found       |
+ * | lushi-gov     | 卢氏县人民政府               | registry URL 301-redirects to the moved column (relative links), which flaps 503 twice; inline body (seed 002) | found |
  * | longde-shanhe | 隆德县山河乡                 | Hanweb datastore list, report on dataproxy page 2; GBK article page   | found       |
  * | lushi-wglj    | 卢氏县文化广电和旅游局       | column without a report for the year                                  | not-found   |
  * | gd-jsshell    | 示例市数据局                 | list rendered by JavaScript (empty shell)                             | not-found (fetch.js-rendered-list) |
@@ -721,6 +721,11 @@ export async function startAgencySite(options: AgencySiteOptions = {}): Promise<
       send(302, '', { location: target });
       return;
     }
+    if (path === '/lushi/gov/xxgk/index.html') {
+      // The column moved: relative links on the new page must resolve against the final URL.
+      send(301, '', { location: '/lushi/gov/ndbg/index.html' });
+      return;
+    }
     if (path === '/meta/ndbg/index.html') {
       send(302, '', { location: 'http://169.254.169.254/latest/meta-data/iam/security-credentials/' });
       return;
@@ -803,7 +808,7 @@ export async function startAgencySite(options: AgencySiteOptions = {}): Promise<
     'lushi-xczx': '/lushi/xxgk/ndbg/index.html',
     'lushi-gxkj': '/lushi/xxgk/ndbg/index.html',
     'lushi-gfdy': '/lushi/xxgk/ndbg/index.html',
-    'lushi-gov': '/lushi/gov/ndbg/index.html',
+    'lushi-gov': '/lushi/gov/xxgk/index.html',
     'longde-shanhe': '/longde/col/col123/index.html',
   };
   for (const failing of FAILING) listUrl[failing.id] = failing.path;
