@@ -120,12 +120,12 @@ export function foldLabel(label: string): string {
   const cached = foldCache.get(label);
   if (cached !== undefined) return cached;
   const folded = FOLDABLE.test(label) ? label.replace(FOLDABLE_ALL, (ch) => FOLD_MAP[ch] ?? '') : label;
-  if (foldCache.size >= MAX_CACHE) foldCache.clear();
-  foldCache.set(label, folded);
+  if (foldCache.size < MAX_CACHE) foldCache.set(label, folded);
   return folded;
 }
 
-// Template labels recur in every report: folding each distinct label once keeps parsing fast.
+// Template labels recur in every report: folding each distinct label once keeps parsing fast. The cache
+// fills once and is never cleared, so hostile input with endless distinct labels cannot make it churn.
 const MAX_CACHE = 4096;
 const foldCache = new Map<string, string>();
 const FOLDABLE = /[\s\u3000\u00a0()（）:,“”"‘’'「」.．、]/;

@@ -1,7 +1,6 @@
 /**
  * DOCX to HTML with mammoth (which keeps tables, unlike its raw-text mode), then the HTML reader.
  */
-import mammoth from 'mammoth';
 import type { ParseNote } from '../model.ts';
 
 export interface DocxExtraction {
@@ -12,6 +11,8 @@ export interface DocxExtraction {
 /** Converts a .docx to HTML. Never throws: a damaged file comes back empty with a note. */
 export async function extractDocxHtml(bytes: Uint8Array): Promise<DocxExtraction> {
   try {
+    // Loaded on first use: text and HTML parsing (and their Lambda bundles' start-up) never pay for it.
+    const { default: mammoth } = await import('mammoth');
     const result = await mammoth.convertToHtml({
       buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
     });

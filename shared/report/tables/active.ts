@@ -228,8 +228,7 @@ function closestColumn(folded: string): ColumnLabel | null {
   const cached = closestCache.get(folded);
   if (cached !== undefined) return cached;
   const found = searchClosestColumn(folded);
-  if (closestCache.size >= 1024) closestCache.clear();
-  closestCache.set(folded, found);
+  if (closestCache.size < 1024) closestCache.set(folded, found);
   return found;
 }
 

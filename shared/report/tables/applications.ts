@@ -137,8 +137,7 @@ function labelFacts(label: string): LabelFacts {
     }
   }
   const facts = { folded, id, group };
-  if (labelCache.size >= MAX_CACHE) labelCache.clear();
-  labelCache.set(label, facts);
+  if (labelCache.size < MAX_CACHE) labelCache.set(label, facts);
   return facts;
 }
 
@@ -201,6 +200,7 @@ export class ApplicationsReader {
   private headerDone = false;
   private group: Group | null = null;
   private pending: PendingRow | null = null;
+  private readonly duplicates = new Set<ApplicationRowId>();
   rowsFound = 0;
 
   /** A row from section 三 (`inSection`) or a stray row elsewhere that might belong to the table. */
@@ -273,8 +273,7 @@ export class ApplicationsReader {
           const want = hanOnly(e);
           return found.endsWith(want) || (found.length >= 6 && want.startsWith(found));
         });
-      if (wordingCache.size >= MAX_CACHE) wordingCache.clear();
-      wordingCache.set(key, deviates);
+      if (wordingCache.size < MAX_CACHE) wordingCache.set(key, deviates);
     }
     if (!deviates) return;
     this.deviations.push({
@@ -290,6 +289,9 @@ export class ApplicationsReader {
     this.pending = null;
     if (!pending) return;
     if (this.table[pending.id]) {
+      // One note per repeated row is enough; a hostile input can repeat a row without end.
+      if (this.duplicates.has(pending.id)) return;
+      this.duplicates.add(pending.id);
       this.notes.push({
         kind: 'extraction-damage',
         section: '三',
