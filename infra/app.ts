@@ -34,7 +34,7 @@ export function buildApp(app: App = new App({ context: { ...FEATURE_FLAGS } })):
     mail,
     recipients: (context('recipients') ?? '').split(',').filter((address) => address.trim() !== ''),
     fetchConcurrency: numberContext(context('fetchConcurrency')),
-    reserveFetchConcurrency: context('reserveFetchConcurrency') !== 'false',
+    reserveConcurrency: context('reserveConcurrency') !== 'false',
     maxAgenciesPerJob: numberContext(context('maxAgenciesPerJob')),
     noncurrentSnapshotDays: numberContext(context('noncurrentSnapshotDays')),
     alarmEmail: context('alarmEmail'),

@@ -28,16 +28,17 @@ export interface NianbaoStackProps extends StackProps {
   /**
    * How many fetch workers may run at once: the politeness knob (with one host per job, at most this
    * many sites are crawled in parallel). Applied as the SQS event source's maximum concurrency and,
-   * unless `reserveFetchConcurrency` is false, as the worker's reserved concurrency.
+   * unless `reserveConcurrency` is false, as the worker's reserved concurrency.
    * @default 5
    */
   fetchConcurrency?: number;
   /**
-   * Reserve `fetchConcurrency` for the worker. Accounts whose concurrency quota is still the new-account
+   * Reserve `fetchConcurrency` for the worker and 1 for the notifier (one digest run at a time, so
+   * its check-then-send idempotence holds). Accounts whose concurrency quota is still the new-account
    * 10 cannot reserve any (Lambda keeps 10 unreserved); set false there.
    * @default true
    */
-  reserveFetchConcurrency?: boolean;
+  reserveConcurrency?: boolean;
   /** At most this many agencies of one host per fetch job. @default 10 */
   maxAgenciesPerJob?: number;
   /** Noncurrent (overwritten or deleted) versions of raw snapshots expire after this many days. @default 365 */
@@ -165,6 +166,7 @@ export class NianbaoStack extends Stack {
       description: 'Weekly: updates assessments, sends the digest, regenerates the results site',
       timeout: Duration.minutes(10),
       memorySize: 1024,
+      overrides: props.reserveConcurrency === false ? {} : { reservedConcurrentExecutions: 1 },
     });
     notify.useBucket(store, { readPattern: '*', writePattern: '*' });
     if (props.mail.kind === 'ses') notify.useSes(props.mail.identity, props.mail.from);
