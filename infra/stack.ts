@@ -134,7 +134,7 @@ export class NianbaoStack extends Stack {
       description: "Fetches one host's agencies per job and archives raw snapshots under raw/",
       timeout: FETCH_WORKER_TIMEOUT,
       memorySize: 512,
-      overrides: props.reserveFetchConcurrency === false ? {} : { reservedConcurrentExecutions: fetchConcurrency },
+      overrides: props.reserveConcurrency === false ? {} : { reservedConcurrentExecutions: fetchConcurrency },
     });
     fetchWorker.useBucket(store, { readPattern: '*', writePattern: '*' });
     fetchWorker.function.addEventSource(
