@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { decodeText, detectFormat } from '../../shared/report/detect-format.ts';
+import { APPLICANT_COLUMNS } from '../../shared/report/model.ts';
+import { parseReport, parseText } from '../../shared/report/parse.ts';
+
+const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/reports/${name}`, import.meta.url)));
+const SEED_003 = readFileSync(new URL('../fixtures/seeds/003_4ecb60390e8643c1.txt', import.meta.url), 'utf8');
+
+describe('detectFormat', () => {
+  const html = new TextEncoder().encode('<!DOCTYPE html><html><body>报告</body></html>');
+  it.each([
+    ['%PDF magic', new TextEncoder().encode('%PDF-1.7\n'), {}, 'pdf'],
+    ['%PDF after leading junk', new TextEncoder().encode('\r\n  %PDF-1.4\n'), {}, 'pdf'],
+    ['zip magic', Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 0]), {}, 'docx'],
+    ['OLE2 magic', Uint8Array.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1]), {}, 'doc'],
+    ['HTML served as PDF (an error page)', html, { contentType: 'application/pdf' }, 'html'],
+    ['HTML sniffed without hints', html, {}, 'html'],
+    ['plain text by name', new TextEncoder().encode('一、总体情况'), { fileName: 'a.txt' }, 'text'],
+    ['.doc by name', new TextEncoder().encode('???'), { fileName: 'a.DOC' }, 'doc'],
+  ] as const)('%s', (_name, bytes, hints, expected) => {
+    expect(detectFormat(bytes, hints)).toBe(expected);
+  });
+});
+
+describe('decodeText', () => {
+  it('honours a UTF-8 BOM', () => {
+    const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('报告')]);
+    expect(decodeText(bytes)).toEqual({ text: '报告', charset: 'utf-8' });
+  });
+
+  it('falls back to GB18030 when UTF-8 decoding yields replacement characters', () => {
+    const decoded = decodeText(fixture('seed-003-gb18030.txt'));
+    expect(decoded.charset).toBe('gb18030');
+    expect(decoded.text).toBe(SEED_003);
+  });
+
+  it('uses the charset of a <meta> tag', () => {
+    const decoded = decodeText(fixture('gbk-page.html'));
+    expect(decoded.charset).toBe('gb18030');
+    expect(decoded.text).toContain('隆德县山河乡');
+  });
+});
+
+describe('parseReport', () => {
+  it('parses a GB18030 text file to the same report as its UTF-8 original', async () => {
+    const report = await parseReport({ bytes: fixture('seed-003-gb18030.txt'), fileName: 'r.txt' });
+    expect(report.agency).toBe('隆德县山河乡');
+    expect(report.year).toBe(2023);
+    expect(report.applications).toEqual(parseText(SEED_003).applications);
+  });
+
+  it('parses a GBK page whose charset is only in <meta>', async () => {
+    const report = await parseReport({ bytes: fixture('gbk-page.html'), contentType: 'text/html' });
+    expect(report.format).toBe('html');
+    expect(report.agency).toBe('隆德县山河乡');
+    expect(report.applications?.received?.total?.value).toBe(0);
+  });
+});
+
+describe('template versions', () => {
+  const report2019 = parseText(readFileSync(new URL('../fixtures/reports/template-2019.txt', import.meta.url), 'utf8'));
+
+  it('detects the 2019 trial layout', () => {
+    expect(report2019.template).toBe('2019');
+    expect(report2019.year).toBe(2020);
+    expect(report2019.agency).toBe('示范县交通运输局');
+  });
+
+  it('maps 2019 section 二 columns onto the model ids', () => {
+    const active = report2019.activeDisclosure;
+    expect(active?.normativeDocs).toMatchObject({
+      issued: { value: 2 },
+      published: { value: 2 },
+      inForce: { value: 15 },
+    });
+    expect(active?.licensing).toMatchObject({
+      previousYear: { value: 10 },
+      added: { value: -1 },
+      decisions: { value: 120 },
+    });
+    expect(active?.otherServices?.decisions?.value).toBe(0);
+    expect(active?.fees).toMatchObject({ previousYear: { value: 3 }, added: { value: 0 } });
+    expect(active?.procurement).toMatchObject({ projects: { value: 4 }, amount: { value: 120.5 } });
+    expect(report2019.labelDeviations).toEqual([]);
+  });
+
+  it('reads the single （六）其他处理 row and does not miss （六）1–3', () => {
+    expect(APPLICANT_COLUMNS.map((c) => report2019.applications?.otherHandling?.[c]?.value)).toEqual([
+      0, 0, 0, 0, 0, 0, 0,
+    ]);
+    expect(report2019.applications?.['otherHandling.1']).toBeUndefined();
+    expect(report2019.notes).toEqual([]);
+  });
+
+  it('falls back to the statistics period when the title has no year', () => {
+    const text = SEED_003.replace(
+      '隆德县山河乡 2023 年政府信息公开工作年度报告',
+      '隆德县山河乡政府信息公开工作年度报告',
+    );
+    const report = parseText(text);
+    expect(report.agency).toBe('隆德县山河乡');
+    expect(report.year).toBe(2023);
+  });
+
+  it('reads titles split over lines and in year-first order', () => {
+    const split = parseText('\n卢氏县工业和信息化和科技局\n2023 年政府信息公开\n工作年度报告\n\n一、总体情况\n');
+    expect(split).toMatchObject({ agency: '卢氏县工业和信息化和科技局', year: 2023 });
+    const yearFirst = parseText('2022年卢氏县文化广电和旅游局政府信息公开工作年度报告\n一、总体情况\n');
+    expect(yearFirst).toMatchObject({ agency: '卢氏县文化广电和旅游局', year: 2022 });
+  });
+});
