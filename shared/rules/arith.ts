@@ -22,18 +22,24 @@ import { applicationCellLocation, describeSource, formatNumber, reviewCellLocati
 import { type Rule, sameNumber } from './rule.ts';
 
 const APPLICANT_PARTS = APPLICANT_COLUMNS.filter((column) => column !== 'total');
+const ALL_ROWS: ApplicationRowId[] = [...APPLICATION_ROWS_2021, 'otherHandling'];
 const REVIEW_PARTS = REVIEW_COLUMNS.filter((column) => column !== 'total');
+
+const OUTCOME_ROWS_2021 = APPLICATION_ROWS_2021.filter(
+  (row) => row !== 'received' && row !== 'carriedIn' && row !== 'outcomeTotal' && row !== 'carriedOver',
+) as ApplicationRowId[];
+const OUTCOME_ROWS_2019: ApplicationRowId[] = [
+  ...OUTCOME_ROWS_2021.filter((row) => !row.startsWith('otherHandling.')),
+  'otherHandling',
+];
 
 /** Rows summed into 三（七）总计; the 2019 layout has a single （六）其他处理 row. */
 export function outcomeRows(table: ApplicationTable): ApplicationRowId[] {
-  const items = APPLICATION_ROWS_2021.filter(
-    (row) => row !== 'received' && row !== 'carriedIn' && row !== 'outcomeTotal' && row !== 'carriedOver',
-  ) as ApplicationRowId[];
-  const hasSplitOther = items.some((row) => row.startsWith('otherHandling.') && table[row] !== undefined);
-  if (!hasSplitOther && table.otherHandling !== undefined) {
-    return [...items.filter((row) => !row.startsWith('otherHandling.')), 'otherHandling'];
-  }
-  return items;
+  const hasSplitOther =
+    table['otherHandling.1'] !== undefined ||
+    table['otherHandling.2'] !== undefined ||
+    table['otherHandling.3'] !== undefined;
+  return !hasSplitOther && table.otherHandling !== undefined ? OUTCOME_ROWS_2019 : OUTCOME_ROWS_2021;
 }
 
 interface Term {
@@ -124,8 +130,22 @@ export const rowTotal: Rule = (report) => {
   if (!table) return [];
   const skipped = new NotAssessable('arith.row-total');
   const findings: Finding[] = [];
-  const rows = [...APPLICATION_ROWS_2021, 'otherHandling' as const].filter((row) => table[row] !== undefined);
-  for (const row of rows) {
+  for (const row of ALL_ROWS) {
+    const cells = table[row];
+    if (cells === undefined) continue;
+    // Fast path: most rows hold; build terms and locations only for the others.
+    let sum = 0;
+    let known = true;
+    for (const column of APPLICANT_PARTS) {
+      const value = cells[column]?.value;
+      if (value === undefined || value === null) {
+        known = false;
+        break;
+      }
+      sum += value;
+    }
+    const totalValue = cells.total?.value;
+    if (known && totalValue !== undefined && totalValue !== null && sameNumber(sum, totalValue)) continue;
     const total = applicationTerm(table, row, 'total');
     const parts = APPLICANT_PARTS.map((column) => applicationTerm(table, row, column));
     const finding = checkSum(
@@ -149,6 +169,13 @@ export const balance: Rule = (report) => {
   const skipped = new NotAssessable('arith.balance');
   const findings: Finding[] = [];
   for (const column of APPLICANT_COLUMNS) {
+    const values = [table.received, table.carriedIn, table.outcomeTotal, table.carriedOver].map(
+      (row) => row?.[column]?.value,
+    );
+    const [a, b, c, d] = values;
+    if (typeof a === 'number' && typeof b === 'number' && typeof c === 'number' && typeof d === 'number') {
+      if (sameNumber(a + b, c + d)) continue;
+    }
     const received = applicationTerm(table, 'received', column);
     const carriedIn = applicationTerm(table, 'carriedIn', column);
     const handled = applicationTerm(table, 'outcomeTotal', column);
@@ -185,6 +212,18 @@ export const outcomeTotal: Rule = (report) => {
   const findings: Finding[] = [];
   const items = outcomeRows(table);
   for (const column of APPLICANT_COLUMNS) {
+    let sum = 0;
+    let known = true;
+    for (const row of items) {
+      const value = table[row]?.[column]?.value;
+      if (value === undefined || value === null) {
+        known = false;
+        break;
+      }
+      sum += value;
+    }
+    const totalValue = table.outcomeTotal?.[column]?.value;
+    if (known && totalValue !== undefined && totalValue !== null && sameNumber(sum, totalValue)) continue;
     const total = applicationTerm(table, 'outcomeTotal', column);
     const parts = items.map((row) => applicationTerm(table, row, column));
     const label = APPLICANT_COLUMN_LABELS[column];

@@ -5,6 +5,7 @@
  */
 import {
   type AnnualReport,
+  APPLICATION_ROWS_2021,
   type ApplicationRowId,
   REVIEW_GROUP_LABELS,
   type ReviewGroupId,
@@ -54,20 +55,27 @@ function rowTotal(report: AnnualReport, row: ApplicationRowId): number | null {
   return report.applications?.[row]?.total?.value ?? null;
 }
 
+const ROWS_BY_PREFIX = new Map<string, ApplicationRowId[]>();
+for (const row of [...APPLICATION_ROWS_2021, 'otherHandling'] as ApplicationRowId[]) {
+  const prefix = row.split('.')[0] as string;
+  ROWS_BY_PREFIX.set(prefix, [...(ROWS_BY_PREFIX.get(prefix) ?? []), row]);
+}
+
+/** Σ 总计 over the rows of one outcome group (（三） 1–8 …); null when a needed cell is unknown. */
 function rowsTotal(report: AnnualReport, prefix: string): number | null {
   const table = report.applications;
   if (!table) return null;
-  const rows = (Object.keys(table) as ApplicationRowId[]).filter(
-    (row) => row === prefix || row.startsWith(`${prefix}.`),
-  );
-  if (rows.length === 0) return null;
   let sum = 0;
-  for (const row of rows) {
-    const value = table[row]?.total?.value;
+  let present = 0;
+  for (const row of ROWS_BY_PREFIX.get(prefix) ?? []) {
+    const cells = table[row];
+    if (cells === undefined) continue;
+    const value = cells.total?.value;
     if (value === null || value === undefined) return null;
     sum += value;
+    present++;
   }
-  return sum;
+  return present === 0 ? null : sum;
 }
 
 function groupTotal(report: AnnualReport, groups: ReviewGroupId[]): number | null {

@@ -112,86 +112,89 @@ export const feeUnit: Rule = (report, context) => {
   ];
 };
 
-/** Every numeric cell of tables 二, 三, 四 with its location; `isCount` is false for 万元 amounts. */
-function* numericCells(
-  report: AnnualReport,
-): Generator<{ cell: Cell; locate: () => FindingLocation; isCount: boolean; signed?: boolean }> {
-  for (const [rowId, row] of Object.entries(report.activeDisclosure ?? {}) as [
-    ActiveDisclosureRowId,
-    Record<string, unknown>,
-  ][]) {
-    if (!row) continue;
-    for (const [key, value] of Object.entries(row)) {
-      if (key === 'label' || typeof value !== 'object' || value === null) continue;
-      const cell = value as Cell;
-      const column = key as ActiveDisclosureColumnId;
-      const isAmount = column === 'amount' || (rowId === 'procurement' && column !== 'decisions');
-      yield {
-        cell,
-        locate: () => ({
-          section: '二',
-          row: String(row.label ?? rowId),
-          column: ACTIVE_COLUMN_LABELS[column] ?? key,
-          at: cell.at,
-        }),
-        isCount: !isAmount,
+type CellCheck = (value: number, isCount: boolean, signed: boolean) => boolean;
+
+/**
+ * Visits every numeric cell of tables 二, 三, 四 and returns a finding location for those `suspicious`
+ * accepts. Plain loops, and locations built only for hits: this runs on every report.
+ */
+function suspiciousCells(report: AnnualReport, suspicious: CellCheck): { cell: Cell; location: FindingLocation }[] {
+  const hits: { cell: Cell; location: FindingLocation }[] = [];
+  const active = report.activeDisclosure;
+  if (active) {
+    for (const rowId in active) {
+      const row = active[rowId as ActiveDisclosureRowId] as Record<string, unknown> | undefined;
+      if (!row) continue;
+      for (const key in row) {
+        const value = row[key];
+        if (key === 'label' || typeof value !== 'object' || value === null) continue;
+        const cell = value as Cell;
+        if (cell.value === null) continue;
+        const column = key as ActiveDisclosureColumnId;
+        const isAmount =
+          column === 'amount' || (rowId === 'procurement' && column !== 'decisions' && column !== 'projects');
         // The 2019 layout's 本年增/减 is a signed change.
-        signed: column === 'added',
-      };
+        if (!suspicious(cell.value, !isAmount, column === 'added')) continue;
+        hits.push({
+          cell,
+          location: {
+            section: '二',
+            row: String(row.label ?? rowId),
+            column: ACTIVE_COLUMN_LABELS[column] ?? key,
+            at: cell.at,
+          },
+        });
+      }
     }
   }
-  for (const [row, cells] of Object.entries(report.applications ?? {}) as [
-    ApplicationRowId,
-    Partial<Record<string, Cell>>,
-  ][]) {
-    for (const column of APPLICANT_COLUMNS) {
-      const cell = cells?.[column];
-      if (cell) yield { cell, locate: () => applicationCellLocation(row, column, cell), isCount: true };
+  const applications = report.applications;
+  if (applications) {
+    for (const row in applications) {
+      const cells = applications[row as ApplicationRowId];
+      if (!cells) continue;
+      for (const column of APPLICANT_COLUMNS) {
+        const cell = cells[column];
+        if (!cell || cell.value === null || !suspicious(cell.value, true, false)) continue;
+        hits.push({ cell, location: applicationCellLocation(row as ApplicationRowId, column, cell) });
+      }
     }
   }
-  for (const group of REVIEW_GROUPS) {
-    for (const column of REVIEW_COLUMNS) {
-      const cell = report.reviews?.[group]?.[column];
-      if (cell) yield { cell, locate: () => reviewCellLocation(group, column, cell), isCount: true };
+  const reviews = report.reviews;
+  if (reviews) {
+    for (const group of REVIEW_GROUPS) {
+      const cells = reviews[group];
+      if (!cells) continue;
+      for (const column of REVIEW_COLUMNS) {
+        const cell = cells[column];
+        if (!cell || cell.value === null || !suspicious(cell.value, true, false)) continue;
+        hits.push({ cell, location: reviewCellLocation(group, column, cell) });
+      }
     }
   }
+  return hits;
 }
 
 /** plausibility.negative: a count or amount below zero. */
-export const negative: Rule = (report) => {
-  const findings: Finding[] = [];
-  for (const { cell, locate, signed } of numericCells(report)) {
-    if (signed || cell.value === null || cell.value >= 0) continue;
-    const location = locate();
-    findings.push({
-      rule: 'plausibility.negative',
-      severity: 'error',
-      message: `表${location.section}“${cellName(location)}”填报为负数 ${formatNumber(cell.value)}。件数和金额不可能为负，请更正。`,
-      location,
-      expected: '≥ 0',
-      actual: cell.value,
-    });
-  }
-  return findings;
-};
+export const negative: Rule = (report) =>
+  suspiciousCells(report, (value, _isCount, signed) => value < 0 && !signed).map(({ cell, location }) => ({
+    rule: 'plausibility.negative',
+    severity: 'error',
+    message: `表${location.section}“${cellName(location)}”填报为负数 ${formatNumber(cell.value as number)}。件数和金额不可能为负，请更正。`,
+    location,
+    expected: '≥ 0',
+    actual: cell.value as number,
+  }));
 
 /** plausibility.non-integer: a count (件数) that is not a whole number. */
-export const nonInteger: Rule = (report) => {
-  const findings: Finding[] = [];
-  for (const { cell, locate, isCount } of numericCells(report)) {
-    if (!isCount || cell.value === null || Number.isInteger(cell.value)) continue;
-    const location = locate();
-    findings.push({
-      rule: 'plausibility.non-integer',
-      severity: 'error',
-      message: `表${location.section}“${cellName(location)}”是件数，却填报为小数 ${formatNumber(cell.value)}。件数应为整数，请更正。`,
-      location,
-      expected: '整数',
-      actual: cell.value,
-    });
-  }
-  return findings;
-};
+export const nonInteger: Rule = (report) =>
+  suspiciousCells(report, (value, isCount) => isCount && !Number.isInteger(value)).map(({ cell, location }) => ({
+    rule: 'plausibility.non-integer',
+    severity: 'error',
+    message: `表${location.section}“${cellName(location)}”是件数，却填报为小数 ${formatNumber(cell.value as number)}。件数应为整数，请更正。`,
+    location,
+    expected: '整数',
+    actual: cell.value as number,
+  }));
 
 /** plausibility.rules-township: a township reporting 规章 (only provinces and districted cities make them). */
 export const rulesTownship: Rule = (report, context) => {

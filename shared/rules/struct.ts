@@ -12,8 +12,9 @@ import {
   type Cell,
   type ParseNote,
   REVIEW_COLUMN_LABELS,
+  REVIEW_COLUMNS,
+  REVIEW_GROUPS,
   type ReviewColumnId,
-  type ReviewGroupId,
   SECTION_IDS,
   SECTION_TITLES,
   type SectionId,
@@ -241,28 +242,39 @@ export const parseNotes: Rule = (report) => {
 /** struct.blank-cell: unknown cells ("", "/", "—") counted per table, one finding per table. */
 export const blankCells: Rule = (report) => {
   const perTable: Record<'二' | '三' | '四', FindingLocation[]> = { 二: [], 三: [], 四: [] };
-  for (const row of Object.values(report.activeDisclosure ?? {})) {
-    if (!row) continue;
-    for (const [key, cell] of Object.entries(row)) {
-      if (key === 'label' || typeof cell !== 'object' || cell === null) continue;
-      if ((cell as Cell).value === null) perTable.二.push({ section: '二', row: row.label, at: (cell as Cell).at });
+  const active = report.activeDisclosure;
+  if (active) {
+    for (const rowId in active) {
+      const row = active[rowId as keyof typeof active] as Record<string, unknown> | undefined;
+      if (!row) continue;
+      for (const key in row) {
+        const cell = row[key] as Cell | string | undefined;
+        if (key === 'label' || typeof cell !== 'object' || cell === null || cell.value !== null) continue;
+        perTable.二.push({ section: '二', row: String(row.label ?? rowId), at: cell.at });
+      }
     }
   }
-  for (const [row, cells] of Object.entries(report.applications ?? {}) as [
-    ApplicationRowId,
-    Partial<Record<ApplicantColumnId, Cell>>,
-  ][]) {
-    for (const column of APPLICANT_COLUMNS) {
-      const cell = cells?.[column];
-      if (cell && cell.value === null) perTable.三.push(applicationCellLocation(row, column, cell));
+  const applications = report.applications;
+  if (applications) {
+    for (const row in applications) {
+      const cells = applications[row as ApplicationRowId];
+      if (!cells) continue;
+      for (const column of APPLICANT_COLUMNS) {
+        const cell = cells[column];
+        if (cell && cell.value === null)
+          perTable.三.push(applicationCellLocation(row as ApplicationRowId, column, cell));
+      }
     }
   }
-  for (const [group, cells] of Object.entries(report.reviews ?? {}) as [
-    ReviewGroupId,
-    Partial<Record<ReviewColumnId, Cell>>,
-  ][]) {
-    for (const [column, cell] of Object.entries(cells ?? {}) as [ReviewColumnId, Cell][]) {
-      if (cell && cell.value === null) perTable.四.push(reviewCellLocation(group, column, cell));
+  const reviews = report.reviews;
+  if (reviews) {
+    for (const group of REVIEW_GROUPS) {
+      const cells = reviews[group];
+      if (!cells) continue;
+      for (const column of REVIEW_COLUMNS) {
+        const cell = cells[column];
+        if (cell && cell.value === null) perTable.四.push(reviewCellLocation(group, column, cell));
+      }
     }
   }
   const findings: Finding[] = [];
@@ -295,6 +307,8 @@ export const sectionEmpty: Rule = (report) => {
   for (const id of ['一', '五', '六'] as SectionId[]) {
     const section = report.sections[id];
     if (!section) continue;
+    // Long sections are not empty: skip the whitespace strip on them.
+    if (section.text.length > 200) continue;
     const body = section.text.replace(/\s+/g, '');
     const empty = body.length === 0;
     // Section 六 may legitimately say "无" only about matters it has none of; 一 and 五 must report.
