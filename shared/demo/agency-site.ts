@@ -14,7 +14,7 @@
  * | lushi-gfdy    | 卢氏县国防动员办公室         | same column, DOCX via extension-less downfile.jsp; header-table date ≠ PubDate (disagreement) | found |
  * | lushi-gov     | 卢氏县人民政府               | registry URL 301-redirects to the moved column (relative links), which flaps 503 twice; inline body (seed 002) | found |
  * | longde-shanhe | 隆德县山河乡                 | Hanweb datastore list, report on dataproxy page 2; GBK article page   | found       |
- * | lushi-wglj    | 卢氏县文化广电和旅游局       | column without a report for the year                                  | not-found   |
+ * | lushi-wglj    | 卢氏县文化广电和旅游局       | column without a report for the year; stray bytes no charset explains (fetch.encoding-suspect) | not-found |
  * | gd-jsshell    | 示例市数据局                 | list rendered by JavaScript (empty shell)                             | not-found (fetch.js-rendered-list) |
  * | slow-county   | 示例县人民政府               | list never answers (timeoutMs 1000 in the registry)                  | unreachable |
  * | loop-county   | 示例县发展和改革委员会       | redirect loop                                                         | unreachable |
@@ -267,6 +267,13 @@ interface Page {
 }
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
+
+/** UTF-8 text with bytes 0xFF 0xFE spliced in before </body> (invalid in UTF-8 and in GB18030). */
+function withStrayBytes(text: string): Uint8Array {
+  const [head, tail] = [text.slice(0, text.lastIndexOf('</body>')), text.slice(text.lastIndexOf('</body>'))];
+  const footer = utf8('<div class="footer">版权所有');
+  return Uint8Array.from([...utf8(head), ...footer, 0xff, 0xfe, 0xff, ...utf8('</div>'), ...utf8(tail)]);
+}
 
 function htmlPage(text: string, lastModified?: string): Page {
   return { body: utf8(text), type: 'text/html; charset=utf-8', ...(lastModified ? { lastModified } : {}) };
@@ -612,9 +619,11 @@ export async function startAgencySite(options: AgencySiteOptions = {}): Promise<
   });
 
   // ---- The failing cases ----------------------------------------------------------------------
-  pages.set(
-    '/lushi/wglj/index.html',
-    htmlPage(
+  // A UTF-8 page with stray bytes no charset explains (a broken include): decoding leaves U+FFFD
+  // (fetch.encoding-suspect); the titles stay readable.
+  pages.set('/lushi/wglj/index.html', {
+    type: 'text/html; charset=utf-8',
+    body: withStrayBytes(
       trsList(
         '卢氏县人民政府',
         '政府信息公开年报',
@@ -634,7 +643,7 @@ export async function startAgencySite(options: AgencySiteOptions = {}): Promise<
         0,
       ),
     ),
-  );
+  });
   pages.set(
     '/gd/gkmlpt/index',
     htmlPage(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>政府信息公开</title>

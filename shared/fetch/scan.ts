@@ -458,6 +458,7 @@ export async function scanAgency(agency: Agency, year: number, deps: ScanAgencyD
     pagesFetched: 0,
     previous: new Map(),
   };
+  let evidence: Pick<AgencyRunOutcome, 'candidates' | 'chosenBecause'> = {};
   const outcome = (status: FetchStatus, snapshots: string[], error?: string): AgencyRunOutcome => ({
     agencyId: agency.id,
     year,
@@ -466,11 +467,13 @@ export async function scanAgency(agency: Agency, year: number, deps: ScanAgencyD
     findings: context.findings,
     ...(error ? { error } : {}),
     pagesFetched: context.pagesFetched,
+    ...evidence,
   });
   try {
     context.previous = await loadPreviousMetas(deps.store, year, agency.id);
     const direct = agency.reportUrls?.[String(year)];
     if (direct) {
+      evidence = { chosenBecause: `名录为${year}年指定了报告地址` };
       const stored = await collectDocuments(context, direct, {
         title: null,
         candidate: null,
@@ -485,6 +488,17 @@ export async function scanAgency(agency: Agency, year: number, deps: ScanAgencyD
 
     const { candidates, jsRendered } = await discover(context);
     const choice = chooseCandidate(candidates, year, agency.name);
+    evidence = {
+      candidates: choice.ranked.slice(0, 20).map((c) => ({
+        title: c.title,
+        url: c.url,
+        ...(c.listDate ? { listDate: c.listDate } : {}),
+        year: c.year,
+        score: c.score,
+        chosen: c === choice.chosen,
+      })),
+      chosenBecause: choice.chosenBecause,
+    };
     if (!choice.chosen) {
       if (jsRendered) {
         addFinding(context, {

@@ -57,6 +57,21 @@ export interface AgencyRunOutcome {
   findings: Finding[];
   error?: string;
   pagesFetched: number;
+  /** Every annual-report-like link seen on the list pages, best first, kept as evidence. */
+  candidates?: CandidateEvidence[];
+  /** Why the chosen article was chosen (or why none was), in Chinese. */
+  chosenBecause?: string;
+}
+
+/** One candidate link considered for an agency's report. */
+export interface CandidateEvidence {
+  title: string;
+  url: string;
+  listDate?: string;
+  /** Year read from the title, null when none. */
+  year: number | null;
+  score: number;
+  chosen: boolean;
 }
 
 export interface RunManifest {

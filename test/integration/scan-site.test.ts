@@ -121,6 +121,22 @@ describe('scan of the demo site', () => {
     expect([docx[0], docx[1]]).toEqual([0x50, 0x4b]);
   });
 
+  it('flags a page whose declared charset is wrong', () => {
+    const wglj = outcome(first, 'lushi-wglj');
+    expect(wglj.status).toBe('not-found');
+    expect(wglj.findings.map((f) => f.rule)).toContain('fetch.encoding-suspect');
+  });
+
+  it('keeps every candidate as evidence and says why one was chosen', () => {
+    const xczx = outcome(first, 'lushi-xczx');
+    const chosen = xczx.candidates?.filter((c) => c.chosen) ?? [];
+    expect(chosen).toHaveLength(1);
+    expect(chosen[0]?.title).toBe('卢氏县乡村振兴局2023年政府信息公开工作年度报告');
+    // The shared county column also lists other agencies' and last year's reports.
+    expect(xczx.candidates?.some((c) => c.title.startsWith('卢氏县财政局'))).toBe(true);
+    expect(xczx.chosenBecause).toContain('卢氏县乡村振兴局');
+  });
+
   it('flags the header-table / PubDate disagreement and the JavaScript-rendered list', () => {
     expect(outcome(first, 'lushi-gfdy').findings.map((f) => f.rule)).toContain('fetch.date-disagreement');
     const js = outcome(first, 'gd-jsshell');
