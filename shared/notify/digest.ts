@@ -117,6 +117,8 @@ export interface Digest {
     assessed: number;
     /** In the registry but not covered by any run yet. */
     notChecked: number;
+    /** Agencies with problems not listed because of `maxRows`. */
+    omittedRows: number;
     /** Primary status counts. */
     byStatus: StatusCounts;
     /** Agencies each aspect applies to (late AND inconsistent counts in both). */
@@ -129,6 +131,8 @@ export interface Digest {
     new: DigestProblemView[];
     stillOpen: DigestProblemView[];
     resolved: DigestProblemView[];
+    /** Full counts (the lists above stop at `maxChangeItems`). */
+    counts: { new: number; stillOpen: number; resolved: number };
   };
   /** Every finding of every assessed agency in the slice (the CSV attachment). */
   allFindings: DigestFindingRecord[];
@@ -180,7 +184,18 @@ export interface BuildDigestOptions {
   region?: string[];
   /** @default 3 */
   maxFindingsPerRow?: number;
+  /**
+   * How many levels of the region path the per-region counts keep: two below the slice by default
+   * (province/city for everything, county for a city office), so 10,000 agencies give a short table.
+   */
+  summaryDepth?: number;
+  /** Agency rows listed in the email, worst first (the CSV has everything). @default 300 */
+  maxRows?: number;
+  /** Items listed in each of new / still open / resolved. @default 100 */
+  maxChangeItems?: number;
 }
+
+const COLLATOR = new Intl.Collator('zh-Hans-CN');
 
 /** The ISO week id (Asia/Shanghai) of an instant, e.g. '2026-W48'. */
 export function digestWeek(now: string | number): string {
@@ -247,31 +262,43 @@ export function buildDigest(options: BuildDigestOptions): Digest {
   };
   const sliceProblem = (p: DigestProblem) => inSlice(agencies.get(p.agencyId));
   const current = Object.values(problems).filter(sliceProblem);
+  const maxChanges = options.maxChangeItems ?? 100;
+  const newProblems = current.filter((p) => !previousProblems[p.key]);
+  const stillOpen = current.filter((p) => previousProblems[p.key]).sort((a, b) => a.since.localeCompare(b.since));
+  const resolved = Object.values(previousProblems).filter((p) => !problems[p.key] && sliceProblem(p));
   const changes = {
     previousWeek: options.previous?.isoWeek ?? null,
-    new: current.filter((p) => !previousProblems[p.key]).map(view),
-    stillOpen: current.filter((p) => previousProblems[p.key]).map(view),
-    resolved: Object.values(previousProblems)
-      .filter((p) => !problems[p.key] && sliceProblem(p))
-      .map(view),
+    new: newProblems.slice(0, maxChanges).map(view),
+    stillOpen: stillOpen.slice(0, maxChanges).map(view),
+    resolved: resolved.slice(0, maxChanges).map(view),
+    counts: { new: newProblems.length, stillOpen: stillOpen.length, resolved: resolved.length },
   };
+  const problemsByAgency = new Map<string, DigestProblem[]>();
+  for (const problem of current) {
+    const key = `${problem.year}/${problem.agencyId}`;
+    problemsByAgency.set(key, [...(problemsByAgency.get(key) ?? []), problem]);
+  }
 
   const byStatus = zeroCounts();
   const byFlag = zeroCounts();
   const regionCounts = new Map<string, { agencies: number; byStatus: StatusCounts }>();
+  const summaryDepth = options.summaryDepth ?? regionFilter.length + 2;
+  const summaryRegion = (region: string[]) => regionName(region.slice(0, summaryDepth));
   for (const agency of sliceAgencies) {
-    const name = regionName(agency.region);
+    const name = summaryRegion(agency.region);
     if (!regionCounts.has(name)) regionCounts.set(name, { agencies: 0, byStatus: zeroCounts() });
     (regionCounts.get(name) as { agencies: number }).agencies++;
   }
-  const rowsByRegion = new Map<string, DigestRow[]>();
+  const rows: DigestRow[] = [];
+  const assessedIds = new Set<string>();
   const allFindings: DigestFindingRecord[] = [];
   for (const assessment of assessments) {
     const agency = agencies.get(assessment.agencyId);
     const region = regionName(agency?.region ?? []);
+    assessedIds.add(assessment.agencyId);
     byStatus[assessment.status]++;
     for (const flag of assessment.flags ?? [assessment.status]) byFlag[flag]++;
-    const counts = regionCounts.get(region);
+    const counts = regionCounts.get(summaryRegion(agency?.region ?? []));
     if (counts) counts.byStatus[assessment.status]++;
     const links = buildLinks(assessment, options.links);
     for (const finding of assessment.findings) {
@@ -285,7 +312,7 @@ export function buildDigest(options: BuildDigestOptions): Digest {
         links,
       });
     }
-    const own = current.filter((p) => p.agencyId === assessment.agencyId && p.year === assessment.year);
+    const own = problemsByAgency.get(`${assessment.year}/${assessment.agencyId}`) ?? [];
     if (!own.length) continue;
     const openSince = own.map((p) => p.since).sort()[0] as string;
     const row: DigestRow = {
@@ -309,28 +336,34 @@ export function buildDigest(options: BuildDigestOptions): Digest {
     if (assessment.daysLate !== undefined) row.daysLate = assessment.daysLate;
     if (assessment.reason) row.reason = assessment.reason;
     if (assessment.title !== undefined) row.title = assessment.title;
-    if (!rowsByRegion.has(region)) rowsByRegion.set(region, []);
-    rowsByRegion.get(region)?.push(row);
+    rows.push(row);
   }
 
+  // An email has a size limit (SES: 10 MB raw) and a reader's patience: list the worst rows, new
+  // ones first within a status, and point to the CSV and the site for the rest.
+  const byWorst = (a: DigestRow, b: DigestRow) =>
+    STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
+    (a.change === b.change ? 0 : a.change === 'new' ? -1 : 1) ||
+    COLLATOR.compare(a.agencyName, b.agencyName);
+  const shown = rows.sort(byWorst).slice(0, options.maxRows ?? 300);
+  const rowsByRegion = new Map<string, DigestRow[]>();
+  for (const row of shown) {
+    const region = regionName(row.region);
+    rowsByRegion.set(region, [...(rowsByRegion.get(region) ?? []), row]);
+  }
   const regions = [...rowsByRegion.entries()]
-    .sort(([a], [b]) => a.localeCompare(b, 'zh-Hans-CN'))
-    .map(([region, rows]) => ({
-      region,
-      rows: rows.sort(
-        (a, b) =>
-          STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
-          a.agencyName.localeCompare(b.agencyName, 'zh-Hans-CN'),
-      ),
-    }));
+    .sort(([a], [b]) => COLLATOR.compare(a, b))
+    .map(([region, regionRows]) => ({ region, rows: regionRows.sort(byWorst) }));
   const summary = {
     agencies: sliceAgencies.length,
     assessed: assessments.length,
-    notChecked: sliceAgencies.filter((a) => !assessments.some((s) => s.agencyId === a.id)).length,
+    notChecked: sliceAgencies.filter((a) => !assessedIds.has(a.id)).length,
+    /** Agencies with problems that did not fit in the email (maxRows). */
+    omittedRows: rows.length - shown.length,
     byStatus,
     byFlag,
     byRegion: [...regionCounts.entries()]
-      .sort(([a], [b]) => a.localeCompare(b, 'zh-Hans-CN'))
+      .sort(([a], [b]) => COLLATOR.compare(a, b))
       .map(([region, c]) => ({ region, ...c })),
   };
   return {

@@ -152,14 +152,16 @@ ${rows}
     })
     .join('\n');
 
-  const changeList = (items: DigestProblemView[], withDuration: boolean) =>
+  const changeList = (items: DigestProblemView[], withDuration: boolean, total: number) =>
     items.length
       ? `<ul style="margin:4px 0;padding-left:18px">${items
           .map(
             (p) =>
               `<li>${escapeHtml(p.agencyName)}：${escapeHtml(p.label)}${withDuration ? `（${escapeHtml(durationText(p.openDays))}，自 ${escapeHtml(p.sinceWeek)} 起）` : ''}</li>`,
           )
-          .join('')}</ul>`
+          .join(
+            '',
+          )}</ul>${total > items.length ? `<div style="color:#667085">……另有 ${total - items.length} 项</div>` : ''}`
       : '<div style="color:#667085">无</div>';
   const { changes, summary } = digest;
   const scope = digest.regionFilter.length ? `范围：${digest.regionFilter.join('/')}；` : '';
@@ -183,11 +185,12 @@ ${regionRows}
 </table>
 <h2 style="font-size:16px;margin:16px 0 6px 0">与上周相比${changes.previousWeek ? `（上次：${escapeHtml(changes.previousWeek)}）` : '（首次生成）'}</h2>
 <table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">
-<tr><th style="${head};width:33%">本周新增 ${changes.new.length}</th><th style="${head};width:34%">仍未解决 ${changes.stillOpen.length}</th><th style="${head};width:33%">已解决 ${changes.resolved.length}</th></tr>
-<tr><td style="${cell}">${changeList(changes.new, false)}</td><td style="${cell}">${changeList(changes.stillOpen, true)}</td><td style="${cell}">${changeList(changes.resolved, false)}</td></tr>
+<tr><th style="${head};width:33%">本周新增 ${changes.counts.new}</th><th style="${head};width:34%">仍未解决 ${changes.counts.stillOpen}</th><th style="${head};width:33%">已解决 ${changes.counts.resolved}</th></tr>
+<tr><td style="${cell}">${changeList(changes.new, false, changes.counts.new)}</td><td style="${cell}">${changeList(changes.stillOpen, true, changes.counts.stillOpen)}</td><td style="${cell}">${changeList(changes.resolved, false, changes.counts.resolved)}</td></tr>
 </table>
 <h2 style="font-size:16px;margin:16px 0 6px 0">需要关注的机关</h2>
 ${regionSections || '<div style="color:#667085">本周没有需要关注的机关。</div>'}
+${summary.omittedRows ? `<p style="color:#b42318">另有 ${summary.omittedRows} 个有问题的机关未在邮件中列出，请查看附件 CSV 或结果网站。</p>` : ''}
 <p style="color:#667085;font-size:12px;margin-top:20px">附件 CSV 列出全部问题（UTF-8，可用 Excel 直接打开）。“无法访问”表示本系统抓取失败，不代表该机关未公开。本邮件由系统自动生成。</p>
 </td></tr></table>
 </body></html>
@@ -215,17 +218,18 @@ export function renderDigestText(digest: Digest): string {
     lines.push(`  ${r.region}：${r.agencies} 个机关${counts ? `（${counts}）` : ''}`);
   }
   lines.push('', `【与上周相比】${changes.previousWeek ? `上次：${changes.previousWeek}` : '首次生成'}`);
-  const list = (title: string, items: DigestProblemView[], withDuration: boolean) => {
-    lines.push(`  ${title}（${items.length}）`);
+  const list = (title: string, items: DigestProblemView[], withDuration: boolean, total: number) => {
+    lines.push(`  ${title}（${total}）`);
     for (const p of items) {
       lines.push(
         `    - ${p.agencyName}：${p.label}${withDuration ? `（${durationText(p.openDays)}，自 ${p.sinceWeek} 起）` : ''}`,
       );
     }
+    if (total > items.length) lines.push(`    ……另有 ${total - items.length} 项`);
   };
-  list('本周新增', changes.new, false);
-  list('仍未解决', changes.stillOpen, true);
-  list('已解决', changes.resolved, false);
+  list('本周新增', changes.new, false, changes.counts.new);
+  list('仍未解决', changes.stillOpen, true, changes.counts.stillOpen);
+  list('已解决', changes.resolved, false, changes.counts.resolved);
   lines.push('', '【需要关注的机关】');
   if (!digest.regions.length) lines.push('  本周没有需要关注的机关。');
   for (const region of digest.regions) {
@@ -243,6 +247,8 @@ export function renderDigestText(digest: Digest): string {
       if (row.links.results ?? row.links.agency) lines.push(`    核查结果：${row.links.results ?? row.links.agency}`);
     }
   }
+  if (summary.omittedRows)
+    lines.push('', `另有 ${summary.omittedRows} 个有问题的机关未在邮件中列出，请查看附件 CSV 或结果网站。`);
   lines.push('', '附件 CSV 列出全部问题。“无法访问”表示本系统抓取失败，不代表该机关未公开。');
   return `${lines.join('\n')}\n`;
 }

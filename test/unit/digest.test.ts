@@ -36,7 +36,7 @@ describe('buildDigest', () => {
     expect(digest.summary.byFlag.inconsistent).toBe(2); // the late one is inconsistent too
     expect(digest.summary.byRegion.map((r) => [r.region, r.agencies])).toEqual([
       ['河南省/洛阳市', 3],
-      ['河南省/三门峡市/卢氏县', 3],
+      ['河南省/三门峡市', 3],
     ]);
     const listed = digest.regions.flatMap((r) => r.rows.map((row) => row.agencyId)).sort();
     expect(listed).toEqual(['luoyang-jyj', 'luoyang-wjw', 'lushi-fgw', 'lushi-hostile']);
@@ -61,6 +61,20 @@ describe('buildDigest', () => {
       agency: 'https://nianbao.example.org/site/agency/lushi-fgw.html',
       results: `https://nianbao.example.org/site/report/2024/lushi-fgw/${'a'.repeat(64)}.html`,
     });
+  });
+});
+
+describe('size limits', () => {
+  it('lists the worst rows up to maxRows and says how many were left out', () => {
+    const digest = buildDigest({ registry, assessments: assessments(), now: WEEK_1, maxRows: 2, maxChangeItems: 1 });
+    const listed = digest.regions.flatMap((r) => r.rows.map((row) => row.status));
+    // The two worst statuses overall (missing, late), shown in region order (洛阳 before 三门峡).
+    expect(listed).toEqual(['missing', 'late']);
+    expect(digest.summary.omittedRows).toBe(2);
+    expect(digest.changes.new).toHaveLength(1);
+    expect(digest.changes.counts.new).toBe(5);
+    expect(renderDigestHtml(digest)).toContain('另有 2 个有问题的机关未在邮件中列出');
+    expect(renderDigestText(digest)).toContain('……另有 4 项');
   });
 });
 
