@@ -84,6 +84,12 @@ export function assessAgencyYear(input: AssessInput): Assessment {
   if (unreadable) reasons.push(`未能读取公开目录，不代表该机关未公开：${unreadable.message}`);
   else if (fetchFailed) reasons.push(fetchFailureReason(outcome));
 
+  if (!snapshot && outcome?.status === 'found') {
+    // The fetcher found a report but its archive record is not readable: say so, blame nobody.
+    flags.add('unparseable');
+    reasons.push('已找到报告，但存档记录缺失或无法读取，暂无法核对');
+    return finish(base, flags, findings, reasons, { publishDate: null, rawKey: outcome.snapshots[0] });
+  }
   if (!snapshot) {
     let publishDate: string | null = null;
     if (outcome?.status === 'not-found' && previous?.snapshots.length) {

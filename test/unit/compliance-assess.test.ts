@@ -363,6 +363,12 @@ describe('carry-over', () => {
 });
 
 describe('fetch limits are not the agency\u2019s fault', () => {
+  it('does not call a found report missing when its archive record is unreadable', () => {
+    const a = assessAgencyYear({ agency, year: YEAR, now: NOW_AFTER, outcome: outcome('found') });
+    expect(a.status).toBe('unparseable');
+    expect(a.reason).toContain('存档记录');
+  });
+
   it('treats a list rendered by JavaScript as unreachable, not missing', () => {
     const a = assessAgencyYear({
       agency,
