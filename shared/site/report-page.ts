@@ -84,6 +84,28 @@ function cellKey(section: string | undefined, row: string | undefined, column: s
   return `${section ?? '*'}|${normaliseLabel(row)}|${normaliseLabel(column)}`;
 }
 
+/**
+ * Cell ids of tables 三 and 四, whose labels are the template's: built once, not per page (the site has
+ * one report page per agency).
+ */
+const FIXED_CELL_IDS = (() => {
+  const ids = new Map<string, string>();
+  const add = (section: SectionId, row: string, column: string, id: string) => {
+    ids.set(cellKey(section, row, column), id);
+    const loose = cellKey(undefined, row, column);
+    if (!ids.has(loose)) ids.set(loose, id);
+  };
+  for (const [rowId, label] of Object.entries(APPLICATION_ROW_LABELS)) {
+    for (const column of APPLICANT_COLUMNS) add('三', label, APPLICANT_COLUMN_LABELS[column], `t3-${rowId}-${column}`);
+  }
+  for (const group of REVIEW_GROUPS) {
+    for (const column of REVIEW_COLUMNS) {
+      add('四', REVIEW_GROUP_LABELS[group], REVIEW_COLUMN_LABELS[column], `t4-${group}-${column}`);
+    }
+  }
+  return ids;
+})();
+
 interface NumberedFinding {
   number: number;
   finding: Finding;
@@ -120,10 +142,9 @@ class CellIndex {
 
   resolve(location: FindingLocation): string | undefined {
     if (!location.row || !location.column) return undefined;
-    return (
-      this.#ids.get(cellKey(location.section, location.row, location.column)) ??
-      this.#ids.get(cellKey(undefined, location.row, location.column))
-    );
+    const exact = cellKey(location.section, location.row, location.column);
+    const loose = cellKey(undefined, location.row, location.column);
+    return this.#ids.get(exact) ?? FIXED_CELL_IDS.get(exact) ?? this.#ids.get(loose) ?? FIXED_CELL_IDS.get(loose);
   }
 
   mark(id: string, number: number, finding: Finding): void {
@@ -193,7 +214,7 @@ interface DrawnTable {
   rows: { label: string; cells: DrawnCell[] }[];
 }
 
-function applicationTable(report: AnnualReport, cells: CellIndex): DrawnTable | null {
+function applicationTable(report: AnnualReport): DrawnTable | null {
   const table = report.applications;
   if (!table) return null;
   const rowIds: ApplicationRowId[] = [...APPLICATION_ROWS_2021];
@@ -213,7 +234,6 @@ function applicationTable(report: AnnualReport, cells: CellIndex): DrawnTable | 
       label,
       cells: APPLICANT_COLUMNS.map((column) => {
         const id = `t3-${rowId}-${column}`;
-        cells.register(id, '三', [label], [APPLICANT_COLUMN_LABELS[column]]);
         return { id, section: '三', row: label, column: APPLICANT_COLUMN_LABELS[column], cell: row?.[column] };
       }),
     });
@@ -221,7 +241,7 @@ function applicationTable(report: AnnualReport, cells: CellIndex): DrawnTable | 
   return drawn;
 }
 
-function reviewTable(report: AnnualReport, cells: CellIndex): DrawnTable | null {
+function reviewTable(report: AnnualReport): DrawnTable | null {
   const table = report.reviews;
   if (!table) return null;
   const drawn: DrawnTable = {
@@ -236,7 +256,6 @@ function reviewTable(report: AnnualReport, cells: CellIndex): DrawnTable | null 
       label,
       cells: REVIEW_COLUMNS.map((column) => {
         const id = `t4-${group}-${column}`;
-        cells.register(id, '四', [label], [REVIEW_COLUMN_LABELS[column]]);
         return { id, section: '四', row: label, column: REVIEW_COLUMN_LABELS[column], cell: table[group]?.[column] };
       }),
     });
@@ -374,8 +393,8 @@ export function renderReportPage(input: ReportPageInput): string {
   const tables = report
     ? {
         二: activeTables(report, cells),
-        三: [applicationTable(report, cells)].filter((t): t is DrawnTable => t !== null),
-        四: [reviewTable(report, cells)].filter((t): t is DrawnTable => t !== null),
+        三: [applicationTable(report)].filter((t): t is DrawnTable => t !== null),
+        四: [reviewTable(report)].filter((t): t is DrawnTable => t !== null),
       }
     : { 二: [], 三: [], 四: [] };
 
