@@ -47,6 +47,8 @@ export interface CellReading {
 /** Placeholders that mean "no value given": never read as 0. */
 const PLACEHOLDERS = new Set(['/', '／', '-', '－', '—', '——', '–', '―', '\\', '无', '空', '—/—', 'N/A', 'n/a']);
 
+const PLACEHOLDER_FIRST = new Set([...PLACEHOLDERS].map((p) => p.charCodeAt(0)));
+
 // Bounded by MAX_VALUE_CELL, and no nested quantifiers: linear.
 const NUMBER = /^[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?$/;
 const MAX_VALUE_CELL = 32;
@@ -60,6 +62,9 @@ export function readCell(cell: string): CellReading | null {
   const plain = readPlainNumber(cell);
   if (plain !== null) return { value: plain, blank: false };
   if (cell.length > MAX_VALUE_CELL) return null;
+  // Labels start with a Han character: rejected before any hashing or scanning.
+  const first = cell.charCodeAt(0);
+  if (first > 0x7f && !isFullWidthNumeric(first) && !PLACEHOLDER_FIRST.has(first)) return null;
   if (PLACEHOLDERS.has(cell)) return BLANK;
   // Only digits, separators and signs (ASCII or full-width) can make a number: reject labels early.
   for (let i = 0; i < cell.length; i++) {

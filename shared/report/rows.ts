@@ -53,37 +53,73 @@ export function hasData(row: TableRow): boolean {
 
 /** Splits a tab-separated text line. Empty cells between two values are blank values; outer ones are layout. */
 export function rowFromTabs(raw: string, line: number): TableRow {
-  let parts = raw.split('\t');
   // PDF extraction often runs neighbouring cells together with single spaces ("4.保护第三方合法权益 3 0 0").
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i] as string;
-    if (part.indexOf(' ') >= 0 && endsWithNumber(part)) {
-      parts = parts.flatMap((p) => (p.indexOf(' ') >= 0 && endsWithNumber(p) ? peelNumbers(p.trim()) : [p]));
-      break;
+  if (hasSpaceBeforeDigit(raw)) {
+    const parts = raw.split('\t');
+    if (parts.some((p) => p.indexOf(' ') >= 0 && endsWithNumber(p))) {
+      return rowFromCells(
+        parts.flatMap((p) => (p.indexOf(' ') >= 0 && endsWithNumber(p) ? peelNumbers(p.trim()) : [p])),
+        line,
+      );
     }
   }
-  const count = parts.length;
-  if (readingScratch.length < count) readingScratch.length = count;
+  // Hot path (every table row of every report): scan the tabs once, no split, no per-cell arrays.
+  let count = 0;
   let first = -1;
   let last = -1;
-  for (let i = 0; i < count; i++) {
-    let cell = parts[i] as string;
-    if (cell.length > 0 && (cell.charCodeAt(0) <= 32 || cell.charCodeAt(cell.length - 1) <= 32)) {
-      cell = cell.trim();
-      parts[i] = cell;
-    }
+  let start = 0;
+  while (start <= raw.length) {
+    let end = raw.indexOf('\t', start);
+    if (end < 0) end = raw.length;
+    const cell = trimmedSlice(raw, start, end);
     const reading = cell.length === 0 ? null : readCell(cell);
-    readingScratch[i] = reading;
+    if (count < scratchCells.length) {
+      scratchCells[count] = cell;
+      scratchReadings[count] = reading;
+    } else {
+      scratchCells.push(cell);
+      scratchReadings.push(reading);
+    }
+    if (reading !== null) {
+      if (first < 0) first = count;
+      last = count;
+    }
+    count++;
+    start = end + 1;
+  }
+  return assemble(scratchCells, scratchReadings, count, first, last, line);
+}
+
+function rowFromCells(cells: string[], line: number): TableRow {
+  const readings: (CellReading | null)[] = [];
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = (cells[i] as string).trim();
+    cells[i] = cell;
+    const reading = cell.length === 0 ? null : readCell(cell);
+    readings.push(reading);
     if (reading !== null) {
       if (first < 0) first = i;
       last = i;
     }
   }
+  return assemble(cells, readings, cells.length, first, last, line);
+}
+
+function assemble(
+  cells: readonly string[],
+  readings: readonly (CellReading | null)[],
+  count: number,
+  first: number,
+  last: number,
+  line: number,
+): TableRow {
   let labels: string[] = NO_LABELS;
   const values: ValueToken[] = [];
   for (let i = 0; i < count; i++) {
-    const cell = parts[i] as string;
-    const reading = readingScratch[i] ?? null;
+    const cell = cells[i] as string;
+    const reading = readings[i] ?? null;
     if (reading !== null) {
       values.push({ value: reading.value, blank: reading.blank, at: { line, raw: cell } });
     } else if (cell.length === 0) {
@@ -99,8 +135,25 @@ export function rowFromTabs(raw: string, line: number): TableRow {
   return { labels, values, line };
 }
 
-/** Reused between calls: parsing is synchronous, so one scratch array is enough. */
-const readingScratch: (CellReading | null)[] = [];
+/** Reused between calls: parsing is synchronous, so one scratch buffer is enough. */
+const scratchCells: string[] = [];
+const scratchReadings: (CellReading | null)[] = [];
+
+function trimmedSlice(raw: string, start: number, end: number): string {
+  let a = start;
+  let b = end;
+  while (a < b && raw.charCodeAt(a) <= 32) a++;
+  while (b > a && raw.charCodeAt(b - 1) <= 32) b--;
+  return a === b ? '' : raw.slice(a, b);
+}
+
+function hasSpaceBeforeDigit(raw: string): boolean {
+  for (let i = raw.indexOf(' '); i >= 0; i = raw.indexOf(' ', i + 1)) {
+    const next = raw.charCodeAt(i + 1);
+    if (next >= 48 && next <= 57) return true;
+  }
+  return false;
+}
 
 function endsWithNumber(cell: string): boolean {
   const trimmed = cell.trimEnd();

@@ -119,7 +119,7 @@ interface LabelFacts {
 // Labels repeat from report to report (they are the template's): classify each distinct one once.
 const MAX_CACHE = 4096;
 const labelCache = new Map<string, LabelFacts>();
-const wordingCache = new Map<string, boolean>();
+const wordingCache = new Map<ApplicationRowId, Map<string, boolean>>();
 
 function labelFacts(label: string): LabelFacts {
   const cached = labelCache.get(label);
@@ -261,8 +261,12 @@ export class ApplicationsReader {
   private checkWording(id: ApplicationRowId, ownLabel: string, line: number): void {
     const expected = TEMPLATE_WORDING[id];
     if (!expected) return;
-    const key = `${id}|${ownLabel}`;
-    let deviates = wordingCache.get(key);
+    let byLabel = wordingCache.get(id);
+    if (!byLabel) {
+      byLabel = new Map();
+      wordingCache.set(id, byLabel);
+    }
+    let deviates = byLabel.get(ownLabel);
     if (deviates === undefined) {
       const found = hanOnly(ownLabel.replace(LEADING_NUMBERING, ''));
       // A group label and a sub-item in one cell (rowspan copy or moved label): only the sub-item counts.
@@ -273,7 +277,7 @@ export class ApplicationsReader {
           const want = hanOnly(e);
           return found.endsWith(want) || (found.length >= 6 && want.startsWith(found));
         });
-      if (wordingCache.size < MAX_CACHE) wordingCache.set(key, deviates);
+      if (byLabel.size < MAX_CACHE) byLabel.set(ownLabel, deviates);
     }
     if (!deviates) return;
     this.deviations.push({
