@@ -44,7 +44,11 @@ export async function handler(
 ): Promise<SQSBatchResponse> {
   const batchItemFailures: SQSBatchItemFailure[] = [];
   const registry = await loadRegistry(new Date());
-  const http = createHttpClient({ allowHosts: registry.allowHosts, respectRobots: registry.respectRobots }) as ScanHttp;
+  const http = createHttpClient({
+    allowHosts: registry.allowHosts,
+    respectRobots: registry.respectRobots,
+    ...(registry.contact ? { contact: registry.contact } : {}),
+  }) as ScanHttp;
 
   for (const record of event.Records) {
     if (context.getRemainingTimeInMillis() < SAFETY_MARGIN_MS) {
