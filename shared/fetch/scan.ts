@@ -76,6 +76,10 @@ export interface ScanAgencyDeps {
   maxListPages?: number;
   /** Attachments stored per article at most (default 6). */
   maxAttachments?: number;
+  /** List pages shared between the agencies of one run (runScan provides it). */
+  listCache?: Map<string, Promise<{ url: string; text: string; charset: string; suspect: boolean }>>;
+  /** Most list pages kept in listCache (default 256, oldest dropped first). */
+  listCacheSize?: number;
 }
 
 /** A failure that ends an agency's scan with a given status and a Chinese reason. */
@@ -183,7 +187,39 @@ async function getText(context: AgencyContext, url: string, referer?: string) {
   if (response.status === 200 && looksLikeAntiBot(200, decoded.text)) {
     throw new ScanStop('blocked', `反爬虫验证页面：${response.url}`);
   }
-  return { response, text: decoded.text, charset: decoded.charset };
+  return { response, text: decoded.text, charset: decoded.charset, suspect: decoded.suspect };
+}
+
+/**
+ * A list page, shared within a run: a county column lists dozens of agencies' reports, so each page
+ * is fetched once per run (the promise is shared; failures are shared too, and stay per agency).
+ */
+async function fetchListPage(context: AgencyContext, url: string): Promise<{ url: string; text: string }> {
+  const cache = context.deps.listCache;
+  const key = `${context.agency.charset ?? ''} ${url}`;
+  const cached = cache?.get(key);
+  if (!cached) {
+    const fetching = getText(context, url).then((page) => ({
+      url: page.response.url,
+      text: page.text,
+      charset: page.charset,
+      suspect: page.suspect,
+    }));
+    if (cache) {
+      cache.set(key, fetching);
+      if (cache.size > (context.deps.listCacheSize ?? 256)) cache.delete(cache.keys().next().value as string);
+    }
+    return fetching;
+  }
+  const page = await cached;
+  if (page.suspect) {
+    addFinding(context, {
+      rule: FETCH_RULES.encodingSuspect,
+      severity: 'warning',
+      message: `页面按 ${page.charset} 解码后仍有乱码字符，编码可能有误：${page.url}`,
+    });
+  }
+  return page;
 }
 
 /** Finds candidates on every list URL; the first list's failure is fatal only if every list fails. */
@@ -195,17 +231,10 @@ async function discover(context: AgencyContext): Promise<{ candidates: ReportCan
   let listsAnswered = 0;
   for (const listUrl of agency.listUrls) {
     try {
-      const found = await discoverCandidates(
-        listUrl,
-        async (url) => {
-          const page = await getText(context, url);
-          return { url: page.response.url, text: page.text };
-        },
-        {
-          maxPages: context.deps.maxListPages ?? 20,
-          enough: (so) => chooseCandidate(so, year, agency.name).chosen !== null,
-        },
-      );
+      const found = await discoverCandidates(listUrl, (url) => fetchListPage(context, url), {
+        maxPages: context.deps.maxListPages ?? 20,
+        enough: (so) => chooseCandidate(so, year, agency.name).chosen !== null,
+      });
       listsAnswered++;
       candidates.push(...found.candidates);
       jsRendered ||= found.jsRendered;
@@ -594,6 +623,7 @@ export async function runScan(options: RunScanOptions): Promise<RunManifest> {
     http,
     store,
     now,
+    listCache: new Map(),
     ...(options.maxListPages ? { maxListPages: options.maxListPages } : {}),
   };
   const processing = options.process !== false;

@@ -155,6 +155,12 @@ describe('scan of the demo site', () => {
     expect(outcome(first, 'bot-county').status).toBe('blocked');
   });
 
+  it('fetches a shared county column once per run for all its agencies', () => {
+    const firstRun = site.requests.slice(0, firstRunRequests);
+    expect(firstRun.filter((r) => r.path === '/lushi/xxgk/ndbg/index.html')).toHaveLength(1);
+    expect(firstRun.filter((r) => r.path === '/lushi/xxgk/ndbg/index_1.html')).toHaveLength(1);
+  });
+
   it('retried the flapping list and found the report', () => {
     const govList = site.requests.filter((r) => r.path === '/lushi/gov/ndbg/index.html');
     expect(govList.map((r) => r.status)).toEqual([503, 503, 200]);
