@@ -21,6 +21,8 @@ interface NarrativeLine {
   line?: number;
 }
 
+const SENTENCE_END = /[。！？；：:!?;]\s*$/;
+
 // Both narrative rules read the same lines: split once per report (and again if its texts change).
 const linesCache = new WeakMap<AnnualReport, { texts: string[]; lines: NarrativeLine[] }>();
 
@@ -39,12 +41,20 @@ export function narrativeLines(report: AnnualReport): NarrativeLine[] {
   const lines: NarrativeLine[] = [];
   for (const source of sources) {
     const parts = source.text.slice(0, 500_000).split('\n');
+    // PDF extraction wraps sentences at the page width ("部分公开\n1 件"): a line that does not end a
+    // sentence continues on the next one. Blank lines and table rows end a paragraph.
+    let open: NarrativeLine | null = null;
     parts.forEach((text, index) => {
-      if (text.includes('\t') || text.trim().length === 0) return;
-      lines.push({
-        text,
-        ...(source.line !== undefined && sections.length === 0 ? { line: source.line + index } : {}),
-      });
+      if (text.includes('\t') || text.trim().length === 0) {
+        open = null;
+        return;
+      }
+      if (open) open.text += text.trim();
+      else {
+        open = { text, ...(source.line !== undefined && sections.length === 0 ? { line: source.line + index } : {}) };
+        lines.push(open);
+      }
+      if (SENTENCE_END.test(text)) open = null;
     });
   }
   linesCache.set(report, { texts: sources.map((source) => source.text), lines });
