@@ -71,7 +71,10 @@ function groupByAgency(keyList: string[], prefix: string): Map<string, string[]>
   return groups;
 }
 
-/** Report years that have any state, result or raw record. */
+/**
+ * Report years with stored assessments (state/ holds one small key per agency-year); results/ is listed
+ * only when nothing has been assessed yet, since on S3 it is the larger listing.
+ */
 async function discoverYears(store: ObjectStore): Promise<number[]> {
   const years = new Set<number>();
   for (const prefix of ['state/', 'results/']) {
@@ -79,6 +82,7 @@ async function discoverYears(store: ObjectStore): Promise<number[]> {
       const match = /^[a-z]+\/(\d{4})\//.exec(key);
       if (match) years.add(Number(match[1]));
     }
+    if (years.size > 0) break;
   }
   return [...years].sort((a, b) => a - b);
 }

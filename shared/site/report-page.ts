@@ -347,7 +347,8 @@ function renderFinding(item: NumberedFinding, cells: CellIndex): string {
     .filter((location): location is FindingLocation => location !== undefined)
     .map((location) => cells.resolve(location))
     .filter((id): id is string => id !== undefined);
-  const first = targets[0];
+  // Jump to the cell to look at (where broken relations cross), else to the one the finding names first.
+  const first = targets.find((id) => cells.failing.has(id)) ?? targets[0];
   const jump = first ? ` <a href="#${first}" class="finding-jump">定位单元格</a>` : '';
   const values =
     finding.expected !== undefined || finding.actual !== undefined
