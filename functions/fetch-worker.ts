@@ -65,7 +65,7 @@ export async function handler(
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }
   }
-  metrics.publishStoredMetrics();
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   return { batchItemFailures };
 }
 

@@ -58,7 +58,7 @@ export async function handler(event: S3Event): Promise<ParseSummary> {
     if (result.report === null) metrics.addMetric('SnapshotsUnparseable', MetricUnit.Count, 1);
     logger.info('snapshot parsed', { rawKey, findings: result.findings.length, parsed: result.report !== null });
   }
-  metrics.publishStoredMetrics();
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   return summary;
 }
 

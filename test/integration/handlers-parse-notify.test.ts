@@ -1,0 +1,171 @@
+/**
+ * The parse and notify handlers, invoked in-process with real S3 and Scheduler event shapes against
+ * s3rver (the bucket) and aws-ses-v2-local (SES) on loopback.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { S3Event } from 'aws-lambda';
+import sesLocal from 'aws-ses-v2-local';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONFIG_ENV } from '../../shared/config/config.ts';
+import { keys } from '../../shared/storage/keys.ts';
+import { getJson, putJson } from '../../shared/storage/port.ts';
+import type { ReportResult, RunManifest } from '../../shared/storage/records.ts';
+import { type PutSnapshotResult, putSnapshot } from '../../shared/storage/snapshot.ts';
+import { type HandlerEnvironment, loadEvent, reportPage, useHandlerEnvironment } from './handler-harness.ts';
+
+type StartSes = (config: { host: string; port: number }) => Promise<Server>;
+// A CommonJS module with `exports.default`: take whichever export is callable.
+const startSes = (
+  typeof sesLocal === 'function' ? sesLocal : (sesLocal as unknown as { default: StartSes }).default
+) as StartSes;
+
+interface StoredEmail {
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+  attachments: { filename?: string; contentType: string }[];
+}
+
+let env: HandlerEnvironment;
+let ses: Server;
+let sesEndpoint: string;
+let parse: typeof import('../../functions/parse.ts');
+let notify: typeof import('../../functions/notify.ts');
+let snapshot: PutSnapshotResult;
+
+/** An S3 event fixture pointed at `key` (URL-encoded as S3 sends it). */
+function s3Event(fixture: string, key: string): S3Event {
+  const event = loadEvent<S3Event>(fixture);
+  const record = event.Records[0];
+  if (!record) throw new Error(`${fixture} has no records`);
+  record.s3.object.key = encodeURIComponent(key).replaceAll('%2F', '/');
+  return event;
+}
+
+async function sentEmails(): Promise<StoredEmail[]> {
+  const response = await fetch(`${sesEndpoint}/store`);
+  return ((await response.json()) as { emails: StoredEmail[] }).emails;
+}
+
+beforeAll(async () => {
+  ses = await startSes({ host: '127.0.0.1', port: 0 });
+  sesEndpoint = `http://127.0.0.1:${(ses.address() as AddressInfo).port}`;
+  env = await useHandlerEnvironment({
+    AWS_ENDPOINT_URL_SES: sesEndpoint,
+    [CONFIG_ENV.mailer]: 'ses',
+    [CONFIG_ENV.sesIdentity]: 'example.org',
+    [CONFIG_ENV.mailFrom]: '年报监测 <digest@example.org>',
+    [CONFIG_ENV.siteUrl]: 'https://nianbao.example.org',
+  });
+  // What the fetch worker leaves behind: raw bytes, then their metadata.
+  snapshot = await putSnapshot(env.store, {
+    year: 2024,
+    agencyId: 'lushi-gov',
+    bytes: new TextEncoder().encode(reportPage('卢氏县人民政府')),
+    ext: 'html',
+    meta: {
+      url: `${env.siteOrigin}/lushi-gov/2024.html`,
+      pageUrl: `${env.siteOrigin}/lushi-gov/2024.html`,
+      title: '卢氏县人民政府2024年政府信息公开工作年度报告',
+      fetchedAt: '2025-04-06T18:00:03.000Z',
+      publishDate: '2025-01-20T00:00:00+08:00',
+      publishDateSource: 'page-text',
+      otherDates: [],
+      contentType: 'text/html; charset=utf-8',
+      charset: 'utf-8',
+      headers: {},
+    },
+  });
+  parse = await import('../../functions/parse.ts');
+  notify = await import('../../functions/notify.ts');
+});
+
+afterAll(async () => {
+  await env?.close();
+  await new Promise<void>((resolve) => ses?.close(() => resolve()));
+});
+
+describe('parse (S3 ObjectCreated under raw/)', () => {
+  it('parses a new raw snapshot into results/', async () => {
+    const summary = await parse.handler(s3Event('s3-put-raw.json', snapshot.key));
+
+    expect(summary).toEqual({ parsed: [snapshot.key], skipped: [] });
+    const result = await getJson<ReportResult>(env.store, keys.result(2024, 'lushi-gov', snapshot.sha256));
+    expect(result).toMatchObject({ agencyId: 'lushi-gov', year: 2024, rawKey: snapshot.key });
+    expect(result?.report).not.toBeNull();
+  });
+
+  it('parses the snapshot a .meta.json event describes, idempotently', async () => {
+    const resultKey = keys.result(2024, 'lushi-gov', snapshot.sha256);
+    const before = await getJson<ReportResult>(env.store, resultKey);
+
+    const summary = await parse.handler(s3Event('s3-put-meta.json', snapshot.metaKey));
+
+    expect(summary.parsed).toEqual([snapshot.key]);
+    const after = await getJson<ReportResult>(env.store, resultKey);
+    expect(after?.parsedAt).toBe(before?.parsedAt);
+  });
+
+  it('waits for the metadata when the raw bytes arrive first', async () => {
+    const sha = 'a'.repeat(64);
+    const rawKey = keys.raw(2024, 'lushi-fgw', sha, 'html');
+    await env.store.put(rawKey, '<html><body>尚无元数据</body></html>');
+
+    const summary = await parse.handler(s3Event('s3-put-raw.json', rawKey));
+
+    expect(summary.parsed).toEqual([]);
+    expect(summary.skipped).toEqual([{ key: rawKey, reason: expect.stringMatching(/metadata/) }]);
+    expect(await env.store.has(keys.result(2024, 'lushi-fgw', sha))).toBe(false);
+  });
+
+  it('ignores keys outside raw/ (its own results never trigger it again)', async () => {
+    const resultKey = keys.result(2024, 'lushi-gov', snapshot.sha256);
+    const summary = await parse.handler(s3Event('s3-put-raw.json', resultKey));
+    expect(summary).toEqual({ parsed: [], skipped: [{ key: resultKey, reason: 'not a raw snapshot key' }] });
+  });
+});
+
+describe('notify (weekly schedule)', () => {
+  it('assesses, mails the digest through SES and regenerates the site', async () => {
+    const manifest: RunManifest = {
+      runId: 'weekly-20250406T180000Z',
+      year: 2024,
+      startedAt: '2025-04-06T18:00:01.000Z',
+      finishedAt: '2025-04-06T18:00:04.000Z',
+      outcomes: [
+        {
+          agencyId: 'lushi-gov',
+          year: 2024,
+          status: 'found',
+          snapshots: [snapshot.key],
+          findings: [],
+          pagesFetched: 1,
+        },
+        { agencyId: 'lushi-fgw', year: 2024, status: 'not-found', snapshots: [], findings: [], pagesFetched: 1 },
+      ],
+    };
+    await putJson(env.store, keys.run(`${manifest.runId}/00001`), manifest);
+
+    const result = await notify.handler(loadEvent('scheduler-weekly-digest.json'));
+
+    expect(result).toMatchObject({ isoWeek: '2025-W15', year: 2024, assessed: 2, sent: 1, skipped: 0 });
+    const emails = await sentEmails();
+    expect(emails).toHaveLength(1);
+    expect(emails[0]?.destination.to.join(',')).toContain('lushi-watch@example.org');
+    expect(emails[0]?.from).toContain('digest@example.org');
+    expect(emails[0]?.subject).toMatch(/年报/);
+    expect(emails[0]?.body.html).toContain('卢氏县发展和改革委员会');
+    expect(emails[0]?.attachments.map((a) => a.filename)).toEqual([expect.stringMatching(/\.csv$/)]);
+    expect(await env.store.has(keys.digest('2025-W15'))).toBe(true);
+    expect(result.sitePages).toBeGreaterThan(0);
+    expect((await env.store.list('site/')).length).toBeGreaterThan(0);
+  });
+
+  it('does not send the same week twice when the schedule retries', async () => {
+    const result = await notify.handler(loadEvent('scheduler-weekly-digest.json'));
+    expect(result).toMatchObject({ sent: 0, skipped: 1 });
+    expect(await sentEmails()).toHaveLength(1);
+  });
+});
