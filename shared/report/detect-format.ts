@@ -38,7 +38,7 @@ function sniffText(bytes: Uint8Array): DetectedFormat {
 }
 
 function looksLikeHtml(bytes: Uint8Array): boolean {
-  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 2048)).toLowerCase();
+  const head = asciiHead(bytes, 2048).toLowerCase();
   return head.includes('<html') || head.includes('<!doctype html') || head.includes('<body') || head.includes('<table');
 }
 
@@ -57,6 +57,12 @@ export function findPdfHeader(bytes: Uint8Array): number {
     }
   }
   return -1;
+}
+
+/** The first bytes as a Latin-1 string: enough to look for ASCII markup, far cheaper than a TextDecoder. */
+function asciiHead(bytes: Uint8Array, max: number): string {
+  const head = bytes.subarray(0, Math.min(bytes.length, max));
+  return String.fromCharCode.apply(null, head as unknown as number[]);
 }
 
 function startsWith(bytes: Uint8Array, offset: number, magic: readonly number[]): boolean {
@@ -101,7 +107,7 @@ function charsetFromContentType(contentType: string | undefined): string | undef
 }
 
 function sniffMetaCharset(bytes: Uint8Array): string | null {
-  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 4096));
+  const head = asciiHead(bytes, 4096);
   const m = /<meta[^>]{0,200}?charset\s*=\s*["']?([\w-]{2,20})/i.exec(head);
   return normaliseCharset(m?.[1]);
 }
@@ -123,8 +129,17 @@ function tryDecode(charset: string, bytes: Uint8Array): string | null {
   }
 }
 
+/** Decoders are reusable for one-shot decoding; creating one per document costs more than decoding it. */
+const decoders = new Map<string, TextDecoder>();
+
 function decodeWith(charset: string, bytes: Uint8Array): string {
-  return new TextDecoder(charset).decode(bytes);
+  if (charset === 'utf-8') return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  let decoder = decoders.get(charset);
+  if (!decoder) {
+    decoder = new TextDecoder(charset);
+    if (decoders.size < 16) decoders.set(charset, decoder);
+  }
+  return decoder.decode(bytes);
 }
 
 function countReplacement(text: string): number {

@@ -83,8 +83,7 @@ export interface HtmlLines extends LineSource {
 /** Extracts lines and table grids from an HTML document. */
 export function htmlToLines(html: string): HtmlLines {
   const $ = load(html, { xml: { xmlMode: false, decodeEntities: true } });
-  const documentTitle = collapse($('title').first().text()) || null;
-  const state: WalkState = { lines: [], grid: new Map(), current: '', tableCount: 0, truncated: false };
+  const state: WalkState = { lines: [], grid: new Map(), current: '', tableCount: 0, truncated: false, title: null };
   const root = $.root()[0];
   if (root) walkChildren(root as unknown as Element, state, 0, false);
   flush(state);
@@ -96,7 +95,7 @@ export function htmlToLines(html: string): HtmlLines {
     lines: state.lines,
     grid: state.grid,
     text: state.lines.join('\n'),
-    documentTitle,
+    documentTitle: state.title,
     tableCount: state.tableCount,
     notes,
   };
@@ -108,6 +107,8 @@ interface WalkState {
   current: string;
   tableCount: number;
   truncated: boolean;
+  /** Text of the first <title>, found while walking (no selector pass over the DOM). */
+  title: string | null;
 }
 
 function flush(state: WalkState): void {
@@ -141,6 +142,16 @@ function walk(node: AnyNode, state: WalkState, depth: number, pre: boolean): voi
   if (node.type !== 'tag' && node.type !== 'root') return;
   const element = node as Element;
   const name = element.name?.toLowerCase() ?? '';
+  if (name === 'title') {
+    state.title ??= collapse(cellText(element)) || null;
+    return;
+  }
+  if (name === 'head') {
+    for (const child of element.children ?? []) {
+      if (child.type === 'tag' && (child as Element).name === 'title') walk(child, state, depth + 1, pre);
+    }
+    return;
+  }
   if (SKIP_TAGS.has(name)) return;
   if (name === 'br') {
     flush(state);
