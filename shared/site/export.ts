@@ -10,9 +10,13 @@ export interface FindingRow {
   region: string;
   level: string;
   status: ComplianceStatus | null;
+  /** Chinese label of the status (未评估 when not assessed). */
+  statusLabel: string;
   sha256: string | null;
   rule: string;
   severity: Finding['severity'];
+  /** 错误 / 警告 / 提示 */
+  severityLabel: string;
   section: string;
   row: string;
   column: string;
@@ -29,9 +33,9 @@ export const FINDING_CSV_COLUMNS: { key: keyof FindingRow; header: string }[] = 
   { key: 'agency', header: '机关名称' },
   { key: 'region', header: '地区' },
   { key: 'level', header: '级别' },
-  { key: 'status', header: '状态' },
+  { key: 'statusLabel', header: '状态' },
   { key: 'rule', header: '规则' },
-  { key: 'severity', header: '级别（问题）' },
+  { key: 'severityLabel', header: '严重程度' },
   { key: 'section', header: '部分' },
   { key: 'row', header: '行' },
   { key: 'column', header: '列' },

@@ -3,13 +3,14 @@
  * port). Pages are plain HTML with relative links, so they work from file://, `nianbao serve` and
  * CloudFront alike; links to archived originals climb out of site/ to raw/ in the same store.
  */
+import { STATUS_LABELS } from '../compliance/status.ts';
 import type { Agency } from '../registry/agency.ts';
 import { RULE_CATALOGUE, type RuleInfo } from '../rules/catalogue.ts';
 import { keys } from '../storage/keys.ts';
 import type { ObjectStore } from '../storage/port.ts';
 import { collectSiteIndex, loadAgencyYear, mapLimit } from './collect.ts';
 import { type FindingRow, findingsCsv } from './export.ts';
-import { LEVEL_LABELS, SITE_CSS, STYLESHEET_PATH } from './layout.ts';
+import { LEVEL_LABELS, SEVERITY_LABELS, SITE_CSS, STYLESHEET_PATH } from './layout.ts';
 import { type AgencyYearView, renderAgencyList, renderAgencyPage, renderOverview, renderRulesPage } from './pages.ts';
 import { agencyPagePath, overviewPath, reportPagePath } from './paths.ts';
 import { mergeFindings, renderReportPage } from './report-page.ts';
@@ -99,9 +100,11 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
           region: agency.region.join('/'),
           level: agency.level ? LEVEL_LABELS[agency.level] : '',
           status: state?.current.status ?? null,
+          statusLabel: state ? (STATUS_LABELS[state.current.status] ?? state.current.status) : '未评估',
           sha256: currentSha ?? null,
           rule: finding.rule,
           severity: finding.severity,
+          severityLabel: SEVERITY_LABELS[finding.severity] ?? finding.severity,
           section: finding.location?.section ?? '',
           row: finding.location?.row ?? '',
           column: finding.location?.column ?? '',

@@ -181,6 +181,10 @@ describe('generateSite', () => {
     expect(keys.filter((key) => key.startsWith('site/report/2024/lushi-test/'))).toHaveLength(1);
     const findings = JSON.parse(decode(await store.get('site/findings.json'))) as { rule: string; agencyId: string }[];
     expect(findings.some((row) => row.agencyId === 'lushi-test' && row.rule === 'arith.row-total')).toBe(true);
+    const csv = decode(await store.get('site/findings.csv'));
+    expect(csv.split('\r\n').find((line) => line.includes('arith.row-total'))).toMatch(
+      /数据不一致,arith\.row-total,错误,三,/,
+    );
     const rules = decode(await store.get('site/rules.html'));
     expect(rules).toContain('arith.row-total');
     const index = decode(await store.get('site/index.html'));
