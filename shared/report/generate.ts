@@ -360,36 +360,68 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-function td(text: string | number, span: { rowspan?: number; colspan?: number } = {}): string {
-  const attributes = [
-    span.rowspan && span.rowspan > 1 ? ` rowspan="${span.rowspan}"` : '',
-    span.colspan && span.colspan > 1 ? ` colspan="${span.colspan}"` : '',
-  ].join('');
-  return `<td${attributes}>${escapeHtml(String(text))}</td>`;
+/** One table cell with the template's spans; tables are rows of these, rendered to HTML or to plain grids. */
+interface SpanCell {
+  text: string;
+  rowspan?: number;
+  colspan?: number;
 }
 
-function htmlTable二(values: GeneratedValues): string {
+function td(text: string | number, span: { rowspan?: number; colspan?: number } = {}): SpanCell {
+  return { text: String(text), ...span };
+}
+
+function htmlOf(rows: SpanCell[][]): string {
+  const cellHtml = (cell: SpanCell) => {
+    const rowspan = cell.rowspan && cell.rowspan > 1 ? ` rowspan="${cell.rowspan}"` : '';
+    const colspan = cell.colspan && cell.colspan > 1 ? ` colspan="${cell.colspan}"` : '';
+    return `<td${rowspan}${colspan}>${escapeHtml(cell.text)}</td>`;
+  };
+  return `<table border="1">\n${rows.map((row) => `<tr>${row.map(cellHtml).join('')}</tr>`).join('\n')}\n</table>`;
+}
+
+/** Resolves spans into a full grid: a spanned cell's text in its first slot, '' in the slots it covers. */
+function gridOf(rows: SpanCell[][]): string[][] {
+  const grid: string[][] = rows.map(() => []);
+  rows.forEach((row, r) => {
+    let c = 0;
+    for (const cell of row) {
+      while ((grid[r] as string[])[c] !== undefined) c++;
+      for (let i = 0; i < (cell.rowspan ?? 1); i++) {
+        for (let j = 0; j < (cell.colspan ?? 1); j++) {
+          grid[r + i] ??= [];
+          (grid[r + i] as string[])[c + j] = i === 0 && j === 0 ? cell.text : '';
+        }
+      }
+      c += cell.colspan ?? 1;
+    }
+  });
+  return grid;
+}
+
+function table二(values: GeneratedValues): SpanCell[][] {
   const { active } = values;
-  const rows = [
-    td('第二十条第（一）项', { colspan: 4 }),
-    td('信息内容') + td('本年制发件数') + td('本年废止件数') + td('现行有效件数'),
-    td('规章') + td(active.rules.issued) + td(active.rules.repealed) + td(active.rules.inForce),
-    td('行政规范性文件') +
-      td(active.normativeDocs.issued) +
-      td(active.normativeDocs.repealed) +
+  return [
+    [td('第二十条第（一）项', { colspan: 4 })],
+    [td('信息内容'), td('本年制发件数'), td('本年废止件数'), td('现行有效件数')],
+    [td('规章'), td(active.rules.issued), td(active.rules.repealed), td(active.rules.inForce)],
+    [
+      td('行政规范性文件'),
+      td(active.normativeDocs.issued),
+      td(active.normativeDocs.repealed),
       td(active.normativeDocs.inForce),
-    td('第二十条第（五）项', { colspan: 4 }),
-    td('信息内容') + td('本年处理决定数量', { colspan: 3 }),
-    td('行政许可') + td(active.licensing, { colspan: 3 }),
-    td('第二十条第（六）项', { colspan: 4 }),
-    td('信息内容') + td('本年处理决定数量', { colspan: 3 }),
-    td('行政处罚') + td(active.penalty, { colspan: 3 }),
-    td('行政强制') + td(active.enforcement, { colspan: 3 }),
-    td('第二十条第（八）项', { colspan: 4 }),
-    td('信息内容') + td('本年收费金额（单位：万元）', { colspan: 3 }),
-    td('行政事业性收费') + td(formatFee(active.fees), { colspan: 3 }),
+    ],
+    [td('第二十条第（五）项', { colspan: 4 })],
+    [td('信息内容'), td('本年处理决定数量', { colspan: 3 })],
+    [td('行政许可'), td(active.licensing, { colspan: 3 })],
+    [td('第二十条第（六）项', { colspan: 4 })],
+    [td('信息内容'), td('本年处理决定数量', { colspan: 3 })],
+    [td('行政处罚'), td(active.penalty, { colspan: 3 })],
+    [td('行政强制'), td(active.enforcement, { colspan: 3 })],
+    [td('第二十条第（八）项', { colspan: 4 })],
+    [td('信息内容'), td('本年收费金额（单位：万元）', { colspan: 3 })],
+    [td('行政事业性收费'), td(formatFee(active.fees), { colspan: 3 })],
   ];
-  return `<table border="1">\n${rows.map((row) => `<tr>${row}</tr>`).join('\n')}\n</table>`;
 }
 
 const GROUP_ROWSPAN: Record<string, number> = {
@@ -399,56 +431,75 @@ const GROUP_ROWSPAN: Record<string, number> = {
   '（六）其他处理': 3,
 };
 
-function htmlTable三(values: GeneratedValues): string {
-  const rows = [
-    td(BALANCE_NOTE, { rowspan: 3, colspan: 3 }) + td('申请人情况', { colspan: 7 }),
-    td('自然人', { rowspan: 2 }) + td('法人或其他组织', { colspan: 5 }) + td('总计', { rowspan: 2 }),
-    ['商业企业', '科研机构', '社会公益组织', '法律服务机构', '其他'].map((label) => td(label)).join(''),
+function table三(values: GeneratedValues): SpanCell[][] {
+  const rows: SpanCell[][] = [
+    [td(BALANCE_NOTE, { rowspan: 3, colspan: 3 }), td('申请人情况', { colspan: 7 })],
+    [td('自然人', { rowspan: 2 }), td('法人或其他组织', { colspan: 5 }), td('总计', { rowspan: 2 })],
+    ['商业企业', '科研机构', '社会公益组织', '法律服务机构', '其他'].map((label) => td(label)),
   ];
   let previousGroup = '';
   for (const row of APPLICATION_ROWS_2021) {
-    const numbers = APPLICANT_COLUMNS.map((column) => td(values.applications[row][column])).join('');
+    const numbers = APPLICANT_COLUMNS.map((column) => td(values.applications[row][column]));
     const [group, item] = APPLICATION_ROW_PRINT[row];
-    let head: string;
-    if (row === 'received' || row === 'carriedIn' || row === 'carriedOver') head = td(group, { colspan: 3 });
-    else if (row === 'granted') head = td('三、本年度办理结果', { rowspan: 22 }) + td(group, { colspan: 2 });
-    else if (row === 'partlyGranted' || row === 'outcomeTotal') head = td(group, { colspan: 2 });
-    else head = (group === previousGroup ? '' : td(group, { rowspan: GROUP_ROWSPAN[group] ?? 1 })) + td(item);
-    rows.push(head + numbers);
+    let head: SpanCell[];
+    if (row === 'received' || row === 'carriedIn' || row === 'carriedOver') head = [td(group, { colspan: 3 })];
+    else if (row === 'granted') head = [td('三、本年度办理结果', { rowspan: 22 }), td(group, { colspan: 2 })];
+    else if (row === 'partlyGranted' || row === 'outcomeTotal') head = [td(group, { colspan: 2 })];
+    else head = [...(group === previousGroup ? [] : [td(group, { rowspan: GROUP_ROWSPAN[group] ?? 1 })]), td(item)];
+    rows.push([...head, ...numbers]);
     previousGroup = group;
   }
-  return `<table border="1">\n${rows.map((row) => `<tr>${row}</tr>`).join('\n')}\n</table>`;
+  return rows;
 }
 
-function htmlTable四(values: GeneratedValues): string {
-  const twoRows = { rowspan: 2 };
-  const rows = [
-    td('行政复议', { colspan: 5 }) + td('行政诉讼', { colspan: 10 }),
-    REVIEW_LABELS.map((label) => td(label, twoRows)).join('') +
-      td('未经复议直接起诉', { colspan: 5 }) +
+function table四(values: GeneratedValues): SpanCell[][] {
+  return [
+    [td('行政复议', { colspan: 5 }), td('行政诉讼', { colspan: 10 })],
+    [
+      ...REVIEW_LABELS.map((label) => td(label, { rowspan: 2 })),
+      td('未经复议直接起诉', { colspan: 5 }),
       td('复议后起诉', { colspan: 5 }),
-    [...REVIEW_LABELS, ...REVIEW_LABELS].map((label) => td(label)).join(''),
-    REVIEW_GROUPS.flatMap((group) => REVIEW_COLUMNS.map((column) => td(values.reviews[group][column]))).join(''),
+    ],
+    [...REVIEW_LABELS, ...REVIEW_LABELS].map((label) => td(label)),
+    REVIEW_GROUPS.flatMap((group) => REVIEW_COLUMNS.map((column) => td(values.reviews[group][column]))),
   ];
-  return `<table border="1">\n${rows.map((row) => `<tr>${row}</tr>`).join('\n')}\n</table>`;
 }
+
+const PREAMBLE =
+  '根据《中华人民共和国政府信息公开条例》和《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）要求，编制本报告。';
 
 /** Renders the report as a government site's HTML page: headings, paragraphs and three real tables. */
 export function renderHtml(spec: ReportSpec): string {
   const paragraphs = narrative(spec);
   const title = `${spec.agency}${spec.year}年政府信息公开工作年度报告`;
-  const body: string[] = [`<h1>${escapeHtml(title)}</h1>`];
-  body.push(
-    '<p>根据《中华人民共和国政府信息公开条例》和《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）要求，编制本报告。</p>',
-  );
+  const body: string[] = [`<h1>${escapeHtml(title)}</h1>`, `<p>${PREAMBLE}</p>`];
   for (const id of SECTION_IDS) {
     body.push(`<h2>${id}、${SECTION_TITLES[id]}</h2>`);
-    if (id === '二') body.push(htmlTable二(spec.values));
-    else if (id === '三') body.push(htmlTable三(spec.values));
-    else if (id === '四') body.push(htmlTable四(spec.values));
+    if (id === '二') body.push(htmlOf(table二(spec.values)));
+    else if (id === '三') body.push(htmlOf(table三(spec.values)));
+    else if (id === '四') body.push(htmlOf(table四(spec.values)));
     else for (const paragraph of paragraphs[id]) body.push(`<p>${escapeHtml(paragraph)}</p>`);
   }
   return `<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<title>${escapeHtml(title)}</title>\n<style>table{border-collapse:collapse}td{border:1px solid #333;padding:2px 4px;font-size:10px}</style>\n</head>\n<body>\n${body.join('\n')}\n</body>\n</html>\n`;
+}
+
+/**
+ * The report as a word processor holds it: title, paragraphs (a `{{table:N}}` marker where table N goes) and
+ * tables as plain grids, spans resolved (the shape test/support/make-docx.ts takes).
+ */
+export function renderDocument(spec: ReportSpec): { title: string; paragraphs: string[]; tables: string[][][] } {
+  const narrativeParagraphs = narrative(spec);
+  const paragraphs = [PREAMBLE];
+  const tables: string[][][] = [];
+  for (const id of SECTION_IDS) {
+    paragraphs.push(`${id}、${SECTION_TITLES[id]}`);
+    const table = id === '二' ? table二 : id === '三' ? table三 : id === '四' ? table四 : null;
+    if (table) {
+      tables.push(gridOf(table(spec.values)));
+      paragraphs.push(`{{table:${tables.length - 1}}}`);
+    } else if (id === '一' || id === '五' || id === '六') paragraphs.push(...narrativeParagraphs[id]);
+  }
+  return { title: `${spec.agency}${spec.year}年政府信息公开工作年度报告`, paragraphs, tables };
 }
 
 // ---- Model (no parser involved) -----------------------------------------------------------------

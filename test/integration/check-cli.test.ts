@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateReport, renderText } from '../../shared/report/generate.ts';
+import { generateReport, renderDocument, renderText } from '../../shared/report/generate.ts';
+import { makeDocx } from '../support/make-docx.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'nianbao-check-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -77,6 +78,18 @@ describe('nianbao check (child process)', () => {
     const [result] = JSON.parse(stdout) as { format: string; findings: { rule: string; severity: string }[] }[];
     expect(result?.format).toBe('html');
     expect(result?.findings.filter((finding) => finding.rule.startsWith('arith.'))).toEqual([]);
+    expect(code).toBe(0);
+  });
+});
+
+describe('nianbao check on a Word file', () => {
+  it('checks a .docx report: agency, year, no finding', async () => {
+    const generated = generateReport(9, { maxReceived: 15 });
+    const file = join(dir, 'report.docx');
+    writeFileSync(file, await makeDocx(renderDocument(generated)));
+    const { code, stdout } = nianbao('--json', file);
+    const [result] = JSON.parse(stdout) as { agency: string; year: number; format: string; findings: unknown[] }[];
+    expect(result).toMatchObject({ agency: generated.agency, year: generated.year, format: 'docx', findings: [] });
     expect(code).toBe(0);
   });
 });

@@ -2,11 +2,12 @@
 // arith finding, whatever the format; hostile input never crashes and always yields a clear finding.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type GeneratedReport, generateReport, valuesOf } from '../../shared/report/generate.ts';
+import { type GeneratedReport, generateReport, renderDocument, valuesOf } from '../../shared/report/generate.ts';
 import type { AnnualReport } from '../../shared/report/model.ts';
 import { parseHtml, parseText } from '../../shared/report/parse.ts';
 import type { Finding } from '../../shared/rules/finding.ts';
 import { analyseReport, validateReport } from '../../shared/rules/validate.ts';
+import { makeDocx } from '../support/make-docx.ts';
 
 function expectRoundTrip(generated: GeneratedReport, report: AnnualReport): void {
   expect(report.agency).toBe(generated.agency);
@@ -52,6 +53,19 @@ describe('round trip of random consistent reports', () => {
         expectRoundTrip(generated, report);
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('as DOCX (Word tables, spans resolved to plain grids)', async () => {
+    await fc.assert(
+      fc.asyncProperty(seeds, async (seed) => {
+        const generated = generateReport(seed);
+        const bytes = await makeDocx(renderDocument(generated));
+        const { report } = await analyseReport({ bytes, fileName: 'report.docx' });
+        expect(report.format).toBe('docx');
+        expectRoundTrip(generated, report);
+      }),
+      { numRuns: 25 },
     );
   });
 });
