@@ -14,7 +14,12 @@ import type {
 } from './model.ts';
 import { APPLICATION_ROW_LABELS, APPLICATION_ROWS_2021, SECTION_IDS, SECTION_TITLES } from './model.ts';
 import { type LineSource, rowFromGrid, rowFromLooseText, rowFromTabs, type TableRow } from './rows.ts';
-import { matchSectionHeading, sectionOrder } from './sections.ts';
+import {
+  MAX_HEADING_LENGTH as MAX_HEADING_LINE,
+  matchSectionHeading,
+  sectionOrder,
+  splitRunOnHeading,
+} from './sections.ts';
 import { ActiveDisclosureReader, type ActiveLayoutEvidence } from './tables/active.ts';
 import { ApplicationsReader } from './tables/applications.ts';
 import { ReviewsReader } from './tables/reviews.ts';
@@ -66,6 +71,17 @@ export function parseLines(source: LineSource, options: CoreOptions): AnnualRepo
         bodies[heading] = body;
         sections[heading] = { id: heading, heading: trimmed, text: '', line: i + 1 };
         continue;
+      }
+      if (heading === null && trimmed.length > MAX_HEADING_LINE) {
+        const runOn = splitRunOnHeading(trimmed);
+        if (runOn !== null && sectionOrder(runOn.id) > currentOrder) {
+          current = runOn.id;
+          currentOrder = sectionOrder(runOn.id);
+          body = runOn.rest.length > 0 ? [runOn.rest] : [];
+          bodies[runOn.id] = body;
+          sections[runOn.id] = { id: runOn.id, heading: runOn.heading, text: '', line: i + 1 };
+          continue;
+        }
       }
       if (current === null && prefix.length < MAX_PREFIX_LINES) prefix.push(trimmed);
       if (statisticsYear === null && trimmed.includes('统计')) statisticsYear = yearFromStatisticsPeriod(trimmed);

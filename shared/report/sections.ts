@@ -16,7 +16,8 @@ const HEADING_WORDS: Record<SectionId, readonly string[]> = {
 };
 
 const NUMERAL_INDEX: Record<string, number> = { 一: 0, 二: 1, 三: 2, 四: 3, 五: 4, 六: 5 };
-const MAX_HEADING_LENGTH = 60;
+/** Longer lines are prose (or a heading run together with prose: see splitRunOnHeading). */
+export const MAX_HEADING_LENGTH = 60;
 
 /**
  * Recognises a section heading line ("二、主动公开政府信息情况", "四．政府信息公开行政复议、行政诉讼情况").
@@ -41,4 +42,41 @@ export function matchSectionHeading(trimmed: string): SectionId | null {
 /** Position of a section in the template's order (0 for 一). */
 export function sectionOrder(id: SectionId): number {
   return NUMERAL_INDEX[id] as number;
+}
+
+/** Template titles and their real-world variants, for headings run together with the first sentence. */
+const FULL_TITLES: Record<SectionId, readonly string[]> = {
+  一: ['总体情况'],
+  二: ['主动公开政府信息情况'],
+  三: ['收到和处理政府信息公开申请情况'],
+  四: [
+    '政府信息公开行政复议、行政诉讼情况',
+    '因政府信息公开工作被申请行政复议和提起行政诉讼情况',
+    '政府信息公开行政复议和行政诉讼情况',
+  ],
+  五: ['存在的主要问题及改进情况', '政府信息公开工作存在的主要问题及改进情况', '存在问题及改进情况'],
+  六: ['其他需要报告的事项'],
+};
+
+/**
+ * A heading run together with the text after it ("一、总体情况2023年，我局…"), as PDF extraction and some
+ * editors produce. Only the template's own titles are accepted here, so prose starting with "二、" is not.
+ */
+export function splitRunOnHeading(trimmed: string): { id: SectionId; heading: string; rest: string } | null {
+  const index = NUMERAL_INDEX[trimmed[0] as string];
+  if (index === undefined) return null;
+  let pos = 1;
+  while (pos < trimmed.length && trimmed[pos] === ' ') pos++;
+  const sep = trimmed[pos];
+  if (sep !== '、' && sep !== '.' && sep !== '．') return null;
+  const id = SECTION_IDS[index] as SectionId;
+  let start = pos + 1;
+  while (start < trimmed.length && trimmed[start] === ' ') start++;
+  for (const title of FULL_TITLES[id]) {
+    if (trimmed.startsWith(title, start)) {
+      const end = start + title.length;
+      return { id, heading: trimmed.slice(0, end), rest: trimmed.slice(end).replace(/^[\s：:。]+/, '') };
+    }
+  }
+  return null;
 }

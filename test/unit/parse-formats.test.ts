@@ -110,3 +110,35 @@ describe('template versions', () => {
     expect(yearFirst).toMatchObject({ agency: '卢氏县文化广电和旅游局', year: 2022 });
   });
 });
+
+describe('section headings', () => {
+  it('accepts the real-world heading variants of TEMPLATE.md', () => {
+    const text = [
+      '某县某局2023年政府信息公开工作年度报告',
+      '一、总体情况',
+      '二、主动公开政府信息情况',
+      '三、收到和处理政府信息公开申请情况',
+      '四、因政府信息公开工作被申请行政复议和提起行政诉讼情况',
+      '五、存在问题及改进情况',
+      '六、其他需要报告的事项',
+    ].join('\n');
+    const report = parseText(text);
+    expect(Object.keys(report.sections)).toHaveLength(6);
+    expect(report.sections.四?.heading).toBe('四、因政府信息公开工作被申请行政复议和提起行政诉讼情况');
+  });
+
+  it('splits a heading run together with its first sentence', () => {
+    const report = parseText(
+      '某县某局2023年政府信息公开工作年度报告\n一、总体情况2023年，我局认真贯彻落实《中华人民共和国政府信息公开条例》，主动公开政府信息 23 条，进一步提升了政务公开质量和水平。\n',
+    );
+    expect(report.sections.一?.heading).toBe('一、总体情况');
+    expect(report.sections.一?.text.startsWith('2023年，我局')).toBe(true);
+  });
+
+  it('does not take table row labels for headings', () => {
+    const report = parseText(
+      '三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量\n四、结转下年度继续办理\n',
+    );
+    expect(Object.keys(report.sections)).toEqual(['三']);
+  });
+});
