@@ -239,6 +239,11 @@ export const parseNotes: Rule = (report) => {
   return findings;
 };
 
+/** Unknown, or printed blank / "/" / "—" even if the parser could infer its value. */
+function isBlank(cell: Cell): boolean {
+  return cell.value === null || cell.blank === true;
+}
+
 /** struct.blank-cell: unknown cells ("", "/", "—") counted per table, one finding per table. */
 export const blankCells: Rule = (report) => {
   const perTable: Record<'二' | '三' | '四', FindingLocation[]> = { 二: [], 三: [], 四: [] };
@@ -249,7 +254,7 @@ export const blankCells: Rule = (report) => {
       if (!row) continue;
       for (const key in row) {
         const cell = row[key] as Cell | string | undefined;
-        if (key === 'label' || typeof cell !== 'object' || cell === null || cell.value !== null) continue;
+        if (key === 'label' || typeof cell !== 'object' || cell === null || !isBlank(cell)) continue;
         perTable.二.push({ section: '二', row: String(row.label ?? rowId), at: cell.at });
       }
     }
@@ -261,8 +266,7 @@ export const blankCells: Rule = (report) => {
       if (!cells) continue;
       for (const column of APPLICANT_COLUMNS) {
         const cell = cells[column];
-        if (cell && cell.value === null)
-          perTable.三.push(applicationCellLocation(row as ApplicationRowId, column, cell));
+        if (cell && isBlank(cell)) perTable.三.push(applicationCellLocation(row as ApplicationRowId, column, cell));
       }
     }
   }
@@ -273,7 +277,7 @@ export const blankCells: Rule = (report) => {
       if (!cells) continue;
       for (const column of REVIEW_COLUMNS) {
         const cell = cells[column];
-        if (cell && cell.value === null) perTable.四.push(reviewCellLocation(group, column, cell));
+        if (cell && isBlank(cell)) perTable.四.push(reviewCellLocation(group, column, cell));
       }
     }
   }

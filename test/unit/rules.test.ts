@@ -451,3 +451,19 @@ describe('ordering and catalogue', () => {
     }
   });
 });
+
+describe('catalogue covers the source', () => {
+  it('every rule id written in shared/rules/*.ts is in RULE_CATALOGUE', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const dir = new URL('../../shared/rules/', import.meta.url);
+    const families = 'arith|struct|template|narrative|plausibility|carryover|meta|content|extract|internal';
+    const pattern = new RegExp(`'((?:${families})\\.[a-z-]+)'`, 'g');
+    const ids = new Set<string>();
+    for (const file of readdirSync(dir).filter((name) => name.endsWith('.ts') && name !== 'catalogue.ts')) {
+      for (const match of readFileSync(new URL(file, dir), 'utf8').matchAll(pattern)) ids.add(match[1] as string);
+    }
+    expect(ids.size).toBeGreaterThan(25);
+    const catalogued = new Set(RULE_CATALOGUE.map((rule) => rule.id));
+    expect([...ids].filter((id) => !catalogued.has(id))).toEqual([]);
+  });
+});
