@@ -51,7 +51,7 @@ describe('nianbao check (child process)', () => {
       consistent,
       missing,
       broken,
-      '/work/shared/seeds/004_30eabbe77a56ee75.txt',
+      join(import.meta.dirname, '../fixtures/seeds/004_30eabbe77a56ee75.txt'),
     );
     expect(code).toBe(2);
     expect(stderr).toContain('文件不存在');

@@ -2,6 +2,7 @@
 // where the value is ≥ 1) must be caught by an arith.* error that names that very cell (row and column).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   cloneValues,
@@ -176,7 +177,7 @@ describe('mutation: every cell of tables 三 and 四 is guarded by an arith rule
   });
 
   it('the five seeds, mutated in the parsed model', () => {
-    const dir = '/work/shared/seeds';
+    const dir = fileURLToPath(new URL('../fixtures/seeds/', import.meta.url));
     const files = readdirSync(dir).filter((file) => file.endsWith('.txt'));
     expect(files.length).toBe(5);
     const tally: Tally = { mutants: 0, caught: 0, missed: [] };

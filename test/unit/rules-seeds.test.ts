@@ -1,6 +1,7 @@
 // The five real reports (extracted text) through the text parser and the validator.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type AnnualReport, APPLICANT_COLUMNS } from '../../shared/report/model.ts';
 import { parseText } from '../../shared/report/parse.ts';
@@ -8,7 +9,7 @@ import { RULE_CATALOGUE } from '../../shared/rules/catalogue.ts';
 import type { Finding } from '../../shared/rules/finding.ts';
 import { validateReport } from '../../shared/rules/validate.ts';
 
-const SEEDS_DIR = '/work/shared/seeds';
+const SEEDS_DIR = fileURLToPath(new URL('../fixtures/seeds/', import.meta.url));
 const seedFiles = readdirSync(SEEDS_DIR)
   .filter((file) => file.endsWith('.txt'))
   .sort();
@@ -100,5 +101,25 @@ describe('the five seeds', () => {
     const { findings } = seed('003');
     expect(rules(findings)).not.toContain('plausibility.rules-township');
     expect(rules(findings)).not.toContain('plausibility.fee-unit');
+  });
+});
+
+describe('the 2019 trial layout', () => {
+  const source = readFileSync(fileURLToPath(new URL('../fixtures/reports/template-2019.txt', import.meta.url)), 'utf8');
+
+  it('is fine for a 2020 report: no version finding, no arith error', () => {
+    const report = parseText(source);
+    expect(report.template).toBe('2019');
+    const findings = validateReport(report);
+    expect(rules(findings)).not.toContain('template.version-mismatch');
+    expect(findings.filter((finding) => finding.rule.startsWith('arith.') && finding.severity === 'error')).toEqual([]);
+  });
+
+  it('is a template.version-mismatch error in a 2023 report', () => {
+    const report = parseText(source.replace(/2020/g, '2023'));
+    expect(report.year).toBe(2023);
+    const mismatch = validateReport(report).filter((finding) => finding.rule === 'template.version-mismatch');
+    expect(mismatch).toHaveLength(1);
+    expect(mismatch[0]).toMatchObject({ severity: 'error', expected: '2021', actual: '2019' });
   });
 });
