@@ -168,3 +168,68 @@ describe('parser robustness', () => {
     expect(report.notes[0]?.kind).toBe(kind);
   });
 });
+
+describe('a column lost in extraction with the header intact', () => {
+  const header = [
+    '三、收到和处理政府信息公开申请情况',
+    '\t\t自然人\t法人或其他组织\t\t\t\t\t总计',
+    '\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他',
+  ];
+  const zeros = '0\t0\t0\t0\t0\t0\t0';
+  const items = [
+    '(二) 部分公开',
+    '1.属于国家秘密',
+    '2.其他法律行政法规禁止公开',
+    '3.危及“三安全一稳定”',
+    '4.保护第三方合法权益',
+    '5.属于三类内部事务信息',
+    '6.属于四类过程性信息',
+    '7.属于行政执法案卷',
+    '8.属于行政查询事项',
+    '1.本机关不掌握相关政府信息',
+    '2.没有现成信息需要另行制作',
+    '3.补正后申请内容仍不明确',
+    '1.信访举报投诉类申请',
+    '2.重复申请',
+    '3.要求提供公开出版物',
+    '4.无正当理由大量反复申请',
+    '5.要求行政机关确认或重新出具已获取信息',
+    '1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请',
+    '2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请',
+  ];
+  function table(grantedRow: string): string {
+    return [
+      ...header,
+      '一、本年新收政府信息公开申请数量\t3\t1\t2\t0\t0\t0\t6',
+      `二、上年结转政府信息公开申请数量\t${zeros}`,
+      `三、本年度办理结果\t(一) 予以公开\t${grantedRow}`,
+      ...items.map((label) => `\t${label}\t${zeros}`),
+      `\t(六) 其他处理\t3.其他\t${zeros}`,
+      '(七) 总计\t3\t1\t2\t0\t0\t0\t6',
+      `四、结转下年度继续办理\t${zeros}`,
+    ].join('\n');
+  }
+
+  it('finds the lost column by the table arithmetic and infers its value', () => {
+    // 予以公开 is really 3 1 2 0 0 0 6; the 科研机构 value was lost.
+    const report = parseText(table('3\t1\t0\t0\t0\t6'));
+    const granted = report.applications?.granted;
+    expect(APPLICANT_COLUMNS.map((c) => granted?.[c]?.value)).toEqual([3, 1, 2, 0, 0, 0, 6]);
+    expect(granted?.research?.inferred).toBe(true);
+    expect(report.notes.find((n) => n.kind === 'column-missing' && n.row === 'granted')?.column).toBe('科研机构');
+    expect(report.notes.some((n) => n.kind === 'value-inferred' && n.row === 'granted')).toBe(true);
+  });
+
+  it('leaves the row unknown when several columns fit the arithmetic', () => {
+    // All applicant columns but 自然人 are 0 everywhere: any of them could be the lost one, and the
+    // values agree anyway, so the row is placed; make it ambiguous with a non-zero middle value instead.
+    const ambiguous = table('3\t1\t0\t0\t0\t4').replace(
+      '(七) 总计\t3\t1\t2\t0\t0\t0\t6',
+      '(七) 总计\t3\t—\t—\t—\t—\t—\t4',
+    );
+    const report = parseText(ambiguous);
+    expect(report.applications?.granted?.business?.value).toBeNull();
+    expect(report.notes.some((n) => n.kind === 'row-unreadable' && n.row === 'granted')).toBe(true);
+    expect(report.notes.some((n) => n.kind === 'value-inferred')).toBe(false);
+  });
+});

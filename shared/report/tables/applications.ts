@@ -7,6 +7,7 @@
 import {
   APPLICANT_COLUMN_LABELS,
   APPLICANT_COLUMNS,
+  APPLICATION_ROWS_2021,
   type ApplicantColumnId,
   type ApplicationRow,
   type ApplicationRowId,
@@ -201,6 +202,8 @@ export class ApplicationsReader {
   private group: Group | null = null;
   private pending: PendingRow | null = null;
   private readonly duplicates = new Set<ApplicationRowId>();
+  /** Rows that lost one column the header does not explain, waiting for the arithmetic of the whole table. */
+  private readonly deferred: PendingRow[] = [];
   rowsFound = 0;
 
   /** A row from section 三 (`inSection`) or a stray row elsewhere that might belong to the table. */
@@ -244,6 +247,7 @@ export class ApplicationsReader {
   /** Ends the table: places the last row and checks what is missing. */
   finish(): void {
     this.flush();
+    this.resolveDeferred();
     if (this.headerColumns.size >= 3) {
       for (const col of APPLICANT_COLUMNS) {
         if (!this.headerColumns.has(col) && this.rowsFound > 0) {
@@ -369,6 +373,12 @@ export class ApplicationsReader {
     row.natural = toCell(first);
     if (values.length >= 2) row.total = toCell(last);
     const lost = COLUMN_COUNT - values.length;
+    if (lost === 1 && !headerMissing.some((c) => MIDDLE_COLUMNS.includes(c))) {
+      // One column lost and the header does not say which: decided in finish() by the table's arithmetic.
+      for (const col of MIDDLE_COLUMNS) row[col] = { value: null, at: { line, raw: '' } };
+      this.deferred.push({ id, values, line });
+      return row;
+    }
     for (const col of headerMissing)
       if (MIDDLE_COLUMNS.includes(col)) this.noteMissing(id, col, line, '表头与该行均缺少此列');
     const unexplained = lost - headerMissing.filter((c) => MIDDLE_COLUMNS.includes(c)).length;
@@ -412,6 +422,100 @@ export class ApplicationsReader {
       });
     }
     return row;
+  }
+
+  /**
+   * Tries each middle column as the lost one in every deferred row (the same column, as extraction loses
+   * a column, not random cells), fills it from the row total, and keeps the hypothesis only if it is the
+   * one placement under which the column relations (一 + 二 = （七）+ 四, （七） = Σ items) hold.
+   */
+  private resolveDeferred(): void {
+    if (this.deferred.length === 0) return;
+    const solutions: { column: ApplicantColumnId; rows: Map<ApplicationRowId, ApplicationRow> }[] = [];
+    for (const column of MIDDLE_COLUMNS) {
+      const rows = new Map<ApplicationRowId, ApplicationRow>();
+      let possible = true;
+      for (const d of this.deferred) {
+        const placed = placeWithLostColumn(d, column);
+        if (!placed) {
+          possible = false;
+          break;
+        }
+        rows.set(d.id, placed);
+      }
+      if (possible && this.relationsHold(rows)) solutions.push({ column, rows });
+    }
+    const fingerprint = (rows: Map<ApplicationRowId, ApplicationRow>) =>
+      [...rows.values()].map((r) => MIDDLE_COLUMNS.map((c) => r[c]?.value).join(',')).join(';');
+    const unique =
+      solutions.length > 0 &&
+      solutions.every((x) => fingerprint(x.rows) === fingerprint((solutions[0] as (typeof solutions)[number]).rows));
+    if (!unique) {
+      for (const d of this.deferred) {
+        this.notes.push({
+          kind: 'column-missing',
+          section: '三',
+          row: d.id,
+          detail: '该行比表头少 1 个数值，表头和勾稽关系都无法确定缺失的是哪一列',
+          at: { line: d.line, raw: '' },
+        });
+        this.notes.push({
+          kind: 'row-unreadable',
+          section: '三',
+          row: d.id,
+          detail: '缺列后中间各列数值无法对应到具体列，按未知处理',
+          at: { line: d.line, raw: '' },
+        });
+      }
+      return;
+    }
+    const { column, rows } = solutions[0] as (typeof solutions)[number];
+    for (const d of this.deferred) {
+      const placed = rows.get(d.id) as ApplicationRow;
+      this.table[d.id] = placed;
+      this.noteMissing(d.id, column, d.line, '该行缺少此列；由表内勾稽关系确定缺失的是这一列');
+      const cell = placed[column];
+      if (cell?.inferred) {
+        this.notes.push({
+          kind: 'value-inferred',
+          section: '三',
+          row: d.id,
+          column: APPLICANT_COLUMN_LABELS[column],
+          detail: `由总计减去其余各列之和推定为 ${cell.value}`,
+          at: { line: d.line, raw: '' },
+        });
+      }
+    }
+  }
+
+  /** Checks the column relations that are assessable, with `override` rows in place of the table's. */
+  private relationsHold(override: Map<ApplicationRowId, ApplicationRow>): boolean {
+    const value = (id: ApplicationRowId, col: ApplicantColumnId): number | null | undefined =>
+      (override.get(id) ?? this.table[id])?.[col]?.value;
+    const items = ITEM_ROWS.filter((id) => this.table[id] !== undefined);
+    for (const col of APPLICANT_COLUMNS) {
+      const received = value('received', col);
+      const carriedIn = value('carriedIn', col);
+      const outcome = value('outcomeTotal', col);
+      const carriedOver = value('carriedOver', col);
+      if (received != null && carriedIn != null && outcome != null && carriedOver != null) {
+        if (round(received + carriedIn) !== round(outcome + carriedOver)) return false;
+      }
+      if (outcome != null && items.length > 0) {
+        let sum = 0;
+        let known = true;
+        for (const id of items) {
+          const v = value(id, col);
+          if (v == null) {
+            known = false;
+            break;
+          }
+          sum += v;
+        }
+        if (known && round(sum) !== round(outcome)) return false;
+      }
+    }
+    return true;
   }
 
   private noteMissing(id: ApplicationRowId, col: ApplicantColumnId, line: number, detail: string): void {
@@ -480,6 +584,31 @@ export class ApplicationsReader {
       });
     }
   }
+}
+
+const ITEM_ROWS: readonly ApplicationRowId[] = [
+  ...APPLICATION_ROWS_2021.filter((id) => !['received', 'carriedIn', 'outcomeTotal', 'carriedOver'].includes(id)),
+  'otherHandling',
+];
+
+/** Places a six-value row assuming `lost` is the missing column; null when that makes it negative. */
+function placeWithLostColumn(pending: PendingRow, lost: ApplicantColumnId): ApplicationRow | null {
+  const { values, line } = pending;
+  const row: ApplicationRow = {};
+  const columns = APPLICANT_COLUMNS.filter((c) => c !== lost);
+  columns.forEach((col, i) => {
+    row[col] = toCell(values[i] as ValueToken);
+  });
+  const total = row.total?.value;
+  const parts = APPLICANT_COLUMNS.filter((c) => c !== 'total' && c !== lost).map((c) => row[c]?.value);
+  if (total == null || parts.some((v) => v == null)) {
+    row[lost] = { value: null, at: { line, raw: '' } };
+    return row;
+  }
+  const residual = round(total - (parts as number[]).reduce((a, b) => a + b, 0));
+  if (residual < 0) return null;
+  row[lost] = { value: residual, inferred: true, at: { line, raw: '' } };
+  return row;
 }
 
 function toCell(token: ValueToken): Cell {
