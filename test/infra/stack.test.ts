@@ -166,11 +166,11 @@ describe('fetch queue', () => {
       FunctionName: { Ref: functionIdByService('nianbao-fetchWorker') },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BatchSize: 2,
-      ScalingConfig: { MaximumConcurrency: 5 },
+      ScalingConfig: { MaximumConcurrency: 10 },
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'nianbao-fetchWorker' }) },
-      ReservedConcurrentExecutions: 5,
+      ReservedConcurrentExecutions: 10,
     });
   });
 
