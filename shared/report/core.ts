@@ -63,6 +63,8 @@ export function parseLines(source: LineSource, options: CoreOptions): AnnualRepo
     } else {
       const trimmed = raw.trim();
       if (trimmed.length === 0) continue;
+      // Page numbers left by PDF extraction ("- 3 -", "第 3 页") would read as table values.
+      if (trimmed.length <= 16 && isPageMarker(trimmed)) continue;
       const heading = matchSectionHeading(trimmed);
       if (heading !== null && sectionOrder(heading) > currentOrder) {
         current = heading;
@@ -162,6 +164,14 @@ function routeRow(
   // No heading seen (or a table outside 二–四): only rows whose labels name them are taken.
   if (row.labels.length === 0) return false;
   return applications.feed(row, false) || (current === null && active.feed(row));
+}
+
+const PAGE_MARKER =
+  /^(?:[-—–－]+ ?\d{1,4} ?[-—–－]+|第 ?\d{1,4} ?页(?: ?[,，/]? ?共 ?\d{1,4} ?页)?|\d{1,4} ?[/／] ?\d{1,4})$/;
+
+/** "- 3 -", "— 3 —", "第3页", "第 3 页 共 10 页", "3/10": a page number, not content. */
+export function isPageMarker(trimmed: string): boolean {
+  return PAGE_MARKER.test(trimmed);
 }
 
 function firstLines(lines: readonly string[]): string[] {

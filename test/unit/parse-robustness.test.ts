@@ -233,3 +233,26 @@ describe('a column lost in extraction with the header intact', () => {
     expect(report.notes.some((n) => n.kind === 'value-inferred')).toBe(false);
   });
 });
+
+describe('PDF page furniture', () => {
+  it('skips page numbers between table rows and a header repeated after a page break', () => {
+    const text = [
+      '三、收到和处理政府信息公开申请情况',
+      '\t\t自然人\t法人或其他组织\t\t\t\t\t总计',
+      '\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他',
+      '一、本年新收政府信息公开申请数量\t\t2\t0\t0\t0\t0\t0\t2',
+      '二、上年结转政府信息公开申请数量\t\t0\t0\t0\t0\t0\t0\t0',
+      '三、本年度办理结果\t(一) 予以公开\t2\t0\t0\t0\t0',
+      '— 3 —',
+      '',
+      '第 4 页 共 9 页',
+      '\t\t自然人\t法人或其他组织\t\t\t\t\t总计',
+      '0\t2',
+      '(七) 总计\t2\t0\t0\t0\t0\t0\t2',
+    ].join('\n');
+    const report = parseText(text);
+    expect(APPLICANT_COLUMNS.map((c) => report.applications?.granted?.[c]?.value)).toEqual([2, 0, 0, 0, 0, 0, 2]);
+    expect(report.applications?.outcomeTotal?.total?.value).toBe(2);
+    expect(report.notes.filter((n) => n.row === 'outcomeTotal')).toEqual([]);
+  });
+});

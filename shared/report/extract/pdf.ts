@@ -109,6 +109,9 @@ export async function extractPdfText(bytes: Uint8Array, limits: PdfLimits = {}):
         const page = await doc.getPage(p);
         const content = await page.getTextContent();
         const pageLines = rebuildLines(content.items as TextItemLike[]);
+        // A bare number closing a page is its page number ("3"), not a table value.
+        const lastLine = pageLines[pageLines.length - 1];
+        if (pageLines.length > 3 && lastLine !== undefined && /^\d{1,3}$/.test(lastLine.trim())) pageLines.pop();
         for (const line of pageLines) chars += line.length + 1;
         lines.push(...pageLines, '');
         page.cleanup();

@@ -202,6 +202,7 @@ export class ApplicationsReader {
   private group: Group | null = null;
   private pending: PendingRow | null = null;
   private readonly duplicates = new Set<ApplicationRowId>();
+  private readonly emptyRows = new Set<ApplicationRowId>();
   /** Rows that lost one column the header does not explain, waiting for the arithmetic of the whole table. */
   private readonly deferred: PendingRow[] = [];
   rowsFound = 0;
@@ -211,7 +212,8 @@ export class ApplicationsReader {
     let match = row.labels.length > 0 ? matchApplicationLabels(row.labels, this.group) : null;
     // "总计" in the header rows is a column, not the （七）总计 row.
     const data = hasData(row);
-    if (match?.id === 'outcomeTotal' && !this.headerDone && !data) match = null;
+    // A bare "总计" without values is the header (also when a PDF repeats the header after a page break).
+    if (match?.id === 'outcomeTotal' && !data && (!this.headerDone || match.ownLabel === '总计')) match = null;
     if (match?.id) {
       if (match.id === 'otherHandling' && !data) {
         this.group = 'otherHandling';
@@ -296,7 +298,15 @@ export class ApplicationsReader {
     const pending = this.pending;
     this.pending = null;
     if (!pending) return;
-    if (this.table[pending.id]) {
+    if (this.table[pending.id] && this.emptyRows.has(pending.id) && pending.values.length > 0) {
+      // A label seen before without values (e.g. a repeated header cell): the row with values wins.
+      this.emptyRows.delete(pending.id);
+      this.rowsFound--;
+      for (let i = this.notes.length - 1; i >= 0; i--) {
+        const note = this.notes[i] as ParseNote;
+        if (note.row === pending.id && note.kind === 'row-unreadable') this.notes.splice(i, 1);
+      }
+    } else if (this.table[pending.id]) {
       // One note per repeated row is enough; a hostile input can repeat a row without end.
       if (this.duplicates.has(pending.id)) return;
       this.duplicates.add(pending.id);
@@ -310,6 +320,7 @@ export class ApplicationsReader {
       return;
     }
     this.rowsFound++;
+    if (pending.values.length === 0) this.emptyRows.add(pending.id);
     this.table[pending.id] = this.placeValues(pending);
   }
 
