@@ -40,22 +40,34 @@ export function narrativeLines(report: AnnualReport): NarrativeLine[] {
   }
   const lines: NarrativeLine[] = [];
   for (const source of sources) {
-    const parts = source.text.slice(0, 500_000).split('\n');
+    const text = source.text.length > 500_000 ? source.text.slice(0, 500_000) : source.text;
     // PDF extraction wraps sentences at the page width ("部分公开\n1 件"): a line that does not end a
-    // sentence continues on the next one. Blank lines and table rows end a paragraph.
+    // sentence continues on the next one. Blank lines and table rows (tabs) end a paragraph. Table rows
+    // are skipped without being copied: most of a text report is tables.
     let open: NarrativeLine | null = null;
-    parts.forEach((text, index) => {
-      if (text.includes('\t') || text.trim().length === 0) {
+    let nextTab = text.indexOf('\t');
+    let index = 0;
+    for (let start = 0; start <= text.length; index++) {
+      let end = text.indexOf('\n', start);
+      if (end === -1) end = text.length;
+      if (nextTab !== -1 && nextTab < start) nextTab = text.indexOf('\t', start);
+      const isTableRow = nextTab !== -1 && nextTab < end;
+      const line = isTableRow ? '' : text.slice(start, end).trim();
+      start = end + 1;
+      if (line.length === 0) {
         open = null;
-        return;
+        continue;
       }
-      if (open) open.text += text.trim();
+      if (open) open.text += line;
       else {
-        open = { text, ...(source.line !== undefined && sections.length === 0 ? { line: source.line + index } : {}) };
+        open = {
+          text: line,
+          ...(source.line !== undefined && sections.length === 0 ? { line: source.line + index } : {}),
+        };
         lines.push(open);
       }
-      if (SENTENCE_END.test(text)) open = null;
-    });
+      if (SENTENCE_END.test(line)) open = null;
+    }
   }
   linesCache.set(report, { texts: sources.map((source) => source.text), lines });
   return lines;

@@ -114,12 +114,19 @@ export const feeUnit: Rule = (report, context) => {
 
 type CellCheck = (value: number, isCount: boolean, signed: boolean) => boolean;
 
+interface CellHit {
+  cell: Cell;
+  location: FindingLocation;
+  isCount: boolean;
+  signed: boolean;
+}
+
 /**
  * Visits every numeric cell of tables 二, 三, 四 and returns a finding location for those `suspicious`
  * accepts. Plain loops, and locations built only for hits: this runs on every report.
  */
-function suspiciousCells(report: AnnualReport, suspicious: CellCheck): { cell: Cell; location: FindingLocation }[] {
-  const hits: { cell: Cell; location: FindingLocation }[] = [];
+function suspiciousCells(report: AnnualReport, suspicious: CellCheck): CellHit[] {
+  const hits: CellHit[] = [];
   const active = report.activeDisclosure;
   if (active) {
     for (const rowId in active) {
@@ -134,8 +141,11 @@ function suspiciousCells(report: AnnualReport, suspicious: CellCheck): { cell: C
         const isAmount =
           column === 'amount' || (rowId === 'procurement' && column !== 'decisions' && column !== 'projects');
         // The 2019 layout's 本年增/减 is a signed change.
-        if (!suspicious(cell.value, !isAmount, column === 'added')) continue;
+        const signed = column === 'added';
+        if (!suspicious(cell.value, !isAmount, signed)) continue;
         hits.push({
+          isCount: !isAmount,
+          signed,
           cell,
           location: {
             section: '二',
@@ -155,7 +165,12 @@ function suspiciousCells(report: AnnualReport, suspicious: CellCheck): { cell: C
       for (const column of APPLICANT_COLUMNS) {
         const cell = cells[column];
         if (!cell || cell.value === null || !suspicious(cell.value, true, false)) continue;
-        hits.push({ cell, location: applicationCellLocation(row as ApplicationRowId, column, cell) });
+        hits.push({
+          cell,
+          location: applicationCellLocation(row as ApplicationRowId, column, cell),
+          isCount: true,
+          signed: false,
+        });
       }
     }
   }
@@ -167,34 +182,47 @@ function suspiciousCells(report: AnnualReport, suspicious: CellCheck): { cell: C
       for (const column of REVIEW_COLUMNS) {
         const cell = cells[column];
         if (!cell || cell.value === null || !suspicious(cell.value, true, false)) continue;
-        hits.push({ cell, location: reviewCellLocation(group, column, cell) });
+        hits.push({ cell, location: reviewCellLocation(group, column, cell), isCount: true, signed: false });
       }
     }
   }
   return hits;
 }
 
-/** plausibility.negative: a count or amount below zero. */
-export const negative: Rule = (report) =>
-  suspiciousCells(report, (value, _isCount, signed) => value < 0 && !signed).map(({ cell, location }) => ({
-    rule: 'plausibility.negative',
-    severity: 'error',
-    message: `表${location.section}“${cellName(location)}”填报为负数 ${formatNumber(cell.value as number)}。件数和金额不可能为负，请更正。`,
-    location,
-    expected: '≥ 0',
-    actual: cell.value as number,
-  }));
-
-/** plausibility.non-integer: a count (件数) that is not a whole number. */
-export const nonInteger: Rule = (report) =>
-  suspiciousCells(report, (value, isCount) => isCount && !Number.isInteger(value)).map(({ cell, location }) => ({
-    rule: 'plausibility.non-integer',
-    severity: 'error',
-    message: `表${location.section}“${cellName(location)}”是件数，却填报为小数 ${formatNumber(cell.value as number)}。件数应为整数，请更正。`,
-    location,
-    expected: '整数',
-    actual: cell.value as number,
-  }));
+/**
+ * plausibility.negative (a count or amount below zero) and plausibility.non-integer (a count that is not a
+ * whole number), in one pass over the cells.
+ */
+export const countValues: Rule = (report) =>
+  suspiciousCells(
+    report,
+    (value, isCount, signed) => (value < 0 && !signed) || (isCount && !Number.isInteger(value)),
+  ).flatMap(({ cell, location, isCount, signed }): Finding[] => {
+    const value = cell.value as number;
+    const findings: Finding[] = [];
+    const where = `表${location.section}“${cellName(location)}”`;
+    if (value < 0 && !signed) {
+      findings.push({
+        rule: 'plausibility.negative',
+        severity: 'error',
+        message: `${where}填报为负数 ${formatNumber(value)}。件数和金额不可能为负，请更正。`,
+        location,
+        expected: '≥ 0',
+        actual: value,
+      });
+    }
+    if (isCount && !Number.isInteger(value)) {
+      findings.push({
+        rule: 'plausibility.non-integer',
+        severity: 'error',
+        message: `${where}是件数，却填报为小数 ${formatNumber(value)}。件数应为整数，请更正。`,
+        location,
+        expected: '整数',
+        actual: value,
+      });
+    }
+    return findings;
+  });
 
 /** plausibility.rules-township: a township reporting 规章 (only provinces and districted cities make them). */
 export const rulesTownship: Rule = (report, context) => {
@@ -225,4 +253,4 @@ export const rulesTownship: Rule = (report, context) => {
   return findings;
 };
 
-export const PLAUSIBILITY_RULES: Rule[] = [feeUnit, negative, nonInteger, rulesTownship];
+export const PLAUSIBILITY_RULES: Rule[] = [feeUnit, countValues, rulesTownship];

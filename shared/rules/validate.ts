@@ -56,7 +56,8 @@ export function validateReport(report: AnnualReport, context: ValidationContext 
   const findings: Finding[] = [];
   for (const rule of ALL_RULES) {
     try {
-      findings.push(...rule(report, context));
+      const found = rule(report, context);
+      for (const finding of found) findings.push(finding);
     } catch (error) {
       // A rule bug must not hide every other finding; surface it instead.
       findings.push({
@@ -66,7 +67,7 @@ export function validateReport(report: AnnualReport, context: ValidationContext 
       });
     }
   }
-  return sortFindings(findings);
+  return findings.length < 2 ? findings : sortFindings(findings);
 }
 
 function formatFromName(fileName: string | undefined): SourceFormat {
