@@ -69,6 +69,40 @@ function regionRows(index: SiteIndex, year: number): RegionRow[] {
 /** More region rows than this and the overview stops one level up (the agency list filters any region). */
 const MAX_REGION_ROWS = 40;
 
+/** How many recent status changes the overview lists (the agency list and CSV have the rest). */
+const MAX_RECENT_CHANGES = 50;
+
+/** Status changes recorded in the seven days before `now`, newest first. */
+function recentChanges(index: SiteIndex, states: AgencyYearState[], now: Date): string {
+  const since = now.getTime() - 7 * 86_400_000;
+  const names = new Map(index.agencies.map((agency) => [agency.id, agency]));
+  const changes: { at: number; agencyId: string; from: ComplianceStatus | null; to: ComplianceStatus }[] = [];
+  for (const state of states) {
+    const history = [...(state.history ?? [])].sort((a, b) => a.at.localeCompare(b.at));
+    history.forEach((entry, i) => {
+      const at = Date.parse(entry.at);
+      const from = history[i - 1]?.status ?? null;
+      if (at > since && at <= now.getTime() && from !== entry.status) {
+        changes.push({ at, agencyId: state.agencyId, from, to: entry.status });
+      }
+    });
+  }
+  if (changes.length === 0) return '<p class="muted">最近 7 天没有机关的状态发生变化。</p>';
+  changes.sort((a, b) => b.at - a.at || a.agencyId.localeCompare(b.agencyId));
+  const rows = changes
+    .slice(0, MAX_RECENT_CHANGES)
+    .map((change) => {
+      const agency = names.get(change.agencyId);
+      return `<tr class="change"><td>${escapeHtml(beijingTime(new Date(change.at).toISOString()))}</td><td><a href="${hrefPath(agencyPagePath(change.agencyId))}">${escapeHtml(agency?.name ?? change.agencyId)}</a></td><td>${escapeHtml(agency?.region.join('/') ?? '')}</td><td>${change.from ? statusBadge(change.from) : '（首次评估）'} → ${statusBadge(change.to)}</td></tr>`;
+    })
+    .join('');
+  const more =
+    changes.length > MAX_RECENT_CHANGES
+      ? `<p class="muted">共 ${changes.length} 项变化，仅列出最近 ${MAX_RECENT_CHANGES} 项。</p>`
+      : '';
+  return `<table class="data changes"><thead><tr><th>时间</th><th>机关</th><th>地区</th><th>变化</th></tr></thead><tbody>${rows}</tbody></table>${more}`;
+}
+
 /** Renders the overview of one report year (index.html for the newest year, year-{Y}.html for each). */
 export function renderOverview(index: SiteIndex, year: number, now: Date, generatedAt: string): string {
   const states = [...(index.states.get(year)?.values() ?? [])];
@@ -105,6 +139,8 @@ export function renderOverview(index: SiteIndex, year: number, now: Date, genera
 <div class="cards">${cards}</div>
 <h2>每周趋势</h2>
 ${weeklyChartSvg(weeklyCounts(states, now))}
+<h2>最近 7 天的状态变化</h2>
+${recentChanges(index, states, now)}
 <h2>按地区统计</h2>
 <table class="data regions"><thead>${head}</thead><tbody>${body}</tbody></table>
 <p class="muted">“逾期公开”指截止日期后才发布；“未公开”指截止日期已过仍未找到；“无法访问”是抓取失败，不计为机关未公开；“数据不一致”指校验发现错误。</p>

@@ -189,6 +189,16 @@ describe('generateSite', () => {
     expect(rules).toContain('arith.row-total');
     const index = decode(await store.get('site/index.html'));
     expect(index).toContain('svg');
+    // Nothing changed in the week before NOW (the histories end in January and February).
+    expect(index).toContain('最近 7 天没有机关的状态发生变化');
+    const later = decode(
+      await (async () => {
+        await generateSite(store, { registry: { agencies: [agency] }, now: new Date('2025-02-03T00:00:00Z') });
+        return store.get('site/index.html');
+      })(),
+    );
+    expect(later.match(/<tr class="change">/g)).toHaveLength(1);
+    expect(later).toContain('not-in-registry');
     expect(index).not.toMatch(/(href|src)="\//); // relative links only
   });
 });
