@@ -3,7 +3,7 @@
  * each value with its provenance. Text lines are split on tabs (or on wide spaces when the extractor
  * lost the tabs); HTML/DOCX rows arrive as grid cells with their table/row/column.
  */
-import type { Provenance } from './model.ts';
+import type { Cell, Provenance } from './model.ts';
 import { type CellReading, readCell } from './normalize.ts';
 
 export interface GridCellRef {
@@ -29,10 +29,14 @@ export interface LineSource {
   grid?: Map<number, GridLine>;
 }
 
-export interface ValueToken {
-  value: number | null;
-  blank: boolean;
-  at: Provenance;
+/**
+ * A value as read: already in the model's Cell shape (`blank` only when true), so placing it in a table
+ * needs no copy. Tokens are never mutated after creation.
+ */
+export type ValueToken = Cell;
+
+function token(reading: CellReading, at: Provenance): ValueToken {
+  return reading.blank ? { value: null, blank: true, at } : { value: reading.value, at };
 }
 
 export interface TableRow {
@@ -121,12 +125,12 @@ function assemble(
     const cell = cells[i] as string;
     const reading = readings[i] ?? null;
     if (reading !== null) {
-      values.push({ value: reading.value, blank: reading.blank, at: { line, raw: cell } });
+      values.push(token(reading, { line, raw: cell }));
     } else if (cell.length === 0) {
       if (i > first && i < last) values.push({ value: null, blank: true, at: { line, raw: '' } });
     } else if (i > first && i < last && cell.length <= 12) {
       // Damaged cell inside the value run ("O", "l2"): unknown, never guessed.
-      values.push({ value: null, blank: false, at: { line, raw: cell } });
+      values.push({ value: null, at: { line, raw: cell } });
     } else {
       if (labels === NO_LABELS) labels = [];
       labels.push(cell);
@@ -189,7 +193,7 @@ export function rowFromLooseText(trimmed: string, line: number): TableRow {
     if (cell.length === 0) continue;
     const whole = readCell(cell);
     if (whole !== null) {
-      values.push({ value: whole.value, blank: whole.blank, at: { line, raw: cell } });
+      values.push(token(whole, { line, raw: cell }));
       continue;
     }
     if (cell.indexOf(' ') < 0 || values.length > 0) {
@@ -207,7 +211,7 @@ export function rowFromLooseText(trimmed: string, line: number): TableRow {
     for (let k = cut; k < words.length; k++) {
       const word = words[k] as string;
       const r = readCell(word) as CellReading;
-      values.push({ value: r.value, blank: r.blank, at: { line, raw: word } });
+      values.push(token(r, { line, raw: word }));
     }
   }
   return { labels, values, line };
@@ -237,11 +241,7 @@ export function rowFromGrid(grid: GridLine, line: number): TableRow {
     }
     if (cell.length === 0 && !seenContent) continue;
     seenContent = true;
-    values.push({
-      value: reading.value,
-      blank: reading.blank,
-      at: { table: ref.table, row: ref.row, col: ref.col, line, raw: cell },
-    });
+    values.push(token(reading, { table: ref.table, row: ref.row, col: ref.col, line, raw: cell }));
   }
   return { labels, values, line };
 }

@@ -191,9 +191,7 @@ export class ActiveDisclosureReader {
     columns.forEach((column, i) => {
       const token = pending.values[i];
       if (token) {
-        const cell: Cell = { value: token.value, at: token.at };
-        if (token.blank) cell.blank = true;
-        entry[column] = cell;
+        entry[column] = token;
       } else {
         const at: Provenance = { line: pending.line, raw: '' };
         entry[column] = { value: null, blank: true, at };

@@ -622,10 +622,9 @@ function placeWithLostColumn(pending: PendingRow, lost: ApplicantColumnId): Appl
   return row;
 }
 
+/** Tokens already have the Cell shape and are never mutated: placed as they are. */
 function toCell(token: ValueToken): Cell {
-  const cell: Cell = { value: token.value, at: token.at };
-  if (token.blank) cell.blank = true;
-  return cell;
+  return token;
 }
 
 const LEADING_NUMBERING = /^(?:[一二三四五六七八九]\.)?(?:（[一二三四五六七八九]）)?(?:\d+\.)?/;

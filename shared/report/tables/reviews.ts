@@ -144,10 +144,9 @@ function toGroup(values: readonly ValueToken[]): Partial<Record<(typeof REVIEW_C
   return cells;
 }
 
+/** Tokens already have the Cell shape and are never mutated: placed as they are. */
 function toCell(token: ValueToken): Cell {
-  const cell: Cell = { value: token.value, at: token.at };
-  if (token.blank) cell.blank = true;
-  return cell;
+  return token;
 }
 
 /**
