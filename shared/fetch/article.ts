@@ -1,5 +1,5 @@
 /**
- * Article pages: the report body (TRS_Editor / zoom / content divs), the attachments wherever they
+ * Article pages: the report body text (TRS_Editor / zoom / content divs), the attachments wherever they
  * hide (links, extension-less download links, iframe/embed/object, window.open, pdf.js viewers), the
  * disclosure header table (头表) and the page's meta tags. Also decides what a downloaded document is
  * (Content-Type, Content-Disposition, magic bytes) and recognises tiny HTML "downloads" as error pages.
@@ -25,8 +25,6 @@ export interface AttachmentLink {
 export interface ArticlePage {
   /** `ArticleTitle` meta, else the <title>/heading. */
   title: string | null;
-  /** The body container's HTML (null when no known container was found). */
-  bodyHtml: string | null;
   bodyText: string;
   /** True when the body itself reads as the report (the sections and tables are inline). */
   inlineReport: boolean;
@@ -151,7 +149,6 @@ export function parseArticlePage(html: string, pageUrl: string): ArticlePage {
       break;
     }
   }
-  const bodyHtml = body ? ($.html(body) ?? null) : null;
   const pageText = squash($('body').text());
   const bodyText = body ? squash(body.text()) : pageText;
 
@@ -199,7 +196,6 @@ export function parseArticlePage(html: string, pageUrl: string): ArticlePage {
   const title = metas.articletitle || headingTitle || squash($('title').text()) || null;
   return {
     title,
-    bodyHtml,
     bodyText,
     inlineReport: looksLikeInlineReport(bodyText),
     attachments,
