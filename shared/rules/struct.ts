@@ -32,6 +32,9 @@ const TABLE_NAMES: Record<'二' | '三' | '四', string> = {
 /** struct.section-missing (one per missing section), or struct.no-sections when nothing was recognised. */
 export const sectionMissing: Rule = (report) => {
   const present = SECTION_IDS.filter((id) => report.sections[id] !== undefined);
+  // A file without a text layer already has its error (extract.no-text, "需要 OCR"): nothing more to say.
+  const textless = report.text.trim().length === 0 && report.notes.some((note) => note.kind === 'no-text');
+  if (present.length === 0 && textless) return [];
   if (present.length === 0) {
     return [
       {

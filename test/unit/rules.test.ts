@@ -161,6 +161,18 @@ describe('struct, template, meta', () => {
     expect(byRule(findings, 'struct.section-missing')).toEqual([]);
   });
 
+  it('a scanned PDF (no text layer) gets extract.no-text alone, not six missing sections', () => {
+    const report = consistentReport();
+    report.sections = {};
+    report.applications = null;
+    report.reviews = null;
+    report.activeDisclosure = null;
+    report.text = '';
+    report.notes.push({ kind: 'no-text', detail: '共 4 页，均无文字层' });
+    const errors = validate(report).filter((finding) => finding.severity === 'error');
+    expect(errors.map((finding) => finding.rule)).toEqual(['extract.no-text']);
+  });
+
   it('struct.table-missing when section 三 is there but its table is not', () => {
     const report = consistentReport();
     report.applications = null;
