@@ -56,6 +56,17 @@ export function parseLines(source: LineSource, options: CoreOptions): AnnualRepo
     const gridLine = grid?.get(i);
     let row: TableRow | null = null;
     if (gridLine) {
+      // A whole table row holding just a section heading (reports typed as one big table).
+      const only = soleCell(gridLine.cells, gridLine.spanned);
+      const heading = only === null ? null : matchSectionHeading(only);
+      if (heading !== null && sectionOrder(heading) > currentOrder) {
+        current = heading;
+        currentOrder = sectionOrder(heading);
+        body = [];
+        bodies[heading] = body;
+        sections[heading] = { id: heading, heading: only as string, text: '', line: i + 1 };
+        continue;
+      }
       row = rowFromGrid(gridLine, i + 1);
     } else if (raw.indexOf('\t') >= 0) {
       row = rowFromTabs(raw, i + 1);
@@ -172,6 +183,18 @@ const PAGE_MARKER =
 /** "- 3 -", "— 3 —", "第3页", "第 3 页 共 10 页", "3/10": a page number, not content. */
 export function isPageMarker(trimmed: string): boolean {
   return PAGE_MARKER.test(trimmed);
+}
+
+/** The text of a grid row with exactly one non-empty origin cell, else null. */
+function soleCell(cells: readonly string[], spanned: readonly boolean[]): string | null {
+  let found: string | null = null;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i] as string;
+    if (spanned[i] || cell.length === 0) continue;
+    if (found !== null) return null;
+    found = cell;
+  }
+  return found;
 }
 
 function firstLines(lines: readonly string[]): string[] {

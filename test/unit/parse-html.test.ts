@@ -117,3 +117,17 @@ describe('parseHtml on other page shapes', () => {
     expect(report.notes.some((n) => n.kind === 'section-missing')).toBe(true);
   });
 });
+
+describe('parseHtml on a report typed as one big table', () => {
+  it('finds section headings in table rows of their own', () => {
+    const html = readFileSync(new URL('../fixtures/reports/template-2021.html', import.meta.url), 'utf8').replace(
+      /<\/table>\s*<p><strong>([一二三四五六]、[^<]+)<\/strong><\/p>\s*<table border="1">/g,
+      '<tr><td colspan="15">$1</td></tr>',
+    );
+    const report = parseHtml(html);
+    expect(Object.keys(report.sections)).toHaveLength(6);
+    expect(report.reviews?.litigationDirect?.total?.value).toBe(2);
+    expect(report.applications?.outcomeTotal?.total?.value).toBe(98);
+    expect(report.activeDisclosure?.fees?.amount?.value).toBe(57.2343);
+  });
+});
