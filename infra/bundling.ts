@@ -30,7 +30,7 @@ export const LAMBDA_BUNDLE = {
    */
   external: ['pdfjs-dist', 'pdfjs-dist/*'] as string[],
   /** Paths relative to the project root (esbuild resolves alias paths from the working directory). */
-  alias: { cheerio: './infra/shims/cheerio.ts' } as Record<string, string>,
+  alias: { cheerio: './infra/shims/cheerio.ts', zod: './infra/shims/zod.ts' } as Record<string, string>,
 } as const;
 
 /**
