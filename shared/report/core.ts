@@ -35,6 +35,9 @@ export interface CoreOptions {
 
 const MAX_PREFIX_LINES = 40;
 const MAX_PROSE_ROW_LABEL = 60;
+const MAX_DAMAGE_NOTES = 10;
+/** A year glued to its month ("20231月"): the 年 was lost in extraction. */
+const GLUED_DATE = /(?:19|20)\d{2}(?:0?[1-9]|1[0-2])月(?:\d{1,2}日)?/;
 
 /** Parses a document given as lines. Never throws on content; what went wrong becomes notes. */
 export function parseLines(source: LineSource, options: CoreOptions): AnnualReport {
@@ -50,6 +53,7 @@ export function parseLines(source: LineSource, options: CoreOptions): AnnualRepo
   let currentOrder = -1;
   let body: string[] | null = null;
   let statisticsYear: number | null = null;
+  let damageNotes = 0;
 
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i] as string;
@@ -98,6 +102,18 @@ export function parseLines(source: LineSource, options: CoreOptions): AnnualRepo
       }
       if (current === null && prefix.length < MAX_PREFIX_LINES) prefix.push(trimmed);
       if (statisticsYear === null && trimmed.includes('统计')) statisticsYear = yearFromStatisticsPeriod(trimmed);
+      if (damageNotes < MAX_DAMAGE_NOTES && trimmed.length < 2000 && trimmed.includes('月')) {
+        const glued = GLUED_DATE.exec(trimmed);
+        if (glued) {
+          damageNotes++;
+          notes.push({
+            kind: 'extraction-damage',
+            ...(current ? { section: current } : {}),
+            detail: `日期“${glued[0]}”缺少“年”字，可能是文字提取造成的损坏，而非报告本身的错误`,
+            at: { line: i + 1, raw: glued[0] },
+          });
+        }
+      }
       if (current === '二' || current === '三' || current === '四') {
         if (trimmed.length <= MAX_PROSE_ROW_LABEL && !trimmed.endsWith('。')) {
           row = rowFromLooseText(trimmed, i + 1);

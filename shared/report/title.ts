@@ -115,7 +115,8 @@ function cleanAgency(raw: string): string | null {
   return AGENCY_CHARS.test(name) ? name : null;
 }
 
-const PERIOD_START = /((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日/;
+// 年 optional: PDF extraction drops it ("自20231月1日起").
+const PERIOD_START = /((?:19|20)\d{2})\s*年?\s*0?1\s*月\s*0?1\s*日/;
 const PERIOD_YEAR = /统计[^。\d]{0,30}((?:19|20)\d{2})\s*年/;
 
 /** The report year from a statistics-period sentence ("统计时限为2023年1月1日起至2023年12月31日"). */

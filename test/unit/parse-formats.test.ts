@@ -142,3 +142,22 @@ describe('section headings', () => {
     expect(Object.keys(report.sections)).toEqual(['三']);
   });
 });
+
+describe('extraction damage in prose', () => {
+  it('notes a date that lost its 年 and still reads the statistics period', () => {
+    const report = parseText(
+      '某县某局政府信息公开工作年度报告\n一、总体情况\n本报告统计期限自20231月1日起至202312月31日止。\n',
+    );
+    expect(report.year).toBe(2023);
+    const damage = report.notes.find((n) => n.kind === 'extraction-damage');
+    expect(damage).toMatchObject({ section: '一', at: { line: 3, raw: '20231月1日' } });
+  });
+
+  it('leaves well-formed dates alone', () => {
+    expect(
+      parseText('二〇二三年\n本报告统计期限自2023年1月1日起至2023年12月31日止。').notes.some(
+        (n) => n.kind === 'extraction-damage',
+      ),
+    ).toBe(false);
+  });
+});
