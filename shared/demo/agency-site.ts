@@ -10,7 +10,7 @@
  * | id            | name                         | case                                                                 | status      |
  * |---------------|------------------------------|----------------------------------------------------------------------|-------------|
  * | lushi-xczx    | 卢氏县乡村振兴局             | county column (TRS, createPageHTML, 3 pages), inline HTML body, UTF-8 | found       |
- * | lushi-gxkj    | 卢氏县工业和信息化和科技局   | same column, page 2, PDF attachment (seed 001)                       | found       |
+ * | lushi-gxkj    | 卢氏县工业和信息化和科技局   | same column, page 2, PDF attachment (seed 001); a second "attachment" is a tiny HTML error page (fetch.error-page) | found |
  * | lushi-gfdy    | 卢氏县国防动员办公室         | same column, DOCX via extension-less downfile.jsp; header-table date ≠ PubDate (disagreement) | found |
  * | lushi-gov     | 卢氏县人民政府               | registry URL 301-redirects to the moved column (relative links), which flaps 503 twice; inline body (seed 002) | found |
  * | longde-shanhe | 隆德县山河乡                 | Hanweb datastore list, report on dataproxy page 2; GBK article page   | found       |
@@ -461,7 +461,8 @@ export async function startAgencySite(options: AgencySiteOptions = {}): Promise<
         date: gxkj.date,
         bodyHtml:
           gxkj.body === 'pdf'
-            ? `<p>${escapeHtml(gxkj.title)}详见附件。</p><p>附件：<a href="./${gxkjPdf.split('/').pop()}" oldsrc="W0.pdf">${escapeHtml(gxkj.title)}.pdf</a></p>`
+            ? `<p>${escapeHtml(gxkj.title)}详见附件。</p><p>附件：<a href="./${gxkjPdf.split('/').pop()}" oldsrc="W0.pdf">${escapeHtml(gxkj.title)}.pdf</a></p>` +
+              `<p>附件2：<a href="/lushi/module/download/downfile.jsp?classid=0&amp;filename=${gxkj.date.y}0000missing.pdf">${escapeHtml(gxkj.title)}（附表）.pdf</a></p>`
             : seedBodyHtml(gxkj.text),
       }),
       gxkj.date.httpDate,
@@ -775,6 +776,13 @@ export async function startAgencySite(options: AgencySiteOptions = {}): Promise<
       send(503, '<html><body>Service Temporarily Unavailable</body></html>', {
         'content-type': 'text/html',
         'retry-after': '0',
+      });
+      return;
+    }
+    if (path === '/lushi/module/download/downfile.jsp' && url.searchParams.get('filename')?.includes('missing')) {
+      // A "download" that is a tiny HTML error page served with 200.
+      send(200, '<html><body><script>alert("文件不存在！");history.back();</script></body></html>', {
+        'content-type': 'text/html; charset=utf-8',
       });
       return;
     }

@@ -31,6 +31,8 @@ import { chooseCandidate, isAnnualReportTitle, type ReportCandidate } from './ti
 /** What the scan needs of an HTTP response (shared/fetch/http.ts provides it). */
 export interface ScanResponse {
   url: string;
+  /** What robots.txt said about the URL (the polite client reports it). */
+  robots?: { allowed: boolean; rule: string | null; respected: boolean };
   status: number;
   headers: Record<string, string>;
   body: Uint8Array;
@@ -121,6 +123,7 @@ interface AgencyContext {
   pagesFetched: number;
   /** Previous snapshot metas by URL (conditional GET and first-seen dates). */
   previous: Map<string, SnapshotMeta>;
+  robots?: ScanResponse['robots'];
 }
 
 function addFinding(context: AgencyContext, finding: Finding): void {
@@ -155,6 +158,7 @@ async function get(context: AgencyContext, url: string, options: ScanGetOptions)
     ...(agency.respectRobots !== undefined ? { respectRobots: agency.respectRobots } : {}),
   });
   context.pagesFetched++;
+  if (!context.robots && response.robots) context.robots = response.robots;
   if (response.notModified || response.status === 304) return response;
   const status = response.status;
   if (status >= 400 || status === 202) {
@@ -497,6 +501,7 @@ export async function scanAgency(agency: Agency, year: number, deps: ScanAgencyD
     ...(error ? { error } : {}),
     pagesFetched: context.pagesFetched,
     ...evidence,
+    ...(context.robots ? { robots: context.robots } : {}),
   });
   try {
     context.previous = await loadPreviousMetas(deps.store, year, agency.id);

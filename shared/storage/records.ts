@@ -61,6 +61,8 @@ export interface AgencyRunOutcome {
   candidates?: CandidateEvidence[];
   /** Why the chosen article was chosen (or why none was), in Chinese. */
   chosenBecause?: string;
+  /** What robots.txt said about the first page fetched for the agency, and whether it was obeyed. */
+  robots?: { allowed: boolean; rule: string | null; respected: boolean };
 }
 
 /** One candidate link considered for an agency's report. */

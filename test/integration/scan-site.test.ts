@@ -77,6 +77,10 @@ describe('scan of the demo site', () => {
     for (const o of first.outcomes.filter((x) => x.status !== 'found')) expect(o.error, o.agencyId).toBeTruthy();
   });
 
+  it('records what robots.txt said', () => {
+    expect(outcome(first, 'lushi-xczx').robots).toEqual({ allowed: true, rule: null, respected: true });
+  });
+
   it('stores the run manifest', async () => {
     const stored = await getJson<RunManifest>(store, keys.run(first.runId));
     expect(stored?.outcomes).toHaveLength(registry.agencies.length);
@@ -119,6 +123,12 @@ describe('scan of the demo site', () => {
     expect(docxKey.endsWith('.docx')).toBe(true);
     const docx = (await store.get(docxKey)) as Uint8Array;
     expect([docx[0], docx[1]]).toEqual([0x50, 0x4b]);
+  });
+
+  it('recognises a tiny HTML "download" as an error page and keeps only the real PDF', () => {
+    const gxkj = outcome(first, 'lushi-gxkj');
+    expect(gxkj.findings.map((f) => f.rule)).toContain('fetch.error-page');
+    expect(gxkj.snapshots).toHaveLength(1);
   });
 
   it('flags a page whose declared charset is wrong', () => {
@@ -194,10 +204,13 @@ describe('scan of the demo site', () => {
     expect((await store.list('raw/')).length).toBe(before);
     expect((await store.list('results/')).length).toBe(resultsBefore);
     const again = site.requests.slice(firstRunRequests);
-    const pdf = again.filter((r) => r.path.endsWith('.pdf') && r.path.startsWith('/lushi/'));
+    const pdf = again.filter(
+      (r) => r.path.endsWith('.pdf') && r.path.startsWith('/lushi/') && !r.path.includes('missing'),
+    );
     expect(pdf.length).toBeGreaterThan(0);
     expect(pdf.every((r) => r.conditional && r.status === 304)).toBe(true);
-    const docx = again.filter((r) => r.path.includes('downfile.jsp'));
+    const docx = again.filter((r) => r.path.includes('downfile.jsp') && r.path.includes('.docx'));
+    expect(docx.length).toBeGreaterThan(0);
     expect(docx.every((r) => r.conditional && r.status === 304)).toBe(true);
     for (const o of second.outcomes.filter((x) => x.status === 'found')) {
       expect(o.snapshots, o.agencyId).toEqual(outcome(first, o.agencyId).snapshots);
