@@ -23,9 +23,14 @@ export interface PdfLimits {
   maxChars?: number;
   /** Gives up on a file pdfjs cannot finish. @default 30,000 ms */
   timeoutMs?: number;
+  /**
+   * Directory of the pdfjs-dist package (holding cmaps/ and standard_fonts/), for bundles where
+   * `require.resolve('pdfjs-dist/package.json')` does not work. @default resolved from node_modules
+   */
+  pdfjsDir?: string;
 }
 
-const DEFAULTS: Required<PdfLimits> = {
+const DEFAULTS: Required<Omit<PdfLimits, 'pdfjsDir'>> = {
   maxPages: 60,
   maxBytes: 50 * 1024 * 1024,
   maxChars: 2_000_000,
@@ -58,8 +63,8 @@ function loadPdfjs(): Promise<typeof import('pdfjs-dist/legacy/build/pdf.mjs')> 
 }
 
 /** pdfjs needs filesystem paths ending in '/' (a file:// URL silently drops CJK text in non-embedded fonts). */
-function assetDirs(): { cMapUrl: string; standardFontDataUrl: string; wasmUrl: string } {
-  const root = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+function assetDirs(pdfjsDir?: string): { cMapUrl: string; standardFontDataUrl: string; wasmUrl: string } {
+  const root = pdfjsDir ?? path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
   return {
     cMapUrl: `${path.join(root, 'cmaps')}/`,
     standardFontDataUrl: `${path.join(root, 'standard_fonts')}/`,
@@ -89,7 +94,7 @@ export async function extractPdfText(bytes: Uint8Array, limits: PdfLimits = {}):
       const task = pdfjs.getDocument({
         // pdfjs transfers (detaches) the buffer it is given: pass a copy.
         data: new Uint8Array(bytes),
-        ...assetDirs(),
+        ...assetDirs(limits.pdfjsDir),
         cMapPacked: true,
         useSystemFonts: false,
         disableFontFace: true,
