@@ -31,18 +31,29 @@ const startSes = (
 
 const RUNS = 3;
 
-async function timed<T>(task: () => Promise<T>): Promise<{ ms: number; value: T }> {
+/** Wall and CPU time of one call. CPU (this process, so s3rver's share included) is the steadier figure on a busy machine. */
+async function timed<T>(task: () => Promise<T>): Promise<{ ms: number; cpuMs: number; value: T }> {
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const value = await task();
-  return { ms: performance.now() - start, value };
+  const used = process.cpuUsage(cpu);
+  return { ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000, value };
 }
 
-async function best<T>(runs: number, task: () => Promise<T>): Promise<{ ms: number; all: number[]; value: T }> {
-  const results: { ms: number; value: T }[] = [];
+async function best<T>(
+  runs: number,
+  task: () => Promise<T>,
+): Promise<{ ms: number; cpuMs: number; all: number[]; value: T }> {
+  const results: { ms: number; cpuMs: number; value: T }[] = [];
   for (let i = 0; i < runs; i++) results.push(await timed(task));
   const all = results.map((r) => r.ms);
-  const median = [...all].sort((a, b) => a - b)[Math.floor(all.length / 2)] ?? Number.NaN;
-  return { ms: median, all, value: (results.at(-1) as { value: T }).value };
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+  return {
+    ms: median(all),
+    cpuMs: median(results.map((r) => r.cpuMs)),
+    all,
+    value: (results.at(-1) as { value: T }).value,
+  };
 }
 
 function s3Event(key: string): S3Event {
@@ -66,8 +77,10 @@ function bigRegistry(agencies: number, hosts: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-const line = (name: string, ms: number, note: string) =>
-  console.log(`${name.padEnd(34)} ${`${ms.toFixed(0)} ms`.padStart(9)}  ${note}`);
+const line = (name: string, run: { ms: number; cpuMs: number }, note: string) =>
+  console.log(
+    `${name.padEnd(34)} ${`${run.ms.toFixed(0)} ms`.padStart(9)} ${`cpu ${run.cpuMs.toFixed(0)} ms`.padStart(12)}  ${note}`,
+  );
 
 export async function run(): Promise<void> {
   const ses = await startSes({ host: '127.0.0.1', port: 0 });
@@ -107,7 +120,7 @@ export async function run(): Promise<void> {
     const hits = env.siteHits.length / RUNS; // the fixture site counts every request it answers
     line(
       'fetch worker: 1 job × 2 agencies',
-      fetchRuns.ms,
+      fetchRuns,
       `${hits.toFixed(0)} requests to one host per run; runs ${fetchRuns.all.map((m) => m.toFixed(0)).join('/')} ms`,
     );
 
@@ -132,13 +145,13 @@ export async function run(): Promise<void> {
     const parseHtml = await timed(() => parse.handler(s3Event(html.key)));
     const parsePdf = await timed(() => parse.handler(s3Event(pdf.key)));
     const parseAgain = await best(RUNS, () => parse.handler(s3Event(pdf.key)));
-    line('parse: new HTML report', parseHtml.ms, `${(html.meta.byteLength / 1024).toFixed(0)} KB`);
+    line('parse: new HTML report', parseHtml, `${(html.meta.byteLength / 1024).toFixed(0)} KB`);
     line(
       'parse: new PDF report',
-      parsePdf.ms,
+      parsePdf,
       `${(pdfBytes.length / 1024).toFixed(0)} KB, ${'first PDF in the process (pdfjs load included)'}`,
     );
-    line('parse: same snapshot again (no-op)', parseAgain.ms, 'idempotent: one GET of the stored result');
+    line('parse: same snapshot again (no-op)', parseAgain, 'idempotent: one GET of the stored result');
 
     // Notify: two agencies assessed, one digest sent, the site regenerated.
     const manifest: RunManifest = {
@@ -153,7 +166,7 @@ export async function run(): Promise<void> {
     };
     await putJson(env.store, keys.run('bench/00001'), manifest);
     const notifyRun = await timed(() => notify.handler(loadEvent('scheduler-weekly-digest.json')));
-    line('notify: 2 agencies, 1 mail, site', notifyRun.ms, `${notifyRun.value.sitePages} site pages`);
+    line('notify: 2 agencies, 1 mail, site', notifyRun, `${notifyRun.value.sitePages} site pages`);
 
     // Planner on 10,000 agencies: registry download + validation + planning + 10-message batches.
     await env.s3.client.send(
@@ -164,7 +177,7 @@ export async function run(): Promise<void> {
     const batches = sqs.commandCalls(SendMessageBatchCommand).length / RUNS;
     line(
       'plan: 10,000 agencies on 500 hosts',
-      planRun.ms,
+      planRun,
       `${planRun.value.jobs} jobs in ${batches} SendMessageBatch calls (SQS mocked: add ~${batches} × SQS latency)`,
     );
 
