@@ -37,8 +37,12 @@ const DEFAULTS: Required<Omit<PdfLimits, 'pdfjsDir'>> = {
   timeoutMs: 30_000,
 };
 
-/** Fewer non-blank characters than this on every page means a scan without a text layer. */
+/**
+ * A scan without a text layer: fewer visible characters than this in the whole file, or fewer than
+ * MIN_CHARS_PER_PAGE per page on average (a scan may still carry page numbers or a stamp as text).
+ */
 const MIN_TEXT_CHARS = 20;
+const MIN_CHARS_PER_PAGE = 40;
 
 interface TextItemLike {
   str: string;
@@ -132,7 +136,8 @@ export async function extractPdfText(bytes: Uint8Array, limits: PdfLimits = {}):
       return { text: '', pages: 0, notes };
     }
     const text = normalizeText(result.lines.join('\n'));
-    if (countVisible(text) < MIN_TEXT_CHARS) {
+    const pagesRead = Math.max(1, Math.min(result.pages, opts.maxPages));
+    if (countVisible(text, MIN_CHARS_PER_PAGE * pagesRead) < Math.max(MIN_TEXT_CHARS, MIN_CHARS_PER_PAGE * pagesRead)) {
       notes.push({
         kind: 'no-text',
         detail: 'PDF 没有可提取的文字层（可能是扫描件），需要 OCR 才能检查',
@@ -198,9 +203,9 @@ function joinLine(items: Positioned[]): string {
   return out;
 }
 
-function countVisible(text: string): number {
+function countVisible(text: string, enough: number): number {
   let n = 0;
-  for (let i = 0; i < text.length && n < MIN_TEXT_CHARS; i++) if (text.charCodeAt(i) > 32) n++;
+  for (let i = 0; i < text.length && n < enough; i++) if (text.charCodeAt(i) > 32) n++;
   return n;
 }
 
