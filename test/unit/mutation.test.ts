@@ -8,6 +8,7 @@ import {
   cloneValues,
   type GeneratedValues,
   generateReport,
+  renderHtml,
   renderText,
   reportFromValues,
 } from '../../shared/report/generate.ts';
@@ -24,7 +25,7 @@ import {
   REVIEW_GROUP_LABELS,
   REVIEW_GROUPS,
 } from '../../shared/report/model.ts';
-import { parseText } from '../../shared/report/parse.ts';
+import { parseHtml, parseText } from '../../shared/report/parse.ts';
 import type { Finding } from '../../shared/rules/finding.ts';
 import { validateReport } from '../../shared/rules/validate.ts';
 
@@ -174,6 +175,22 @@ describe('mutation: every cell of tables 三 and 四 is guarded by an arith rule
       );
     }
     assertAllCaught('generated, text', tally);
+  });
+
+  it('generated reports, mutated in the rendered HTML (parser + validator)', () => {
+    const tally: Tally = { mutants: 0, caught: 0, missed: [] };
+    for (const seed of SEEDS.slice(6, 9)) {
+      const generated = generateReport(seed, { maxReceived: 20 });
+      const values = cloneValues(generated.values);
+      const spec = { agency: generated.agency, year: generated.year, values };
+      mutateAll(
+        valueTargets(values),
+        (target) => caught(validateReport(parseHtml(renderHtml(spec))), target),
+        `seed ${seed} html`,
+        tally,
+      );
+    }
+    assertAllCaught('generated, HTML', tally);
   });
 
   it('the five seeds, mutated in the parsed model', () => {
