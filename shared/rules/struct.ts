@@ -57,6 +57,8 @@ export const sectionMissing: Rule = (report) => {
 
 /** struct.table-missing: a section that must carry a table but none was read from it. */
 export const tableMissing: Rule = (report) => {
+  // With no section recognised at all, struct.no-sections (or extract.no-text) already says it all.
+  if (SECTION_IDS.every((id) => report.sections[id] === undefined)) return [];
   const missing = new Map<'二' | '三' | '四', ParseNote | undefined>();
   if (report.sections.二 && !report.activeDisclosure) missing.set('二', undefined);
   if (report.sections.三 && !report.applications) missing.set('三', undefined);
