@@ -124,27 +124,28 @@ export class NianbaoFunction extends Construct {
   /**
    * Access to the store bucket with the bucket name beside the grant. Written as explicit statements
    * (not `grantReadWrite`) so the role holds exact actions: no `s3:*Object*` wildcards, no bucket-level
-   * configuration reads, and deletes only where the function writes.
+   * configuration reads, and puts/deletes only under the prefixes the function writes.
    *
    * @param readPattern object key pattern this function may read, e.g. 'config/*'
-   * @param writePattern object key pattern it may write and delete, or undefined for read-only
+   * @param writePatterns key patterns it may write and delete ([] for read-only)
    */
-  useBucket(bucket: IBucket, access: { readPattern: string; writePattern?: string }): void {
+  useBucket(bucket: IBucket, access: { readPattern: string; writePatterns?: string[] }): void {
+    const writePatterns = access.writePatterns ?? [];
     // ListBucket makes a missing key answer 404 instead of 403, which the store port relies on.
     this.role.addToPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
     this.role.addToPolicy(
       new PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(access.readPattern)] }),
     );
-    if (access.writePattern !== undefined) {
+    if (writePatterns.length > 0) {
       this.role.addToPolicy(
         new PolicyStatement({
           actions: ['s3:PutObject', 's3:DeleteObject'],
-          resources: [bucket.arnForObjects(access.writePattern)],
+          resources: writePatterns.map((pattern) => bucket.arnForObjects(pattern)),
         }),
       );
     }
     const bucketLogicalId = Stack.of(this).getLogicalId(bucket.node.defaultChild as CfnElement);
-    for (const pattern of new Set([access.readPattern, access.writePattern ?? access.readPattern])) {
+    for (const pattern of new Set([access.readPattern, ...writePatterns])) {
       Validations.of(this.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/${pattern}]`,
         reason:

@@ -137,7 +137,8 @@ export class NianbaoStack extends Stack {
       memorySize: 512,
       overrides: props.reserveConcurrency === false ? {} : { reservedConcurrentExecutions: fetchConcurrency },
     });
-    fetchWorker.useBucket(store, { readPattern: '*', writePattern: '*' });
+    // Snapshots and the per-job run manifests (shared/storage/keys.ts).
+    fetchWorker.useBucket(store, { readPattern: '*', writePatterns: ['raw/*', 'runs/*'] });
     fetchWorker.function.addEventSource(
       new SqsEventSource(fetchQueue, {
         batchSize: 2,
@@ -155,7 +156,7 @@ export class NianbaoStack extends Stack {
       memorySize: 1536,
       overrides: { retryAttempts: 2, deadLetterQueue: parseDlq },
     });
-    parse.useBucket(store, { readPattern: '*', writePattern: 'results/*' });
+    parse.useBucket(store, { readPattern: '*', writePatterns: ['results/*'] });
     // Only raw/ triggers the parser; it writes under results/, so it never triggers itself.
     // The .meta.json written beside each snapshot also matches raw/ and is skipped by the handler.
     store.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(parse.function), {
@@ -169,7 +170,8 @@ export class NianbaoStack extends Stack {
       memorySize: 1024,
       overrides: props.reserveConcurrency === false ? {} : { reservedConcurrentExecutions: 1 },
     });
-    notify.useBucket(store, { readPattern: '*', writePattern: '*' });
+    // Assessment history, sent digests, and the site (stale pages are deleted).
+    notify.useBucket(store, { readPattern: '*', writePatterns: ['state/*', 'digests/*', 'site/*'] });
     if (props.mail.kind === 'ses') notify.useSes(props.mail.identity, props.mail.from);
     else notify.useSmtp(props.mail.smtpUrl, props.mail.from);
     if (props.recipients.length > 0) notify.function.addEnvironment(CONFIG_ENV.recipients, props.recipients.join(','));

@@ -213,6 +213,21 @@ describe('parse trigger', () => {
   });
 });
 
+describe('write access', () => {
+  it('lets each function put and delete only under the prefixes it writes', () => {
+    const writesOf = (service: string) =>
+      statementsOf(roleIdOf(service))
+        .filter((s) => JSON.stringify(s.Action).includes('s3:PutObject'))
+        .flatMap((s) => [s.Resource].flat())
+        .map((resource) => JSON.stringify(resource).match(/"\/([^"]*)"\]\]\}$/)?.[1]);
+    expect(writesOf('nianbao-fetchWorker')).toEqual(['raw/*', 'runs/*']);
+    expect(writesOf('nianbao-parse')).toEqual(['results/*']);
+    expect(writesOf('nianbao-notify')).toEqual(['state/*', 'digests/*', 'site/*']);
+    expect(writesOf('nianbao-plan')).toEqual([]);
+    expect(writesOf('nianbao-rescanHttp')).toEqual([]);
+  });
+});
+
 describe('rescan endpoint', () => {
   it('is a Function URL that requires SigV4 (AWS_IAM)', () => {
     template.hasResourceProperties('AWS::Lambda::Url', {
