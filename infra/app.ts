@@ -38,6 +38,7 @@ export function buildApp(app: App = new App({ context: { ...FEATURE_FLAGS } })):
     maxAgenciesPerJob: numberContext(context('maxAgenciesPerJob')),
     noncurrentSnapshotDays: numberContext(context('noncurrentSnapshotDays')),
     alarmEmail: context('alarmEmail'),
+    siteAllowCidrs: (context('siteAllowCidrs') ?? '').split(',').filter((cidr) => cidr.trim() !== ''),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   acknowledgeGeneratedConstructFindings(stack);

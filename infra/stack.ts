@@ -15,6 +15,7 @@ import type { Construct } from 'constructs';
 import { CONFIG_ENV } from '../shared/config/config.ts';
 import { RAW_PREFIX, SITE_PREFIX } from '../shared/storage/keys.ts';
 import { NianbaoFunction } from './lambda-defaults.ts';
+import { SiteDistribution } from './site-distribution.ts';
 
 /** How the digest goes out: SES (global regions) or an SMTP server (China regions have no SES). */
 export type MailSettings =
@@ -46,6 +47,13 @@ export interface NianbaoStackProps extends StackProps {
   noncurrentSnapshotDays?: number;
   /** Alarm notifications go here when set. */
   alarmEmail?: string;
+  /**
+   * IPv4 ranges of the office network allowed to browse the results site. When set, a CloudFront
+   * distribution with origin access control serves the site from the private bucket; when empty, the
+   * site stays in the bucket, unreachable from a browser.
+   * @default []
+   */
+  siteAllowCidrs?: string[];
 }
 
 /** Fetch worker timeout; the queue's visibility timeout is derived from it. */
@@ -228,6 +236,11 @@ export class NianbaoStack extends Stack {
     const alarmTopic = new Topic(this, 'Alarms', { enforceSSL: true });
     if (props.alarmEmail) alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
     for (const alarm of alarms) alarm.addAlarmAction(new SnsAction(alarmTopic));
+
+    if (props.siteAllowCidrs && props.siteAllowCidrs.length > 0) {
+      const site = new SiteDistribution(this, 'Site', { bucket: store, allowCidrs: props.siteAllowCidrs });
+      new CfnOutput(this, 'SiteUrl', { value: `https://${site.distribution.distributionDomainName}/site/index.html` });
+    }
 
     new CfnOutput(this, 'BucketName', { value: store.bucketName });
     new CfnOutput(this, 'RescanUrl', { value: rescanUrl.url });

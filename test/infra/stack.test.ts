@@ -228,6 +228,12 @@ describe('write access', () => {
   });
 });
 
+describe('results site', () => {
+  it('creates no CloudFront distribution unless allowed network ranges are configured', () => {
+    template.resourceCountIs('AWS::CloudFront::Distribution', 0);
+  });
+});
+
 describe('rescan endpoint', () => {
   it('is a Function URL that requires SigV4 (AWS_IAM)', () => {
     template.hasResourceProperties('AWS::Lambda::Url', {
