@@ -57,7 +57,7 @@ export interface ScanHttp {
   close?(): void;
 }
 
-/** The stable ids of fetch-level findings (Chinese messages; kept in the run manifest). */
+/** The stable ids of fetch-level findings (Chinese messages; kept in the run manifest; described in fetch-rules.ts). */
 export const FETCH_RULES = {
   encodingSuspect: 'fetch.encoding-suspect',
   jsRenderedList: 'fetch.js-rendered-list',
@@ -68,6 +68,7 @@ export const FETCH_RULES = {
   attachmentError: 'fetch.attachment-error',
   noCandidate: 'fetch.no-candidate',
   severalCandidates: 'fetch.several-candidates',
+  processError: 'fetch.process-error',
 } as const;
 
 export interface ScanAgencyDeps {
@@ -675,7 +676,7 @@ export async function runScan(options: RunScanOptions): Promise<RunManifest> {
               await processSnapshot(store, rawKey, { level: next.agency.level, now });
             } catch (error) {
               outcome.findings.push({
-                rule: 'fetch.process-error',
+                rule: FETCH_RULES.processError,
                 severity: 'warning',
                 message: `解析存档文件失败：${rawKey}（${describeError(error)}）`,
               });

@@ -27,3 +27,12 @@ describe('demo site helpers', () => {
     );
   });
 });
+
+describe('fetch rule catalogue', () => {
+  it('describes every fetch-level rule id the scan can emit, in Chinese', async () => {
+    const { FETCH_RULES } = await import('../../shared/fetch/scan.ts');
+    const { FETCH_RULE_CATALOGUE } = await import('../../shared/fetch/fetch-rules.ts');
+    expect(FETCH_RULE_CATALOGUE.map((r) => r.id).sort()).toEqual(Object.values(FETCH_RULES).sort());
+    for (const rule of FETCH_RULE_CATALOGUE) expect(rule.title).toMatch(/[\u4e00-\u9fff]/);
+  });
+});
