@@ -125,6 +125,7 @@ function median(values: number[]): number {
 export async function run(): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), 'nianbao-bundles-'));
   try {
+    console.log(`load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores`);
     console.log(
       `esbuild ${LAMBDA_BUNDLE.format}/${LAMBDA_BUNDLE.target}, minified, AWS SDK bundled; import = median of ${IMPORT_RUNS} fresh node processes (${process.version})`,
     );
