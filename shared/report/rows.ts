@@ -19,6 +19,12 @@ export interface GridLine {
   refs: GridCellRef[];
   /** True for a copy of a cell spanning down from an earlier row. */
   spanned: boolean[];
+  /**
+   * The row belongs to a ragged table (a column holds labels in some rows and values in others, as
+   * when extracted text is pasted into a table): grid positions name no column there, so the row is
+   * read by the text rule (empty cells outside the run of written values are layout).
+   */
+  ragged?: boolean;
 }
 
 /** The document as lines; table rows of HTML/DOCX input carry their grid cells. */
@@ -118,6 +124,7 @@ function assemble(
   first: number,
   last: number,
   line: number,
+  refs?: readonly GridCellRef[],
 ): TableRow {
   let labels: string[] = NO_LABELS;
   const values: ValueToken[] = [];
@@ -125,18 +132,24 @@ function assemble(
     const cell = cells[i] as string;
     const reading = readings[i] ?? null;
     if (reading !== null) {
-      values.push(token(reading, { line, raw: cell }));
+      values.push(token(reading, refs ? gridAt(refs, i, line, cell) : { line, raw: cell }));
     } else if (cell.length === 0) {
-      if (i > first && i < last) values.push({ value: null, blank: true, at: { line, raw: '' } });
+      if (i > first && i < last)
+        values.push({ value: null, blank: true, at: refs ? gridAt(refs, i, line, '') : { line, raw: '' } });
     } else if (i > first && i < last && cell.length <= 12) {
       // Damaged cell inside the value run ("O", "l2"): unknown, never guessed.
-      values.push({ value: null, at: { line, raw: cell } });
+      values.push({ value: null, at: refs ? gridAt(refs, i, line, cell) : { line, raw: cell } });
     } else {
       if (labels === NO_LABELS) labels = [];
       labels.push(cell);
     }
   }
   return { labels, values, line };
+}
+
+function gridAt(refs: readonly GridCellRef[], i: number, line: number, raw: string): Provenance {
+  const ref = refs[i] as GridCellRef;
+  return { table: ref.table, row: ref.row, col: ref.col, line, raw };
 }
 
 /** Reused between calls: parsing is synchronous, so one scratch buffer is enough. */
@@ -222,6 +235,7 @@ export function rowFromLooseText(trimmed: string, line: number): TableRow {
  * row-spanning cells only contribute their labels.
  */
 export function rowFromGrid(grid: GridLine, line: number): TableRow {
+  if (grid.ragged) return raggedRowFromGrid(grid, line);
   const labels: string[] = [];
   const values: ValueToken[] = [];
   // In a row with a label, empty cells before it are layout; in a value-only row every cell counts.
@@ -244,4 +258,30 @@ export function rowFromGrid(grid: GridLine, line: number): TableRow {
     values.push(token(reading, { table: ref.table, row: ref.row, col: ref.col, line, raw: cell }));
   }
   return { labels, values, line };
+}
+
+/**
+ * A row of a ragged table, read as a text row is (one rule for both, so a row that lost a column in
+ * extraction reaches the section reader short, where header analysis and arithmetic place it), with
+ * grid provenance kept. Copies of row-spanning cells only contribute their labels.
+ */
+function raggedRowFromGrid(grid: GridLine, line: number): TableRow {
+  const cells: string[] = [];
+  const readings: (CellReading | null)[] = [];
+  const refs: GridCellRef[] = [];
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < grid.cells.length; i++) {
+    const cell = grid.cells[i] as string;
+    const reading = cell.length === 0 ? null : readCell(cell);
+    if (grid.spanned[i] && (cell.length === 0 || reading !== null)) continue;
+    if (reading !== null) {
+      if (first < 0) first = cells.length;
+      last = cells.length;
+    }
+    cells.push(cell);
+    readings.push(reading);
+    refs.push(grid.refs[i] as GridCellRef);
+  }
+  return assemble(cells, readings, cells.length, first, last, line, refs);
 }

@@ -5,7 +5,7 @@
 import { load } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import type { ParseNote } from '../model.ts';
-import { normalizeText } from '../normalize.ts';
+import { normalizeText, readCell } from '../normalize.ts';
 import type { GridCellRef, GridLine, LineSource } from '../rows.ts';
 
 const BLOCK_TAGS = new Set([
@@ -242,6 +242,7 @@ function readTable(table: Element, state: WalkState): void {
     }
   }
   const tableIndex = state.tableCount++;
+  const ragged = isRagged(grid);
   for (let r = 0; r < rowCount; r++) {
     const gridRow = grid[r] as (Slot | undefined)[];
     const cells: string[] = [];
@@ -257,9 +258,36 @@ function readTable(table: Element, state: WalkState): void {
       if (slot.origin) texts.push(slot.text);
     }
     if (cells.length === 0) continue;
-    state.grid.set(state.lines.length, { cells, refs, spanned });
+    state.grid.set(state.lines.length, ragged ? { cells, refs, spanned, ragged } : { cells, refs, spanned });
     state.lines.push(texts.join('\t'));
   }
+}
+
+/**
+ * True when a column holds a label in one data row and a written value in another: the table was typed
+ * unaligned (often extracted text pasted into a table), so grid positions do not name columns. In an
+ * aligned table an empty cell is a blank value wherever it sits; header rows (labels only) don't count.
+ */
+function isRagged(grid: readonly (Slot | undefined)[][]): boolean {
+  const labelColumns = new Set<number>();
+  const valueColumns = new Set<number>();
+  const rowLabels: number[] = [];
+  for (const gridRow of grid) {
+    rowLabels.length = 0;
+    let hasValue = false;
+    for (let c = 0; c < gridRow.length; c++) {
+      const slot = gridRow[c];
+      if (!slot?.origin || slot.text.length === 0) continue;
+      if (readCell(slot.text) === null) rowLabels.push(c);
+      else {
+        hasValue = true;
+        valueColumns.add(c);
+      }
+    }
+    if (hasValue) for (const c of rowLabels) labelColumns.add(c);
+  }
+  for (const c of labelColumns) if (valueColumns.has(c)) return true;
+  return false;
 }
 
 /** Text of a cell: line breaks and paragraphs inside it become spaces. */
