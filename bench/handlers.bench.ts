@@ -18,7 +18,6 @@ import type { S3Event, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import sesLocal from 'aws-ses-v2-local';
 import { CONFIG_ENV } from '../shared/config/config.ts';
-import { keys } from '../shared/storage/keys.ts';
 import { putJson } from '../shared/storage/port.ts';
 import type { RunManifest } from '../shared/storage/records.ts';
 import { putSnapshot } from '../shared/storage/snapshot.ts';
@@ -164,7 +163,7 @@ export async function run(): Promise<void> {
         { agencyId: 'lushi-fgw', year: 2024, status: 'not-found', snapshots: [], findings: [], pagesFetched: 1 },
       ],
     };
-    await putJson(env.store, keys.run('bench/00001'), manifest);
+    await putJson(env.store, 'run-parts/bench/00001.json', manifest);
     const notifyRun = await timed(() => notify.handler(loadEvent('scheduler-weekly-digest.json')));
     line('notify: 2 agencies, 1 mail, site', notifyRun, `${notifyRun.value.sitePages} site pages`);
 

@@ -1,7 +1,7 @@
 /**
  * Fetch worker, fed by the SQS queue of fetch jobs (one host's agencies per job): scans each agency
  * with the polite HTTP client, stores raw snapshots under raw/ (the parse function picks them up from
- * there) and writes the job's partial run manifest to runs/{runId}/{jobId}.json.
+ * there) and writes the job's outcomes to run-parts/{runId}/{jobId}.json (common/run-parts.ts).
  *
  * Partial batch failures: a record that cannot be processed (malformed JSON, not a fetch job, an agency
  * the registry does not know, a store write that failed) is reported in `batchItemFailures` and only
@@ -14,12 +14,12 @@ import { loadConfig } from '../shared/config/config.ts';
 import { createHttpClient } from '../shared/fetch/http.ts';
 import { type ScanHttp, scanAgency } from '../shared/fetch/scan.ts';
 import type { Registry } from '../shared/registry/agency.ts';
-import { keys } from '../shared/storage/keys.ts';
 import { putJson } from '../shared/storage/port.ts';
 import type { AgencyRunOutcome, RunManifest } from '../shared/storage/records.ts';
 import { createLogger, createMetrics, openBucketStore } from './common/aws.ts';
 import { type FetchJob, FetchJobSchema, unknownAgencyIds } from './common/fetch-jobs.ts';
 import { registryLoader } from './common/registry.ts';
+import { runPartKey } from './common/run-parts.ts';
 
 const config = loadConfig(process.env);
 const logger = createLogger('nianbao-fetch-worker');
@@ -102,8 +102,8 @@ async function runJob(job: FetchJob, registry: Registry, http: ScanHttp): Promis
     finishedAt: new Date().toISOString(),
     outcomes,
   };
-  // One partial manifest per job (workers never contend for one object); loadManifests reads them all.
-  await putJson(store, keys.run(`${job.runId}/${job.jobId}`), manifest);
+  // One part per job (workers never contend for one object); the notifier folds them into runs/{runId}.json.
+  await putJson(store, runPartKey(job.runId, job.jobId), manifest);
   logger.info('fetch job done', {
     runId: job.runId,
     jobId: job.jobId,

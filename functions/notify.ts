@@ -1,6 +1,6 @@
 /**
- * Notifier, invoked weekly by EventBridge Scheduler after the fetch window: updates every agency's
- * assessment, sends the week's digest (one message per recipient set; a set already sent this ISO
+ * Notifier, invoked weekly by EventBridge Scheduler after the fetch window: folds the fetch workers'
+ * run parts into run manifests, updates every agency's assessment, sends the week's digest (one message per recipient set; a set already sent this ISO
  * week is skipped) and regenerates the results site under site/.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -12,6 +12,7 @@ import { generateSite } from '../shared/site/generate.ts';
 import { createLogger, createMetrics, defaultReportYear, openBucketStore } from './common/aws.ts';
 import { createMailer } from './common/mailer.ts';
 import { registryLoader } from './common/registry.ts';
+import { consolidateRunParts } from './common/run-parts.ts';
 
 const config = loadConfig(process.env, ['mail']);
 const logger = createLogger('nianbao-notify');
@@ -43,6 +44,8 @@ export async function handler(event: unknown): Promise<NotifyResult> {
   const now = new Date(scheduled.scheduledTime);
   const year = scheduled.year ?? config.reportYear ?? defaultReportYear(now);
   const registry = await loadRegistry(now);
+  const runs = await consolidateRunParts(store);
+  if (runs.length > 0) logger.info('run parts consolidated', { runs });
   const recipients = recipientGroups(registry.recipients);
   if (config.recipients.length > 0) recipients.push({ region: [], to: config.recipients });
 

@@ -145,8 +145,8 @@ export class NianbaoStack extends Stack {
       memorySize: 512,
       overrides: props.reserveConcurrency === false ? {} : { reservedConcurrentExecutions: fetchConcurrency },
     });
-    // Snapshots and the per-job run manifests (shared/storage/keys.ts).
-    fetchWorker.useBucket(store, { readPattern: '*', writePatterns: ['raw/*', 'runs/*'] });
+    // Snapshots, and each job's outcomes (functions/common/run-parts.ts).
+    fetchWorker.useBucket(store, { readPattern: '*', writePatterns: ['raw/*', 'run-parts/*'] });
     fetchWorker.function.addEventSource(
       new SqsEventSource(fetchQueue, {
         batchSize: 2,
@@ -178,8 +178,12 @@ export class NianbaoStack extends Stack {
       memorySize: 1024,
       overrides: props.reserveConcurrency === false ? {} : { reservedConcurrentExecutions: 1 },
     });
-    // Assessment history, sent digests, and the site (stale pages are deleted).
-    notify.useBucket(store, { readPattern: '*', writePatterns: ['state/*', 'digests/*', 'site/*'] });
+    // Run manifests folded from the parts (which it deletes), assessment history, sent digests, and
+    // the site (stale pages are deleted).
+    notify.useBucket(store, {
+      readPattern: '*',
+      writePatterns: ['runs/*', 'run-parts/*', 'state/*', 'digests/*', 'site/*'],
+    });
     if (props.mail.kind === 'ses') notify.useSes(props.mail.identity, props.mail.from);
     else notify.useSmtp(props.mail.smtpUrl, props.mail.from);
     if (props.recipients.length > 0) notify.function.addEnvironment(CONFIG_ENV.recipients, props.recipients.join(','));

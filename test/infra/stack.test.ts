@@ -220,9 +220,9 @@ describe('write access', () => {
         .filter((s) => JSON.stringify(s.Action).includes('s3:PutObject'))
         .flatMap((s) => [s.Resource].flat())
         .map((resource) => JSON.stringify(resource).match(/"\/([^"]*)"\]\]\}$/)?.[1]);
-    expect(writesOf('nianbao-fetchWorker')).toEqual(['raw/*', 'runs/*']);
+    expect(writesOf('nianbao-fetchWorker')).toEqual(['raw/*', 'run-parts/*']);
     expect(writesOf('nianbao-parse')).toEqual(['results/*']);
-    expect(writesOf('nianbao-notify')).toEqual(['state/*', 'digests/*', 'site/*']);
+    expect(writesOf('nianbao-notify')).toEqual(['runs/*', 'run-parts/*', 'state/*', 'digests/*', 'site/*']);
     expect(writesOf('nianbao-plan')).toEqual([]);
     expect(writesOf('nianbao-rescanHttp')).toEqual([]);
   });

@@ -102,9 +102,12 @@ describe('fetch worker (SQS batch)', () => {
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: poisoned?.messageId }]);
     expect(good1 && good2).toBeTruthy();
-    const runKeys = await env.store.list('runs/weekly-20250406T180000Z/');
-    expect(runKeys).toEqual(['runs/weekly-20250406T180000Z/00001.json', 'runs/weekly-20250406T180000Z/00003.json']);
-    const manifest = await getJson<RunManifest>(env.store, 'runs/weekly-20250406T180000Z/00001.json');
+    const partKeys = await env.store.list('run-parts/weekly-20250406T180000Z/');
+    expect(partKeys).toEqual([
+      'run-parts/weekly-20250406T180000Z/00001.json',
+      'run-parts/weekly-20250406T180000Z/00003.json',
+    ]);
+    const manifest = await getJson<RunManifest>(env.store, 'run-parts/weekly-20250406T180000Z/00001.json');
     expect(manifest?.outcomes.map((o) => [o.agencyId, o.status])).toEqual([['lushi-gov', 'found']]);
 
     // What was published is archived byte for byte, with its metadata beside it.

@@ -128,29 +128,38 @@ describe('parse (S3 ObjectCreated under raw/)', () => {
 });
 
 describe('notify (weekly schedule)', () => {
-  it('assesses, mails the digest through SES and regenerates the site', async () => {
-    const manifest: RunManifest = {
+  it('folds run parts, assesses, mails the digest through SES and regenerates the site', async () => {
+    // Two fetch jobs of one run, as two workers left them.
+    const part = (agencyId: string, outcome: Partial<RunManifest['outcomes'][number]>, finishedAt: string) => ({
       runId: 'weekly-20250406T180000Z',
       year: 2024,
       startedAt: '2025-04-06T18:00:01.000Z',
-      finishedAt: '2025-04-06T18:00:04.000Z',
+      finishedAt,
       outcomes: [
-        {
-          agencyId: 'lushi-gov',
-          year: 2024,
-          status: 'found',
-          snapshots: [snapshot.key],
-          findings: [],
-          pagesFetched: 1,
-        },
-        { agencyId: 'lushi-fgw', year: 2024, status: 'not-found', snapshots: [], findings: [], pagesFetched: 1 },
+        { agencyId, year: 2024, status: 'not-found', snapshots: [], findings: [], pagesFetched: 1, ...outcome },
       ],
-    };
-    await putJson(env.store, keys.run(`${manifest.runId}/00001`), manifest);
+    });
+    await putJson(
+      env.store,
+      'run-parts/weekly-20250406T180000Z/00001.json',
+      part('lushi-gov', { status: 'found', snapshots: [snapshot.key] }, '2025-04-06T18:00:04.000Z'),
+    );
+    await putJson(
+      env.store,
+      'run-parts/weekly-20250406T180000Z/00002.json',
+      part('lushi-fgw', {}, '2025-04-06T18:00:09.000Z'),
+    );
 
     const result = await notify.handler(loadEvent('scheduler-weekly-digest.json'));
 
     expect(result).toMatchObject({ isoWeek: '2025-W15', year: 2024, assessed: 2, sent: 1, skipped: 0 });
+    const manifest = await getJson<RunManifest>(env.store, keys.run('weekly-20250406T180000Z'));
+    expect(manifest).toMatchObject({ startedAt: '2025-04-06T18:00:01.000Z', finishedAt: '2025-04-06T18:00:09.000Z' });
+    expect(manifest?.outcomes.map((o) => [o.agencyId, o.status])).toEqual([
+      ['lushi-gov', 'found'],
+      ['lushi-fgw', 'not-found'],
+    ]);
+    expect(await env.store.list('run-parts/')).toEqual([]);
     const emails = await sentEmails();
     expect(emails).toHaveLength(1);
     expect(emails[0]?.destination.to.join(',')).toContain('lushi-watch@example.org');

@@ -1,0 +1,74 @@
+/**
+ * On AWS one fetch run is spread over hundreds of worker invocations. Each writes the outcomes of its
+ * job to `run-parts/{runId}/{jobId}.json`; the weekly notifier folds a run's parts into the one
+ * `runs/{runId}.json` manifest the domain code reads (the same layout as a local `nianbao scan`), then
+ * deletes them. Keeping parts out of `runs/` matters: the assessments and the site read every manifest
+ * under `runs/`, and 1,000 job files a week would make that read grow by 50,000 objects a year.
+ */
+import { keys } from '../../shared/storage/keys.ts';
+import { getJson, type ObjectStore, putJson } from '../../shared/storage/port.ts';
+import type { AgencyRunOutcome, RunManifest } from '../../shared/storage/records.ts';
+
+export const RUN_PARTS_PREFIX = 'run-parts/';
+
+/** Where one fetch job's outcomes go. */
+export function runPartKey(runId: string, jobId: string): string {
+  return `${RUN_PARTS_PREFIX}${runId}/${jobId}.json`;
+}
+
+export interface ConsolidatedRun {
+  runId: string;
+  parts: number;
+  agencies: number;
+}
+
+/**
+ * Folds every run's parts into `runs/{runId}.json` (merging with a manifest already there, so parts
+ * that arrive late are added next time) and deletes the parts it folded. When an agency appears twice
+ * (a job retried after a partial failure), the outcome that finished last wins.
+ */
+export async function consolidateRunParts(store: ObjectStore): Promise<ConsolidatedRun[]> {
+  const partKeys = (await store.list(RUN_PARTS_PREFIX)).filter((key) => key.endsWith('.json'));
+  const byRun = new Map<string, string[]>();
+  for (const key of partKeys) {
+    const runId = key.slice(RUN_PARTS_PREFIX.length).split('/')[0];
+    if (!runId) continue;
+    byRun.set(runId, [...(byRun.get(runId) ?? []), key]);
+  }
+  const consolidated: ConsolidatedRun[] = [];
+  for (const [runId, runPartKeys] of byRun) {
+    const existing = await getJson<RunManifest>(store, keys.run(runId));
+    const parts: RunManifest[] = [];
+    for (const key of runPartKeys) {
+      const part = await getJson<RunManifest>(store, key);
+      if (part && Array.isArray(part.outcomes)) parts.push(part);
+    }
+    const manifests = [...(existing ? [existing] : []), ...parts];
+    if (manifests.length === 0) continue;
+    const latest = new Map<string, { outcome: AgencyRunOutcome; finishedAt: string }>();
+    for (const manifest of manifests) {
+      for (const outcome of manifest.outcomes) {
+        const seen = latest.get(outcome.agencyId);
+        if (!seen || manifest.finishedAt >= seen.finishedAt) {
+          latest.set(outcome.agencyId, { outcome, finishedAt: manifest.finishedAt });
+        }
+      }
+    }
+    const merged: RunManifest = {
+      runId,
+      year: manifests[0]?.year ?? 0,
+      startedAt: manifests.map((m) => m.startedAt).sort()[0] ?? '',
+      finishedAt:
+        manifests
+          .map((m) => m.finishedAt)
+          .sort()
+          .at(-1) ?? '',
+      outcomes: [...latest.values()].map(({ outcome }) => outcome),
+    };
+    await putJson(store, keys.run(runId), merged);
+    // Deleted only after the merged manifest is written: a failure in between folds them again next time.
+    for (const key of runPartKeys) await store.delete(key);
+    consolidated.push({ runId, parts: runPartKeys.length, agencies: merged.outcomes.length });
+  }
+  return consolidated;
+}
