@@ -12,7 +12,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { loadConfig } from '../shared/config/config.ts';
 import { createHttpClient } from '../shared/fetch/http.ts';
-import { type ScanHttp, scanAgency } from '../shared/fetch/scan.ts';
+import { type ScanAgencyDeps, type ScanHttp, scanAgency } from '../shared/fetch/scan.ts';
 import type { Registry } from '../shared/registry/agency.ts';
 import { putJson } from '../shared/storage/port.ts';
 import type { AgencyRunOutcome, RunManifest } from '../shared/storage/records.ts';
@@ -86,11 +86,13 @@ function parseJob(record: SQSRecord, registry: Registry): FetchJob {
 async function runJob(job: FetchJob, registry: Registry, http: ScanHttp): Promise<void> {
   const startedAt = new Date();
   const outcomes: AgencyRunOutcome[] = [];
+  // A job is one host's agencies, which often share one county column: fetch each list page once per job.
+  const listCache: ScanAgencyDeps['listCache'] = new Map();
   for (const agencyId of job.agencyIds) {
     const agency = registry.agencies.find((candidate) => candidate.id === agencyId);
     if (!agency) continue; // parseJob checked every id
     // Sequential on purpose: one job is one host, and the client's per-host delay sets the pace.
-    const outcome = await scanAgency(agency, job.year, { http, store, now: () => new Date() });
+    const outcome = await scanAgency(agency, job.year, { http, store, now: () => new Date(), listCache });
     outcomes.push(outcome);
     metrics.addMetric(`Agencies_${outcome.status}`, MetricUnit.Count, 1);
     metrics.addMetric('PagesFetched', MetricUnit.Count, outcome.pagesFetched);
