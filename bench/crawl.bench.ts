@@ -21,6 +21,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LEGAL_DEADLINES } from '../shared/compliance/deadline.ts';
 import { createHttpClient } from '../shared/fetch/http.ts';
 import { runScan } from '../shared/fetch/scan.ts';
 import type { Agency, Registry } from '../shared/registry/agency.ts';
@@ -124,16 +125,8 @@ async function crawl(): Promise<void> {
     listUrls: [`${bases[i % hostCount]}/c${i}/index.html`],
   }));
   const registry: Registry = {
-    // Deadlines play no part in fetching (and importing the registry loader would pull zod and yaml in).
-    deadlines: {
-      'province-government': '03-31',
-      'city-government': '03-31',
-      'county-government': '03-31',
-      'province-department': '01-31',
-      'city-department': '01-31',
-      'county-department': '01-31',
-      township: '01-31',
-    },
+    // Deadlines play no part in fetching; the law's table (not the registry loader: zod and yaml).
+    deadlines: { ...LEGAL_DEADLINES },
     respectRobots: true,
     allowHosts: ['127.0.0.1'],
     recipients: [],

@@ -5,19 +5,11 @@
  * validated where it drives work (the planner and the rescan endpoint).
  */
 import { parse } from 'yaml';
-import type { AgencyLevel } from '../../shared/registry/agency.ts';
+import { AGENCY_LEVELS, type AgencyLevel } from '../../shared/registry/agency.ts';
 import { keys } from '../../shared/storage/keys.ts';
 import { getText, type ObjectStore } from '../../shared/storage/port.ts';
 
-const LEVELS = new Set<string>([
-  'province-government',
-  'city-government',
-  'county-government',
-  'province-department',
-  'city-department',
-  'county-department',
-  'township',
-] satisfies AgencyLevel[]);
+const LEVELS = new Set<string>(AGENCY_LEVELS);
 
 /** Agency id → level, for the entries whose level is a known one; other entries are ignored. */
 export function agencyLevelsFromYaml(yamlText: string): Map<string, AgencyLevel> {

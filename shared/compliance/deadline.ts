@@ -12,7 +12,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * The law's defaults (2019 条例): departments by 1月31日, the county-and-above governments' own reports by
  * 3月31日. Townships are not named by art. 49; provinces set their date, 1月31日 is the usual one.
  */
-export const LEGAL_DEADLINES: Record<AgencyLevel, string> = {
+export const LEGAL_DEADLINES: Readonly<Record<AgencyLevel, string>> = {
   'province-government': '03-31',
   'city-government': '03-31',
   'county-government': '03-31',

@@ -8,6 +8,17 @@ export type AgencyLevel =
   | 'county-department'
   | 'township';
 
+/** Every AgencyLevel, for validation at run time (the registry schema, the parse Lambda's level lookup). */
+export const AGENCY_LEVELS = [
+  'province-government',
+  'city-government',
+  'county-government',
+  'province-department',
+  'city-department',
+  'county-department',
+  'township',
+] as const satisfies readonly AgencyLevel[];
+
 /** One agency of the registry (registry.yaml). */
 export interface Agency {
   id: string;

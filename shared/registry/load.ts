@@ -5,31 +5,16 @@
 import ipaddr from 'ipaddr.js';
 import { isMap, isPair, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
 import { z } from 'zod';
-import type { Agency, AgencyLevel, Recipient, Registry } from './agency.ts';
+import { LEGAL_DEADLINES } from '../compliance/deadline.ts';
+import { AGENCY_LEVELS, type Agency, type AgencyLevel, type Recipient, type Registry } from './agency.ts';
 
-export const AGENCY_LEVELS = [
-  'province-government',
-  'city-government',
-  'county-government',
-  'province-department',
-  'city-department',
-  'county-department',
-  'township',
-] as const satisfies readonly AgencyLevel[];
+export { AGENCY_LEVELS };
 
 /**
- * Statutory deadlines ('MM-DD' of the year after the report year): departments publish by 31 January
- * (条例 第四十九条), governments by 31 March (第五十条); townships follow the department deadline here.
+ * Statutory deadlines ('MM-DD' of the year after the report year); the table lives with the deadline
+ * rules in shared/compliance/deadline.ts.
  */
-export const DEFAULT_DEADLINES: Readonly<Record<AgencyLevel, string>> = {
-  'province-government': '03-31',
-  'city-government': '03-31',
-  'county-government': '03-31',
-  'province-department': '01-31',
-  'city-department': '01-31',
-  'county-department': '01-31',
-  township: '01-31',
-};
+export const DEFAULT_DEADLINES = LEGAL_DEADLINES;
 
 export interface RegistryIssue {
   /** 1-based line and column in the file, when the problem can be placed. */

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LEGAL_DEADLINES } from '../../shared/compliance/deadline.ts';
 import type { AgencyYearState } from '../../shared/compliance/status.ts';
 import { updateAssessments } from '../../shared/compliance/update.ts';
 import type { Registry } from '../../shared/registry/agency.ts';
@@ -17,15 +18,7 @@ import type { AgencyRunOutcome, ReportResult, RunManifest } from '../../shared/s
 import { putSnapshot } from '../../shared/storage/snapshot.ts';
 
 const registry: Registry = {
-  deadlines: {
-    'province-government': '03-31',
-    'city-government': '03-31',
-    'county-government': '03-31',
-    'province-department': '01-31',
-    'city-department': '01-31',
-    'county-department': '01-31',
-    township: '01-31',
-  },
+  deadlines: { ...LEGAL_DEADLINES },
   respectRobots: true,
   allowHosts: [],
   recipients: [],

@@ -1,4 +1,6 @@
 /** Shared fixtures for the digest tests: a small registry and assessments with a hostile title. */
+
+import { LEGAL_DEADLINES } from '../../shared/compliance/deadline.ts';
 import type { Assessment } from '../../shared/compliance/status.ts';
 import type { Agency, Registry } from '../../shared/registry/agency.ts';
 
@@ -10,15 +12,7 @@ function agency(id: string, name: string, region: string[], level: Agency['level
 }
 
 export const registry: Registry = {
-  deadlines: {
-    'province-government': '03-31',
-    'city-government': '03-31',
-    'county-government': '03-31',
-    'province-department': '01-31',
-    'city-department': '01-31',
-    'county-department': '01-31',
-    township: '01-31',
-  },
+  deadlines: { ...LEGAL_DEADLINES },
   respectRobots: true,
   allowHosts: [],
   recipients: [
