@@ -63,7 +63,7 @@ export const PROBLEM_STATUSES: readonly ComplianceStatus[] = [
   'unreachable',
 ];
 
-/** Display order, worst first. */
+/** Display order, worst first: the digest's summary, the site's tables and filters, the chart's stacks (worst at the bottom). */
 export const STATUS_ORDER: readonly ComplianceStatus[] = [
   'missing',
   'late',

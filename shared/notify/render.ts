@@ -4,7 +4,7 @@
  * finding messages quoting report text, URLs) goes through escapeHtml / safeHref.
  */
 import type { ComplianceStatus } from '../compliance/status.ts';
-import { STATUS_LABELS } from '../compliance/status.ts';
+import { STATUS_LABELS, STATUS_ORDER } from '../compliance/status.ts';
 import type { Severity } from '../rules/finding.ts';
 import type { Digest, DigestLinks, DigestProblemView, DigestRow } from './digest.ts';
 
@@ -19,16 +19,6 @@ const STATUS_COLORS: Record<ComplianceStatus, { fg: string; bg: string }> = {
   pending: { fg: '#1d2939', bg: '#eaecf0' },
   'on-time': { fg: '#ffffff', bg: '#067647' },
 };
-
-const SUMMARY_STATUSES: ComplianceStatus[] = [
-  'missing',
-  'late',
-  'inconsistent',
-  'unparseable',
-  'unreachable',
-  'pending',
-  'on-time',
-];
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(text: string | number | null | undefined): string {
@@ -110,15 +100,15 @@ function changeText(row: DigestRow): string {
 export function renderDigestHtml(digest: Digest): string {
   const cell = 'padding:6px 8px;border:1px solid #d0d5dd;vertical-align:top;font-size:13px;line-height:1.5';
   const head = `${cell};background:#f2f4f7;font-weight:bold;text-align:left`;
-  const summaryRows = SUMMARY_STATUSES.map(
+  const summaryRows = STATUS_ORDER.map(
     (s) =>
       `<tr><td style="${cell}">${badge(s)}</td><td style="${cell};text-align:right">${digest.summary.byStatus[s]}</td><td style="${cell};text-align:right">${digest.summary.byFlag[s]}</td></tr>`,
   ).join('');
-  const regionHead = SUMMARY_STATUSES.map((s) => `<th style="${head}">${escapeHtml(STATUS_LABELS[s])}</th>`).join('');
+  const regionHead = STATUS_ORDER.map((s) => `<th style="${head}">${escapeHtml(STATUS_LABELS[s])}</th>`).join('');
   const regionRows = digest.summary.byRegion
     .map(
       (r) =>
-        `<tr><td style="${cell}">${escapeHtml(r.region)}</td><td style="${cell};text-align:right">${r.agencies}</td>${SUMMARY_STATUSES.map((s) => `<td style="${cell};text-align:right">${r.byStatus[s] || ''}</td>`).join('')}</tr>`,
+        `<tr><td style="${cell}">${escapeHtml(r.region)}</td><td style="${cell};text-align:right">${r.agencies}</td>${STATUS_ORDER.map((s) => `<td style="${cell};text-align:right">${r.byStatus[s] || ''}</td>`).join('')}</tr>`,
     )
     .join('');
 
@@ -209,10 +199,10 @@ export function renderDigestText(digest: Digest): string {
     `名录中 ${summary.agencies} 个机关，已核查 ${summary.assessed} 个${summary.notChecked ? `，尚未抓取 ${summary.notChecked} 个` : ''}。`,
   );
   lines.push('', '【概况】（主要状态 / 涉及机关数）');
-  for (const s of SUMMARY_STATUSES) lines.push(`  ${STATUS_LABELS[s]}：${summary.byStatus[s]} / ${summary.byFlag[s]}`);
+  for (const s of STATUS_ORDER) lines.push(`  ${STATUS_LABELS[s]}：${summary.byStatus[s]} / ${summary.byFlag[s]}`);
   lines.push('', '【各地区】');
   for (const r of summary.byRegion) {
-    const counts = SUMMARY_STATUSES.filter((s) => r.byStatus[s] > 0)
+    const counts = STATUS_ORDER.filter((s) => r.byStatus[s] > 0)
       .map((s) => `${STATUS_LABELS[s]} ${r.byStatus[s]}`)
       .join('，');
     lines.push(`  ${r.region}：${r.agencies} 个机关${counts ? `（${counts}）` : ''}`);

@@ -3,19 +3,8 @@
  * inline SVG on the server (the office network may have no internet: no chart library, no CDN).
  */
 import type { AgencyYearState, ComplianceStatus } from '../compliance/status.ts';
-import { STATUS_LABELS } from '../compliance/status.ts';
+import { STATUS_LABELS, STATUS_ORDER } from '../compliance/status.ts';
 import { escapeHtml } from './html.ts';
-
-/** Statuses in the order the site lists and stacks them (worst news at the bottom of the stack). */
-export const STATUS_ORDER: ComplianceStatus[] = [
-  'missing',
-  'late',
-  'inconsistent',
-  'unparseable',
-  'unreachable',
-  'pending',
-  'on-time',
-];
 
 export const STATUS_COLORS: Record<ComplianceStatus, string> = {
   missing: '#c0392b',

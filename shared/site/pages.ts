@@ -1,11 +1,11 @@
 /** The overview, agency list, agency and rule catalogue pages. */
 import type { AgencyYearState, ComplianceStatus } from '../compliance/status.ts';
-import { STATUS_LABELS } from '../compliance/status.ts';
+import { STATUS_LABELS, STATUS_ORDER } from '../compliance/status.ts';
 import type { RuleInfo } from '../rules/catalogue.ts';
 import type { Finding } from '../rules/finding.ts';
 import { parseRawKey } from '../storage/keys.ts';
 import type { ReportResult } from '../storage/records.ts';
-import { STATUS_ORDER, weeklyChartSvg, weeklyCounts } from './chart.ts';
+import { weeklyChartSvg, weeklyCounts } from './chart.ts';
 import type { FetchRecord, SiteAgency, SiteIndex } from './collect.ts';
 import { escapeHtml, externalLink, hrefPath, jsonForScript } from './html.ts';
 import { beijingDate, beijingTime, LEVEL_LABELS, renderPage, SEVERITY_LABELS, statusBadge } from './layout.ts';
