@@ -12,7 +12,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { STATUS_LABELS } from '../compliance/status.ts';
 import { updateAssessments } from '../compliance/update.ts';
 import { startAgencySite } from '../demo/agency-site.ts';
@@ -26,6 +25,7 @@ import { generateSite } from '../site/generate.ts';
 import { FileSystemStore } from '../storage/fs-store.ts';
 import { keys } from '../storage/keys.ts';
 import { DEFAULT_STORE_LOCATION } from '../storage/open-store.ts';
+import { parseOptionsOrExit } from './options.ts';
 
 /** Report year the demo site publishes. */
 export const DEMO_YEAR = 2023;
@@ -36,21 +36,9 @@ const USAGE =
   '用法：nianbao demo [--store 目录] [--now ISO时间]（默认目录 ./.nianbao，默认时间 2024-04-08 10:00 北京时间）';
 
 export async function run(args: string[]): Promise<number> {
-  let values: { store?: string; now?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { store: { type: 'string' }, now: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-    }));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = parseOptionsOrExit(args, { store: { type: 'string' }, now: { type: 'string' } }, USAGE);
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { values } = parsed;
   const now = new Date(values.now ?? DEMO_NOW);
   if (Number.isNaN(now.getTime())) {
     console.error(`--now 不是有效的时间：${values.now}`);

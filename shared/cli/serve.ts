@@ -1,28 +1,16 @@
 /** `nianbao serve [--store DIR] [--port N]`: serves a local store's site on 127.0.0.1 until interrupted. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { startSiteServer } from '../site/server.ts';
 import { DEFAULT_STORE_LOCATION } from '../storage/open-store.ts';
+import { parseOptionsOrExit } from './options.ts';
 
 const USAGE = '用法：nianbao serve [--store 目录] [--port 端口]';
 
 export async function run(args: string[]): Promise<number> {
-  let values: { store?: string; port?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { store: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-    }));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = parseOptionsOrExit(args, { store: { type: 'string' }, port: { type: 'string' } }, USAGE);
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { values } = parsed;
   const location = values.store ?? DEFAULT_STORE_LOCATION;
   if (/^s3:\/\//i.test(location)) {
     console.error('serve 只能浏览本地目录；S3 上的网站请通过 CloudFront 访问（见 README）。');

@@ -4,13 +4,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Registry } from '../registry/agency.ts';
 import { loadRegistry } from '../registry/load.ts';
 import { generateSite } from '../site/generate.ts';
 import { keys } from '../storage/keys.ts';
 import { DEFAULT_STORE_LOCATION, openStore } from '../storage/open-store.ts';
 import { getText, type ObjectStore } from '../storage/port.ts';
+import { parseOptionsOrExit } from './options.ts';
 
 const USAGE = '用法：nianbao site [--store 目录|s3://桶/前缀] [--registry 名录.yaml] [--year 年度 ...] [--now ISO时间]';
 
@@ -22,27 +22,18 @@ async function readRegistry(store: ObjectStore, file: string | undefined): Promi
 }
 
 export async function run(args: string[]): Promise<number> {
-  let values: { store?: string; registry?: string; year?: string[]; now?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        store: { type: 'string' },
-        registry: { type: 'string' },
-        year: { type: 'string', multiple: true },
-        now: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = parseOptionsOrExit(
+    args,
+    {
+      store: { type: 'string' },
+      registry: { type: 'string' },
+      year: { type: 'string', multiple: true },
+      now: { type: 'string' },
+    },
+    USAGE,
+  );
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { values } = parsed;
   const now = values.now ? new Date(values.now) : new Date();
   if (Number.isNaN(now.getTime())) {
     console.error(`--now 不是有效的时间：${values.now}`);
