@@ -7,10 +7,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDigest, digestRecord, linksFromBase } from '../../shared/notify/digest.ts';
 import { renderDigestHtml } from '../../shared/notify/render.ts';
+import { launchChromium } from '../support/browser.ts';
 import { assessments, HOSTILE_NAME, HOSTILE_TITLE, registry } from '../unit/digest-fixtures.ts';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
@@ -21,17 +22,7 @@ let browser: Browser;
 let dir: string;
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   dir = await mkdtemp(path.join(tmpdir(), 'nianbao-digest-e2e-'));
 });
 

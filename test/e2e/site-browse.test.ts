@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agency } from '../../shared/registry/agency.ts';
 import { generateSite } from '../../shared/site/generate.ts';
@@ -20,6 +20,7 @@ import {
 } from '../../shared/site/synthetic.ts';
 import { FileSystemStore } from '../../shared/storage/fs-store.ts';
 import { getJson } from '../../shared/storage/port.ts';
+import { launchChromium } from '../support/browser.ts';
 
 const NOW = new Date('2025-05-12T02:00:00Z');
 const YEAR = 2024;
@@ -118,17 +119,7 @@ beforeAll(async () => {
   ).sha256 as string;
   await generateSite(store, { registry: { agencies: [...population, mutant, hostile] }, now: NOW });
   server = await startSiteServer({ root });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

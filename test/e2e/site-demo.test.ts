@@ -7,9 +7,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../shared/cli/demo.ts';
+import { launchChromium } from '../support/browser.ts';
 
 let root: string;
 let exitCode: number;
@@ -69,17 +69,7 @@ describe('npm start (demo)', () => {
   });
 
   it('generates a site whose pages open from file:// with the late agency listed', async () => {
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.goto(`${pathToFileURL(path.join(root, 'site', 'agencies.html')).href}#status=late`);

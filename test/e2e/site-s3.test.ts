@@ -4,12 +4,13 @@
  * agency → report → archived original under raw/) must all resolve to stored objects.
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSite } from '../../shared/site/generate.ts';
 import { writeSyntheticPopulation } from '../../shared/site/synthetic.ts';
 import { S3Store } from '../../shared/storage/s3-store.ts';
 import { type S3Harness, startS3rver } from '../integration/s3rver-harness.ts';
+import { launchChromium } from '../support/browser.ts';
 
 const BUCKET = 'nianbao-site';
 const PREFIX = 'office/nb';
@@ -26,17 +27,7 @@ beforeAll(async () => {
   store = new S3Store({ bucket: BUCKET, prefix: PREFIX, client: s3.client });
   const agencies = await writeSyntheticPopulation(store, { agencies: 30, year: 2024, now: NOW }, 4);
   pages = (await generateSite(store, { registry: { agencies }, now: NOW })).pages;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

@@ -3,24 +3,16 @@
  * benchmarks that need real PDFs. One browser is started lazily and reused; call `closePdfRenderer()`
  * when done (e.g. in afterAll).
  */
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './browser.ts';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+export { CHROMIUM_PATH } from './browser.ts';
 
 let browserPromise: Promise<Browser> | null = null;
 
 /** The shared browser, started on first use. */
 export function pdfBrowser(): Promise<Browser> {
-  browserPromise ??= chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  browserPromise ??= launchChromium();
   return browserPromise;
 }
 
