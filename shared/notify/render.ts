@@ -5,6 +5,7 @@
  */
 import type { ComplianceStatus } from '../compliance/status.ts';
 import { STATUS_LABELS, STATUS_ORDER } from '../compliance/status.ts';
+import { escapeHtml } from '../html/escape.ts';
 import type { Severity } from '../rules/finding.ts';
 import type { Digest, DigestLinks, DigestProblemView, DigestRow } from './digest.ts';
 
@@ -20,15 +21,7 @@ const STATUS_COLORS: Record<ComplianceStatus, { fg: string; bg: string }> = {
   'on-time': { fg: '#ffffff', bg: '#067647' },
 };
 
-/** Escapes text for HTML element content and quoted attribute values. */
-export function escapeHtml(text: string | number | null | undefined): string {
-  return String(text ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+export { escapeHtml };
 
 /**
  * A URL fit for an href: http, https and relative references only (plus file: for local links we build

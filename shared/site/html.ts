@@ -3,20 +3,9 @@
  * the registry goes through one of these before it reaches a page.
  */
 import { createHash } from 'node:crypto';
+import { escapeHtml } from '../html/escape.ts';
 
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Escapes text for an HTML text node or a quoted attribute value. */
-export function escapeHtml(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  return String(value).replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
-}
+export { escapeHtml };
 
 /**
  * The URL when it is an absolute http(s) URL, else null: `javascript:`, `data:` and relative URLs taken
