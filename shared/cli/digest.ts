@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { defaultReportYear } from '../compliance/deadline.ts';
 import { STATUS_LABELS } from '../compliance/status.ts';
 import { linksFromBase } from '../notify/digest.ts';
 import type { Mailer } from '../notify/mailer.ts';
@@ -141,7 +142,7 @@ export async function run(args: string[]): Promise<number> {
     console.error((error as Error).message);
     return 2;
   }
-  const year = options.year ?? new Date(options.now.getTime() + 8 * 3600_000).getUTCFullYear() - 1;
+  const year = options.year ?? defaultReportYear(options.now);
   const isLocal = !/^s3:\/\//i.test(options.store);
   const linkBase = options.linkBase ?? (isLocal ? pathToFileURL(path.resolve(options.store)).href : undefined);
 

@@ -9,6 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { defaultReportYear } from '../compliance/deadline.ts';
 import type { ScanProgress } from '../fetch/scan.ts';
 import type { FetchStatus, RunManifest } from '../storage/records.ts';
 
@@ -22,10 +23,7 @@ const USAGE = `用法：nianbao scan --registry 名录文件 [--store 目录|s3:
   --concurrency N   同时处理的机关数，默认 16（每个网站仍逐个请求）
   --no-parse        只抓取存档，不解析校验`;
 
-/** The calendar year before `now`, in Beijing time. */
-export function defaultReportYear(now: Date): number {
-  return new Date(now.getTime() + 8 * 3600_000).getUTCFullYear() - 1;
-}
+export { defaultReportYear };
 
 const STATUS_LABEL: Record<FetchStatus, string> = {
   found: '找到',

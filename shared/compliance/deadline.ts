@@ -123,6 +123,11 @@ export function beijingDate(ms: number): string {
   return new Date(ms + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** The report year due now: the Beijing calendar year before the one `now` falls in. */
+export function defaultReportYear(now: Date): number {
+  return new Date(now.getTime() + BEIJING_OFFSET_MS).getUTCFullYear() - 1;
+}
+
 /** An instant as an ISO date-time in Beijing time: '2025-02-01T00:00:00+08:00'. */
 export function toBeijingIso(ms: number): string {
   return `${new Date(ms + BEIJING_OFFSET_MS).toISOString().slice(0, 19)}+08:00`;

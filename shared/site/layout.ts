@@ -1,4 +1,5 @@
 /** The page frame shared by every page of the site: head, CSP, navigation, footer. */
+import { toBeijingIso } from '../compliance/deadline.ts';
 import type { ComplianceStatus } from '../compliance/status.ts';
 import { STATUS_LABELS } from '../compliance/status.ts';
 import type { AgencyLevel } from '../registry/agency.ts';
@@ -34,7 +35,7 @@ export function beijingTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const ms = Date.parse(iso);
   if (!Number.isFinite(ms)) return iso;
-  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+  return toBeijingIso(ms).slice(0, 16).replace('T', ' ');
 }
 
 export function beijingDate(iso: string | null | undefined): string {
