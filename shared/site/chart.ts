@@ -2,6 +2,7 @@
  * Week-by-week compliance counts, rebuilt from the history kept in each state record, and drawn as an
  * inline SVG on the server (the office network may have no internet: no chart library, no CDN).
  */
+import { beijingDate, isoWeekOf, isoWeekStartMs } from '../compliance/deadline.ts';
 import type { AgencyYearState, ComplianceStatus } from '../compliance/status.ts';
 import { STATUS_LABELS, STATUS_ORDER } from '../compliance/status.ts';
 import { escapeHtml } from './html.ts';
@@ -25,24 +26,10 @@ export interface WeekCounts {
 }
 
 const DAY_MS = 86_400_000;
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 
-/** Start (as a UTC instant) of the Asia/Shanghai week containing `instant`. */
-function weekStart(instant: number): number {
-  const local = instant + SHANGHAI_OFFSET_MS;
-  const dayStart = Math.floor(local / DAY_MS) * DAY_MS;
-  const weekday = (new Date(dayStart).getUTCDay() + 6) % 7; // Monday = 0
-  return dayStart - weekday * DAY_MS - SHANGHAI_OFFSET_MS;
-}
-
-/** ISO 8601 week label of the Asia/Shanghai week starting at `start`. */
+/** ISO 8601 week label of the Asia/Shanghai week starting at `start` (compliance/deadline.ts does the calendar). */
 export function isoWeekLabel(start: number): string {
-  const thursday = new Date(start + SHANGHAI_OFFSET_MS + 3 * DAY_MS);
-  const year = thursday.getUTCFullYear();
-  const firstThursday = new Date(Date.UTC(year, 0, 4));
-  const firstWeekStart = firstThursday.getTime() - ((firstThursday.getUTCDay() + 6) % 7) * DAY_MS;
-  const week = Math.floor((thursday.getTime() - firstWeekStart) / (7 * DAY_MS)) + 1;
-  return `${year}-W${String(week).padStart(2, '0')}`;
+  return isoWeekOf(start);
 }
 
 function emptyCounts(): Record<ComplianceStatus, number> {
@@ -69,13 +56,16 @@ export function weeklyCounts(states: Iterable<AgencyYearState>, now: Date, maxWe
     earliest = Math.min(earliest, entries[0]?.at ?? earliest);
   }
   if (timelines.length === 0) return [];
-  const lastStart = weekStart(now.getTime());
-  const firstStart = Math.max(weekStart(Math.min(earliest, now.getTime())), lastStart - (maxWeeks - 1) * 7 * DAY_MS);
+  const lastStart = isoWeekStartMs(now.getTime());
+  const firstStart = Math.max(
+    isoWeekStartMs(Math.min(earliest, now.getTime())),
+    lastStart - (maxWeeks - 1) * 7 * DAY_MS,
+  );
   const starts: number[] = [];
   for (let start = firstStart; start <= lastStart; start += 7 * DAY_MS) starts.push(start);
   const weeks = starts.map((start) => ({
     week: isoWeekLabel(start),
-    monday: new Date(start + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10),
+    monday: beijingDate(start),
     counts: emptyCounts(),
   }));
   for (const entries of timelines) {
