@@ -39,7 +39,4 @@ export function openBucketStore(bucketName: string, client: S3Client = createS3C
 }
 
 /** The report year a run works on when none is given: the last calendar year in Beijing time. */
-export function defaultReportYear(now: Date): number {
-  const beijing = new Date(now.getTime() + 8 * 3_600_000);
-  return beijing.getUTCFullYear() - 1;
-}
+export { defaultReportYear } from '../../shared/compliance/deadline.ts';
