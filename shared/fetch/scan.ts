@@ -25,6 +25,7 @@ import {
 import { decodeBody } from './charset.ts';
 import { discoverCandidates } from './discover.ts';
 import { classifyFetchError } from './errors.ts';
+import type { GetOptions } from './http.ts';
 import { dateFromUrl, describeDisagreement, instantToBeijingIso, resolvePublishDate } from './publish-date.ts';
 import { chooseCandidate, isAnnualReportTitle, type ReportCandidate } from './title-match.ts';
 
@@ -41,15 +42,8 @@ export interface ScanResponse {
   redirects?: unknown;
 }
 
-export interface ScanGetOptions {
-  ifNoneMatch?: string;
-  ifModifiedSince?: string;
-  maxBytes?: number;
-  accept?: string;
-  referer?: string;
-  respectRobots?: boolean;
-  timeoutMs?: number;
-}
+/** Per-request options: the polite client's own (conditional GET, size cap, robots, timeout). */
+export type ScanGetOptions = GetOptions;
 
 /** The polite HTTP client (per-host queues, retries, address guard, robots) as the scan uses it. */
 export interface ScanHttp {
