@@ -84,9 +84,9 @@ function table(): Map<number, number> {
 
 /**
  * Encodes text as GBK (the two-byte subset of GB18030). Characters outside GBK become '?', so test
- * pages should stick to GBK characters (every seed does).
+ * pages should stick to GBK characters (every seed does); with `unencodable: 'throw'` they throw instead.
  */
-export function encodeGbk(text: string): Uint8Array {
+export function encodeGbk(text: string, options: { unencodable?: 'replace' | 'throw' } = {}): Uint8Array {
   const map = table();
   const bytes: number[] = [];
   for (const char of text) {
@@ -94,8 +94,9 @@ export function encodeGbk(text: string): Uint8Array {
     if (code < 0x80) bytes.push(code);
     else {
       const gbk = map.get(code);
-      if (gbk === undefined) bytes.push(0x3f);
-      else bytes.push(gbk >> 8, gbk & 0xff);
+      if (gbk !== undefined) bytes.push(gbk >> 8, gbk & 0xff);
+      else if (options.unencodable === 'throw') throw new Error(`not encodable in GBK: ${char}`);
+      else bytes.push(0x3f);
     }
   }
   return Uint8Array.from(bytes);
