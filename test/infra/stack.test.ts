@@ -7,6 +7,15 @@ import { CONFIG_ENV } from '../../shared/config/config.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 
+/** The POWERTOOLS_SERVICE_NAME of each of our five functions. */
+const OUR_SERVICES = [
+  'nianbao-plan',
+  'nianbao-fetchWorker',
+  'nianbao-parse',
+  'nianbao-notify',
+  'nianbao-rescanHttp',
+] as const;
+
 let app: App;
 let stack: NianbaoStack;
 let template: Template;
@@ -258,13 +267,7 @@ function statementsOf(roleId: string): Statement[] {
 
 describe('least privilege', () => {
   it('grants no action on Resource "*" to any of our functions', () => {
-    for (const service of [
-      'nianbao-plan',
-      'nianbao-fetchWorker',
-      'nianbao-parse',
-      'nianbao-notify',
-      'nianbao-rescanHttp',
-    ]) {
+    for (const service of OUR_SERVICES) {
       for (const statement of statementsOf(roleIdOf(service))) {
         expect([statement.Resource].flat(), `${service} ${JSON.stringify(statement.Action)}`).not.toContain('*');
       }
@@ -312,13 +315,7 @@ describe('least privilege', () => {
       [CONFIG_ENV.sesIdentity]: 'example.org',
       [CONFIG_ENV.mailer]: 'ses',
     });
-    for (const service of [
-      'nianbao-plan',
-      'nianbao-fetchWorker',
-      'nianbao-parse',
-      'nianbao-notify',
-      'nianbao-rescanHttp',
-    ]) {
+    for (const service of OUR_SERVICES) {
       expect(envOf(service)).toHaveProperty(CONFIG_ENV.bucketName);
     }
   });
