@@ -1,8 +1,5 @@
 // Mutation tests: in a consistent report, changing any one numeric cell of tables 三 and 四 (+1, and −1
 // where the value is ≥ 1) must be caught by an arith.* error that names that very cell (row and column).
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   cloneValues,
@@ -28,6 +25,7 @@ import {
 import { parseHtml, parseText } from '../../shared/report/parse.ts';
 import type { Finding } from '../../shared/rules/finding.ts';
 import { validateReport } from '../../shared/rules/validate.ts';
+import { SEED_FILES, seedText } from '../support/seeds.ts';
 
 interface Target {
   row: string;
@@ -194,12 +192,10 @@ describe('mutation: every cell of tables 三 and 四 is guarded by an arith rule
   });
 
   it('the five seeds, mutated in the parsed model', () => {
-    const dir = fileURLToPath(new URL('../fixtures/seeds/', import.meta.url));
-    const files = readdirSync(dir).filter((file) => file.endsWith('.txt'));
-    expect(files.length).toBe(5);
+    expect(SEED_FILES.length).toBe(5);
     const tally: Tally = { mutants: 0, caught: 0, missed: [] };
-    for (const file of files) {
-      const parsed = parseText(readFileSync(join(dir, file), 'utf8'));
+    for (const file of SEED_FILES) {
+      const parsed = parseText(seedText(file));
       expect(validateReport(parsed).filter((f) => f.rule.startsWith('arith.') && f.severity === 'error')).toEqual([]);
       mutateAll(modelTargets(parsed), (target) => caught(validateReport(parsed), target), file, tally);
     }

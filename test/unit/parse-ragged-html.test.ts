@@ -1,25 +1,12 @@
 // Seeds served as HTML articles the way the demo site renders them (shared/demo/seed-html.ts: one <td>
 // per tab-separated cell, so the table is as ragged as the extracted text): same numbers and findings
 // as the text parser, and no arith.* false alarm from cells shifted into the wrong column.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { seedBodyHtml, seedTitle } from '../../shared/demo/seed-html.ts';
-import { type AnnualReport, APPLICANT_COLUMNS } from '../../shared/report/model.ts';
+import type { AnnualReport } from '../../shared/report/model.ts';
 import { parseHtml, parseText } from '../../shared/report/parse.ts';
 import { validateReport } from '../../shared/rules/validate.ts';
-
-const SEEDS_DIR = fileURLToPath(new URL('../fixtures/seeds/', import.meta.url));
-const seedFiles = readdirSync(SEEDS_DIR)
-  .filter((file) => file.endsWith('.txt'))
-  .sort();
-
-function seedText(prefix: string): string {
-  const file = seedFiles.find((name) => name.startsWith(prefix));
-  if (!file) throw new Error(`seed ${prefix} not found`);
-  return readFileSync(join(SEEDS_DIR, file), 'utf8');
-}
+import { expectApplicationColumnsBalance, SEED_FILES, seedText } from '../support/seeds.ts';
 
 function asArticle(text: string): string {
   const title = seedTitle(text);
@@ -61,16 +48,12 @@ describe('seed 002 as the demo site serves it (HTML article)', () => {
     expect(table?.received?.total?.value).toBe(99);
     expect(table?.outcomeTotal?.total?.value).toBe(98);
     expect(table?.carriedOver?.total?.value).toBe(1);
-    for (const column of APPLICANT_COLUMNS) {
-      const value = (row: 'received' | 'carriedIn' | 'outcomeTotal' | 'carriedOver') =>
-        table?.[row]?.[column]?.value as number;
-      expect(value('received') + value('carriedIn'), column).toBe(value('outcomeTotal') + value('carriedOver'));
-    }
+    expectApplicationColumnsBalance(table);
   });
 });
 
 describe('every seed as an HTML article', () => {
-  it.each(seedFiles.map((file) => [file.slice(0, 3)]))('seed %s: same numbers and rules as its text', (prefix) => {
+  it.each(SEED_FILES.map((file) => [file.slice(0, 3)]))('seed %s: same numbers and rules as its text', (prefix) => {
     const text = seedText(prefix);
     const fromText = parseText(text);
     const fromHtml = parseHtml(asArticle(text));

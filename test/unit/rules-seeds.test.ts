@@ -1,23 +1,16 @@
 // The five real reports (extracted text) through the text parser and the validator.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type AnnualReport, APPLICANT_COLUMNS } from '../../shared/report/model.ts';
+import type { AnnualReport } from '../../shared/report/model.ts';
 import { parseText } from '../../shared/report/parse.ts';
 import { RULE_CATALOGUE } from '../../shared/rules/catalogue.ts';
 import type { Finding } from '../../shared/rules/finding.ts';
 import { validateReport } from '../../shared/rules/validate.ts';
-
-const SEEDS_DIR = fileURLToPath(new URL('../fixtures/seeds/', import.meta.url));
-const seedFiles = readdirSync(SEEDS_DIR)
-  .filter((file) => file.endsWith('.txt'))
-  .sort();
+import { expectApplicationColumnsBalance, SEED_FILES, seedText } from '../support/seeds.ts';
 
 function seed(prefix: string): { report: AnnualReport; findings: Finding[] } {
-  const file = seedFiles.find((name) => name.startsWith(prefix));
-  if (!file) throw new Error(`seed ${prefix} not found in ${SEEDS_DIR}`);
-  const report = parseText(readFileSync(join(SEEDS_DIR, file), 'utf8'));
+  const report = parseText(seedText(prefix));
   return { report, findings: validateReport(report) };
 }
 
@@ -25,7 +18,7 @@ const rules = (findings: Finding[]) => findings.map((finding) => finding.rule);
 
 describe('the five seeds', () => {
   it('are all there', () => {
-    expect(seedFiles).toHaveLength(5);
+    expect(SEED_FILES).toHaveLength(5);
   });
 
   it.each([
@@ -59,11 +52,7 @@ describe('the five seeds', () => {
     expect(table?.received?.total?.value).toBe(99);
     expect(table?.outcomeTotal?.total?.value).toBe(98);
     expect(table?.carriedOver?.total?.value).toBe(1);
-    for (const column of APPLICANT_COLUMNS) {
-      const value = (row: 'received' | 'carriedIn' | 'outcomeTotal' | 'carriedOver') =>
-        table?.[row]?.[column]?.value as number;
-      expect(value('received') + value('carriedIn'), column).toBe(value('outcomeTotal') + value('carriedOver'));
-    }
+    expectApplicationColumnsBalance(table);
     expect(rules(findings)).not.toContain('arith.not-assessable');
   });
 
