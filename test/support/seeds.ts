@@ -15,6 +15,15 @@ export const SEED_FILES: readonly string[] = readdirSync(SEEDS_DIR)
   .filter((file) => file.endsWith('.txt'))
   .sort();
 
+/** Each seed's prefix, the agency its report names and the report year: what the parser must read. */
+export const SEED_IDENTITIES = [
+  ['000', '卢氏县乡村振兴局', 2023],
+  ['001', '卢氏县工业和信息化和科技局', 2023],
+  ['002', '卢氏县人民政府', 2024],
+  ['003', '隆德县山河乡', 2023],
+  ['004', '卢氏县国防动员办公室', 2023],
+] as const;
+
 /** The text of the seed whose file name starts with `prefix` ('000' … '004'). */
 export function seedText(prefix: string): string {
   const file = SEED_FILES.find((name) => name.startsWith(prefix));

@@ -8,6 +8,7 @@ import {
   SECTION_IDS,
 } from '../../shared/report/model.ts';
 import { PARSER_VERSION, parseText } from '../../shared/report/parse.ts';
+import { SEED_IDENTITIES } from '../support/seeds.ts';
 
 const SEEDS = {
   '000': '000_8082592266180d8d.txt',
@@ -29,13 +30,7 @@ function rowValues(report: AnnualReport, id: ApplicationRowId): (number | null |
 }
 
 describe('parseText on the five seeds', () => {
-  it.each([
-    ['000', '卢氏县乡村振兴局', 2023],
-    ['001', '卢氏县工业和信息化和科技局', 2023],
-    ['002', '卢氏县人民政府', 2024],
-    ['003', '隆德县山河乡', 2023],
-    ['004', '卢氏县国防动员办公室', 2023],
-  ] as const)('seed %s names agency %s and year %i', (id, agency, year) => {
+  it.each(SEED_IDENTITIES)('seed %s names agency %s and year %i', (id, agency, year) => {
     const report = seed(id);
     expect(report.agency).toBe(agency);
     expect(report.year).toBe(year);
