@@ -2,6 +2,7 @@
  * Tells what a downloaded file is (magic bytes first, then content type, then file name) and decodes
  * text with the right charset (BOM, declared charset, or GB18030 when UTF-8 decoding fails).
  */
+import { isAscii, isUtf8, transcode } from 'node:buffer';
 
 export type DetectedFormat = 'pdf' | 'docx' | 'doc' | 'html' | 'text' | 'unknown';
 
@@ -37,15 +38,41 @@ function sniffText(bytes: Uint8Array): DetectedFormat {
   return control > sample.length / 10 ? 'unknown' : 'text';
 }
 
+/** Markup that makes a file HTML, each after a '<' (ASCII, lower case; matched case-insensitively). */
+const HTML_MARKERS: readonly (readonly number[])[] = ['html', '!doctype html', 'body', 'table'].map((m) =>
+  [...m].map((c) => c.charCodeAt(0)),
+);
+
+/**
+ * '<html', '<!doctype html', '<body' or '<table' (any case) in the first 2 KB. A byte scan: text in
+ * UTF-8 or GB18030 has no 0x3C inside a multi-byte character, so only real '<' bytes are looked at.
+ */
 function looksLikeHtml(bytes: Uint8Array): boolean {
-  const head = asciiHead(bytes, 2048).toLowerCase();
-  return head.includes('<html') || head.includes('<!doctype html') || head.includes('<body') || head.includes('<table');
+  const end = Math.min(bytes.length, 2048);
+  const head = bytes.subarray(0, end);
+  for (let i = head.indexOf(0x3c); i >= 0; i = head.indexOf(0x3c, i + 1)) {
+    for (const marker of HTML_MARKERS) if (matchesAsciiLower(head, i + 1, end, marker)) return true;
+  }
+  return false;
+}
+
+/** True when `bytes[at…]` spells `lower` (ASCII lower case), A–Z folded, within `end`. */
+function matchesAsciiLower(bytes: Uint8Array, at: number, end: number, lower: readonly number[]): boolean {
+  if (at + lower.length > end) return false;
+  for (let k = 0; k < lower.length; k++) {
+    const b = bytes[at + k] as number;
+    const want = lower[k] as number;
+    if (b !== want && !(b >= 0x41 && b <= 0x5a && b + 32 === want)) return false;
+  }
+  return true;
 }
 
 /** Offset of "%PDF-" within the first 1024 bytes (readers accept leading junk), or -1. */
 export function findPdfHeader(bytes: Uint8Array): number {
   const limit = Math.min(bytes.length - 5, 1024);
-  for (let i = 0; i <= limit; i++) {
+  // Bounded view: indexOf on the whole file would scan all of it when there is no '%'.
+  const head = bytes.subarray(0, Math.max(0, limit + 1));
+  for (let i = head.indexOf(0x25); i >= 0; i = head.indexOf(0x25, i + 1)) {
     if (
       bytes[i] === 0x25 &&
       bytes[i + 1] === 0x50 &&
@@ -59,10 +86,15 @@ export function findPdfHeader(bytes: Uint8Array): number {
   return -1;
 }
 
-/** The first bytes as a Latin-1 string: enough to look for ASCII markup, far cheaper than a TextDecoder. */
+/** The first bytes as a Latin-1 string (one char per byte): enough to look for ASCII markup. */
 function asciiHead(bytes: Uint8Array, max: number): string {
-  const head = bytes.subarray(0, Math.min(bytes.length, max));
-  return String.fromCharCode.apply(null, head as unknown as number[]);
+  const length = Math.min(bytes.length, max);
+  return asBuffer(bytes).toString('latin1', 0, length);
+}
+
+/** A Buffer view of the same memory (no copy). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function startsWith(bytes: Uint8Array, offset: number, magic: readonly number[]): boolean {
@@ -93,7 +125,9 @@ export function decodeText(bytes: Uint8Array, charsetHint?: string, contentType?
     const text = tryDecode(declared, bytes);
     if (text !== null) return { text, charset: declared };
   }
-  const utf8 = decodeWith('utf-8', bytes);
+  const valid = decodeValidUtf8(bytes);
+  if (valid !== null && !valid.includes('\ufffd')) return { text: valid, charset: 'utf-8' };
+  const utf8 = valid ?? decodeWith('utf-8', bytes);
   if (!utf8.includes('\ufffd')) return { text: utf8, charset: 'utf-8' };
   const gb = tryDecode('gb18030', bytes);
   if (gb !== null && countReplacement(gb) < countReplacement(utf8)) return { text: gb, charset: 'gb18030' };
@@ -107,9 +141,35 @@ function charsetFromContentType(contentType: string | undefined): string | undef
 }
 
 function sniffMetaCharset(bytes: Uint8Array): string | null {
+  if (!hasMetaTag(bytes, 4096)) return null;
   const head = asciiHead(bytes, 4096);
   const m = /<meta[^>]{0,200}?charset\s*=\s*["']?([\w-]{2,20})/i.exec(head);
   return normaliseCharset(m?.[1]);
+}
+
+const META = [...'meta'].map((c) => c.charCodeAt(0));
+
+/** '<meta' (any case) within the first `max` bytes: most documents have none, and skip the regex. */
+function hasMetaTag(bytes: Uint8Array, max: number): boolean {
+  const end = Math.min(bytes.length, max);
+  const head = bytes.subarray(0, end);
+  for (let i = head.indexOf(0x3c); i >= 0; i = head.indexOf(0x3c, i + 1)) {
+    if (matchesAsciiLower(head, i + 1, end, META)) return true;
+  }
+  return false;
+}
+
+/**
+ * Decodes bytes that are valid UTF-8, or returns null. Validation is one SIMD pass (isUtf8); ASCII is
+ * read as Latin-1 (the same characters), and other text transcoded to UTF-16 by ICU, several times
+ * faster than Buffer#toString('utf8') on Chinese text. Same string as the plain decoder gives.
+ */
+function decodeValidUtf8(bytes: Uint8Array): string | null {
+  const buffer = asBuffer(bytes);
+  if (isAscii(buffer)) return buffer.toString('latin1');
+  if (!isUtf8(buffer)) return null;
+  if (typeof transcode !== 'function' || buffer.length < 64) return buffer.toString('utf8');
+  return transcode(buffer, 'utf8', 'utf16le').toString('utf16le');
 }
 
 function normaliseCharset(charset: string | undefined | null): string | null {
@@ -133,7 +193,7 @@ function tryDecode(charset: string, bytes: Uint8Array): string | null {
 const decoders = new Map<string, TextDecoder>();
 
 function decodeWith(charset: string, bytes: Uint8Array): string {
-  if (charset === 'utf-8') return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  if (charset === 'utf-8') return asBuffer(bytes).toString('utf8');
   let decoder = decoders.get(charset);
   if (!decoder) {
     decoder = new TextDecoder(charset);

@@ -90,7 +90,13 @@ function readPlainNumber(cell: string): number | null {
       return null;
     }
   }
-  return cell.length === 1 ? cell.charCodeAt(0) - 48 : Number(cell);
+  if (dots === 0 && cell.length <= 15) {
+    // Whole numbers below 10^15 are exact in a double: the value Number() gives, without the call.
+    let value = 0;
+    for (let i = 0; i < cell.length; i++) value = value * 10 + (cell.charCodeAt(i) - 48);
+    return value;
+  }
+  return Number(cell);
 }
 
 function isFullWidthNumeric(code: number): boolean {

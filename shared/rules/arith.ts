@@ -17,6 +17,7 @@ import {
   type ReviewColumnId,
   type ReviewGroupId,
 } from '../report/model.ts';
+import { applicantScratch, readApplicantRow, valueOrNaN } from './cells.ts';
 import type { Finding, FindingLocation } from './finding.ts';
 import { applicationCellLocation, describeSource, formatNumber, reviewCellLocation } from './locate.ts';
 import { type Rule, sameNumber } from './rule.ts';
@@ -133,19 +134,17 @@ export const rowTotal: Rule = (report) => {
   for (const row of ALL_ROWS) {
     const cells = table[row];
     if (cells === undefined) continue;
-    // Fast path: most rows hold; build terms and locations only for the others.
-    let sum = 0;
-    let known = true;
-    for (const column of APPLICANT_PARTS) {
-      const value = cells[column]?.value;
-      if (value === undefined || value === null) {
-        known = false;
-        break;
-      }
-      sum += value;
-    }
+    // Fast path: most rows hold; build terms and locations only for the others. Same order of addition
+    // as checkSum (自然人 … 其他); NaN marks an unknown part, and sends the row to the full check.
+    const sum =
+      valueOrNaN(cells.natural) +
+      valueOrNaN(cells.business) +
+      valueOrNaN(cells.research) +
+      valueOrNaN(cells.nonprofit) +
+      valueOrNaN(cells.legal) +
+      valueOrNaN(cells.other);
     const totalValue = cells.total?.value;
-    if (known && totalValue !== undefined && totalValue !== null && sameNumber(sum, totalValue)) continue;
+    if (!Number.isNaN(sum) && totalValue !== undefined && totalValue !== null && sameNumber(sum, totalValue)) continue;
     const total = applicationTerm(table, row, 'total');
     const parts = APPLICANT_PARTS.map((column) => applicationTerm(table, row, column));
     const finding = checkSum(
@@ -211,19 +210,26 @@ export const outcomeTotal: Rule = (report) => {
   const skipped = new NotAssessable('arith.outcome-total');
   const findings: Finding[] = [];
   const items = outcomeRows(table);
-  for (const column of APPLICANT_COLUMNS) {
-    let sum = 0;
-    let known = true;
-    for (const row of items) {
-      const value = table[row]?.[column]?.value;
-      if (value === undefined || value === null) {
-        known = false;
-        break;
-      }
-      sum += value;
+  // Fast path: every column's sum in one pass over the rows (named loads), in the order checkSum adds;
+  // NaN marks a column with a missing or unknown cell, which gets the full check.
+  const sums = [0, 0, 0, 0, 0, 0, 0];
+  const rowCells = applicantScratch();
+  for (const row of items) {
+    const cells = table[row];
+    if (cells === undefined) {
+      sums.fill(Number.NaN);
+      break;
     }
-    const totalValue = table.outcomeTotal?.[column]?.value;
-    if (known && totalValue !== undefined && totalValue !== null && sameNumber(sum, totalValue)) continue;
+    readApplicantRow(cells, rowCells);
+    for (let k = 0; k < 7; k++) sums[k] = (sums[k] as number) + valueOrNaN(rowCells[k]);
+  }
+  const totalCells = table.outcomeTotal;
+  if (totalCells) readApplicantRow(totalCells, rowCells);
+  for (let k = 0; k < APPLICANT_COLUMNS.length; k++) {
+    const column = APPLICANT_COLUMNS[k] as ApplicantColumnId;
+    const sum = sums[k] as number;
+    const totalValue = totalCells ? rowCells[k]?.value : undefined;
+    if (!Number.isNaN(sum) && totalValue !== undefined && totalValue !== null && sameNumber(sum, totalValue)) continue;
     const total = applicationTerm(table, 'outcomeTotal', column);
     const parts = items.map((row) => applicationTerm(table, row, column));
     const label = APPLICANT_COLUMN_LABELS[column];
@@ -252,7 +258,21 @@ function reviewGroupTotal(rule: string, groups: ReviewGroupId[]): Rule {
     const skipped = new NotAssessable(rule);
     const findings: Finding[] = [];
     for (const group of groups) {
-      if (!report.reviews[group]) continue;
+      const cells = report.reviews[group];
+      if (!cells) continue;
+      // Fast path: most groups hold; build terms and locations only for the others.
+      let sum = 0;
+      let known = true;
+      for (const column of REVIEW_PARTS) {
+        const value = cells[column]?.value;
+        if (value === undefined || value === null) {
+          known = false;
+          break;
+        }
+        sum += value;
+      }
+      const totalValue = cells.total?.value;
+      if (known && totalValue !== undefined && totalValue !== null && sameNumber(sum, totalValue)) continue;
       const total = reviewTerm(report, group, 'total');
       const parts = REVIEW_PARTS.map((column) => reviewTerm(report, group, column));
       const label = REVIEW_GROUP_LABELS[group];

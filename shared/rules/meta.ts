@@ -1,5 +1,6 @@
 /** The report's identity: agency and year, and whether the stated statistical period matches the year. */
 import type { Finding } from './finding.ts';
+import { allMatches } from './regex.ts';
 import type { Rule } from './rule.ts';
 
 /** meta.agency-unknown: the title did not name the agency. */
@@ -38,7 +39,7 @@ const PERIOD_START = /统计(?:时限|期限|时间|区间|数据|周期)[^。\n
 export const periodMismatch: Rule = (report) => {
   if (report.year === null) return [];
   const findings: Finding[] = [];
-  for (const match of report.text.slice(0, 200_000).matchAll(PERIOD_START)) {
+  for (const match of allMatches(PERIOD_START, report.text.slice(0, 200_000))) {
     const stated = Number(match[1]);
     if (stated === report.year) continue;
     const line = report.text.slice(0, match.index).split('\n').length;

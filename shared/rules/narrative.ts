@@ -13,6 +13,7 @@ import {
 } from '../report/model.ts';
 import type { Finding, FindingLocation } from './finding.ts';
 import { formatNumber } from './locate.ts';
+import { allMatches } from './regex.ts';
 import type { Rule } from './rule.ts';
 
 interface NarrativeLine {
@@ -21,23 +22,22 @@ interface NarrativeLine {
   line?: number;
 }
 
-const SENTENCE_END = /[。！？；：:!?;]\s*$/;
+/** Characters that end a sentence (a line is trimmed, so its last character decides). */
+const SENTENCE_END = new Set([...'。！？；：:!?;'].map((ch) => ch.charCodeAt(0)));
 
 // Both narrative rules read the same lines: split once per report (and again if its texts change).
-const linesCache = new WeakMap<AnnualReport, { texts: string[]; lines: NarrativeLine[] }>();
+const linesCache = new WeakMap<AnnualReport, { texts: string[]; lines: NarrativeLine[]; masks?: Uint32Array }>();
 
 /** Narrative lines: section bodies without table rows (tab-separated), or the whole text when no section was found. */
 export function narrativeLines(report: AnnualReport): NarrativeLine[] {
+  const cached = linesCache.get(report);
+  // Identical strings mean nothing changed since the other narrative rule split them.
+  if (cached && sameSources(cached.texts, report)) return cached.lines;
   const sections = SECTION_IDS.map((id) => report.sections[id]).filter((section) => section !== undefined);
   const sources =
     sections.length > 0
       ? sections.map((section) => ({ text: section.text, line: section.line }))
       : [{ text: report.text, line: 1 }];
-  const cached = linesCache.get(report);
-  // Identical string references mean nothing changed since the other narrative rule split them.
-  if (cached && cached.texts.length === sources.length && cached.texts.every((text, i) => text === sources[i]?.text)) {
-    return cached.lines;
-  }
   const lines: NarrativeLine[] = [];
   for (const source of sources) {
     const text = source.text.length > 500_000 ? source.text.slice(0, 500_000) : source.text;
@@ -66,12 +66,74 @@ export function narrativeLines(report: AnnualReport): NarrativeLine[] {
         };
         lines.push(open);
       }
-      if (SENTENCE_END.test(line)) open = null;
+      if (SENTENCE_END.has(line.charCodeAt(line.length - 1))) open = null;
     }
   }
   linesCache.set(report, { texts: sources.map((source) => source.text), lines });
   return lines;
 }
+
+/** True when the report's section texts (or its whole text, with no section) are still `texts`. */
+function sameSources(texts: readonly string[], report: AnnualReport): boolean {
+  let count = 0;
+  for (const id of SECTION_IDS) {
+    const section = report.sections[id];
+    if (section === undefined) continue;
+    if (texts[count] !== section.text) return false;
+    count++;
+  }
+  if (count === 0) return texts.length === 1 && texts[0] === report.text;
+  return texts.length === count;
+}
+
+/**
+ * Which keywords each narrative line contains (bit k for KEYWORDS[k]), from one character scan per line
+ * instead of an includes() call per keyword and line: CJK substring search is costly, most lines hold
+ * none of them, and the lines are shared by both narrative rules.
+ */
+function lineKeywords(report: AnnualReport, lines: NarrativeLine[]): Uint32Array {
+  const cached = linesCache.get(report);
+  if (cached?.lines === lines && cached.masks) return cached.masks;
+  const masks = new Uint32Array(lines.length);
+  for (let i = 0; i < lines.length; i++) masks[i] = keywordMask((lines[i] as NarrativeLine).text);
+  if (cached?.lines === lines) cached.masks = masks;
+  return masks;
+}
+
+/** Bits of KEYWORDS found in `text`. */
+function keywordMask(text: string): number {
+  let mask = 0;
+  for (let i = 0; i < text.length; i++) {
+    const group = KEYWORD_BY_FIRST[text.charCodeAt(i)] as number;
+    if (group === 0) continue;
+    for (const [word, bit] of KEYWORD_GROUPS[group - 1] as [string, number][]) {
+      if ((mask & bit) === 0 && text.startsWith(word, i)) mask |= bit;
+    }
+  }
+  return mask;
+}
+
+const KEYWORDS: string[] = [];
+/** Bit of a keyword; every keyword the rules test is registered here when the module loads. */
+function keywordBit(word: string): number {
+  let index = KEYWORDS.indexOf(word);
+  if (index < 0) {
+    index = KEYWORDS.push(word) - 1;
+    if (index >= 32) throw new Error('narrative: more than 32 keywords');
+    const first = word.charCodeAt(0);
+    let group = KEYWORD_BY_FIRST[first] as number;
+    if (group === 0) {
+      KEYWORD_GROUPS.push([]);
+      group = KEYWORD_GROUPS.length;
+      KEYWORD_BY_FIRST[first] = group;
+    }
+    (KEYWORD_GROUPS[group - 1] as [string, number][]).push([word, 1 << index]);
+  }
+  return 1 << index;
+}
+/** First character → 1 + index of its group in KEYWORD_GROUPS (0: no keyword starts with it). */
+const KEYWORD_BY_FIRST = new Uint8Array(0x10000);
+const KEYWORD_GROUPS: [string, number][][] = [];
 
 function rowTotal(report: AnnualReport, row: ApplicationRowId): number | null {
   return report.applications?.[row]?.total?.value ?? null;
@@ -240,6 +302,12 @@ const STATED_FACTS: StatedFact[] = [
   },
 ];
 
+const PIECE = keywordBit('件');
+/** Lines that can state a count: 件, 起 or 数量为. */
+const MISMATCH_LINE = PIECE | keywordBit('起') | keywordBit('数量为');
+const ENUMERATION_LINE = keywordBit('其中');
+for (const fact of STATED_FACTS) keywordBit(fact.keyword);
+
 function nullable(value: number | null): number[] | null {
   return value === null ? null : [value];
 }
@@ -250,11 +318,14 @@ interface Match {
   raw: string;
 }
 
-/** Matches of one fact in one line; the number is the last capture group. */
-function matchesOf(fact: StatedFact, text: string): Match[] {
+/**
+ * Matches of one fact in one line; the number is the last capture group. `mask`: the line's keyword bits
+ * when known (narrative lines), else the keyword is searched for.
+ */
+function matchesOf(fact: StatedFact, text: string, mask?: number): Match[] {
   const out: Match[] = [];
-  if (!text.includes(fact.keyword)) return out;
-  for (const match of text.matchAll(fact.pattern)) {
+  if (mask === undefined ? !text.includes(fact.keyword) : (mask & keywordBit(fact.keyword)) === 0) return out;
+  for (const match of allMatches(fact.pattern, text)) {
     const gap = match.length > 2 ? (match[1] ?? '') : '';
     if (fact.accept && !fact.accept(gap, text.slice(0, match.index))) continue;
     const value = Number(match[match.length - 1]);
@@ -278,10 +349,14 @@ export const narrativeMismatch: Rule = (report) => {
   if (!report.applications && !report.reviews) return [];
   const findings: Finding[] = [];
   const seen = new Set<string>();
-  for (const line of narrativeLines(report)) {
-    if (!line.text.includes('件') && !line.text.includes('起') && !line.text.includes('数量为')) continue;
+  const lines = narrativeLines(report);
+  const masks = lineKeywords(report, lines);
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] as NarrativeLine;
+    const mask = masks[index] as number;
+    if ((mask & MISMATCH_LINE) === 0) continue;
     for (const fact of STATED_FACTS) {
-      for (const match of matchesOf(fact, line.text)) {
+      for (const match of matchesOf(fact, line.text, mask)) {
         const values = fact.tableValues(report);
         if (!values || values.some((value) => value === match.value)) continue;
         const key = `${fact.id}|${match.value}`;
@@ -306,18 +381,31 @@ export const narrativeMismatch: Rule = (report) => {
 const ENUMERATION =
   /(?:共|累计|合计|总计|总共)[^。；，,\d]{0,20}?(\d{1,9})\s*(次|条|件|篇|个|项|期|份|场|批)[，,：:\s]{0,3}其中([^。；;]{1,400})/g;
 const PARENTHESISED = /[（(][^（）()]{0,80}[）)]/g;
+const ITEM_PATTERNS = new Map<string, RegExp>();
+
+/** "N 次" items of an enumeration, for the unit of its total (one compiled regex per unit). */
+function itemPattern(unit: string): RegExp {
+  let pattern = ITEM_PATTERNS.get(unit);
+  if (!pattern) {
+    pattern = new RegExp(`(\\d{1,9})\\s*${unit}`, 'g');
+    ITEM_PATTERNS.set(unit, pattern);
+  }
+  return pattern;
+}
 
 /** narrative.sum: an enumeration that does not add up to its stated total, including 受理 N 件 vs 办理结果. */
 export const narrativeSum: Rule = (report) => {
   const findings: Finding[] = [];
   const lines = narrativeLines(report);
-  for (const line of lines) {
-    if (!line.text.includes('其中')) continue;
-    for (const match of line.text.matchAll(ENUMERATION)) {
+  const masks = lineKeywords(report, lines);
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] as NarrativeLine;
+    if (((masks[index] as number) & ENUMERATION_LINE) === 0) continue;
+    for (const match of allMatches(ENUMERATION, line.text)) {
       const total = Number(match[1]);
       const unit = match[2] as string;
       const clause = (match[3] as string).replace(PARENTHESISED, '');
-      const items = [...clause.matchAll(new RegExp(`(\\d{1,9})\\s*${unit}`, 'g'))].map((item) => Number(item[1]));
+      const items = allMatches(itemPattern(unit), clause).map((item) => Number(item[1]));
       if (items.length < 2) continue;
       const sum = items.reduce((a, b) => a + b, 0);
       // A shortfall is fine when the list says it is partial ("等"); an excess never is.
@@ -332,7 +420,7 @@ export const narrativeSum: Rule = (report) => {
       });
     }
   }
-  findings.push(...receivedVersusOutcomes(report, lines));
+  findings.push(...receivedVersusOutcomes(report, lines, masks));
   return findings;
 };
 
@@ -340,10 +428,11 @@ export const narrativeSum: Rule = (report) => {
  * "受理 99 件，办理结果为：予以公开 46 件…；结转下年度继续办理 1 件": the stated outcomes plus the stated
  * carry-over must account for what was received (with or without last year's carry-in).
  */
-function receivedVersusOutcomes(report: AnnualReport, lines: NarrativeLine[]): Finding[] {
+function receivedVersusOutcomes(report: AnnualReport, lines: NarrativeLine[], masks: Uint32Array): Finding[] {
   for (const [index, line] of lines.entries()) {
-    if (!line.text.includes('件')) continue;
-    const received = matchesOf(RECEIVED, line.text)[0];
+    const mask = masks[index] as number;
+    if ((mask & PIECE) === 0) continue;
+    const received = matchesOf(RECEIVED, line.text, mask)[0];
     if (!received) continue;
     // The outcomes usually follow in the same paragraph, sometimes in the next line.
     const window = `${line.text.slice(received.index)}\n${lines[index + 1]?.text ?? ''}`;

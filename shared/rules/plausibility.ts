@@ -5,11 +5,13 @@ import {
   type ActiveDisclosureRowId,
   type AnnualReport,
   APPLICANT_COLUMNS,
+  type ApplicantColumnId,
   type ApplicationRowId,
   type Cell,
   REVIEW_COLUMNS,
   REVIEW_GROUPS,
 } from '../report/model.ts';
+import { applicantScratch, readApplicantRow } from './cells.ts';
 import type { Finding, FindingLocation } from './finding.ts';
 import { applicationCellLocation, cellName, formatNumber, reviewCellLocation } from './locate.ts';
 import type { Rule } from './rule.ts';
@@ -159,11 +161,14 @@ function suspiciousCells(report: AnnualReport, suspicious: CellCheck): CellHit[]
   }
   const applications = report.applications;
   if (applications) {
+    const rowCells = applicantScratch();
     for (const row in applications) {
       const cells = applications[row as ApplicationRowId];
       if (!cells) continue;
-      for (const column of APPLICANT_COLUMNS) {
-        const cell = cells[column];
+      readApplicantRow(cells, rowCells);
+      for (let k = 0; k < APPLICANT_COLUMNS.length; k++) {
+        const column = APPLICANT_COLUMNS[k] as ApplicantColumnId;
+        const cell = rowCells[k];
         if (!cell || cell.value === null || !suspicious(cell.value, true, false)) continue;
         hits.push({
           cell,

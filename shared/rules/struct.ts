@@ -19,6 +19,7 @@ import {
   SECTION_TITLES,
   type SectionId,
 } from '../report/model.ts';
+import { applicantScratch, readApplicantRow } from './cells.ts';
 import type { Finding, FindingLocation } from './finding.ts';
 import { applicationCellLocation, cellName, formatNumber, reviewCellLocation } from './locate.ts';
 import type { Rule } from './rule.ts';
@@ -266,9 +267,13 @@ export const blankCells: Rule = (report) => {
   }
   const applications = report.applications;
   if (applications) {
+    const rowCells = applicantScratch();
     for (const row in applications) {
       const cells = applications[row as ApplicationRowId];
       if (!cells) continue;
+      // Most rows have no blank: find out with named loads before the per-column pass.
+      readApplicantRow(cells, rowCells);
+      if (!rowCells.some((cell) => cell !== undefined && isBlank(cell))) continue;
       for (const column of APPLICANT_COLUMNS) {
         const cell = cells[column];
         if (cell && isBlank(cell)) perTable.三.push(applicationCellLocation(row as ApplicationRowId, column, cell));

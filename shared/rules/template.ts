@@ -1,5 +1,6 @@
 /** Conformity with the national template: labels, layout version, and the template's citation. */
 import type { Finding } from './finding.ts';
+import { allMatches } from './regex.ts';
 import type { Rule } from './rule.ts';
 
 /** template.label-deviation: a printed label that differs from the template's (本年度止件数 for 本年废止件数). */
@@ -40,7 +41,7 @@ const WRONG_CITATIONS: { pattern: RegExp; correct: string }[] = [
 export const citationWrong: Rule = (report) => {
   const findings: Finding[] = [];
   for (const { pattern, correct } of WRONG_CITATIONS) {
-    for (const match of report.text.matchAll(pattern)) {
+    for (const match of allMatches(pattern, report.text)) {
       const line = report.text.slice(0, match.index).split('\n').length;
       findings.push({
         rule: 'template.citation-wrong',

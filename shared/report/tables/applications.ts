@@ -358,10 +358,16 @@ export class ApplicationsReader {
       values = values.slice(values.length - COLUMN_COUNT);
     }
     if (values.length === COLUMN_COUNT) {
-      APPLICANT_COLUMNS.forEach((col, i) => {
-        row[col] = toCell(values[i] as ValueToken);
-      });
-      return row;
+      // The common case, as one literal (same key order as APPLICANT_COLUMNS): no keyed stores.
+      return {
+        natural: toCell(values[0] as ValueToken),
+        business: toCell(values[1] as ValueToken),
+        research: toCell(values[2] as ValueToken),
+        nonprofit: toCell(values[3] as ValueToken),
+        legal: toCell(values[4] as ValueToken),
+        other: toCell(values[5] as ValueToken),
+        total: toCell(values[6] as ValueToken),
+      };
     }
     const headerKnown = this.headerColumns.size >= 3;
     const present = headerKnown
