@@ -3,10 +3,12 @@
  * with the polite HTTP client, stores raw snapshots under raw/ (the parse function picks them up from
  * there) and writes the job's outcomes to run-parts/{runId}/{jobId}.json (common/run-parts.ts).
  *
- * Partial batch failures: a record that cannot be processed (malformed JSON, not a fetch job, an agency
- * the registry does not know, a store write that failed) is reported in `batchItemFailures` and only
- * that record returns to the queue; after 3 receives it lands in the dead-letter queue. An agency
- * whose site is down is not a failure: its outcome says `unreachable`.
+ * Partial batch failures on a FIFO queue (message group = host, functions/common/fetch-jobs.ts): a
+ * record that cannot be processed (malformed JSON, not a fetch job, an agency the registry does not
+ * know, a store write that failed) stops the batch. As AWS's Lambda guide asks for FIFO queues, that
+ * record and every record after it (unprocessed) are reported in `batchItemFailures`, so no later job
+ * of the same host overtakes the failed one; after 3 receives the failed record lands in the FIFO
+ * dead-letter queue. An agency whose site is down is not a failure: its outcome says `unreachable`.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -50,9 +52,11 @@ export async function handler(
     ...(registry.contact ? { contact: registry.contact } : {}),
   }) as ScanHttp;
 
+  // FIFO order: once one record fails (or time runs out), every later record goes back unprocessed.
+  let stopped = false;
   for (const record of event.Records) {
-    if (context.getRemainingTimeInMillis() < SAFETY_MARGIN_MS) {
-      // Out of time: hand the rest back to the queue untouched.
+    if (stopped || context.getRemainingTimeInMillis() < SAFETY_MARGIN_MS) {
+      stopped = true;
       batchItemFailures.push({ itemIdentifier: record.messageId });
       continue;
     }
@@ -60,9 +64,14 @@ export async function handler(
       const job = parseJob(record, registry);
       await runJob(job, registry, http);
     } catch (error) {
-      logger.error('fetch job failed', { messageId: record.messageId, error });
+      logger.error('fetch job failed', {
+        messageId: record.messageId,
+        messageGroupId: record.attributes.MessageGroupId,
+        error,
+      });
       metrics.addMetric(error instanceof PoisonedJobError ? 'PoisonedJobs' : 'FailedJobs', MetricUnit.Count, 1);
       batchItemFailures.push({ itemIdentifier: record.messageId });
+      stopped = true;
     }
   }
   if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();

@@ -2,10 +2,13 @@
  * Fetch jobs: the SQS message between the planner (or the rescan endpoint) and the fetch workers.
  *
  * One job holds agencies that share a host, at most `maxAgenciesPerJob` of them, so one worker crawls
- * one site at the polite pace of the HTTP client while other workers crawl other sites. A county
- * platform with 60 departments becomes 6 jobs; they may run in parallel, which is why the worker
- * concurrency (stack: fetchConcurrency) is kept small.
+ * one site at the polite pace of the HTTP client while other workers crawl other sites. The queue is
+ * FIFO and a job's message group is its host: SQS hands out a group's messages one at a time, so a
+ * county platform with 60 departments becomes 6 jobs that run one after another, never on two workers
+ * at once. The deduplication id is the run and job id, so a retried plan of the same schedule slot
+ * (same run id) does not enqueue its jobs twice within SQS's 5-minute deduplication window.
  */
+import { createHash } from 'node:crypto';
 import { SendMessageBatchCommand, type SendMessageBatchCommandOutput, type SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import type { Agency, Registry } from '../../shared/registry/agency.ts';
@@ -88,6 +91,24 @@ export function planJobs(registry: Registry, options: PlanJobsOptions): FetchJob
   return jobs;
 }
 
+/** SQS's limit on MessageGroupId and MessageDeduplicationId: 128 characters of this set. */
+const SQS_ID_PATTERN = /^[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]{1,128}$/;
+
+/** An id SQS accepts: the readable text when it fits, otherwise a stable SHA-256 of it. */
+function sqsSafeId(text: string): string {
+  return SQS_ID_PATTERN.test(text) ? text : `sha256-${createHash('sha256').update(text).digest('hex')}`;
+}
+
+/** The FIFO message group of a job: its host, so SQS never delivers two jobs of one host at once. */
+export function messageGroupIdOf(job: Pick<FetchJob, 'host'>): string {
+  return sqsSafeId(job.host);
+}
+
+/** The FIFO deduplication id of a job: the same run and job id is enqueued at most once per 5 minutes. */
+export function deduplicationIdOf(job: Pick<FetchJob, 'runId' | 'jobId'>): string {
+  return sqsSafeId(`${job.runId}/${job.jobId}`);
+}
+
 /** Thrown when SQS refuses some messages even after one retry of the failed entries. */
 export class EnqueueError extends Error {
   readonly failedJobIds: string[];
@@ -98,7 +119,11 @@ export class EnqueueError extends Error {
   }
 }
 
-/** SendMessageBatch in tens (the SQS maximum); failed entries are retried once, then reported. */
+/**
+ * SendMessageBatch in tens (the SQS maximum) to the FIFO fetch queue, each entry with its host as
+ * message group and its run/job id as deduplication id; failed entries are retried once (same
+ * deduplication id, so a retry of an entry SQS did take is dropped), then reported.
+ */
 export async function enqueueJobs(sqs: SQSClient, queueUrl: string, jobs: readonly FetchJob[]): Promise<number> {
   let sent = 0;
   for (let start = 0; start < jobs.length; start += 10) {
@@ -110,6 +135,8 @@ export async function enqueueJobs(sqs: SQSClient, queueUrl: string, jobs: readon
           Entries: batch.map((job) => ({
             Id: job.jobId.replace(/[^A-Za-z0-9_-]/g, '_'),
             MessageBody: JSON.stringify(job),
+            MessageGroupId: messageGroupIdOf(job),
+            MessageDeduplicationId: deduplicationIdOf(job),
           })),
         }),
       );

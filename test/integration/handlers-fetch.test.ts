@@ -5,7 +5,12 @@
  * the messages the handlers sent from the mock.
  */
 import { createHash } from 'node:crypto';
-import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  SendMessageBatchCommand,
+  type SendMessageBatchCommandInput,
+  type SendMessageBatchRequestEntry,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -29,11 +34,25 @@ let handlers: Handlers;
 /** Plenty of Lambda time left, as at the start of an invocation. */
 const freshContext = { getRemainingTimeInMillis: () => 600_000 };
 
-function sentJobs(): FetchJob[] {
+function sentEntries(): SendMessageBatchRequestEntry[] {
   return sqs
     .commandCalls(SendMessageBatchCommand)
-    .flatMap((call) => (call.args[0].input as SendMessageBatchCommandInput).Entries ?? [])
-    .map((entry) => JSON.parse(entry.MessageBody ?? '') as FetchJob);
+    .flatMap((call) => (call.args[0].input as SendMessageBatchCommandInput).Entries ?? []);
+}
+
+function sentJobs(): FetchJob[] {
+  return sentEntries().map((entry) => JSON.parse(entry.MessageBody ?? '') as FetchJob);
+}
+
+/** Each FIFO entry's group is its job's host and its deduplication id its run and job id. */
+function expectFifoIdsOfJobs(): void {
+  const entries = sentEntries();
+  expect(entries.length).toBeGreaterThan(0);
+  for (const entry of entries) {
+    const job = JSON.parse(entry.MessageBody ?? '') as FetchJob;
+    expect(entry.MessageGroupId).toBe(job.host);
+    expect(entry.MessageDeduplicationId).toBe(`${job.runId}/${job.jobId}`);
+  }
 }
 
 beforeAll(async () => {
@@ -79,12 +98,20 @@ describe('plan (EventBridge Scheduler event)', () => {
     ]);
     expect(new Set(jobs.map((job) => job.runId))).toEqual(new Set(['weekly-20250406T180000Z']));
     expect(jobs.every((job) => job.trigger === 'schedule' && job.year === 2024)).toBe(true);
+    // FIFO: one message group per host, so no two workers ever hold jobs of one host at once.
+    expect(sentEntries().map((entry) => entry.MessageGroupId)).toEqual([`127.0.0.1:${port}`, `localhost:${port}`]);
+    expectFifoIdsOfJobs();
   });
 
-  it('gives a retried invocation of the same schedule slot the same run id', async () => {
+  it('gives a retried invocation of the same schedule slot the same run id and deduplication ids', async () => {
     const first = await handlers.plan.handler(loadEvent('scheduler-weekly-fetch.json'));
+    const firstIds = sentEntries().map((entry) => entry.MessageDeduplicationId);
+    sqs.resetHistory();
     const second = await handlers.plan.handler(loadEvent('scheduler-weekly-fetch.json'));
     expect(second.runId).toBe(first.runId);
+    // SQS drops the retry's messages within its 5-minute deduplication window.
+    expect(sentEntries().map((entry) => entry.MessageDeduplicationId)).toEqual(firstIds);
+    expect(new Set(firstIds).size).toBe(2);
   });
 
   it('rejects an event that is not the schedule input', async () => {
@@ -93,20 +120,30 @@ describe('plan (EventBridge Scheduler event)', () => {
   });
 });
 
-describe('fetch worker (SQS batch)', () => {
-  it('reports only the poisoned record as a batch item failure and completes the others', async () => {
-    const event = loadEvent<SQSEvent>('sqs-fetch-batch-one-poisoned.json');
-    const [good1, poisoned, good2] = event.Records;
+describe('fetch worker (SQS FIFO batch, message group = host)', () => {
+  const FIFO_BATCH = 'sqs-fifo-fetch-batch-one-poisoned.json';
+
+  it('stops at the poisoned record and hands it and every later record back, as FIFO order requires', async () => {
+    const event = loadEvent<SQSEvent>(FIFO_BATCH);
+    const [good1, poisoned, later] = event.Records;
+    // All three are jobs of one host, i.e. one message group, in sequence-number order.
+    expect(new Set(event.Records.map((r) => r.attributes.MessageGroupId))).toEqual(new Set(['127.0.0.1']));
+    const hitsBefore = env.siteHits.length;
 
     const response = await handlers.worker.handler(event, freshContext);
 
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: poisoned?.messageId }]);
-    expect(good1 && good2).toBeTruthy();
-    const partKeys = await env.store.list('run-parts/weekly-20250406T180000Z/');
-    expect(partKeys).toEqual([
-      'run-parts/weekly-20250406T180000Z/00001.json',
-      'run-parts/weekly-20250406T180000Z/00003.json',
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: poisoned?.messageId },
+      { itemIdentifier: later?.messageId },
     ]);
+    expect(good1).toBeTruthy();
+    // Only the job before the failure ran: the later job of the same host must not overtake it.
+    const partKeys = await env.store.list('run-parts/weekly-20250406T180000Z/');
+    expect(partKeys).toEqual(['run-parts/weekly-20250406T180000Z/00001.json']);
+    const newHits = env.siteHits.slice(hitsBefore);
+    expect(newHits).toContain('/lushi-gov/2024.html');
+    expect(newHits.some((hit) => hit.startsWith('/lushi-fgw/'))).toBe(false);
+
     const manifest = await getJson<RunManifest>(env.store, 'run-parts/weekly-20250406T180000Z/00001.json');
     expect(manifest?.outcomes.map((o) => [o.agencyId, o.status])).toEqual([['lushi-gov', 'found']]);
 
@@ -122,23 +159,52 @@ describe('fetch worker (SQS batch)', () => {
     ).toBe(parts?.sha256);
     const meta = await getJson<SnapshotMeta>(env.store, keys.rawMeta(2024, 'lushi-gov', parts?.sha256 ?? ''));
     expect(meta?.url).toBe(`${env.siteOrigin}/lushi-gov/2024.html`);
-    expect(env.siteHits).toEqual(expect.arrayContaining(['/lushi-gov/2024.html', '/lushi-fgw/2024.html']));
   });
 
-  it('treats a job naming an agency the registry does not know as poisoned', async () => {
-    const event = loadEvent<SQSEvent>('sqs-fetch-batch-one-poisoned.json');
-    const record = event.Records[0];
-    if (!record) throw new Error('fixture has no records');
-    record.body = record.body.replace('"lushi-gov"', '"no-such-agency"');
-    event.Records = [record];
+  it('runs the handed-back job once the poisoned one is out of its group (redelivered after the DLQ move)', async () => {
+    const event = loadEvent<SQSEvent>(FIFO_BATCH);
+    const later = event.Records[2];
+    if (!later) throw new Error('fixture has three records');
+    later.attributes.ApproximateReceiveCount = '2';
+    event.Records = [later];
 
     const response = await handlers.worker.handler(event, freshContext);
 
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await env.store.list('run-parts/weekly-20250406T180000Z/')).toEqual([
+      'run-parts/weekly-20250406T180000Z/00001.json',
+      'run-parts/weekly-20250406T180000Z/00003.json',
+    ]);
+    expect(env.siteHits).toContain('/lushi-fgw/2024.html');
+  });
+
+  it('completes every record of a batch in which nothing fails', async () => {
+    const event = loadEvent<SQSEvent>(FIFO_BATCH);
+    const [good1, , later] = event.Records;
+    if (!good1 || !later) throw new Error('fixture has three records');
+    event.Records = [good1, later];
+
+    const response = await handlers.worker.handler(event, freshContext);
+
+    expect(response.batchItemFailures).toEqual([]);
+  });
+
+  it('treats a job naming an agency the registry does not know as poisoned', async () => {
+    const event = loadEvent<SQSEvent>(FIFO_BATCH);
+    const record = event.Records[0];
+    if (!record) throw new Error('fixture has no records');
+    record.body = record.body.replace('"lushi-gov"', '"no-such-agency"');
+    const hitsBefore = env.siteHits.length;
+
+    const response = await handlers.worker.handler(event, freshContext);
+
+    // The first record fails, so the whole batch goes back, unprocessed after it.
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(event.Records.map((r) => r.messageId));
+    expect(env.siteHits.length).toBe(hitsBefore);
   });
 
   it('hands every record back untouched when the invocation is nearly out of time', async () => {
-    const event = loadEvent<SQSEvent>('sqs-fetch-batch-one-poisoned.json');
+    const event = loadEvent<SQSEvent>(FIFO_BATCH);
     const hitsBefore = env.siteHits.length;
 
     const response = await handlers.worker.handler(event, { getRemainingTimeInMillis: () => 30_000 });
@@ -208,6 +274,9 @@ describe('rescan endpoint (Function URL, AWS_IAM)', () => {
     expect(sentJobs()).toEqual([
       expect.objectContaining({ runId: body.runId, agencyIds: ['lushi-gov'], trigger: 'rescan' }),
     ]);
+    // Same FIFO queue as the weekly plan: a rescan of a host waits behind that host's weekly jobs.
+    expect(sentEntries().map((entry) => entry.MessageGroupId)).toEqual([`127.0.0.1:${new URL(env.siteOrigin).port}`]);
+    expectFifoIdsOfJobs();
   });
 
   it('enqueues a whole region', async () => {

@@ -1,7 +1,14 @@
 import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { EnqueueError, enqueueJobs, type FetchJob, planJobs } from '../../functions/common/fetch-jobs.ts';
+import {
+  deduplicationIdOf,
+  EnqueueError,
+  enqueueJobs,
+  type FetchJob,
+  messageGroupIdOf,
+  planJobs,
+} from '../../functions/common/fetch-jobs.ts';
 import type { Agency, Registry } from '../../shared/registry/agency.ts';
 
 const sqsMock = mockClient(SQSClient);
@@ -62,6 +69,22 @@ describe('enqueueJobs', () => {
     expect(sizes).toEqual([10, 10, 5]);
   });
 
+  it('gives every entry its host as FIFO message group and its run/job id as deduplication id', async () => {
+    sqsMock.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const reg = registry([
+      ...Array.from({ length: 12 }, (_, i) => agency(`county-${i}`, 'www.lushi.gov.cn')),
+      agency('city', 'www.smx.gov.cn:8443', ['河南省', '三门峡市']),
+    ]);
+    const planned = planJobs(reg, { runId: 'weekly-1', year: 2024, trigger: 'schedule', maxAgenciesPerJob: 10 });
+    await enqueueJobs(new SQSClient({ region: 'ap-east-1' }), 'q.fifo', planned);
+    const entries = sqsMock.commandCalls(SendMessageBatchCommand).flatMap((c) => c.args[0].input.Entries ?? []);
+    expect(entries.map((e) => [e.MessageGroupId, e.MessageDeduplicationId])).toEqual([
+      ['www.lushi.gov.cn', 'weekly-1/00001'],
+      ['www.lushi.gov.cn', 'weekly-1/00002'],
+      ['www.smx.gov.cn:8443', 'weekly-1/00003'],
+    ]);
+  });
+
   it('retries the failed entries once, then reports the ones still refused', async () => {
     let call = 0;
     sqsMock.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => {
@@ -80,5 +103,26 @@ describe('enqueueJobs', () => {
     expect(sqsMock.commandCalls(SendMessageBatchCommand)[1]?.args[0].input.Entries?.map((e) => e.Id)).toEqual([
       '00001',
     ]);
+  });
+});
+
+describe('FIFO ids', () => {
+  it('keeps a readable host as the group and hashes what SQS would refuse (over 128 characters)', () => {
+    expect(messageGroupIdOf({ host: 'xxgk.example.gov.cn' })).toBe('xxgk.example.gov.cn');
+    expect(messageGroupIdOf({ host: '(invalid)' })).toBe('(invalid)');
+    const longHost = `${'a'.repeat(63)}.${'b'.repeat(63)}.gov.cn`;
+    const hashed = messageGroupIdOf({ host: longHost });
+    expect(hashed).toMatch(/^sha256-[0-9a-f]{64}$/);
+    expect(messageGroupIdOf({ host: longHost })).toBe(hashed);
+    expect(messageGroupIdOf({ host: `${longHost}.cn` })).not.toBe(hashed);
+  });
+
+  it('makes deduplication ids that fit SQS for the longest run and job ids the schema allows', () => {
+    expect(deduplicationIdOf({ runId: 'rescan-20250407T010203Z-abc123', jobId: '00001' })).toBe(
+      'rescan-20250407T010203Z-abc123/00001',
+    );
+    const longest = deduplicationIdOf({ runId: 'r'.repeat(100), jobId: 'j'.repeat(100) });
+    expect(longest.length).toBeLessThanOrEqual(128);
+    expect(longest).not.toBe(deduplicationIdOf({ runId: 'r'.repeat(100), jobId: `${'j'.repeat(99)}k` }));
   });
 });
