@@ -27,8 +27,8 @@ export interface NianbaoStackProps extends StackProps {
   /** Extra digest recipients (the registry's per-region recipients come on top). */
   recipients: string[];
   /**
-   * How many fetch workers may run at once: the politeness knob (with one host per job, at most this
-   * many sites are crawled in parallel). Applied as the SQS event source's maximum concurrency and,
+   * How many fetch workers may run at once: at most this many sites are crawled in parallel, and
+   * never one site by two workers (the FIFO fetch queue's message group is the host). Applied as the SQS event source's maximum concurrency and,
    * unless `reserveConcurrency` is false, as the worker's reserved concurrency. 10 workers finish
    * 10,000 agencies well inside the six hours before the digest (README "Cost estimate").
    * @default 10
@@ -110,9 +110,19 @@ export class NianbaoStack extends Stack {
 
     // ---- Queues --------------------------------------------------------------------------------
     const queueDefaults = { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true } as const;
-    const fetchDlq = new Queue(this, 'FetchDeadLetters', { ...queueDefaults, retentionPeriod: Duration.days(14) });
+    // FIFO with the job's host as message group (functions/common/fetch-jobs.ts): SQS hands out one
+    // group's messages one at a time, so no two workers ever crawl one host at once. The planner and
+    // the rescan endpoint set explicit deduplication ids (run/job id), so content-based deduplication
+    // stays off. A FIFO queue's dead-letter queue must be FIFO as well.
+    const fetchDlq = new Queue(this, 'FetchDeadLetters', {
+      ...queueDefaults,
+      fifo: true,
+      retentionPeriod: Duration.days(14),
+    });
     const fetchQueue = new Queue(this, 'FetchJobs', {
       ...queueDefaults,
+      fifo: true,
+      contentBasedDeduplication: false,
       visibilityTimeout: Duration.seconds(FETCH_WORKER_TIMEOUT.toSeconds() * VISIBILITY_FACTOR),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: fetchDlq, maxReceiveCount: 3 },
@@ -149,10 +159,15 @@ export class NianbaoStack extends Stack {
     fetchWorker.useBucket(store, { readPattern: '*', writePatterns: ['raw/*', 'run-parts/*'] });
     fetchWorker.function.addEventSource(
       new SqsEventSource(fetchQueue, {
-        batchSize: 2,
+        // One job per invocation: on a FIFO queue the records after a failed one go back unprocessed
+        // (functions/fetch-worker.ts), and each such return counts towards maxReceiveCount, so a
+        // poisoned job in a bigger batch would drag a healthy job into the DLQ with it. A job takes
+        // a minute or more, so the extra invocations cost nothing that matters.
+        batchSize: 1,
         reportBatchItemFailures: true,
         // Keeps pollers from invoking more workers than reserved: throttled receives would otherwise
-        // count towards maxReceiveCount and push healthy jobs into the DLQ.
+        // count towards maxReceiveCount and push healthy jobs into the DLQ. With FIFO, workers at
+        // once = min(this, hosts with jobs waiting).
         maxConcurrency: Math.max(2, fetchConcurrency),
       }),
     );

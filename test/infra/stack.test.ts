@@ -161,6 +161,26 @@ describe('fetch queue', () => {
     expect(resourcesOf('AWS::SQS::Queue')).toHaveProperty(dlq.asString());
   });
 
+  it('is FIFO with explicit deduplication ids, and so is its dead-letter queue', () => {
+    const queues = resourcesOf('AWS::SQS::Queue');
+    const [fetchQueue, ...others] = Object.values(queues).filter((q) => q.Properties.RedrivePolicy);
+    expect(others).toHaveLength(0);
+    // One message group per host: SQS never hands two jobs of one host to two workers at once.
+    expect(fetchQueue?.Properties.FifoQueue).toBe(true);
+    // The senders set MessageDeduplicationId (run/job id). Content-based deduplication stays off, so
+    // SQS rejects a send that forgets the id instead of silently deduplicating by body.
+    expect(fetchQueue?.Properties.ContentBasedDeduplication ?? false).toBe(false);
+    const dlqId = (
+      (fetchQueue?.Properties.RedrivePolicy as { deadLetterTargetArn: { 'Fn::GetAtt': [string, string] } })
+        .deadLetterTargetArn['Fn::GetAtt'] as [string, string]
+    )[0];
+    expect(queues[dlqId]?.Properties.FifoQueue).toBe(true);
+    // The other dead-letter queues (schedules, parse) stay standard: their senders set no group ids.
+    const standard = Object.entries(queues).filter(([id]) => /ScheduleDeadLetters|ParseDeadLetters/.test(id));
+    expect(standard).toHaveLength(2);
+    for (const [, queue] of standard) expect(queue.Properties.FifoQueue).toBeUndefined();
+  });
+
   it('hides a received job for at least 6× the worker timeout', () => {
     const workerId = functionIdByService('nianbao-fetchWorker');
     const worker = resourcesOf('AWS::Lambda::Function')[workerId] as Resource;
@@ -170,11 +190,13 @@ describe('fetch queue', () => {
     expect(queue.Properties.VisibilityTimeout as number).toBeGreaterThanOrEqual(VISIBILITY_FACTOR * timeout);
   });
 
-  it('feeds the worker with partial batch failures, a small batch and bounded concurrency', () => {
+  it('feeds the worker one job at a time with partial batch failures and bounded concurrency', () => {
+    // Batch size 1: on FIFO a failed record sends every later record of its batch back, and each
+    // return counts towards maxReceiveCount (see infra/stack.ts).
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: functionIdByService('nianbao-fetchWorker') },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      BatchSize: 2,
+      BatchSize: 1,
       ScalingConfig: { MaximumConcurrency: 10 },
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
