@@ -165,15 +165,14 @@ describe('fetch queue', () => {
     const queues = resourcesOf('AWS::SQS::Queue');
     const [fetchQueue, ...others] = Object.values(queues).filter((q) => q.Properties.RedrivePolicy);
     expect(others).toHaveLength(0);
+    if (!fetchQueue) throw new Error('no queue with a redrive policy');
     // One message group per host: SQS never hands two jobs of one host to two workers at once.
-    expect(fetchQueue?.Properties.FifoQueue).toBe(true);
+    expect(fetchQueue.Properties.FifoQueue).toBe(true);
     // The senders set MessageDeduplicationId (run/job id). Content-based deduplication stays off, so
     // SQS rejects a send that forgets the id instead of silently deduplicating by body.
-    expect(fetchQueue?.Properties.ContentBasedDeduplication ?? false).toBe(false);
-    const dlqId = (
-      (fetchQueue?.Properties.RedrivePolicy as { deadLetterTargetArn: { 'Fn::GetAtt': [string, string] } })
-        .deadLetterTargetArn['Fn::GetAtt'] as [string, string]
-    )[0];
+    expect(fetchQueue.Properties.ContentBasedDeduplication ?? false).toBe(false);
+    const redrive = fetchQueue.Properties.RedrivePolicy as { deadLetterTargetArn: { 'Fn::GetAtt': [string, string] } };
+    const [dlqId] = redrive.deadLetterTargetArn['Fn::GetAtt'];
     expect(queues[dlqId]?.Properties.FifoQueue).toBe(true);
     // The other dead-letter queues (schedules, parse) stay standard: their senders set no group ids.
     const standard = Object.entries(queues).filter(([id]) => /ScheduleDeadLetters|ParseDeadLetters/.test(id));
