@@ -11,6 +11,7 @@ import {
   type ReviewGroupId,
   SECTION_IDS,
 } from '../report/model.ts';
+import { countAt, NUMERAL_GROUP } from './chinese-numerals.ts';
 import type { Finding, FindingLocation } from './finding.ts';
 import { formatNumber } from './locate.ts';
 import { allMatches } from './regex.ts';
@@ -184,14 +185,31 @@ interface StatedFact {
   where: FindingLocation;
   /** Rejects a match whose gap shows it is about something else. */
   accept?: (gap: string, before: string) => boolean;
+  /** The match states zero in words (未收到…申请): it has no number group. */
+  zero?: true;
 }
+
+/** A count in the text: Arabic, full-width or Chinese numerals (see chinese-numerals.ts). */
+const N = NUMERAL_GROUP;
+/** Arabic and full-width digits, for the gaps between a keyword and its count. */
+const ARABIC = '0-9０-９';
+
+function count(source: string): RegExp {
+  return new RegExp(source, 'g');
+}
+
+/** What may follow "未发生…行政复议/行政诉讼" for it to mean no cases at all (not 未发生行政复议纠错). */
+const CASES_END = '(?=$|[。，,；;、：:！？!?）)\\s]|案|和|及|与|或|情况|事件|申请|等)';
+
+/** Time words just before a "none" statement that limit it to part of the year (上半年未收到…). */
+const PART_OF_YEAR = /半年|季度|月|此前|以前|目前|往年|上年|去年/;
 
 const OUTCOME_FACTS: StatedFact[] = [
   {
     id: 'granted',
     keyword: '予以公开',
     label: '予以公开',
-    pattern: /(?<!不)予以公开\s*(?:的)?\s*(\d{1,9})\s*件/g,
+    pattern: count(String.raw`(?<!不)予以公开\s*(?:的)?\s*${N}\s*件`),
     tableValues: (report) => nullable(rowTotal(report, 'granted')),
     where: { section: '三', row: '三（一）予以公开', column: '总计' },
   },
@@ -199,7 +217,7 @@ const OUTCOME_FACTS: StatedFact[] = [
     id: 'partlyGranted',
     keyword: '部分公开',
     label: '部分公开',
-    pattern: /部分公开\s*(\d{1,9})\s*件/g,
+    pattern: count(String.raw`部分公开\s*${N}\s*件`),
     tableValues: (report) => nullable(rowTotal(report, 'partlyGranted')),
     where: { section: '三', row: '三（二）部分公开', column: '总计' },
   },
@@ -207,7 +225,7 @@ const OUTCOME_FACTS: StatedFact[] = [
     id: 'withheld',
     keyword: '不予公开',
     label: '不予公开',
-    pattern: /不予公开\s*(\d{1,9})\s*件/g,
+    pattern: count(String.raw`不予公开\s*${N}\s*件`),
     tableValues: (report) => nullable(rowsTotal(report, 'withheld')),
     where: { section: '三', row: '三（三）不予公开', column: '总计' },
   },
@@ -215,7 +233,7 @@ const OUTCOME_FACTS: StatedFact[] = [
     id: 'unavailable',
     keyword: '无法提供',
     label: '无法提供',
-    pattern: /无法提供\s*(\d{1,9})\s*件/g,
+    pattern: count(String.raw`无法提供\s*${N}\s*件`),
     tableValues: (report) => nullable(rowsTotal(report, 'unavailable')),
     where: { section: '三', row: '三（四）无法提供', column: '总计' },
   },
@@ -223,7 +241,7 @@ const OUTCOME_FACTS: StatedFact[] = [
     id: 'notProcessed',
     keyword: '不予处理',
     label: '不予处理',
-    pattern: /不予处理\s*(\d{1,9})\s*件/g,
+    pattern: count(String.raw`不予处理\s*${N}\s*件`),
     tableValues: (report) => nullable(rowsTotal(report, 'notProcessed')),
     where: { section: '三', row: '三（五）不予处理', column: '总计' },
   },
@@ -231,7 +249,7 @@ const OUTCOME_FACTS: StatedFact[] = [
     id: 'otherHandling',
     keyword: '其他处理',
     label: '其他处理',
-    pattern: /其他处理\s*(\d{1,9})\s*件/g,
+    pattern: count(String.raw`其他处理\s*${N}\s*件`),
     tableValues: (report) => nullable(rowsTotal(report, 'otherHandling')),
     where: { section: '三', row: '三（六）其他处理', column: '总计' },
   },
@@ -241,7 +259,7 @@ const CARRIED_OVER: StatedFact = {
   id: 'carriedOver',
   keyword: '结转下',
   label: '结转下年度继续办理',
-  pattern: /结转下一?年度?(?:继续办理)?\s*(\d{1,9})\s*件/g,
+  pattern: count(String.raw`结转下一?年度?(?:继续办理)?\s*${N}\s*件`),
   tableValues: (report) => nullable(rowTotal(report, 'carriedOver')),
   where: { section: '三', row: '四、结转下年度继续办理', column: '总计' },
 };
@@ -250,7 +268,7 @@ const RECEIVED: StatedFact = {
   id: 'received',
   keyword: '件',
   label: '收到（受理）的政府信息公开申请',
-  pattern: /(?:受理|收到|接收|新收)([^。；，,\d]{0,24}?)(\d{1,9})\s*件/g,
+  pattern: count(String.raw`(?:受理|收到|接收|新收)([^。；，,${ARABIC}]{0,24}?)${N}\s*件`),
   // "受理" may or may not include last year's carry-over: accept both readings.
   tableValues: (report) => {
     const received = rowTotal(report, 'received');
@@ -268,7 +286,7 @@ const STATED_FACTS: StatedFact[] = [
     id: 'receivedCount',
     keyword: '数量为',
     label: '收到的政府信息公开申请',
-    pattern: /申请[^。；，,\d]{0,12}?数量为\s*(\d{1,9})/g,
+    pattern: count(String.raw`申请[^。；，,${ARABIC}]{0,12}?数量为\s*${N}\s*件?`),
     tableValues: RECEIVED.tableValues,
     where: RECEIVED.where,
   },
@@ -276,7 +294,7 @@ const STATED_FACTS: StatedFact[] = [
     id: 'carriedIn',
     keyword: '上年',
     label: '上年结转',
-    pattern: /上年度?结转[^。；，,\d]{0,12}?(\d{1,9})\s*件/g,
+    pattern: count(String.raw`上年度?结转[^。；，,${ARABIC}]{0,12}?${N}\s*件`),
     tableValues: (report) => nullable(rowTotal(report, 'carriedIn')),
     where: { section: '三', row: '二、上年结转政府信息公开申请数量', column: '总计' },
   },
@@ -286,7 +304,7 @@ const STATED_FACTS: StatedFact[] = [
     id: 'review',
     keyword: '行政复议',
     label: '行政复议',
-    pattern: /行政复议([^。；，,\d]{0,8}?)(\d{1,9})\s*[件起]/g,
+    pattern: count(String.raw`行政复议([^。；，,${ARABIC}]{0,8}?)${N}\s*[件起]`),
     tableValues: (report) => nullable(groupTotal(report, ['review'])),
     where: { section: '四', row: REVIEW_GROUP_LABELS.review, column: '总计' },
     accept: (gap) => !/诉讼|决定|维持|纠正/.test(gap),
@@ -295,18 +313,66 @@ const STATED_FACTS: StatedFact[] = [
     id: 'litigation',
     keyword: '行政诉讼',
     label: '行政诉讼',
-    pattern: /行政诉讼([^。；，,\d]{0,8}?)(\d{1,9})\s*[件起]/g,
+    pattern: count(String.raw`行政诉讼([^。；，,${ARABIC}]{0,8}?)${N}\s*[件起]`),
     tableValues: (report) => nullable(groupTotal(report, ['litigationDirect', 'litigationAfterReview'])),
     where: { section: '四', row: '行政诉讼', column: '总计' },
     accept: (gap) => !/复议|判决|维持|纠正/.test(gap),
   },
 ];
 
+// "None" stated in words. Each gap must be one of a few plain fillers: "未收到法人或其他组织的申请" or
+// "未收到以邮寄方式提交的申请" speak of one column or channel, not the total, and are ignored.
+STATED_FACTS.push(
+  {
+    id: 'receivedNone',
+    keyword: '申请',
+    label: RECEIVED.label,
+    pattern: count(
+      `(?:(?:未|没有)(?:收到|受理|接到|接收|新收)过?(?:任何)?([^。；，,：:！？!?${ARABIC}]{0,12}?)申请(?![人答书表材])|(?<!有)无(?:任何)?(?:政府信息公开的?申请|依申请公开的?(?:申请|事项|情况)))`,
+    ),
+    tableValues: RECEIVED.tableValues,
+    where: RECEIVED.where,
+    accept: (gap, before) =>
+      /^(?:新的?)?(?:政府信息公开|信息公开|公开|依)?的?$/.test(gap) && !PART_OF_YEAR.test(before.slice(-8)),
+    zero: true,
+  },
+  {
+    id: 'reviewNone',
+    keyword: '行政复议',
+    label: '行政复议',
+    pattern: count(`(?:未|没有)(?:发生|收到|接到|产生|出现)过?(?:任何)?([^。；，,：:！？!?${ARABIC}]{0,16}?)行政复议${CASES_END}`),
+    tableValues: (report) => nullable(groupTotal(report, ['review'])),
+    where: { section: '四', row: REVIEW_GROUP_LABELS.review, column: '总计' },
+    accept: (gap, before) => NONE_CASE_GAP.test(gap) && !PART_OF_YEAR.test(before.slice(-8)),
+    zero: true,
+  },
+  {
+    id: 'litigationNone',
+    keyword: '行政诉讼',
+    label: '行政诉讼',
+    pattern: count(`(?:未|没有)(?:发生|收到|接到|产生|出现)过?(?:任何)?([^。；，,：:！？!?${ARABIC}]{0,16}?)行政诉讼${CASES_END}`),
+    tableValues: (report) => nullable(groupTotal(report, ['litigationDirect', 'litigationAfterReview'])),
+    where: { section: '四', row: '行政诉讼', column: '总计' },
+    accept: (gap, before) =>
+      NONE_CASE_GAP.test(gap.replace(/^(.*)行政复议[和及与或、]?$/, '$1')) && !PART_OF_YEAR.test(before.slice(-8)),
+    zero: true,
+  },
+);
+
 const PIECE = keywordBit('件');
-/** Lines that can state a count: 件, 起 or 数量为. */
-const MISMATCH_LINE = PIECE | keywordBit('起') | keywordBit('数量为');
+/** Lines that can state a count: 件, 起 or 数量为, or "none" (申请, 行政复议, 行政诉讼). */
+const MISMATCH_LINE =
+  PIECE |
+  keywordBit('起') |
+  keywordBit('数量为') |
+  keywordBit('申请') |
+  keywordBit('行政复议') |
+  keywordBit('行政诉讼');
 const ENUMERATION_LINE = keywordBit('其中');
 for (const fact of STATED_FACTS) keywordBit(fact.keyword);
+
+/** What may stand between "未发生" and 行政复议/行政诉讼 for the statement to be about all such cases. */
+const NONE_CASE_GAP = /^(?:因|涉及)?(?:政府信息公开|信息公开)?(?:工作)?(?:引起|引发|方面)?的?$/;
 
 function nullable(value: number | null): number[] | null {
   return value === null ? null : [value];
@@ -326,10 +392,17 @@ function matchesOf(fact: StatedFact, text: string, mask?: number): Match[] {
   const out: Match[] = [];
   if (mask === undefined ? !text.includes(fact.keyword) : (mask & keywordBit(fact.keyword)) === 0) return out;
   for (const match of allMatches(fact.pattern, text)) {
-    const gap = match.length > 2 ? (match[1] ?? '') : '';
+    const gap = fact.zero || match.length > 2 ? (match[1] ?? '') : '';
     if (fact.accept && !fact.accept(gap, text.slice(0, match.index))) continue;
-    const value = Number(match[match.length - 1]);
-    if (Number.isFinite(value)) out.push({ value, index: match.index, raw: match[0] });
+    if (fact.zero) {
+      out.push({ value: 0, index: match.index, raw: match[0] });
+      continue;
+    }
+    const raw = match[match.length - 1] as string;
+    // The count is the last group: only blanks and the unit follow it.
+    const end = match.index + match[0].length;
+    const value = countAt(text, match.index + match[0].lastIndexOf(raw), raw, end);
+    if (value !== null) out.push({ value, index: match.index, raw: match[0] });
   }
   return out;
 }
@@ -378,8 +451,11 @@ export const narrativeMismatch: Rule = (report) => {
 };
 
 // "共/累计 23 次，其中 A 2 次，B 1 次…" — the unit must repeat for the items.
-const ENUMERATION =
-  /(?:共|累计|合计|总计|总共)[^。；，,\d]{0,20}?(\d{1,9})\s*(次|条|件|篇|个|项|期|份|场|批)[，,：:\s]{0,3}其中([^。；;]{1,400})/g;
+// `d`: the total's position is needed to check what surrounds it (第二十条 is no total).
+const ENUMERATION = new RegExp(
+  String.raw`(?:共|累计|合计|总计|总共)[^。；，,${ARABIC}]{0,20}?${N}\s*(次|条|件|篇|个|项|期|份|场|批)[，,：:\s]{0,3}其中([^。；;]{1,400})`,
+  'dg',
+);
 const PARENTHESISED = /[（(][^（）()]{0,80}[）)]/g;
 const ITEM_PATTERNS = new Map<string, RegExp>();
 
@@ -387,7 +463,7 @@ const ITEM_PATTERNS = new Map<string, RegExp>();
 function itemPattern(unit: string): RegExp {
   let pattern = ITEM_PATTERNS.get(unit);
   if (!pattern) {
-    pattern = new RegExp(`(\\d{1,9})\\s*${unit}`, 'g');
+    pattern = new RegExp(`${N}\\s*${unit}`, 'g');
     ITEM_PATTERNS.set(unit, pattern);
   }
   return pattern;
@@ -402,10 +478,15 @@ export const narrativeSum: Rule = (report) => {
     const line = lines[index] as NarrativeLine;
     if (((masks[index] as number) & ENUMERATION_LINE) === 0) continue;
     for (const match of allMatches(ENUMERATION, line.text)) {
-      const total = Number(match[1]);
       const unit = match[2] as string;
+      const total = countAt(line.text, match.indices?.[1]?.[0] ?? 0, match[1] as string, match.indices?.[2]?.[1] ?? 0);
+      if (total === null) continue;
       const clause = (match[3] as string).replace(PARENTHESISED, '');
-      const items = allMatches(itemPattern(unit), clause).map((item) => Number(item[1]));
+      const items: number[] = [];
+      for (const item of allMatches(itemPattern(unit), clause)) {
+        const value = countAt(clause, item.index, item[1] as string, item.index + item[0].length);
+        if (value !== null) items.push(value);
+      }
       if (items.length < 2) continue;
       const sum = items.reduce((a, b) => a + b, 0);
       // A shortfall is fine when the list says it is partial ("等"); an excess never is.
