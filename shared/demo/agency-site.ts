@@ -65,6 +65,11 @@ export interface SiteRequest {
   status: number;
   /** True when the request carried If-None-Match or If-Modified-Since. */
   conditional: boolean;
+  /** The conditional headers as received. */
+  ifNoneMatch?: string;
+  ifModifiedSince?: string;
+  /** Body bytes sent (0 for 304s and redirects; streamed bodies count what was written). */
+  bytes: number;
 }
 
 export interface DemoAgencyInfo {
@@ -695,7 +700,7 @@ export async function startAgencySite(options: AgencySiteOptions = {}): Promise<
           handle(request, response);
           return;
         }
-        log(request, 404);
+        log(request, 404, 9);
         response.writeHead(404, { 'content-type': 'text/plain' });
         response.end('not found');
       };
@@ -704,19 +709,27 @@ export async function startAgencySite(options: AgencySiteOptions = {}): Promise<
     }),
   );
 
-  const log = (request: IncomingMessage, status: number) =>
-    requests.push({
+  const log = (request: IncomingMessage, status: number, bytes = 0) => {
+    const ifNoneMatch = request.headers['if-none-match'];
+    const ifModifiedSince = request.headers['if-modified-since'];
+    const entry: SiteRequest = {
       method: request.method ?? 'GET',
       path: request.url ?? '/',
       status,
-      conditional: Boolean(request.headers['if-none-match'] || request.headers['if-modified-since']),
-    });
+      conditional: Boolean(ifNoneMatch || ifModifiedSince),
+      ...(ifNoneMatch ? { ifNoneMatch } : {}),
+      ...(ifModifiedSince ? { ifModifiedSince } : {}),
+      bytes,
+    };
+    requests.push(entry);
+    return entry;
+  };
 
   function handle(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
     const send = (status: number, body: Uint8Array | string, headers: Record<string, string> = {}) => {
-      log(request, status);
+      log(request, status, typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
       response.writeHead(status, headers);
       response.end(body);
     };
@@ -749,7 +762,7 @@ export async function startAgencySite(options: AgencySiteOptions = {}): Promise<
       return;
     }
     if (path === '/big/upload/report-huge.pdf') {
-      log(request, 200);
+      const entry = log(request, 200);
       response.writeHead(200, { 'content-type': 'application/pdf' });
       // Streams 1 MiB chunks until the client stops reading (it should, at its size limit).
       const chunk = new Uint8Array(1024 * 1024).fill(0x20);
@@ -758,6 +771,7 @@ export async function startAgencySite(options: AgencySiteOptions = {}): Promise<
       const pump = () => {
         while (sent < 1024 && !response.destroyed) {
           sent++;
+          entry.bytes += chunk.byteLength;
           if (!response.write(chunk)) {
             response.once('drain', pump);
             return;

@@ -26,6 +26,7 @@ import { decodeBody } from './charset.ts';
 import { discoverCandidates } from './discover.ts';
 import { classifyFetchError } from './errors.ts';
 import type { GetOptions } from './http.ts';
+import { getWithPageCache } from './page-cache.ts';
 import { dateFromUrl, describeDisagreement, instantToBeijingIso, resolvePublishDate } from './publish-date.ts';
 import { chooseCandidate, isAnnualReportTitle, type ReportCandidate } from './title-match.ts';
 
@@ -173,8 +174,30 @@ async function get(context: AgencyContext, url: string, options: ScanGetOptions)
   return response;
 }
 
+/** A 304 that the cache could not answer (nothing stored to reuse) is not a page: stop the agency. */
+function requireBody(response: ScanResponse, url: string): ScanResponse {
+  if (response.status === 304) throw new ScanStop('unreachable', `服务器返回 304 但没有可复用的存档内容：${url}`);
+  return response;
+}
+
+/** GET through the page cache (page-cache.ts): validators sent, a 304 answered from the stored body. */
+async function getCached(
+  context: AgencyContext,
+  url: string,
+  options: ScanGetOptions,
+  cacheable?: (response: ScanResponse) => boolean,
+): Promise<ScanResponse> {
+  const { response } = await getWithPageCache(
+    context.deps.store,
+    url,
+    (validators) => get(context, url, { ...options, ...validators }),
+    { now: context.deps.now, ...(cacheable ? { cacheable } : {}) },
+  );
+  return requireBody(response, url);
+}
+
 async function getText(context: AgencyContext, url: string, referer?: string) {
-  const response = await get(context, url, { accept: HTML_ACCEPT, ...(referer ? { referer } : {}) });
+  const response = await getCached(context, url, { accept: HTML_ACCEPT, ...(referer ? { referer } : {}) });
   const decoded = decodeBody(response.body, headerValue(response.headers, 'content-type'), context.agency.charset);
   if (decoded.suspect) {
     addFinding(context, {
@@ -273,16 +296,8 @@ interface ArticleContext {
   lastModified?: string;
 }
 
-/** Stores one fetched document with its metadata. */
-async function storeDocument(
-  context: AgencyContext,
-  response: ScanResponse,
-  ext: string,
-  charset: string | null,
-  info: ArticleContext,
-): Promise<StoredDocument> {
-  const { agency, year, deps } = context;
-  const fetchedAt = response.fetchedAt ?? deps.now().toISOString();
+/** Publish date of a fetched document from every source; a disagreement between sources is a finding. */
+function resolveDates(context: AgencyContext, response: ScanResponse, fetchedAt: string, info: ArticleContext) {
   const previous = context.previous.get(response.url);
   const article = info.article;
   const header = article?.headerTable ?? {};
@@ -302,6 +317,20 @@ async function storeDocument(
   if (dates.disagreement) {
     addFinding(context, { rule: FETCH_RULES.dateDisagreement, severity: 'info', message: describeDisagreement(dates) });
   }
+  return dates;
+}
+
+/** Stores one fetched document with its metadata. */
+async function storeDocument(
+  context: AgencyContext,
+  response: ScanResponse,
+  ext: string,
+  charset: string | null,
+  info: ArticleContext,
+): Promise<StoredDocument> {
+  const { agency, year, deps } = context;
+  const fetchedAt = response.fetchedAt ?? deps.now().toISOString();
+  const dates = resolveDates(context, response, fetchedAt, info);
   const put = await putSnapshot(deps.store, {
     year,
     agencyId: agency.id,
@@ -324,35 +353,60 @@ async function storeDocument(
   return { key: put.key, created: put.created };
 }
 
-/** Conditional GET for a document seen before; a 304 re-confirms the stored snapshot. */
+/**
+ * Fetches a document or article page. Seen before as a snapshot: conditional GET with the snapshot's
+ * validators, a 304 re-confirms the stored snapshot (or, if its bytes are gone, the page is fetched
+ * again unconditionally). Otherwise, with `pageCache`, through the page cache (article pages whose
+ * report is an attachment are never archived, so only the cache remembers them); HTML only is cached.
+ */
 async function fetchDocument(
   context: AgencyContext,
   url: string,
   accept: string,
   referer: string | undefined,
+  options: { pageCache?: boolean } = {},
 ): Promise<{ response: ScanResponse; reused?: SnapshotMeta }> {
+  const base: ScanGetOptions = { accept, ...(referer ? { referer } : {}) };
   const previous = context.previous.get(url);
   const etag = previous ? headerValue(previous.headers, 'etag') : undefined;
   const lastModified = previous ? headerValue(previous.headers, 'last-modified') : undefined;
-  const response = await get(context, url, {
-    accept,
-    ...(referer ? { referer } : {}),
-    ...(etag ? { ifNoneMatch: etag } : {}),
-    ...(lastModified ? { ifModifiedSince: lastModified } : {}),
-  });
-  if ((response.notModified || response.status === 304) && previous) {
+  if (previous && (etag || lastModified)) {
+    const response = await get(context, url, {
+      ...base,
+      ...(etag ? { ifNoneMatch: etag } : {}),
+      ...(lastModified ? { ifModifiedSince: lastModified } : {}),
+    });
+    if (!(response.notModified || response.status === 304)) return { response };
     const bytes = await context.deps.store.get(previous.key);
     if (bytes)
       return { response: { ...response, status: 200, body: bytes, headers: previous.headers }, reused: previous };
+    // The snapshot's bytes are gone from the store: a 304 has nothing to reuse, so ask for the body.
+  } else if (options.pageCache) {
+    const response = await getCached(context, url, base, (r) => {
+      const type = detectDocumentType(
+        r.body,
+        headerValue(r.headers, 'content-type'),
+        headerValue(r.headers, 'content-disposition'),
+        r.url,
+      );
+      return type.kind === 'html';
+    });
+    return { response };
   }
-  return { response };
+  return { response: requireBody(await get(context, url, base), url) };
 }
 
+/**
+ * Re-confirms a snapshot a 304 said is unchanged. Its stored metadata stays as first captured; the dates
+ * are still resolved so an unchanged document raises the same findings on every run.
+ */
 async function storeReused(
   context: AgencyContext,
   reused: SnapshotMeta,
   response: ScanResponse,
+  info: ArticleContext,
 ): Promise<StoredDocument> {
+  resolveDates(context, response, response.fetchedAt ?? context.deps.now().toISOString(), info);
   const put = await putSnapshot(context.deps.store, {
     year: context.year,
     agencyId: context.agency.id,
@@ -373,7 +427,7 @@ async function collectDocuments(
   info: Omit<ArticleContext, 'pageUrl' | 'article'>,
 ) {
   const stored: StoredDocument[] = [];
-  const first = await fetchDocument(context, url, HTML_ACCEPT, info.candidate?.listUrl);
+  const first = await fetchDocument(context, url, HTML_ACCEPT, info.candidate?.listUrl, { pageCache: true });
   const firstType = detectDocumentType(
     first.response.body,
     headerValue(first.response.headers, 'content-type'),
@@ -385,7 +439,7 @@ async function collectDocuments(
     const articleContext: ArticleContext = { ...info, pageUrl: first.response.url, article: null };
     stored.push(
       first.reused
-        ? await storeReused(context, first.reused, first.response)
+        ? await storeReused(context, first.reused, first.response, articleContext)
         : await storeDocument(context, first.response, firstType.ext, null, articleContext),
     );
     return stored;
@@ -418,7 +472,7 @@ async function collectDocuments(
     // The page is the report (or the only evidence there is: scanned images end as "needs OCR" in parsing).
     stored.push(
       first.reused
-        ? await storeReused(context, first.reused, first.response)
+        ? await storeReused(context, first.reused, first.response, articleContext)
         : await storeDocument(context, first.response, 'html', decoded.charset, articleContext),
     );
   }
@@ -427,7 +481,7 @@ async function collectDocuments(
     try {
       const fetched = await fetchDocument(context, attachment.url, DOCUMENT_ACCEPT, first.response.url);
       if (fetched.reused) {
-        stored.push(await storeReused(context, fetched.reused, fetched.response));
+        stored.push(await storeReused(context, fetched.reused, fetched.response, articleContext));
         continue;
       }
       const type = detectDocumentType(

@@ -9,10 +9,13 @@
  * runs/{runId}.json                           RunManifest
  * digests/{isoWeek}.json / .eml               what was sent
  * site/…                                      the static results site
+ * http-cache/{sha256 of url}.json             PageCacheRecord: validators + body of a list/article page
+ *                                             (shared/fetch/page-cache.ts; not under raw/, so no parse trigger)
  */
 export const RAW_PREFIX = 'raw/';
 export const RESULTS_PREFIX = 'results/';
 export const SITE_PREFIX = 'site/';
+export const PAGE_CACHE_PREFIX = 'http-cache/';
 
 export const keys = {
   raw: (year: number, agencyId: string, sha256: string, ext: string) => `raw/${year}/${agencyId}/${sha256}.${ext}`,
@@ -26,6 +29,8 @@ export const keys = {
   digest: (isoWeek: string) => `digests/${isoWeek}.json`,
   digestEml: (isoWeek: string) => `digests/${isoWeek}.eml`,
   site: (path: string) => `site/${path}`,
+  /** HTTP validator cache for list and article pages (conditional GET), by the URL's SHA-256. */
+  pageCache: (urlSha256: string) => `http-cache/${urlSha256}.json`,
   /** The registry used by scheduled runs on AWS (uploaded by deployment). */
   registry: 'config/registry.yaml',
 } as const;

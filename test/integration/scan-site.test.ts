@@ -7,14 +7,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AgencySite, startAgencySite } from '../../shared/demo/agency-site.ts';
+import { type AgencySite, type SiteRequest, startAgencySite } from '../../shared/demo/agency-site.ts';
 import { createHttpClient } from '../../shared/fetch/http.ts';
+import { type PageCacheRecord, pageCacheKey } from '../../shared/fetch/page-cache.ts';
 import { runScan } from '../../shared/fetch/scan.ts';
 import type { Registry } from '../../shared/registry/agency.ts';
 import { loadRegistry } from '../../shared/registry/load.ts';
 import { PARSER_VERSION } from '../../shared/report/parse.ts';
 import { FileSystemStore } from '../../shared/storage/fs-store.ts';
-import { keys } from '../../shared/storage/keys.ts';
+import { keys, PAGE_CACHE_PREFIX } from '../../shared/storage/keys.ts';
 import { getJson } from '../../shared/storage/port.ts';
 import type { ReportResult, RunManifest, SnapshotMeta } from '../../shared/storage/records.ts';
 
@@ -25,6 +26,8 @@ let store: FileSystemStore;
 let registry: Registry;
 let first: RunManifest;
 let firstRunRequests: number;
+let secondRun: RunManifest;
+let secondRunEnd: number;
 
 function client() {
   return createHttpClient({
@@ -217,5 +220,85 @@ describe('scan of the demo site', () => {
       const m = await meta(o.snapshots[0] as string);
       expect(m.timesSeen, o.agencyId).toBe(2);
     }
+    secondRun = second;
+    secondRunEnd = site.requests.length;
+  });
+
+  it('re-running revalidates list and article pages from the page cache (304s, same outcomes)', async () => {
+    const firstRun = site.requests.slice(0, firstRunRequests);
+    const again = site.requests.slice(firstRunRequests, secondRunEnd);
+    const pagesServed200 = (requests: SiteRequest[]) =>
+      new Set(requests.filter((r) => r.status === 200 && isPage(r.path)).map((r) => r.path));
+    // Every list and article page served in full on run 1 is asked for conditionally on run 2 and not resent.
+    const pages = [...pagesServed200(firstRun)];
+    expect(pages).toContain('/lushi/xxgk/ndbg/index.html');
+    expect(pages).toContain('/lushi/xxgk/ndbg/index_1.html');
+    expect(pages.filter((p) => !p.includes('/ndbg/index') && !p.includes('/col/')).length).toBeGreaterThan(2);
+    for (const path of pages) {
+      const asked = again.filter((r) => r.path === path);
+      expect(asked.length, path).toBeGreaterThan(0);
+      for (const r of asked) {
+        expect(r.conditional, path).toBe(true);
+        expect(r.ifNoneMatch ?? r.ifModifiedSince, path).toBeTruthy();
+        expect([r.status, r.bytes], path).toEqual([304, 0]);
+      }
+    }
+    expect(pagesServed200(again).size).toBe(0);
+    // Same findings and evidence as run 1: the cached body is what was served.
+    for (const o of secondRun.outcomes) {
+      const was = outcome(first, o.agencyId);
+      expect(o.findings.map((f) => f.rule).sort(), o.agencyId).toEqual(was.findings.map((f) => f.rule).sort());
+      expect(o.candidates, o.agencyId).toEqual(was.candidates);
+    }
+    const cacheKeys = await store.list(PAGE_CACHE_PREFIX);
+    expect(cacheKeys.length).toBeGreaterThanOrEqual(pages.length);
+    expect(cacheKeys.every((k) => /^http-cache\/[0-9a-f]{64}\.json$/.test(k))).toBe(true);
+    const bytes = (requests: SiteRequest[]) => requests.reduce((sum, r) => sum + r.bytes, 0);
+    // The oversized-file agency streams megabytes until the client's limit on every run; shown apart.
+    const rest = (requests: SiteRequest[]) => requests.filter((r) => !r.path.startsWith('/big/upload/'));
+    const figures = (requests: SiteRequest[]) =>
+      `${requests.length} requests (${requests.filter((r) => r.status === 304).length} × 304), ${bytes(requests)} body bytes`;
+    // Measured effect (shown with --reporter=verbose); the assertions above are what the test checks.
+    console.log(
+      `demo site, all: run 1 ${figures(firstRun)}; run 2 ${figures(again)}\n` +
+        `demo site, without the oversized file: run 1 ${figures(rest(firstRun))}; run 2 ${figures(rest(again))}\n` +
+        `run 2 answered 200: ${again
+          .filter((r) => r.status === 200)
+          .map((r) => `${r.path} (${r.bytes})`)
+          .join(', ')}`,
+    );
+  });
+
+  it('falls back to a full GET when the stored copy is unusable (damaged cache record, snapshot bytes gone)', async () => {
+    const listKey = pageCacheKey(`${site.baseUrl}/lushi/xxgk/ndbg/index.html`);
+    const record = await getJson<PageCacheRecord>(store, listKey);
+    expect(record?.etag).toBeTruthy();
+    await store.put(
+      listKey,
+      JSON.stringify({ ...record, body: Buffer.from('<html>tampered</html>').toString('base64') }),
+    );
+    const pdfKey = (await store.list(keys.rawAgencyPrefix(YEAR, 'lushi-gxkj'))).find((k) => k.endsWith('.pdf'));
+    expect(pdfKey).toBeTruthy();
+    await store.delete(pdfKey as string);
+    const start = site.requests.length;
+    const third = await runScan({ registry, year: YEAR, store, http: client(), now: () => new Date(), concurrency: 6 });
+    const run = site.requests.slice(start);
+    const list = run.filter((r) => r.path === '/lushi/xxgk/ndbg/index.html');
+    expect(list.map((r) => [r.status, r.conditional])).toEqual([[200, false]]);
+    const pdfPath = (await meta(pdfKey as string)).url;
+    const pdf = run.filter((r) => r.path === new URL(pdfPath).pathname);
+    expect(pdf.map((r) => [r.status, r.conditional])).toEqual([
+      [304, true],
+      [200, false],
+    ]);
+    expect(Object.fromEntries(third.outcomes.map((o) => [o.agencyId, o.status]))).toEqual(
+      Object.fromEntries(first.outcomes.map((o) => [o.agencyId, o.status])),
+    );
+    expect(await store.has(pdfKey as string)).toBe(true);
+    expect((await getJson<PageCacheRecord>(store, listKey))?.sha256).toBe(record?.sha256);
   });
 });
+
+function isPage(path: string): boolean {
+  return path.endsWith('.html') || path.endsWith('.htm') || path.endsWith('/index');
+}
