@@ -155,8 +155,9 @@ export class NianbaoStack extends Stack {
       memorySize: 512,
       overrides: props.reserveConcurrency === false ? {} : { reservedConcurrentExecutions: fetchConcurrency },
     });
-    // Snapshots, and each job's outcomes (functions/common/run-parts.ts).
-    fetchWorker.useBucket(store, { readPattern: '*', writePatterns: ['raw/*', 'run-parts/*'] });
+    // Snapshots, each job's outcomes (functions/common/run-parts.ts), and the list/article page cache that
+    // answers 304s (shared/fetch/page-cache.ts).
+    fetchWorker.useBucket(store, { readPattern: '*', writePatterns: ['raw/*', 'run-parts/*', 'http-cache/*'] });
     fetchWorker.function.addEventSource(
       new SqsEventSource(fetchQueue, {
         // One job per invocation: on a FIFO queue the records after a failed one go back unprocessed

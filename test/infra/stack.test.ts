@@ -250,7 +250,7 @@ describe('write access', () => {
         .filter((s) => JSON.stringify(s.Action).includes('s3:PutObject'))
         .flatMap((s) => [s.Resource].flat())
         .map((resource) => JSON.stringify(resource).match(/"\/([^"]*)"\]\]\}$/)?.[1]);
-    expect(writesOf('nianbao-fetchWorker')).toEqual(['raw/*', 'run-parts/*']);
+    expect(writesOf('nianbao-fetchWorker')).toEqual(['raw/*', 'run-parts/*', 'http-cache/*']);
     expect(writesOf('nianbao-parse')).toEqual(['results/*']);
     expect(writesOf('nianbao-notify')).toEqual(['runs/*', 'run-parts/*', 'state/*', 'digests/*', 'site/*']);
     expect(writesOf('nianbao-plan')).toEqual([]);
