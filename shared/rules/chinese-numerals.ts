@@ -130,6 +130,8 @@ export function parseCount(raw: string): number | null {
   return high + section;
 }
 
+const ASCII_DIGITS = /^[0-9]+$/;
+
 /** Characters before a count that make it approximate or ordinal (数十件, 几十件, 近百件, 第三条, 1.5 件). */
 const NOT_EXACT_BEFORE = new Set([...'第数几上近成约逾.．'].map((ch) => ch.charCodeAt(0)));
 /** Characters that may follow a Chinese-numeral count's unit: 一件事, 一次性, 一条龙, 零件采购 are words. */
@@ -142,6 +144,8 @@ const CLAUSE_BREAK = new Set([...'，,。；;、：:）)（(！？!?和及与或
  */
 export function countAt(text: string, start: number, raw: string, afterUnit: number): number | null {
   if (start > 0 && NOT_EXACT_BEFORE.has(text.charCodeAt(start - 1))) return null;
+  // The common case, plain ASCII digits, without the general parser.
+  if (ASCII_DIGITS.test(raw)) return Number(raw);
   const value = parseCount(raw);
   if (value === null) return null;
   if (!isArabicNumeral(raw) && afterUnit < text.length && !CLAUSE_BREAK.has(text.charCodeAt(afterUnit))) return null;

@@ -187,6 +187,8 @@ interface StatedFact {
   accept?: (gap: string, before: string) => boolean;
   /** The match states zero in words (未收到…申请): it has no number group. */
   zero?: true;
+  /** Further words of which a matching line holds at least one (the negations of a "none" fact). */
+  anyOf?: string[];
 }
 
 /** A count in the text: Arabic, full-width or Chinese numerals (see chinese-numerals.ts). */
@@ -335,41 +337,52 @@ STATED_FACTS.push(
     accept: (gap, before) =>
       /^(?:新的?)?(?:政府信息公开|信息公开|公开|依)?的?$/.test(gap) && !PART_OF_YEAR.test(before.slice(-8)),
     zero: true,
+    anyOf: ['未', '没有', '无'],
   },
   {
     id: 'reviewNone',
     keyword: '行政复议',
     label: '行政复议',
-    pattern: count(`(?:未|没有)(?:发生|收到|接到|产生|出现)过?(?:任何)?([^。；，,：:！？!?${ARABIC}]{0,16}?)行政复议${CASES_END}`),
+    pattern: count(
+      `(?:未|没有)(?:发生|收到|接到|产生|出现)过?(?:任何)?([^。；，,：:！？!?${ARABIC}]{0,16}?)行政复议${CASES_END}`,
+    ),
     tableValues: (report) => nullable(groupTotal(report, ['review'])),
     where: { section: '四', row: REVIEW_GROUP_LABELS.review, column: '总计' },
     accept: (gap, before) => NONE_CASE_GAP.test(gap) && !PART_OF_YEAR.test(before.slice(-8)),
     zero: true,
+    anyOf: ['未', '没有'],
   },
   {
     id: 'litigationNone',
     keyword: '行政诉讼',
     label: '行政诉讼',
-    pattern: count(`(?:未|没有)(?:发生|收到|接到|产生|出现)过?(?:任何)?([^。；，,：:！？!?${ARABIC}]{0,16}?)行政诉讼${CASES_END}`),
+    pattern: count(
+      `(?:未|没有)(?:发生|收到|接到|产生|出现)过?(?:任何)?([^。；，,：:！？!?${ARABIC}]{0,16}?)行政诉讼${CASES_END}`,
+    ),
     tableValues: (report) => nullable(groupTotal(report, ['litigationDirect', 'litigationAfterReview'])),
     where: { section: '四', row: '行政诉讼', column: '总计' },
     accept: (gap, before) =>
       NONE_CASE_GAP.test(gap.replace(/^(.*)行政复议[和及与或、]?$/, '$1')) && !PART_OF_YEAR.test(before.slice(-8)),
     zero: true,
+    anyOf: ['未', '没有'],
   },
 );
 
 const PIECE = keywordBit('件');
-/** Lines that can state a count: 件, 起 or 数量为, or "none" (申请, 行政复议, 行政诉讼). */
+/** Lines that can state a count: 件, 起 or 数量为, or "none" in words (未, 没有, 无). */
 const MISMATCH_LINE =
-  PIECE |
-  keywordBit('起') |
-  keywordBit('数量为') |
-  keywordBit('申请') |
-  keywordBit('行政复议') |
-  keywordBit('行政诉讼');
+  PIECE | keywordBit('起') | keywordBit('数量为') | keywordBit('未') | keywordBit('没有') | keywordBit('无');
 const ENUMERATION_LINE = keywordBit('其中');
-for (const fact of STATED_FACTS) keywordBit(fact.keyword);
+/** Per fact: its keyword's bit, and the bits of which it needs one (all bits when it has no anyOf). */
+const FACT_MASKS = new Map<StatedFact, { keyword: number; anyOf: number }>(
+  STATED_FACTS.map((fact) => [
+    fact,
+    {
+      keyword: keywordBit(fact.keyword),
+      anyOf: fact.anyOf ? fact.anyOf.reduce((bits, word) => bits | keywordBit(word), 0) : -1,
+    },
+  ]),
+);
 
 /** What may stand between "未发生" and 行政复议/行政诉讼 for the statement to be about all such cases. */
 const NONE_CASE_GAP = /^(?:因|涉及)?(?:政府信息公开|信息公开)?(?:工作)?(?:引起|引发|方面)?的?$/;
@@ -390,7 +403,12 @@ interface Match {
  */
 function matchesOf(fact: StatedFact, text: string, mask?: number): Match[] {
   const out: Match[] = [];
-  if (mask === undefined ? !text.includes(fact.keyword) : (mask & keywordBit(fact.keyword)) === 0) return out;
+  if (mask === undefined) {
+    if (!text.includes(fact.keyword)) return out;
+  } else {
+    const bits = FACT_MASKS.get(fact) as { keyword: number; anyOf: number };
+    if ((mask & bits.keyword) === 0 || (mask & bits.anyOf) === 0) return out;
+  }
   for (const match of allMatches(fact.pattern, text)) {
     const gap = fact.zero || match.length > 2 ? (match[1] ?? '') : '';
     if (fact.accept && !fact.accept(gap, text.slice(0, match.index))) continue;
