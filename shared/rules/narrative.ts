@@ -204,7 +204,7 @@ function count(source: string): RegExp {
 const CASES_END = '(?=$|[。，,；;、：:！？!?）)\\s]|案|和|及|与|或|情况|事件|申请|等)';
 
 /** Time words just before a "none" statement that limit it to part of the year (上半年未收到…). */
-const PART_OF_YEAR = /半年|季度|月|此前|以前|目前|往年|上年|去年/;
+const PART_OF_YEAR = /半年|季度|月|此前|以前|以来|目前|往年|历年|近年|上年|去年/;
 
 const OUTCOME_FACTS: StatedFact[] = [
   {
