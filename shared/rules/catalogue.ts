@@ -178,7 +178,8 @@ export const RULE_CATALOGUE: RuleInfo[] = [
     id: 'narrative.mismatch',
     severity: 'warning',
     title: '正文数字与表格不符',
-    description: '正文（多在总体情况中）写明的申请、办理结果、复议诉讼件数与表三、表四不一致。',
+    description:
+      '正文（多在总体情况中）写明的申请、办理结果、复议诉讼件数与表三、表四不一致；数字可为阿拉伯数字、全角数字或汉字数字（如“十一件”“两件”），“未收到政府信息公开申请”按 0 件核对。',
     example: '正文称“予以公开 258 件”，表三“（一）予以公开”总计为 275。',
   },
   {
