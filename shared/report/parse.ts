@@ -70,20 +70,20 @@ function withNotes(report: AnnualReport, notes: ParseNote[]): AnnualReport {
   return { ...report, notes: [...notes, ...rest] };
 }
 
+/** Keeps parsing linear on hostile inputs: reads only the first `max` characters and says so in a note. */
+function capLength(input: string, max: number, problem: string, notes: ParseNote[]): string {
+  if (input.length <= max) return input;
+  notes.push({ kind: 'input-truncated', detail: `${problem}（${input.length} 字符），只读取前 ${max} 字符` });
+  return input.slice(0, max);
+}
+
 /**
  * Parses text extracted from a PDF or page (the seeds' form): tab-separated table rows, headings
  * "一、总体情况" … "六、其他需要报告的事项". Single pass, linear in the input.
  */
 export function parseText(text: string, format: SourceFormat = 'text'): AnnualReport {
   const notes: ParseNote[] = [];
-  let input = text;
-  if (input.length > MAX_TEXT_CHARS) {
-    notes.push({
-      kind: 'input-truncated',
-      detail: `文本过长（${input.length} 字符），只读取前 ${MAX_TEXT_CHARS} 字符`,
-    });
-    input = input.slice(0, MAX_TEXT_CHARS);
-  }
+  const input = capLength(text, MAX_TEXT_CHARS, '文本过长', notes);
   const normalized = normalizeText(input);
   return parseLines({ lines: normalized.split('\n'), text: normalized }, { format, notes });
 }
@@ -94,14 +94,7 @@ export function parseText(text: string, format: SourceFormat = 'text'): AnnualRe
  */
 export function parseHtml(html: string, format: SourceFormat = 'html'): AnnualReport {
   const notes: ParseNote[] = [];
-  let input = html;
-  if (input.length > MAX_HTML_CHARS) {
-    notes.push({
-      kind: 'input-truncated',
-      detail: `网页过大（${input.length} 字符），只读取前 ${MAX_HTML_CHARS} 字符`,
-    });
-    input = input.slice(0, MAX_HTML_CHARS);
-  }
+  const input = capLength(html, MAX_HTML_CHARS, '网页过大', notes);
   const extracted = htmlToLines(input);
   notes.push(...extracted.notes);
   return parseLines(extracted, { format, fallbackTitle: extracted.documentTitle, notes });
