@@ -134,8 +134,17 @@ export interface Digest {
     /** Full counts (the lists above stop at `maxChangeItems`). */
     counts: { new: number; stillOpen: number; resolved: number };
   };
-  /** Every finding of every assessed agency in the slice (the CSV attachment). */
+  /** Every finding of every assessed agency in the slice. */
   allFindings: DigestFindingRecord[];
+  /** Every registry agency of the slice, assessed or not, in registry order (the attachments). */
+  agencies: DigestAgency[];
+}
+
+/** One registry agency of a digest slice with its assessment (null when not assessed yet). */
+export interface DigestAgency {
+  agency: Pick<Agency, 'id' | 'name' | 'level' | 'region'>;
+  assessment: Assessment | null;
+  links: DigestLinks;
 }
 
 export interface DigestFindingRecord {
@@ -366,6 +375,15 @@ export function buildDigest(options: BuildDigestOptions): Digest {
       .sort(([a], [b]) => COLLATOR.compare(a, b))
       .map(([region, c]) => ({ region, ...c })),
   };
+  const byAgency = new Map(assessments.map((assessment) => [assessment.agencyId, assessment]));
+  const agencyRows: DigestAgency[] = sliceAgencies.map((agency) => {
+    const assessment = byAgency.get(agency.id) ?? null;
+    return {
+      agency,
+      assessment,
+      links: assessment ? buildLinks(assessment, options.links) : agencyLinks(agency.id, options.links),
+    };
+  });
   return {
     isoWeek,
     generatedAt: toBeijingIso(nowMs),
@@ -376,6 +394,7 @@ export function buildDigest(options: BuildDigestOptions): Digest {
     regions,
     changes,
     allFindings,
+    agencies: agencyRows,
   };
 }
 
@@ -469,6 +488,10 @@ function buildLinks(assessment: Assessment, options: LinkOptions | undefined): D
     }
   }
   return links;
+}
+
+function agencyLinks(agencyId: string, options: LinkOptions | undefined): DigestLinks {
+  return options?.siteBase ? { agency: `${options.siteBase}/${encodeKey(agencyPagePath(agencyId))}` } : {};
 }
 
 function encodeKey(key: string): string {

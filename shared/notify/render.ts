@@ -5,11 +5,19 @@
  */
 import type { ComplianceStatus } from '../compliance/status.ts';
 import { STATUS_LABELS, STATUS_ORDER } from '../compliance/status.ts';
-import { escapeHtml } from '../html/escape.ts';
-import type { Severity } from '../rules/finding.ts';
+import { toCsv } from '../export/csv.ts';
+import {
+  AGENCY_COLUMNS,
+  type AgencyExportInput,
+  agencyStatusRows,
+  FINDING_COLUMNS,
+  findingExportRows,
+  type TriageLabel,
+} from '../export/rows.ts';
+import { statusWorkbook } from '../export/workbook.ts';
+import { escapeHtml, safeHref } from '../html/escape.ts';
+import { SEVERITY_LABELS } from '../rules/finding.ts';
 import type { Digest, DigestLinks, DigestProblemView, DigestRow } from './digest.ts';
-
-const SEVERITY_LABELS: Record<Severity, string> = { error: '错误', warning: '警告', info: '提示' };
 
 const STATUS_COLORS: Record<ComplianceStatus, { fg: string; bg: string }> = {
   missing: { fg: '#ffffff', bg: '#b42318' },
@@ -21,32 +29,7 @@ const STATUS_COLORS: Record<ComplianceStatus, { fg: string; bg: string }> = {
   'on-time': { fg: '#ffffff', bg: '#067647' },
 };
 
-export { escapeHtml };
-
-/**
- * A URL fit for an href: http, https and relative references only (plus file: for local links we build
- * ourselves when `allowFile`). Anything else (javascript:, data:, vbscript:, …) gives undefined.
- * The result still needs escapeHtml inside the attribute.
- */
-export function safeHref(url: string | undefined, options: { allowFile?: boolean } = {}): string | undefined {
-  if (!url) return undefined;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: browsers ignore these inside schemes, so must we
-  const trimmed = url.trim().replace(/[\u0000-\u001f\u007f]/g, '');
-  if (trimmed === '') return undefined;
-  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(trimmed)?.[1]?.toLowerCase();
-  if (scheme === undefined) {
-    // Relative: refuse protocol-relative '//host' (it leaves the site) and backslash tricks.
-    return trimmed.startsWith('//') || trimmed.includes('\\') ? undefined : trimmed;
-  }
-  if (scheme === 'http' || scheme === 'https' || (scheme === 'file' && options.allowFile)) {
-    try {
-      return new URL(trimmed).href;
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
-}
+export { escapeHtml, safeHref };
 
 function badge(status: ComplianceStatus): string {
   const color = STATUS_COLORS[status];
@@ -173,8 +156,8 @@ ${regionRows}
 </table>
 <h2 style="font-size:16px;margin:16px 0 6px 0">需要关注的机关</h2>
 ${regionSections || '<div style="color:#667085">本周没有需要关注的机关。</div>'}
-${summary.omittedRows ? `<p style="color:#b42318">另有 ${summary.omittedRows} 个有问题的机关未在邮件中列出，请查看附件 CSV 或结果网站。</p>` : ''}
-<p style="color:#667085;font-size:12px;margin-top:20px">附件 CSV 列出全部问题（UTF-8，可用 Excel 直接打开）。“无法访问”表示本系统抓取失败，不代表该机关未公开。本邮件由系统自动生成。</p>
+${summary.omittedRows ? `<p style="color:#b42318">另有 ${summary.omittedRows} 个有问题的机关未在邮件中列出，请查看附件或结果网站。</p>` : ''}
+<p style="color:#667085;font-size:12px;margin-top:20px">附件：年报监测 Excel 工作簿（机关状态、问题清单、按地区统计）；问题清单 CSV 列出全部问题，机关状态 CSV 每个机关一行（含未公开、逾期、无法访问的机关及逾期天数；UTF-8，可用 Excel 直接打开）。“无法访问”表示本系统抓取失败，不代表该机关未公开。本邮件由系统自动生成。</p>
 </td></tr></table>
 </body></html>
 `;
@@ -231,69 +214,39 @@ export function renderDigestText(digest: Digest): string {
     }
   }
   if (summary.omittedRows)
-    lines.push('', `另有 ${summary.omittedRows} 个有问题的机关未在邮件中列出，请查看附件 CSV 或结果网站。`);
-  lines.push('', '附件 CSV 列出全部问题。“无法访问”表示本系统抓取失败，不代表该机关未公开。');
+    lines.push('', `另有 ${summary.omittedRows} 个有问题的机关未在邮件中列出，请查看附件或结果网站。`);
+  lines.push(
+    '',
+    '附件：年报监测 Excel 工作簿；问题清单 CSV 列出全部问题；机关状态 CSV 每个机关一行（含未公开、逾期、无法访问的机关）。“无法访问”表示本系统抓取失败，不代表该机关未公开。',
+  );
   return `${lines.join('\n')}\n`;
 }
 
-const CSV_HEADER = [
-  '地区',
-  '机关',
-  '机关代码',
-  '年度',
-  '状态',
-  '严重程度',
-  '规则',
-  '问题说明',
-  '章节',
-  '行',
-  '列',
-  '应为',
-  '实为',
-  '原网页',
-  '存档快照',
-  '核查结果',
-];
-
-/**
- * One CSV cell per RFC 4180: quoted when it holds a comma, quote, CR or LF (quotes doubled). Text
- * starting with = + - @ (or tab/CR) gets a leading apostrophe so a spreadsheet never runs it as a
- * formula; numbers are left as numbers.
- */
-export function csvCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+/** The export inputs of a digest: every agency of the slice, with the email's links. */
+function exportInputs(digest: Digest): AgencyExportInput[] {
+  return digest.agencies.map(({ agency, assessment, links }) => ({
+    agency: { id: agency.id, name: agency.name, level: agency.level, region: agency.region },
+    year: digest.year,
+    assessment,
+    links: { source: links.source, snapshot: links.snapshot, results: links.results ?? links.agency },
+  }));
 }
 
-/** The findings attachment: UTF-8 with a BOM (so Excel reads it right), CRLF line ends. */
-export function renderFindingsCsv(digest: Digest): string {
-  const lines = [CSV_HEADER.map(csvCell).join(',')];
-  for (const record of digest.allFindings) {
-    const f = record.finding;
-    lines.push(
-      [
-        record.region,
-        record.agencyName,
-        record.agencyId,
-        record.year,
-        STATUS_LABELS[record.status],
-        SEVERITY_LABELS[f.severity],
-        f.rule,
-        f.message,
-        f.location?.section ?? '',
-        f.location?.row ?? '',
-        f.location?.column ?? '',
-        f.expected ?? '',
-        f.actual ?? '',
-        record.links.source ?? '',
-        record.links.snapshot ?? '',
-        record.links.results ?? record.links.agency ?? '',
-      ]
-        .map(csvCell)
-        .join(','),
-    );
-  }
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+/** The findings attachment (findings.csv's columns): UTF-8 with a BOM, CRLF, formulas neutralised. */
+export function renderFindingsCsv(digest: Digest, triageLabel?: TriageLabel): string {
+  return toCsv(FINDING_COLUMNS, findingExportRows(exportInputs(digest), triageLabel));
+}
+
+/** One row per agency of the slice (agencies.csv's columns), the missing and late ones with days late. */
+export function renderAgenciesCsv(digest: Digest, triageLabel?: TriageLabel): string {
+  return toCsv(AGENCY_COLUMNS, agencyStatusRows(exportInputs(digest), triageLabel));
+}
+
+/** The status workbook of the slice (the site's status-{Y}.xlsx for these agencies). */
+export function renderStatusWorkbook(digest: Digest, triageLabel?: TriageLabel): Promise<Uint8Array> {
+  const inputs = exportInputs(digest);
+  return statusWorkbook(agencyStatusRows(inputs, triageLabel), findingExportRows(inputs, triageLabel), {
+    year: digest.year,
+    generatedAt: new Date(Date.parse(digest.generatedAt)),
+  });
 }

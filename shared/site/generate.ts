@@ -3,14 +3,24 @@
  * port). Pages are plain HTML with relative links, so they work from file://, `nianbao serve` and
  * CloudFront alike; links to archived originals climb out of site/ to raw/ in the same store.
  */
-import { STATUS_LABELS } from '../compliance/status.ts';
+
+import { toCsv } from '../export/csv.ts';
+import {
+  AGENCY_COLUMNS,
+  type AgencyExportInput,
+  agencyStatusRows,
+  FINDING_COLUMNS,
+  findingExportRows,
+  type TriageLabel,
+} from '../export/rows.ts';
+import { statusWorkbook, XLSX_CONTENT_TYPE } from '../export/workbook.ts';
 import type { Agency } from '../registry/agency.ts';
 import { RULE_CATALOGUE, type RuleInfo } from '../rules/catalogue.ts';
 import { keys } from '../storage/keys.ts';
 import type { ObjectStore } from '../storage/port.ts';
 import { collectSiteIndex, loadAgencyYear, mapLimit } from './collect.ts';
-import { type FindingRow, findingsCsv } from './export.ts';
-import { LEVEL_LABELS, SEVERITY_LABELS, SITE_CSS, STYLESHEET_PATH } from './layout.ts';
+import { siteExportInput, statusWorkbookPath } from './export.ts';
+import { SITE_CSS, STYLESHEET_PATH } from './layout.ts';
 import { type AgencyYearView, renderAgencyList, renderAgencyPage, renderOverview, renderRulesPage } from './pages.ts';
 import { agencyPagePath, overviewPath, reportPagePath } from './paths.ts';
 import { mergeFindings, renderReportPage } from './report-page.ts';
@@ -28,6 +38,8 @@ export interface GenerateSiteOptions {
   concurrency?: number;
   /** Delete pages under site/ that this run did not write (removed agencies, old reports). @default true */
   prune?: boolean;
+  /** The office's triage labels (核查状态 column); the column stays empty without it. */
+  triageLabel?: TriageLabel;
 }
 
 export interface GenerateSiteResult {
@@ -46,6 +58,7 @@ const CONTENT_TYPES: Record<string, string> = {
   css: 'text/css; charset=utf-8',
   json: 'application/json; charset=utf-8',
   csv: 'text/csv; charset=utf-8',
+  xlsx: XLSX_CONTENT_TYPE,
 };
 
 /** Builds every page of the site from the store's state/, results/, raw/ metadata and runs/. */
@@ -56,9 +69,9 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
   const encoder = new TextEncoder();
   let bytes = 0;
   let pages = 0;
-  const write = async (path: string, content: string): Promise<void> => {
+  const write = async (path: string, content: string | Uint8Array): Promise<void> => {
     const key = keys.site(path);
-    const body = encoder.encode(content);
+    const body = typeof content === 'string' ? encoder.encode(content) : content;
     const extension = path.slice(path.lastIndexOf('.') + 1);
     await store.put(key, body, { contentType: CONTENT_TYPES[extension] ?? 'application/octet-stream' });
     written.add(key);
@@ -66,7 +79,9 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
     if (extension === 'html') pages++;
   };
 
-  const findingRows: FindingRow[] = [];
+  // Export inputs by year, in registry order (the mapLimit lanes finish out of order).
+  const exportInputs = new Map<number, (AgencyExportInput | undefined)[]>(index.years.map((year) => [year, []]));
+  const agencyOrder = new Map(index.agencies.map((agency, position) => [agency.id, position]));
   const ruleCounts = new Map<string, number>();
   await mapLimit(index.agencies, options.concurrency ?? 8, async (agency) => {
     const views: AgencyYearView[] = [];
@@ -76,6 +91,8 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
       const fetches = index.fetches.get(year)?.get(agency.id) ?? [];
       if (!state && results.length === 0 && fetches.length === 0) {
         views.push({ year, state, results, fetches, sourceUrls: new Map() });
+        (exportInputs.get(year) as (AgencyExportInput | undefined)[])[agencyOrder.get(agency.id) ?? 0] =
+          siteExportInput(agency, year, null, [], undefined);
         continue;
       }
       const currentSha =
@@ -91,29 +108,14 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
       const findings = state
         ? mergeFindings(current?.findings ?? [], state.current.findings)
         : (current?.findings ?? []);
-      for (const finding of findings) {
-        ruleCounts.set(finding.rule, (ruleCounts.get(finding.rule) ?? 0) + 1);
-        findingRows.push({
-          year,
-          agencyId: agency.id,
-          agency: agency.name,
-          region: agency.region.join('/'),
-          level: agency.level ? LEVEL_LABELS[agency.level] : '',
-          status: state?.current.status ?? null,
-          statusLabel: state ? (STATUS_LABELS[state.current.status] ?? state.current.status) : '未评估',
-          sha256: currentSha ?? null,
-          rule: finding.rule,
-          severity: finding.severity,
-          severityLabel: SEVERITY_LABELS[finding.severity] ?? finding.severity,
-          section: finding.location?.section ?? '',
-          row: finding.location?.row ?? '',
-          column: finding.location?.column ?? '',
-          expected: finding.expected === undefined ? '' : String(finding.expected),
-          actual: finding.actual === undefined ? '' : String(finding.actual),
-          message: finding.message,
-          page: current ? reportPagePath(year, agency.id, current.sha256) : agencyPagePath(agency.id),
-        });
-      }
+      for (const finding of findings) ruleCounts.set(finding.rule, (ruleCounts.get(finding.rule) ?? 0) + 1);
+      (exportInputs.get(year) as (AgencyExportInput | undefined)[])[agencyOrder.get(agency.id) ?? 0] = siteExportInput(
+        agency,
+        year,
+        state?.current ?? null,
+        findings,
+        current?.sha256,
+      );
       const sourceUrls = new Map<string, string>();
       for (const [sha, meta] of metas) sourceUrls.set(sha, meta.url);
       views.push({ year, state, results, fetches, sourceUrls });
@@ -121,10 +123,27 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
     await write(agencyPagePath(agency.id), renderAgencyPage(agency, views, generatedAt));
   });
 
-  // Stable order for diffs and for people reading the CSV.
-  findingRows.sort(
-    (a, b) => b.year - a.year || a.region.localeCompare(b.region) || a.agencyId.localeCompare(b.agencyId),
+  // Newest year first, registry order within a year: stable for diffs and for people reading the CSV.
+  // With a registry, the exports list its agencies (one row each); without, whatever the store holds.
+  const exported = new Set(
+    index.agencies.filter((agency) => agency.inRegistry || !options.registry).map((agency) => agency.id),
   );
+  const byYear = index.years
+    .slice()
+    .reverse()
+    .map((year) => ({
+      year,
+      inputs: (exportInputs.get(year) ?? []).filter(
+        (input): input is AgencyExportInput => input !== undefined && exported.has(input.agency.id),
+      ),
+    }));
+  const allInputs = byYear.flatMap(({ inputs }) => inputs);
+  const findingRows = findingExportRows(allInputs, options.triageLabel);
+  for (const { year, inputs } of byYear) {
+    const agencies = agencyStatusRows(inputs, options.triageLabel);
+    const findings = findingExportRows(inputs, options.triageLabel);
+    await write(statusWorkbookPath(year), await statusWorkbook(agencies, findings, { year, generatedAt: options.now }));
+  }
   await write(STYLESHEET_PATH, SITE_CSS);
   const latest = index.years[index.years.length - 1];
   for (const year of index.years) {
@@ -146,7 +165,8 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
   await write('agencies.html', renderAgencyList(index, generatedAt));
   await write('rules.html', renderRulesPage(options.catalogue ?? RULE_CATALOGUE, ruleCounts, generatedAt));
   await write('findings.json', `${JSON.stringify(findingRows, null, 1)}\n`);
-  await write('findings.csv', findingsCsv(findingRows));
+  await write('findings.csv', toCsv(FINDING_COLUMNS, findingRows));
+  await write('agencies.csv', toCsv(AGENCY_COLUMNS, agencyStatusRows(allInputs, options.triageLabel)));
 
   let pruned = 0;
   if (options.prune ?? true) {

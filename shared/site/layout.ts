@@ -2,20 +2,11 @@
 import { toBeijingIso } from '../compliance/deadline.ts';
 import type { ComplianceStatus } from '../compliance/status.ts';
 import { STATUS_LABELS } from '../compliance/status.ts';
-import type { AgencyLevel } from '../registry/agency.ts';
+import { LEVEL_LABELS } from '../registry/agency.ts';
+import { SEVERITY_LABELS } from '../rules/finding.ts';
 import { escapeHtml, scriptHash, upPath } from './html.ts';
 
-export const LEVEL_LABELS: Record<AgencyLevel, string> = {
-  'province-government': '省级人民政府',
-  'city-government': '市级人民政府',
-  'county-government': '县级人民政府',
-  'province-department': '省级政府部门',
-  'city-department': '市级政府部门',
-  'county-department': '县级政府部门',
-  township: '乡镇（街道）',
-};
-
-export const SEVERITY_LABELS = { error: '错误', warning: '警告', info: '提示' } as const;
+export { LEVEL_LABELS, SEVERITY_LABELS };
 
 /** Where the stylesheet lives inside site/. */
 export const STYLESHEET_PATH = 'assets/site.css';
