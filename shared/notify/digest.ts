@@ -474,7 +474,8 @@ export function oneSentence(message: string, maxLength = 160): string {
   return flat.length > maxLength ? `${flat.slice(0, maxLength - 1)}…` : flat;
 }
 
-function buildLinks(assessment: Assessment, options: LinkOptions | undefined): DigestLinks {
+/** The links of one assessment: the source page, the archived copy, our report page and agency page. */
+export function buildLinks(assessment: Assessment, options: LinkOptions | undefined): DigestLinks {
   const links: DigestLinks = {};
   const source = assessment.pageUrl ?? assessment.sourceUrl;
   if (source) links.source = source;

@@ -51,6 +51,8 @@ export interface Agency {
   timeoutMs?: number;
   /** Free-text note for maintainers (why an override exists, who to ask). */
   note?: string;
+  /** The agency's contact for disclosure matters (联系人、电话、邮箱 of the office's list). */
+  liaison?: { name?: string; phone?: string; email?: string };
 }
 
 /** Who receives which slice of the digest. */

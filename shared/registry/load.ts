@@ -60,6 +60,7 @@ const KNOWN_AGENCY_KEYS = [
   'respectRobots',
   'timeoutMs',
   'note',
+  'liaison',
 ];
 const KNOWN_TOP_KEYS = ['contact', 'deadlines', 'respectRobots', 'allowHosts', 'recipients', 'agencies'];
 
@@ -136,6 +137,13 @@ const agencySchema = z.strictObject({
     .max(300_000, { error: '至多 300000 毫秒' })
     .optional(),
   note: z.string().optional(),
+  liaison: z
+    .strictObject({
+      name: z.string().trim().optional(),
+      phone: z.coerce.string().trim().optional(),
+      email: z.email({ error: '不是合法的电子邮件地址' }).optional(),
+    })
+    .optional(),
 });
 
 const recipientSchema = z.strictObject({
@@ -298,6 +306,7 @@ export function loadRegistry(yamlText: string, fileName = 'registry.yaml'): Regi
     if (agency.deadline) result.deadline = agency.deadline;
     if (agency.timeoutMs !== undefined) result.timeoutMs = agency.timeoutMs;
     if (agency.note !== undefined) result.note = agency.note;
+    if (agency.liaison) result.liaison = agency.liaison;
     return result;
   });
   const recipients: Recipient[] = data.recipients.map((r) => ({ email: r.email, region: r.region }));
