@@ -5,6 +5,7 @@
  */
 import type { ComplianceStatus } from '../compliance/status.ts';
 import { STATUS_LABELS, STATUS_ORDER } from '../compliance/status.ts';
+import { statusColor } from '../compliance/status-colors.ts';
 import { toCsv } from '../export/csv.ts';
 import {
   AGENCY_COLUMNS,
@@ -19,20 +20,10 @@ import { escapeHtml, safeHref } from '../html/escape.ts';
 import { SEVERITY_LABELS } from '../rules/finding.ts';
 import type { Digest, DigestLinks, DigestProblemView, DigestRow } from './digest.ts';
 
-const STATUS_COLORS: Record<ComplianceStatus, { fg: string; bg: string }> = {
-  missing: { fg: '#ffffff', bg: '#b42318' },
-  late: { fg: '#ffffff', bg: '#c4320a' },
-  inconsistent: { fg: '#ffffff', bg: '#7a2e0e' },
-  unparseable: { fg: '#1d2939', bg: '#fedf89' },
-  unreachable: { fg: '#1d2939', bg: '#d0d5dd' },
-  pending: { fg: '#1d2939', bg: '#eaecf0' },
-  'on-time': { fg: '#ffffff', bg: '#067647' },
-};
-
 export { escapeHtml, safeHref };
 
 function badge(status: ComplianceStatus): string {
-  const color = STATUS_COLORS[status];
+  const color = statusColor(status);
   return `<span style="display:inline-block;padding:1px 6px;border-radius:3px;font-size:12px;color:${color.fg};background:${color.bg};white-space:nowrap">${escapeHtml(STATUS_LABELS[status])}</span>`;
 }
 

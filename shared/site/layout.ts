@@ -2,6 +2,7 @@
 import { toBeijingIso } from '../compliance/deadline.ts';
 import type { ComplianceStatus } from '../compliance/status.ts';
 import { STATUS_LABELS } from '../compliance/status.ts';
+import { statusBadgeCss } from '../compliance/status-colors.ts';
 import { LEVEL_LABELS } from '../registry/agency.ts';
 import { SEVERITY_LABELS } from '../rules/finding.ts';
 import { escapeHtml, scriptHash, upPath } from './html.ts';
@@ -107,9 +108,6 @@ table.data td.num, table.data th.num { text-align: right; font-variant-numeric: 
 table.data tr.depth-1 td:first-child { padding-left: 24px; }
 table.data tr.depth-2 td:first-child { padding-left: 40px; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 13px; color: #fff; background: #7f8c8d; white-space: nowrap; }
-.status-on-time { background: #27ae60; } .status-late { background: #e67e22; } .status-missing { background: #c0392b; }
-.status-pending { background: #3498db; } .status-unreachable { background: #95a5a6; } .status-inconsistent { background: #8e44ad; }
-.status-unparseable { background: #7f8c8d; } .status-none { background: #cbd2d9; color: #333; }
 .sev-error { color: #b3261e; font-weight: 600; } .sev-warning { color: #a05a00; font-weight: 600; } .sev-info { color: #51606f; }
 .chart-box { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 8px; }
 .chart .grid { stroke: #e4e7eb; } .chart .tick { font-size: 11px; fill: #66788a; }
@@ -136,4 +134,4 @@ ol.findings li:target { background: #fff6c9; }
 code, .mono { font-family: "Noto Sans Mono CJK SC", monospace; font-size: 13px; word-break: break-all; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 14px; background: #fff; border: 1px solid var(--line); padding: 10px 14px; border-radius: 6px; }
 dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
-`;
+${statusBadgeCss()}`;
