@@ -61,7 +61,7 @@ export async function run(args: string[]): Promise<number> {
   );
   console.log(`已写出 HTML：${path.resolve(out)}（浏览器打开后可直接打印为 A4）`);
   if (!values['no-pdf']) {
-    const pdfPath = values.pdf ?? out.replace(/\.html?$/i, '') + '.pdf';
+    const pdfPath = values.pdf ?? `${out.replace(/\.html?$/i, '')}.pdf`;
     if (!chromiumInstalled()) {
       console.log('未找到 Chromium（/usr/bin/chromium），未生成 PDF；可在浏览器中打开 HTML 后打印为 PDF。');
     } else {

@@ -4,7 +4,10 @@
  * CloudFront alike; links to archived originals climb out of site/ to raw/ in the same store.
  */
 
+import { buildEvaluation } from '../evaluate/model.ts';
+import { renderEvaluationHtml } from '../evaluate/render.ts';
 import { toCsv } from '../export/csv.ts';
+import { loadAssessments } from '../export/load.ts';
 import {
   AGENCY_COLUMNS,
   type AgencyExportInput,
@@ -22,7 +25,7 @@ import { collectSiteIndex, loadAgencyYear, mapLimit } from './collect.ts';
 import { siteExportInput, statusWorkbookPath } from './export.ts';
 import { SITE_CSS, STYLESHEET_PATH } from './layout.ts';
 import { type AgencyYearView, renderAgencyList, renderAgencyPage, renderOverview, renderRulesPage } from './pages.ts';
-import { agencyPagePath, overviewPath, reportPagePath } from './paths.ts';
+import { agencyPagePath, evaluationPath, overviewPath, reportPagePath } from './paths.ts';
 import { mergeFindings, renderReportPage } from './report-page.ts';
 
 export interface GenerateSiteOptions {
@@ -118,7 +121,7 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
       );
       const sourceUrls = new Map<string, string>();
       for (const [sha, meta] of metas) sourceUrls.set(sha, meta.url);
-      views.push({ year, state, results, fetches, sourceUrls });
+      views.push({ year, state, results, fetches, sourceUrls, report: current?.report ?? null });
     }
     await write(agencyPagePath(agency.id), renderAgencyPage(agency, views, generatedAt));
   });
@@ -145,6 +148,25 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
     await write(statusWorkbookPath(year), await statusWorkbook(agencies, findings, { year, generatedAt: options.now }));
   }
   await write(STYLESHEET_PATH, SITE_CSS);
+  // The year's evaluation of the registry's agencies (levels known), beside each overview.
+  const evaluated = index.agencies.filter(
+    (agency): agency is typeof agency & { level: NonNullable<typeof agency.level> } =>
+      agency.level !== null && exported.has(agency.id),
+  );
+  for (const year of index.years) {
+    const current = new Map([...(index.states.get(year)?.values() ?? [])].map((s) => [s.agencyId, s.current]));
+    const before = index.states.has(year - 1)
+      ? new Map([...(index.states.get(year - 1)?.values() ?? [])].map((s) => [s.agencyId, s.current]))
+      : await loadAssessments(store, evaluated, year - 1);
+    const evaluation = buildEvaluation({
+      year,
+      agencies: evaluated,
+      assessments: current,
+      previous: before,
+      now: options.now,
+    });
+    await write(evaluationPath(year), renderEvaluationHtml(evaluation, { backHref: overviewPath(year) }));
+  }
   const latest = index.years[index.years.length - 1];
   for (const year of index.years) {
     const html = renderOverview(index, year, options.now, generatedAt);

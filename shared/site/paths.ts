@@ -14,3 +14,8 @@ export function reportPagePath(year: number, agencyId: string, sha256: string): 
 export function overviewPath(year: number): string {
   return `year-${Math.trunc(year)}.html`;
 }
+
+/** The printable evaluation of one report year. */
+export function evaluationPath(year: number): string {
+  return `evaluation-${Math.trunc(year)}.html`;
+}

@@ -155,6 +155,7 @@ describe('generateSite', () => {
         'site/findings.csv',
         'site/agencies.csv',
         'site/status-2024.xlsx',
+        'site/evaluation-2024.html',
         'site/assets/site.css',
         'site/agency/lushi-test.html',
         'site/agency/not-in-registry.html',
