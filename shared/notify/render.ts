@@ -63,6 +63,31 @@ function changeText(row: DigestRow): string {
   return row.change === 'new' ? '本周新增' : `已持续 ${durationText(row.openDays)}`;
 }
 
+/**
+ * Phone and print rules for mail clients that honour a <style> block (Apple Mail, iOS, Gmail apps,
+ * Outlook on the web); clients that strip it keep the inline table layout. At 390 px each agency row
+ * becomes a block (no name squeezed to three characters a line); printing keeps rows whole.
+ */
+const DIGEST_RESPONSIVE_CSS = `
+@media only screen and (max-width: 600px) {
+  table.agencies, table.agencies tbody, table.agencies tr, table.agencies td { display: block !important; width: auto !important; }
+  table.agencies tr.head { display: none !important; }
+  table.agencies tr { border-bottom: 2px solid #98a2b3; padding: 6px 0; }
+  table.agencies td { border: 0 !important; padding: 2px 4px !important; }
+  table.agencies td.c-change, table.agencies td.c-links { display: inline-block !important; color: #475467; }
+  table.changes, table.changes tbody, table.changes tr, table.changes th, table.changes td { display: block !important; width: auto !important; }
+  table.regions th, table.regions td { white-space: nowrap; }
+  h1 { font-size: 18px !important; }
+}
+@media print {
+  table { page-break-inside: auto; }
+  tr { page-break-inside: avoid; break-inside: avoid; }
+  h2, h3 { page-break-after: avoid; break-after: avoid; }
+  a { color: inherit !important; }
+  span { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+`;
+
 /** The HTML part. */
 export function renderDigestHtml(digest: Digest): string {
   const cell = 'padding:6px 8px;border:1px solid #d0d5dd;vertical-align:top;font-size:13px;line-height:1.5';
@@ -93,17 +118,17 @@ export function renderDigestHtml(digest: Digest): string {
           const title = row.title ? `<div style="color:#475467;font-size:12px">${escapeHtml(row.title)}</div>` : '';
           const reason = row.reason ? `<div style="color:#475467">${escapeHtml(row.reason)}</div>` : '';
           return `<tr>
-<td style="${cell}"><strong>${escapeHtml(row.agencyName)}</strong>${title}</td>
-<td style="${cell}">${row.flags.map(badge).join(' ')}<div style="color:#475467;font-size:12px">${escapeHtml(statusDetail(row))}</div></td>
-<td style="${cell}">${reason}${findings}${more}</td>
-<td style="${cell};white-space:nowrap">${escapeHtml(changeText(row))}</td>
-<td style="${cell}">${linksHtml(row.links)}</td>
+<td class="c-name" style="${cell}"><strong>${escapeHtml(row.agencyName)}</strong>${title}</td>
+<td class="c-status" style="${cell}">${row.flags.map(badge).join(' ')}<div style="color:#475467;font-size:12px">${escapeHtml(statusDetail(row))}</div></td>
+<td class="c-problems" style="${cell}">${reason}${findings}${more}</td>
+<td class="c-change" style="${cell};white-space:nowrap">${escapeHtml(changeText(row))}</td>
+<td class="c-links" style="${cell}">${linksHtml(row.links)}</td>
 </tr>`;
         })
         .join('\n');
       return `<h3 style="font-size:15px;margin:20px 0 6px 0">${escapeHtml(region.region)}</h3>
-<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">
-<tr><th style="${head}">机关</th><th style="${head}">状态</th><th style="${head}">主要问题</th><th style="${head}">变化</th><th style="${head}">链接</th></tr>
+<table role="presentation" class="agencies" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">
+<tr class="head"><th style="${head}">机关</th><th style="${head}">状态</th><th style="${head}">主要问题</th><th style="${head}">变化</th><th style="${head}">链接</th></tr>
 ${rows}
 </table>`;
     })
@@ -124,7 +149,8 @@ ${rows}
   const scope = digest.regionFilter.length ? `范围：${digest.regionFilter.join('/')}；` : '';
 
   return `<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(digest.subject)}</title></head>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(digest.subject)}</title>
+<style>${DIGEST_RESPONSIVE_CSS}</style></head>
 <body style="margin:0;padding:0;background:#ffffff;font-family:'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;color:#101828">
 <table role="presentation" cellpadding="0" cellspacing="0" style="width:100%;max-width:960px;margin:0 auto"><tr><td style="padding:16px">
 <h1 style="font-size:20px;margin:0 0 4px 0">政府信息公开工作年度报告 · 合规监测周报</h1>
@@ -136,13 +162,15 @@ ${summaryRows}
 </table>
 <div style="color:#667085;font-size:12px;margin-top:4px">一个机关可能兼有多种问题（例如既逾期又数据不一致）：主要状态每个机关只计一次，右列按每种问题分别计数。</div>
 <h2 style="font-size:16px;margin:16px 0 6px 0">各地区</h2>
-<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">
+<div class="scroll" style="overflow-x:auto">
+<table role="presentation" class="regions" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">
 <tr><th style="${head}">地区</th><th style="${head}">机关数</th>${regionHead}</tr>
 ${regionRows}
 </table>
+</div>
 <h2 style="font-size:16px;margin:16px 0 6px 0">与上周相比${changes.previousWeek ? `（上次：${escapeHtml(changes.previousWeek)}）` : '（首次生成）'}</h2>
-<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">
-<tr><th style="${head};width:33%">本周新增 ${changes.counts.new}</th><th style="${head};width:34%">仍未解决 ${changes.counts.stillOpen}</th><th style="${head};width:33%">已解决 ${changes.counts.resolved}</th></tr>
+<table role="presentation" class="changes" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">
+<tr class="head"><th style="${head};width:33%">本周新增 ${changes.counts.new}</th><th style="${head};width:34%">仍未解决 ${changes.counts.stillOpen}</th><th style="${head};width:33%">已解决 ${changes.counts.resolved}</th></tr>
 <tr><td style="${cell}">${changeList(changes.new, false, changes.counts.new)}</td><td style="${cell}">${changeList(changes.stillOpen, true, changes.counts.stillOpen)}</td><td style="${cell}">${changeList(changes.resolved, false, changes.counts.resolved)}</td></tr>
 </table>
 <h2 style="font-size:16px;margin:16px 0 6px 0">需要关注的机关</h2>

@@ -243,9 +243,10 @@ const AGENCY_LIST_SCRIPT = `(function () {
     if (els.search.value) params.set('q', els.search.value);
     history.replaceState(null, '', '#' + params.toString());
   }
-  function cell(text, className) {
+  function cell(text, className, label) {
     var td = document.createElement('td');
     if (className) td.className = className;
+    if (label) td.setAttribute('data-label', label);
     td.textContent = text;
     return td;
   }
@@ -274,15 +275,15 @@ const AGENCY_LIST_SCRIPT = `(function () {
       link.textContent = a.n;
       nameCell.appendChild(link);
       tr.appendChild(nameCell);
-      tr.appendChild(cell(a.r || '—'));
-      tr.appendChild(cell(data.levelLabels[a.l] || '—'));
+      tr.appendChild(cell(a.r || '—', '', '地区'));
+      tr.appendChild(cell(data.levelLabels[a.l] || '—', '', '级别'));
       var statusCell = document.createElement('td');
       var badge = document.createElement('span');
       badge.className = 'badge status-' + s;
       badge.textContent = s === 'none' ? '未评估' : data.statusLabels[s];
       statusCell.appendChild(badge);
       tr.appendChild(statusCell);
-      tr.appendChild(cell(a.e[year] === undefined ? '—' : String(a.e[year]), 'num'));
+      tr.appendChild(cell(a.e[year] === undefined ? '—' : String(a.e[year]), 'num', '错误'));
       fragment.appendChild(tr);
     });
     els.rows.replaceChildren(fragment);
