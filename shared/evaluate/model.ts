@@ -4,7 +4,7 @@
  * shared/export/rates.ts (unknown is never 0). Pure: assessments and `now` come in.
  */
 import { type Assessment, STATUS_LABELS } from '../compliance/status.ts';
-import { type GroupRates, groupRates } from '../export/rates.ts';
+import { emptyCounts, type GroupRates, groupRates, ratesOf } from '../export/rates.ts';
 import { AGENCY_LEVELS, type Agency, type AgencyLevel, LEVEL_LABELS } from '../registry/agency.ts';
 import { ruleInfo } from '../rules/catalogue.ts';
 import type { Finding, Severity } from '../rules/finding.ts';
@@ -130,7 +130,8 @@ export function buildEvaluation(input: EvaluationInput): Evaluation {
   const current = (agency: { id: string }) => assessments.get(agency.id) ?? null;
   const last = (agency: { id: string }) => previous.get(agency.id) ?? null;
 
-  const total = groupRates(agencies, () => 'all', current).get('all') as GroupRates;
+  // An empty registry still has a total (every count 0, every rate unknown).
+  const total = groupRates(agencies, () => 'all', current).get('all') ?? ratesOf(emptyCounts());
   const previousTotal = hasPrevious ? (groupRates(agencies, () => 'all', last).get('all') ?? null) : null;
 
   const regionRows = (depth: number): RegionRates[] => {
