@@ -75,7 +75,14 @@ const DIGEST_RESPONSIVE_CSS = `
   table.agencies tr { border-bottom: 2px solid #98a2b3; padding: 6px 0; }
   table.agencies td { border: 0 !important; padding: 2px 4px !important; }
   table.agencies td.c-change, table.agencies td.c-links { display: inline-block !important; color: #475467; }
+  table.outer { table-layout: fixed !important; }
+  td.outer-cell { padding: 10px !important; }
   table.changes, table.changes tbody, table.changes tr, table.changes th, table.changes td { display: block !important; width: auto !important; }
+  table.changes tr.head { display: none !important; }
+  table.changes td::before { display: block; font-weight: bold; margin-bottom: 2px; }
+  table.changes td.c-new::before { content: attr(data-title); }
+  table.changes td.c-open::before { content: attr(data-title); }
+  table.changes td.c-resolved::before { content: attr(data-title); }
   table.regions th, table.regions td { white-space: nowrap; }
   h1 { font-size: 18px !important; }
 }
@@ -152,7 +159,7 @@ ${rows}
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(digest.subject)}</title>
 <style>${DIGEST_RESPONSIVE_CSS}</style></head>
 <body style="margin:0;padding:0;background:#ffffff;font-family:'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;color:#101828">
-<table role="presentation" cellpadding="0" cellspacing="0" style="width:100%;max-width:960px;margin:0 auto"><tr><td style="padding:16px">
+<table role="presentation" class="outer" cellpadding="0" cellspacing="0" style="width:100%;max-width:960px;margin:0 auto"><tr><td class="outer-cell" style="padding:16px">
 <h1 style="font-size:20px;margin:0 0 4px 0">政府信息公开工作年度报告 · 合规监测周报</h1>
 <div style="color:#475467;font-size:13px">${escapeHtml(digest.isoWeek)}（生成于 ${escapeHtml(digest.generatedAt.slice(0, 16).replace('T', ' '))}，北京时间）；${escapeHtml(scope)}${digest.year}年度报告；名录中 ${summary.agencies} 个机关，已核查 ${summary.assessed} 个${summary.notChecked ? `，尚未抓取 ${summary.notChecked} 个` : ''}。</div>
 <h2 style="font-size:16px;margin:16px 0 6px 0">概况</h2>
@@ -171,7 +178,7 @@ ${regionRows}
 <h2 style="font-size:16px;margin:16px 0 6px 0">与上周相比${changes.previousWeek ? `（上次：${escapeHtml(changes.previousWeek)}）` : '（首次生成）'}</h2>
 <table role="presentation" class="changes" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">
 <tr class="head"><th style="${head};width:33%">本周新增 ${changes.counts.new}</th><th style="${head};width:34%">仍未解决 ${changes.counts.stillOpen}</th><th style="${head};width:33%">已解决 ${changes.counts.resolved}</th></tr>
-<tr><td style="${cell}">${changeList(changes.new, false, changes.counts.new)}</td><td style="${cell}">${changeList(changes.stillOpen, true, changes.counts.stillOpen)}</td><td style="${cell}">${changeList(changes.resolved, false, changes.counts.resolved)}</td></tr>
+<tr><td class="c-new" data-title="本周新增 ${changes.counts.new}" style="${cell}">${changeList(changes.new, false, changes.counts.new)}</td><td class="c-open" data-title="仍未解决 ${changes.counts.stillOpen}" style="${cell}">${changeList(changes.stillOpen, true, changes.counts.stillOpen)}</td><td class="c-resolved" data-title="已解决 ${changes.counts.resolved}" style="${cell}">${changeList(changes.resolved, false, changes.counts.resolved)}</td></tr>
 </table>
 <h2 style="font-size:16px;margin:16px 0 6px 0">需要关注的机关</h2>
 ${regionSections || '<div style="color:#667085">本周没有需要关注的机关。</div>'}

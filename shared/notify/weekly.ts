@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { Assessment } from '../compliance/status.ts';
 import { updateAssessments } from '../compliance/update.ts';
+import type { TriageLabel } from '../export/rows.ts';
 import { XLSX_CONTENT_TYPE } from '../export/workbook.ts';
 import type { Registry } from '../registry/agency.ts';
 import { keys } from '../storage/keys.ts';
@@ -55,6 +56,8 @@ export interface WeeklyDigestOptions {
   force?: boolean;
   /** Assessments already computed; otherwise updateAssessments runs first (and writes state). */
   assessments?: Assessment[];
+  /** The office's triage labels for the attachments' 核查状态 column (empty without). */
+  triageLabel?: TriageLabel;
 }
 
 export interface DigestMessageOutcome {
@@ -95,14 +98,15 @@ export interface ComposedDigest {
 export async function composeDigestEmail(
   digest: Digest,
   envelope: { from: string; to: string[]; date: Date },
+  triageLabel?: TriageLabel,
 ): Promise<ComposedDigest> {
   const html = renderDigestHtml(digest);
   const text = renderDigestText(digest);
-  const csv = renderFindingsCsv(digest);
+  const csv = renderFindingsCsv(digest, triageLabel);
   const csvFilename = `年报问题清单-${digest.isoWeek}.csv`;
-  const agenciesCsv = renderAgenciesCsv(digest);
+  const agenciesCsv = renderAgenciesCsv(digest, triageLabel);
   const agenciesCsvFilename = `年报机关状态-${digest.isoWeek}.csv`;
-  const workbook = await renderStatusWorkbook(digest);
+  const workbook = await renderStatusWorkbook(digest, triageLabel);
   const workbookFilename = `年报监测-${digest.isoWeek}.xlsx`;
   const messageId = `${digest.isoWeek}.${shortHash(recipientsKey(envelope.to))}@nianbao-watch`;
   const raw = await buildRawMessage({
@@ -172,7 +176,11 @@ export async function runWeeklyDigest(options: WeeklyDigestOptions): Promise<Wee
       messages.push({ to: set.to, region: set.region, subject: digest.subject, status: 'skipped', digest });
       continue;
     }
-    const composed = await composeDigestEmail(digest, { from: options.from, to: set.to, date: new Date(nowMs) });
+    const composed = await composeDigestEmail(
+      digest,
+      { from: options.from, to: set.to, date: new Date(nowMs) },
+      options.triageLabel,
+    );
     const id = `${isoWeek}-${set.region.length ? set.region.join('-') : '全部'}-${shortHash(key)}`;
     const receipt = await mailer.send({
       from: options.from,

@@ -209,6 +209,26 @@ describe('the site at 390 px and in print', () => {
     await page.close();
   });
 
+  it('fits the digest email into 390 px (wide tables scroll inside it) and keeps agency rows whole in print', async () => {
+    const outbox = path.join(root, 'outbox');
+    const file = path.join(outbox, readdirSync(outbox).find((f) => f.endsWith('.html')) as string);
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+    await page.goto(pathToFileURL(file).href);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const names = await page.evaluate(() =>
+      ([...document.querySelectorAll('td.c-name strong')] as HTMLElement[]).map((el) =>
+        Math.round(el.getBoundingClientRect().height / Number.parseFloat(getComputedStyle(el).lineHeight)),
+      ),
+    );
+    expect(names.length).toBeGreaterThan(3);
+    expect(Math.max(...names)).toBeLessThanOrEqual(2);
+    await page.emulateMedia({ media: 'print' });
+    expect(
+      await page.evaluate(() => getComputedStyle(document.querySelector('table.agencies tr') as Element).breakInside),
+    ).toBe('avoid');
+    await page.close();
+  });
+
   it('links the evaluation and the workbook from the overview', () => {
     const index = readFileSync(path.join(root, 'site', 'index.html'), 'utf8');
     expect(index).toContain('href="evaluation-2023.html"');
