@@ -7,15 +7,8 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
 import type { Agency } from '../registry/agency.ts';
-import {
-  agencyExportCells,
-  EXPORT_HEADERS,
-  formatImportIssue,
-  importAgencies,
-  registryYaml,
-} from '../registry/import.ts';
+import { formatImportIssue, importAgencies, registryWorkbook, registryYaml } from '../registry/import.ts';
 import { loadRegistry, RegistryError } from '../registry/load.ts';
 import { readTable, TableError } from '../registry/table.ts';
 import { parseOptionsOrExit } from './options.ts';
@@ -136,20 +129,4 @@ async function runExport(args: string[]): Promise<number> {
   await writeFile(xlsx, await registryWorkbook(agencies));
   console.log(`已导出 ${agencies.length} 个机关到 ${path.resolve(xlsx)}`);
   return 0;
-}
-
-/** The registry as an .xlsx the import reads back (frozen header, filters, widths). */
-export async function registryWorkbook(agencies: readonly Agency[]): Promise<Uint8Array> {
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = 'nianbao-watch';
-  const sheet = workbook.addWorksheet('机关名录', { views: [{ state: 'frozen', ySplit: 1 }] });
-  const widths = [34, 12, 26, 50, 10, 16, 26, 30, 40];
-  sheet.columns = EXPORT_HEADERS.map((header, i) => ({ header, width: widths[i] ?? 12 }));
-  sheet.getRow(1).font = { bold: true };
-  for (const agency of agencies) {
-    const row = sheet.addRow(agencyExportCells(agency));
-    row.getCell(4).alignment = { wrapText: true };
-  }
-  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: agencies.length + 1, column: EXPORT_HEADERS.length } };
-  return new Uint8Array((await workbook.xlsx.writeBuffer()) as ArrayBuffer);
 }

@@ -5,6 +5,7 @@
  * registry for the same name. Every bad row is reported with the row number the spreadsheet shows.
  */
 import { createHash } from 'node:crypto';
+import ExcelJS from 'exceljs';
 import { pinyin } from 'pinyin-pro';
 import { parseDocument } from 'yaml';
 import { AGENCY_LEVELS, type Agency, type AgencyLevel } from './agency.ts';
@@ -380,4 +381,20 @@ export function registryYaml(agencies: readonly Agency[], existingYaml?: string)
     : parseDocument('# 机关名录：由 nianbao registry import 从 Excel/CSV 生成\nagencies: []\n');
   doc.set('agencies', doc.createNode(agencies.map(agencyEntry)));
   return doc.toString({ lineWidth: 0 });
+}
+
+/** The registry as an .xlsx the import reads back (frozen header, filters, widths). */
+export async function registryWorkbook(agencies: readonly Agency[]): Promise<Uint8Array> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'nianbao-watch';
+  const sheet = workbook.addWorksheet('机关名录', { views: [{ state: 'frozen', ySplit: 1 }] });
+  const widths = [34, 12, 26, 50, 10, 16, 26, 30, 40];
+  sheet.columns = EXPORT_HEADERS.map((header, i) => ({ header, width: widths[i] ?? 12 }));
+  sheet.getRow(1).font = { bold: true };
+  for (const agency of agencies) {
+    const row = sheet.addRow(agencyExportCells(agency));
+    row.getCell(4).alignment = { wrapText: true };
+  }
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: agencies.length + 1, column: EXPORT_HEADERS.length } };
+  return new Uint8Array((await workbook.xlsx.writeBuffer()) as ArrayBuffer);
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { registryWorkbook, run } from '../../shared/cli/registry.ts';
+import { run } from '../../shared/cli/registry.ts';
 import { encodeGbk } from '../../shared/demo/seed-html.ts';
 import {
   formatImportIssue,
@@ -11,6 +11,7 @@ import {
   levelFromName,
   pinyinId,
   regionFromText,
+  registryWorkbook,
   registryYaml,
 } from '../../shared/registry/import.ts';
 import { loadRegistry } from '../../shared/registry/load.ts';
