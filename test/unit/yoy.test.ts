@@ -109,3 +109,35 @@ describe('plausibility.yoy-jump', () => {
     for (const id of YOY_IDS) expect(ruleInfo(id)?.example).toBeTruthy();
   });
 });
+
+describe('the agency page', () => {
+  it('shows 表三/表四 totals beside last year’s, marking a five-fold change', async () => {
+    const { renderAgencyPage } = await import('../../shared/site/pages.ts');
+    const previous = await real('04_hebei_jyt_prov-dept_2022');
+    const current = withReceivedTotal(await real('05_hebei_jyt_prov-dept_2023'), 300);
+    const view = (year: number, report: AnnualReport) => ({
+      year,
+      state: undefined,
+      results: [],
+      fetches: [],
+      sourceUrls: new Map<string, string>(),
+      report,
+    });
+    const agency = {
+      id: 'hebei-jyt',
+      name: '河北省教育厅',
+      level: 'province-department' as const,
+      region: ['河北省'],
+      listUrls: [],
+      inRegistry: true,
+    };
+    const html = renderAgencyPage(agency, [view(2023, current), view(2022, previous)], '2024-04-08T02:00:00Z');
+    const section = html.slice(html.indexOf('id="year-2023"'), html.indexOf('id="year-2022"'));
+    expect(section).toContain('与上年比较');
+    expect(section).toMatch(
+      /<tr class="yoy-jump"><td>表三 本年新收申请（总计）<\/td><td class="num">44<\/td><td class="num">300<\/td><td class="num">\+256 <span class="sev-warning">变化超过 5 倍<\/span>/,
+    );
+    // The oldest year has nothing to compare with.
+    expect(html.slice(html.indexOf('id="year-2022"'))).not.toContain('与上年比较');
+  });
+});
