@@ -4,10 +4,10 @@
  * (content.copied). Both need ValidationContext.previousYear; each rule describes itself beside its check.
  */
 import { type AnnualReport, REVIEW_GROUP_LABELS, type ReviewGroupId } from '../report/model.ts';
-import type { RuleInfo } from './catalogue.ts';
 import type { Finding } from './finding.ts';
 import { formatNumber } from './locate.ts';
 import type { Rule } from './rule.ts';
+import type { RuleInfo } from './rule-info.ts';
 
 /** A year-on-year ratio beyond this (either way) is implausible enough to check. */
 export const YOY_FACTOR = 5;
