@@ -10,9 +10,11 @@ import {
 import { buildRawMessage } from '../../shared/notify/mime.ts';
 import {
   escapeHtml,
+  renderAgenciesCsv,
   renderDigestHtml,
   renderDigestText,
   renderFindingsCsv,
+  renderStatusWorkbook,
   safeHref,
 } from '../../shared/notify/render.ts';
 import { assessments, HOSTILE_NAME, HOSTILE_TITLE, registry } from './digest-fixtures.ts';
@@ -241,5 +243,18 @@ describe('MIME', () => {
     const boundaries = [...text.matchAll(/boundary="([^"]+)"/g)].map((m) => m[1]);
     expect(boundaries).toHaveLength(2);
     for (const b of boundaries) expect(text).toContain(`--${b}--`);
+  });
+});
+
+describe('per-agency attachments', () => {
+  const digest = buildDigest({ registry, assessments: assessments(), now: WEEK_1 });
+
+  it('list every agency of the slice, the on-time, missing, unreachable and never-checked ones too', async () => {
+    const lines = renderAgenciesCsv(digest).split('\r\n').slice(1, -1);
+    expect(lines).toHaveLength(registry.agencies.length);
+    const statuses = lines.map((line) => line.split(',')[5]).sort();
+    expect(statuses).toEqual(['按时公开', '无法访问', '数据不一致', '未公开', '未评估', '逾期公开'].sort());
+    const bytes = await renderStatusWorkbook(digest);
+    expect([...bytes.subarray(0, 2)]).toEqual([0x50, 0x4b]); // a ZIP: .xlsx
   });
 });
