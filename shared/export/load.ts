@@ -7,13 +7,18 @@ import { keys } from '../storage/keys.ts';
 import { getJson, type ObjectStore } from '../storage/port.ts';
 import type { AgencyExportInput } from './rows.ts';
 
-/** The current assessment of every registry agency for `year` (agencies never assessed are absent). */
+/**
+ * The current assessment of every registry agency for `year` (agencies never assessed are absent). One
+ * listing of state/{year}/ first, so a year nobody was assessed for costs one request, not one per agency.
+ */
 export async function loadAssessments(
   store: ObjectStore,
   agencies: readonly Pick<Agency, 'id'>[],
   year: number,
 ): Promise<Map<string, Assessment>> {
-  const states = await mapLimit([...agencies], 16, (agency) =>
+  const stored = new Set(await store.list(keys.statePrefix(year)));
+  const present = agencies.filter((agency) => stored.has(keys.state(year, agency.id)));
+  const states = await mapLimit(present, 16, (agency) =>
     getJson<AgencyYearState>(store, keys.state(year, agency.id)).catch(() => undefined),
   );
   const byAgency = new Map<string, Assessment>();
