@@ -389,6 +389,8 @@ export interface DiscoverOptions {
   maxPages?: number;
   /** Stop paging once this returns true for the candidates so far (e.g. the year's report was seen). */
   enough?: (candidates: ReportCandidate[]) => boolean;
+  /** Errors that end the walk on any page (the agency's time budget), instead of being kept as page errors. */
+  fatal?: (error: unknown) => boolean;
 }
 
 /**
@@ -417,7 +419,7 @@ export async function discoverCandidates(
     try {
       page = await fetchPage(url);
     } catch (error) {
-      if (pagesFetched === 0) throw error;
+      if (pagesFetched === 0 || options.fatal?.(error)) throw error;
       pageErrors.push({ url, error });
       continue;
     }

@@ -24,7 +24,8 @@ import {
 } from './article.ts';
 import { decodeBody } from './charset.ts';
 import { discoverCandidates } from './discover.ts';
-import { classifyFetchError } from './errors.ts';
+import { classifyFetchError, userFacingError } from './errors.ts';
+import { htmlShape } from './html-limits.ts';
 import type { GetOptions } from './http.ts';
 import { getWithPageCache } from './page-cache.ts';
 import { dateFromUrl, describeDisagreement, instantToBeijingIso, resolvePublishDate } from './publish-date.ts';
@@ -64,7 +65,17 @@ export const FETCH_RULES = {
   noCandidate: 'fetch.no-candidate',
   severalCandidates: 'fetch.several-candidates',
   processError: 'fetch.process-error',
+  pageLimited: 'fetch.page-limited',
+  agencyBudget: 'fetch.agency-budget',
 } as const;
+
+/** Default total time for one agency across all its requests (list pages, article, attachments). */
+export const DEFAULT_AGENCY_BUDGET_MS = 180_000;
+
+/** An agency's outcome with the technical detail of its error (the engine's words, for operators). */
+export interface ScanOutcome extends AgencyRunOutcome {
+  errorDetail?: string;
+}
 
 export interface ScanAgencyDeps {
   http: ScanHttp;
@@ -78,6 +89,11 @@ export interface ScanAgencyDeps {
   listCache?: Map<string, Promise<{ url: string; text: string; charset: string; suspect: boolean }>>;
   /** Most list pages kept in listCache (default 256, oldest dropped first). */
   listCacheSize?: number;
+  /**
+   * Total time for the agency across all its requests (default DEFAULT_AGENCY_BUDGET_MS). When it runs
+   * out the request in flight is cancelled and the agency ends `unreachable` with a Chinese reason.
+   */
+  agencyBudgetMs?: number;
 }
 
 /** A failure that ends an agency's scan with a given status and a Chinese reason. */
@@ -96,9 +112,10 @@ function headerValue(headers: Record<string, string>, name: string): string | un
   return headers[name] ?? headers[name.toLowerCase()];
 }
 
+/** The Chinese reason for an error (engine messages translated, see errors.ts userFacingError). */
 function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
+  if (error instanceof ScanStop) return error.message;
+  return userFacingError(error).message;
 }
 
 /** Status for an error thrown while fetching: our own stops carry it, the client's errors are classified. */
@@ -120,6 +137,50 @@ interface AgencyContext {
   /** Previous snapshot metas by URL (conditional GET and first-seen dates). */
   previous: Map<string, SnapshotMeta>;
   robots?: ScanResponse['robots'];
+  /** When the agency's time budget ends (epoch ms of deps.now()), and the stop once it has. */
+  deadline: number;
+  budgetMs: number;
+  overBudget: ScanStop | null;
+  /** Cancels the request in flight when the budget ends. */
+  cancel: AbortController;
+}
+
+function budgetStop(context: AgencyContext): ScanStop {
+  context.overBudget ??= new ScanStop(
+    'unreachable',
+    `超过本机关的抓取总时限（${Math.round(context.budgetMs / 1000)} 秒），已停止；已请求 ${context.pagesFetched} 个页面，网站响应过慢`,
+  );
+  context.cancel.abort();
+  return context.overBudget;
+}
+
+/** Throws the budget stop once the agency's time is up (between steps that do not request). */
+function checkBudget(context: AgencyContext): void {
+  if (context.overBudget) throw context.overBudget;
+  if (context.deps.now().getTime() >= context.deadline) throw budgetStop(context);
+}
+
+/**
+ * Runs one request within what is left of the agency's budget: the client's per-attempt timeout is cut
+ * to the time left, and when the budget ends the call is cancelled (signal) and the agency stops.
+ */
+async function withinBudget<T>(
+  context: AgencyContext,
+  call: (signal: AbortSignal, leftMs: number) => Promise<T>,
+): Promise<T> {
+  checkBudget(context);
+  const left = context.deadline - context.deps.now().getTime();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(budgetStop(context)), Math.max(0, left));
+  });
+  const pending = call(context.cancel.signal, left);
+  pending.catch(() => {}); // settled after a budget stop: nobody waits for it any more
+  try {
+    return await Promise.race([pending, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function addFinding(context: AgencyContext, finding: Finding): void {
@@ -148,11 +209,14 @@ async function loadPreviousMetas(
 /** GET with status handling: 4xx/5xx and anti-bot challenges become ScanStop errors. */
 async function get(context: AgencyContext, url: string, options: ScanGetOptions): Promise<ScanResponse> {
   const { agency } = context;
-  const response = await context.deps.http.get(url, {
-    ...options,
-    ...(agency.timeoutMs ? { timeoutMs: agency.timeoutMs } : {}),
-    ...(agency.respectRobots !== undefined ? { respectRobots: agency.respectRobots } : {}),
-  });
+  const response = await withinBudget(context, (signal, leftMs) =>
+    context.deps.http.get(url, {
+      ...options,
+      signal,
+      ...(agency.timeoutMs ? { timeoutMs: Math.max(1, Math.min(agency.timeoutMs, leftMs)) } : {}),
+      ...(agency.respectRobots !== undefined ? { respectRobots: agency.respectRobots } : {}),
+    }),
+  );
   context.pagesFetched++;
   if (!context.robots && response.robots) context.robots = response.robots;
   if (response.notModified || response.status === 304) return response;
@@ -229,6 +293,10 @@ async function fetchListPage(context: AgencyContext, url: string): Promise<{ url
     }));
     if (cache) {
       cache.set(key, fetching);
+      // A page cancelled by this agency's budget is not a failure of the site: others fetch it afresh.
+      fetching.catch((error) => {
+        if (error === context.overBudget && cache.get(key) === fetching) cache.delete(key);
+      });
       if (cache.size > (context.deps.listCacheSize ?? 256)) cache.delete(cache.keys().next().value as string);
     }
     return fetching;
@@ -256,8 +324,12 @@ async function discover(context: AgencyContext): Promise<{ candidates: ReportCan
       const found = await discoverCandidates(listUrl, (url) => fetchListPage(context, url), {
         maxPages: context.deps.maxListPages ?? 20,
         enough: (so) => chooseCandidate(so, year, agency.name).chosen !== null,
+        fatal: (error) => error === context.overBudget,
       });
       listsAnswered++;
+      for (const note of found.limits) {
+        addFinding(context, { rule: FETCH_RULES.pageLimited, severity: 'info', message: note });
+      }
       candidates.push(...found.candidates);
       jsRendered ||= found.jsRendered;
       for (const pageError of found.pageErrors) {
@@ -268,6 +340,7 @@ async function discover(context: AgencyContext): Promise<{ candidates: ReportCan
         });
       }
     } catch (error) {
+      if (error === context.overBudget) throw error;
       lastError = error;
       if (agency.listUrls.length > 1) {
         addFinding(context, {
@@ -458,6 +531,22 @@ async function collectDocuments(
     });
   }
   if (looksLikeAntiBot(200, decoded.text)) throw new ScanStop('blocked', `反爬虫验证页面：${first.response.url}`);
+  const shape = htmlShape(decoded.text);
+  if (!shape.domSafe) {
+    // Too deep or too big for a DOM: keep the page as the evidence, look for no attachments in it.
+    addFinding(context, {
+      rule: FETCH_RULES.pageLimited,
+      severity: 'warning',
+      message: `文章页${shape.tooDeep ? `标签嵌套超过 ${shape.depth - 1} 层` : '过大'}，未按网页结构解析（附件未查找），页面已存档：${first.response.url}`,
+    });
+    const pageOnly: ArticleContext = { ...info, pageUrl: first.response.url, article: null };
+    stored.push(
+      first.reused
+        ? await storeReused(context, first.reused, first.response, pageOnly)
+        : await storeDocument(context, first.response, 'html', decoded.charset, pageOnly),
+    );
+    return stored;
+  }
   const article = parseArticlePage(decoded.text, first.response.url);
   const articleContext: ArticleContext = {
     ...info,
@@ -478,6 +567,7 @@ async function collectDocuments(
   }
   let attachmentError: unknown = null;
   for (const attachment of attachments) {
+    if (context.overBudget) break;
     try {
       const fetched = await fetchDocument(context, attachment.url, DOCUMENT_ACCEPT, first.response.url);
       if (fetched.reused) {
@@ -531,7 +621,8 @@ function pickAttachments(attachments: AttachmentLink[], max: number): Attachment
 /**
  * Scans one agency for one year. Never throws: every failure becomes the outcome's status and error.
  */
-export async function scanAgency(agency: Agency, year: number, deps: ScanAgencyDeps): Promise<AgencyRunOutcome> {
+export async function scanAgency(agency: Agency, year: number, deps: ScanAgencyDeps): Promise<ScanOutcome> {
+  const budgetMs = Math.max(1, deps.agencyBudgetMs ?? DEFAULT_AGENCY_BUDGET_MS);
   const context: AgencyContext = {
     agency,
     year,
@@ -539,15 +630,20 @@ export async function scanAgency(agency: Agency, year: number, deps: ScanAgencyD
     findings: [],
     pagesFetched: 0,
     previous: new Map(),
+    deadline: deps.now().getTime() + budgetMs,
+    budgetMs,
+    overBudget: null,
+    cancel: new AbortController(),
   };
   let evidence: Pick<AgencyRunOutcome, 'candidates' | 'chosenBecause'> = {};
-  const outcome = (status: FetchStatus, snapshots: string[], error?: string): AgencyRunOutcome => ({
+  const outcome = (status: FetchStatus, snapshots: string[], error?: string, errorDetail?: string): ScanOutcome => ({
     agencyId: agency.id,
     year,
     status,
     snapshots,
     findings: context.findings,
     ...(error ? { error } : {}),
+    ...(errorDetail ? { errorDetail } : {}),
     pagesFetched: context.pagesFetched,
     ...evidence,
     ...(context.robots ? { robots: context.robots } : {}),
@@ -612,7 +708,13 @@ export async function scanAgency(agency: Agency, year: number, deps: ScanAgencyD
       stored.map((s) => s.key),
     );
   } catch (error) {
-    return outcome(statusOf(error), [], describeError(error));
+    if (error instanceof ScanStop && error === context.overBudget) {
+      addFinding(context, { rule: FETCH_RULES.agencyBudget, severity: 'warning', message: error.message });
+    }
+    const shown = error instanceof ScanStop ? { message: error.message } : userFacingError(error);
+    return outcome(statusOf(error), [], shown.message, shown.detail);
+  } finally {
+    context.cancel.abort();
   }
 }
 
@@ -639,6 +741,8 @@ export interface RunScanOptions {
   /** Parse and validate every stored snapshot after fetching (default true). */
   process?: boolean;
   maxListPages?: number;
+  /** Total time per agency across its requests (default DEFAULT_AGENCY_BUDGET_MS, 180 s). */
+  agencyBudgetMs?: number;
   /** Called with each outcome as it completes (streaming consumers, benchmarks). */
   onOutcome?: (outcome: AgencyRunOutcome) => void;
 }
@@ -679,6 +783,7 @@ export async function runScan(options: RunScanOptions): Promise<RunManifest> {
     now,
     listCache: new Map(),
     ...(options.maxListPages ? { maxListPages: options.maxListPages } : {}),
+    ...(options.agencyBudgetMs ? { agencyBudgetMs: options.agencyBudgetMs } : {}),
   };
   const processing = options.process !== false;
   const { processSnapshot } = processing ? await import('../pipeline/process-snapshot.ts') : { processSnapshot: null };
