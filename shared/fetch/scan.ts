@@ -11,8 +11,8 @@ import { randomBytes } from 'node:crypto';
 import type { Agency, Registry } from '../registry/agency.ts';
 import type { Finding } from '../rules/finding.ts';
 import { keys } from '../storage/keys.ts';
-import { getJson, type ObjectStore, putJson } from '../storage/port.ts';
-import type { AgencyRunOutcome, FetchStatus, RunManifest, SnapshotMeta } from '../storage/records.ts';
+import { getJson, type ObjectStore } from '../storage/port.ts';
+import type { AgencyRunOutcome, FetchStatus, SnapshotMeta } from '../storage/records.ts';
 import { putSnapshot } from '../storage/snapshot.ts';
 import {
   type ArticlePage,
@@ -29,6 +29,7 @@ import { htmlShape } from './html-limits.ts';
 import type { GetOptions } from './http.ts';
 import { getWithPageCache } from './page-cache.ts';
 import { dateFromUrl, describeDisagreement, instantToBeijingIso, resolvePublishDate } from './publish-date.ts';
+import { type InterruptedRun, markInterruptedRuns, type RunOwner, type RunRecord, RunRecorder } from './run-record.ts';
 import { chooseCandidate, isAnnualReportTitle, type ReportCandidate } from './title-match.ts';
 
 /** What the scan needs of an HTTP response (shared/fetch/http.ts provides it). */
@@ -745,6 +746,14 @@ export interface RunScanOptions {
   agencyBudgetMs?: number;
   /** Called with each outcome as it completes (streaming consumers, benchmarks). */
   onOutcome?: (outcome: AgencyRunOutcome) => void;
+  /** Who runs the scan (the CLI: host name and pid), so a later scan can tell this run died. */
+  owner?: RunOwner;
+  /** Whether a process of this machine is alive (marks dead `running` records as interrupted). */
+  isAlive?: (pid: number) => boolean;
+  /** How often the running record is rewritten (default 5 s). */
+  heartbeatMs?: number;
+  /** Told about earlier runs this scan found dead and marked interrupted (中断). */
+  onInterrupted?: (runs: InterruptedRun[]) => void;
 }
 
 function runIdFor(now: Date): string {
@@ -769,14 +778,92 @@ function hostOf(agency: Agency, year: number): string {
  * work waiting, so a global concurrency near the number of hosts keeps every host busy at its polite
  * pace. New snapshots are then parsed (processSnapshot) unless `process` is false.
  */
-export async function runScan(options: RunScanOptions): Promise<RunManifest> {
+export async function runScan(options: RunScanOptions): Promise<RunRecord> {
   const { registry, year, store, now } = options;
   const startedAt = now();
   const runId = runIdFor(startedAt);
   const wanted = options.agencyIds && options.agencyIds.length > 0 ? new Set(options.agencyIds) : null;
   const agencies = registry.agencies.filter((a) => !wanted || wanted.has(a.id));
+  const outcomes: AgencyRunOutcome[] = new Array(agencies.length);
+  const doneSoFar = () => outcomes.filter((o): o is AgencyRunOutcome => o !== undefined);
+  const notDoneSoFar = () => agencies.filter((_, index) => outcomes[index] === undefined).map((a) => a.id);
+
+  // Earlier runs that died (kill -9, out of memory) are marked interrupted before this one starts.
+  const interrupted = await markInterruptedRuns(store, {
+    now,
+    ...(options.owner ? { host: options.owner.host } : {}),
+    ...(options.isAlive ? { isAlive: options.isAlive } : {}),
+  });
+  if (interrupted.length > 0) options.onInterrupted?.(interrupted);
+  const recorder = new RunRecorder(store, keys.run(runId), {
+    runId,
+    year,
+    state: 'running',
+    startedAt: startedAt.toISOString(),
+    finishedAt: '',
+    updatedAt: startedAt.toISOString(),
+    ...(options.owner ? { owner: options.owner } : {}),
+    agenciesTotal: agencies.length,
+    outcomes: [],
+    notDone: { agencyIds: agencies.map((a) => a.id), reason: '运行中，尚未处理' },
+  });
+  // The running record is written before anything is fetched: a run killed from here on leaves a trace.
+  await recorder.finish({});
+  const progress = (): Partial<RunRecord> => ({
+    updatedAt: now().toISOString(),
+    outcomes: doneSoFar(),
+    notDone: { agencyIds: notDoneSoFar(), reason: '运行中，尚未处理' },
+  });
+  recorder.beat(options.heartbeatMs ?? 5000, progress);
+
+  let http: ScanHttp | undefined;
   const ownClient = options.http === undefined;
-  const http = options.http ?? (await defaultClient(registry, options.concurrency));
+  try {
+    http = options.http ?? (await defaultClient(registry, options.concurrency));
+    await scanAll(options, agencies, outcomes, http, now);
+  } catch (error) {
+    const shown = userFacingError(error);
+    const notDone = notDoneSoFar();
+    await recorder
+      .finish({
+        state: 'failed',
+        finishedAt: now().toISOString(),
+        updatedAt: now().toISOString(),
+        outcomes: doneSoFar(),
+        error: `运行失败：${shown.message}`,
+        ...(shown.detail ? { errorDetail: shown.detail } : {}),
+        notDone: { agencyIds: notDone, reason: `运行失败（${shown.message}），这些机关本次未处理` },
+      })
+      .catch(() => {}); // the store itself may be what failed: the original error says more
+    throw new RunFailedError(`运行失败：${shown.message}`, runId, { cause: error });
+  } finally {
+    if (ownClient) http?.close?.();
+  }
+  const finishedAt = now().toISOString();
+  await recorder.finish({ state: 'finished', finishedAt, updatedAt: finishedAt, outcomes, notDone: undefined });
+  const { notDone: _none, ...record } = recorder.record;
+  return record;
+}
+
+/** The run itself failed (not one agency): the Chinese reason, with the run whose record says so. */
+export class RunFailedError extends Error {
+  readonly runId: string;
+  constructor(message: string, runId: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RunFailedError';
+    this.runId = runId;
+  }
+}
+
+/** The host-aware worker pool of runScan: fills `outcomes` (by registry index) as agencies end. */
+async function scanAll(
+  options: RunScanOptions,
+  agencies: Agency[],
+  outcomes: AgencyRunOutcome[],
+  http: ScanHttp,
+  now: () => Date,
+): Promise<void> {
+  const { year, store } = options;
   const deps: ScanAgencyDeps = {
     http,
     store,
@@ -787,7 +874,6 @@ export async function runScan(options: RunScanOptions): Promise<RunManifest> {
   };
   const processing = options.process !== false;
   const { processSnapshot } = processing ? await import('../pipeline/process-snapshot.ts') : { processSnapshot: null };
-
   // Host-aware queue: one FIFO per host, taken round-robin, skipping hosts already busy.
   const queues = new Map<string, { agency: Agency; index: number }[]>();
   agencies.forEach((agency, index) => {
@@ -814,7 +900,6 @@ export async function runScan(options: RunScanOptions): Promise<RunManifest> {
     return null;
   };
 
-  const outcomes: AgencyRunOutcome[] = new Array(agencies.length);
   const counts: Record<FetchStatus, number> = { found: 0, 'not-found': 0, unreachable: 0, blocked: 0 };
   let done = 0;
   const worker = async () => {
@@ -863,21 +948,7 @@ export async function runScan(options: RunScanOptions): Promise<RunManifest> {
     }
   };
   const concurrency = Math.max(1, options.concurrency ?? 16);
-  try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, agencies.length)) }, worker));
-  } finally {
-    if (ownClient) http.close?.();
-  }
-
-  const manifest: RunManifest = {
-    runId,
-    year,
-    startedAt: startedAt.toISOString(),
-    finishedAt: now().toISOString(),
-    outcomes,
-  };
-  await putJson(store, keys.run(runId), manifest);
-  return manifest;
+  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, agencies.length)) }, worker));
 }
 
 async function defaultClient(registry: Registry, concurrency: number | undefined): Promise<ScanHttp> {
