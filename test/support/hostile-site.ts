@@ -56,6 +56,9 @@ export async function startHostileSite(options: HostileSiteOptions = {}): Promis
   const requests: Record<string, string[]> = {};
   const servers: (Server | TcpServer)[] = [];
   const bases: Record<string, string> = {};
+  const record = (id: string, path: string) => {
+    requests[id] = [...(requests[id] ?? []), path];
+  };
 
   const http = async (
     id: string,
@@ -69,7 +72,7 @@ export async function startHostileSite(options: HostileSiteOptions = {}): Promis
   ) => {
     const server = createServer((request, response) => {
       const path = request.url ?? '/';
-      (requests[id] ??= []).push(path);
+      record(id, path);
       if (path === '/robots.txt') {
         response.writeHead(404).end();
         return;
@@ -96,7 +99,7 @@ export async function startHostileSite(options: HostileSiteOptions = {}): Promis
       socket.once('data', (chunk) => {
         const line = chunk.toString('latin1').split('\r\n')[0] ?? '';
         const path = line.split(' ')[1] ?? '/';
-        (requests[id] ??= []).push(path);
+        record(id, path);
         if (path === '/robots.txt') {
           socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
           return;
