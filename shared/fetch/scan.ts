@@ -814,13 +814,21 @@ export async function runScan(options: RunScanOptions): Promise<RunRecord> {
     outcomes: doneSoFar(),
     notDone: { agencyIds: notDoneSoFar(), reason: '运行中，尚未处理' },
   });
-  recorder.beat(options.heartbeatMs ?? 5000, progress);
+  const heartbeatMs = options.heartbeatMs ?? 5000;
+  recorder.beat(heartbeatMs, progress);
+  // Outcomes also land in the record as they come (at most one write a second), not only on the beat.
+  let lastWrite = now().getTime();
+  const recordProgress = () => {
+    if (now().getTime() - lastWrite < Math.min(1000, heartbeatMs)) return;
+    lastWrite = now().getTime();
+    void recorder.write(progress());
+  };
 
   let http: ScanHttp | undefined;
   const ownClient = options.http === undefined;
   try {
     http = options.http ?? (await defaultClient(registry, options.concurrency));
-    await scanAll(options, agencies, outcomes, http, now);
+    await scanAll(options, agencies, outcomes, http, now, recordProgress);
   } catch (error) {
     const shown = userFacingError(error);
     const notDone = notDoneSoFar();
@@ -862,6 +870,7 @@ async function scanAll(
   outcomes: AgencyRunOutcome[],
   http: ScanHttp,
   now: () => Date,
+  onEach: () => void,
 ): Promise<void> {
   const { year, store } = options;
   const deps: ScanAgencyDeps = {
@@ -937,6 +946,7 @@ async function scanAll(
       outcomes[next.index] = outcome;
       counts[outcome.status]++;
       done++;
+      onEach();
       options.onOutcome?.(outcome);
       options.onProgress?.({
         done,
