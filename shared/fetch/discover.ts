@@ -300,14 +300,15 @@ function looksJsRendered($: cheerio.CheerioAPI, html: string, articleLinks: numb
  * DOM (html-limits.ts) is read by the DOM-free link scan instead, and says so in `limited`.
  */
 export function parseListPage(html: string, pageUrl: string, maxPages = 20): ListPage {
-  const shape = htmlShape(html);
-  if (!shape.domSafe) return parseListPageWithoutDom(html, pageUrl, maxPages, shape);
-  const $ = loadHtml(html);
+  // The Hanweb datastore needs no DOM of the page (each record fragment is checked on its own).
   const hanweb = hanwebList(html, pageUrl, maxPages);
   if (hanweb) {
     const links = [...hanweb.links];
     return { links, morePages: hanweb.proxyPages, style: 'hanweb', jsRendered: false };
   }
+  const shape = htmlShape(html);
+  if (!shape.domSafe) return parseListPageWithoutDom(html, pageUrl, maxPages, shape);
+  const $ = loadHtml(html);
   const links = collectLinks($, pageUrl);
   const articleLinks = links.filter((l) => l.listDate || ARTICLE_URL.test(l.url));
   const trs = trsPages(html, pageUrl, maxPages);
