@@ -179,6 +179,9 @@ async function withinBudget<T>(
   pending.catch(() => {}); // settled after a budget stop: nobody waits for it any more
   try {
     return await Promise.race([pending, expired]);
+  } catch (error) {
+    // Once the budget ended, the cancelled call's own error (CancelledError) is the budget stop.
+    throw context.overBudget ?? error;
   } finally {
     clearTimeout(timer);
   }
