@@ -85,5 +85,8 @@ describe('nianbao scan', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/第 4 行/);
     expect((await capture(['--registry', join(dir, 'missing.yaml')])).code).toBe(2);
+    const budget = await capture(['--registry', join(dir, 'registry.yaml'), '--agency-budget', '0']);
+    expect(budget.code).toBe(2);
+    expect(budget.err).toContain('--agency-budget 应为正数');
   });
 });
