@@ -229,13 +229,18 @@ interface HanwebList {
   proxyPages: string[];
 }
 
-/** Case-insensitive forward search (the page is lower-cased once by the caller). */
-function between(lower: string, source: string, open: string, close: string, from: number) {
-  const start = lower.indexOf(open, from);
-  if (start < 0) return null;
-  const end = lower.indexOf(close, start + open.length);
-  if (end < 0) return null;
-  return { text: source.slice(start + open.length, end), next: end + close.length };
+/**
+ * Case-insensitive forward search for `open`…`close` from `from` (regexes with lastIndex: no lower-cased
+ * copy of a page that may be tens of megabytes).
+ */
+function between(source: string, open: RegExp, close: RegExp, from: number) {
+  open.lastIndex = from;
+  const start = open.exec(source);
+  if (!start) return null;
+  close.lastIndex = open.lastIndex;
+  const end = close.exec(source);
+  if (!end) return null;
+  return { text: source.slice(open.lastIndex, end.index), next: close.lastIndex };
 }
 
 /**
@@ -244,15 +249,13 @@ function between(lower: string, source: string, open: string, close: string, fro
  * records capped at the page's link cap.
  */
 function hanwebList(html: string, pageUrl: string, maxPages: number): HanwebList | null {
-  const lowerPage = html.toLowerCase();
-  const store = between(lowerPage, html, '<datastore>', '</datastore>', 0);
+  const store = between(html, /<datastore>/gi, /<\/datastore>/gi, 0);
   if (!store) return null;
   const body = store.text;
-  const lower = body.toLowerCase();
   const links: ReportCandidate[] = [];
   let records = 0;
   for (let at = 0; records < MAX_LINKS_PER_PAGE && links.length < MAX_LINKS_PER_PAGE; records++) {
-    const record = between(lower, body, '<record>', '</record>', at);
+    const record = between(body, /<record>/gi, /<\/record>/gi, at);
     if (!record) break;
     at = record.next;
     const cdata = /^\s*<!\[CDATA\[([\s\S]*)\]\]>\s*$/.exec(record.text);

@@ -70,6 +70,9 @@ export const FETCH_RULES = {
   agencyBudget: 'fetch.agency-budget',
 } as const;
 
+/** List pages longer than this (characters) are not kept in the run's list cache once fetched. */
+const LIST_CACHE_MAX_CHARS = 2_000_000;
+
 /** Default total time for one agency across all its requests (list pages, article, attachments). */
 export const DEFAULT_AGENCY_BUDGET_MS = 180_000;
 
@@ -298,9 +301,15 @@ async function fetchListPage(context: AgencyContext, url: string): Promise<{ url
     if (cache) {
       cache.set(key, fetching);
       // A page cancelled by this agency's budget is not a failure of the site: others fetch it afresh.
-      fetching.catch((error) => {
-        if (error === context.overBudget && cache.get(key) === fetching) cache.delete(key);
-      });
+      // A huge page is not kept for the rest of the run (256 of them could hold gigabytes).
+      fetching.then(
+        (page) => {
+          if (page.text.length > LIST_CACHE_MAX_CHARS && cache.get(key) === fetching) cache.delete(key);
+        },
+        (error) => {
+          if (error === context.overBudget && cache.get(key) === fetching) cache.delete(key);
+        },
+      );
       if (cache.size > (context.deps.listCacheSize ?? 256)) cache.delete(cache.keys().next().value as string);
     }
     return fetching;
