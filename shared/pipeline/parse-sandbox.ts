@@ -93,10 +93,17 @@ function startWorker(heapMb: number): Worker {
   return worker;
 }
 
-function runOne(input: ReportInput, context: ValidationContext, limits: Required<SandboxLimits>): Promise<SandboxOutcome> {
+function runOne(
+  input: ReportInput,
+  context: ValidationContext,
+  limits: Required<SandboxLimits>,
+): Promise<SandboxOutcome> {
   if (input.bytes.byteLength > limits.maxBytes) {
     const mb = Math.round(input.bytes.byteLength / 1024 / 1024);
-    return Promise.resolve({ ok: false, reason: `文件过大（${mb} MB，上限 ${limits.maxBytes / 1024 / 1024} MB），未解析` });
+    return Promise.resolve({
+      ok: false,
+      reason: `文件过大（${mb} MB，上限 ${limits.maxBytes / 1024 / 1024} MB），未解析`,
+    });
   }
   const current = startWorker(limits.maxHeapMb);
   const id = nextId++;
@@ -140,7 +147,10 @@ function runOne(input: ReportInput, context: ValidationContext, limits: Required
       const rssMb = process.memoryUsage.rss() / 1024 / 1024;
       if (rssMb > limits.maxRssMb) {
         finish(
-          { ok: false, reason: `解析时内存超过上限（进程 ${Math.round(rssMb)} MB，上限 ${limits.maxRssMb} MB），未解析` },
+          {
+            ok: false,
+            reason: `解析时内存超过上限（进程 ${Math.round(rssMb)} MB，上限 ${limits.maxRssMb} MB），未解析`,
+          },
           true,
         );
       }

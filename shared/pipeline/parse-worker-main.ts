@@ -16,7 +16,10 @@ parentPort?.on('message', async (request: SandboxRequest) => {
     outcome = { ok: true, report, findings: validateReport(report, request.context) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    outcome = { ok: false, reason: error instanceof DocumentLimitError ? message : `解析出错（${message.slice(0, 200)}）` };
+    outcome = {
+      ok: false,
+      reason: error instanceof DocumentLimitError ? message : `解析出错（${message.slice(0, 200)}）`,
+    };
   }
   parentPort?.postMessage({ id: request.id, outcome });
 });

@@ -123,21 +123,26 @@ const DOC_HEAD =
   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>';
 const DOC_TAIL = '</w:body></w:document>';
 
-export type DocxBombKind = 'paragraphs' | 'spaces';
+/** 'varied': paragraphs with random digits, compressing like real text (ratio ≈ 10, under the ratio cap). */
+export type DocxBombKind = 'paragraphs' | 'varied' | 'spaces';
 
 /**
  * A DOCX whose word/document.xml inflates to about `mib` MiB: many short paragraphs (the mammoth
  * tree explodes) or one run of spaces. `lieAboutSize` declares a small uncompressed size instead.
  */
-export function makeDocxBomb(
-  mib: number,
-  kind: DocxBombKind,
-  options: { lieAboutSize?: boolean } = {},
-): Buffer {
+export function makeDocxBomb(mib: number, kind: DocxBombKind, options: { lieAboutSize?: boolean } = {}): Buffer {
   const unit =
     kind === 'paragraphs'
       ? Buffer.from('<w:p><w:r><w:t>卢氏县政府信息公开</w:t></w:r></w:p>'.repeat(1024), 'utf8')
-      : Buffer.alloc(MiB, ' ');
+      : kind === 'varied'
+        ? Buffer.from(
+            Array.from(
+              { length: 4096 },
+              () => `<w:p><w:r><w:t>${Math.random().toString(36).slice(2)}</w:t></w:r></w:p>`,
+            ).join(''),
+            'utf8',
+          )
+        : Buffer.alloc(MiB, ' ');
   const times = Math.ceil((mib * MiB) / unit.length);
   const head = Buffer.from(kind === 'spaces' ? `${DOC_HEAD}<w:p><w:r><w:t xml:space="preserve">` : DOC_HEAD, 'utf8');
   const tail = Buffer.from(kind === 'spaces' ? `</w:t></w:r></w:p>${DOC_TAIL}` : DOC_TAIL, 'utf8');

@@ -17,7 +17,8 @@ export async function extractDocxHtml(bytes: Uint8Array, limits: ZipLimits = {})
   try {
     checkZip(bytes, limits);
   } catch (error) {
-    if (error instanceof ZipDamagedError) return { html: '', notes: [{ kind: 'extraction-damage', detail: error.message }] };
+    if (error instanceof ZipDamagedError)
+      return { html: '', notes: [{ kind: 'extraction-damage', detail: error.message }] };
     throw error;
   }
   try {

@@ -69,15 +69,18 @@ export function checkZip(bytes: Uint8Array, limits: ZipLimits = {}): ZipEntryInf
   const count = buffer.readUInt16LE(eocd + 10);
   const cdSize = buffer.readUInt32LE(eocd + 12);
   const cdOffset = buffer.readUInt32LE(eocd + 16);
-  if (count === 0xffff || cdOffset === 0xffffffff) throw new ZipLimitError('DOCX 使用 ZIP64 格式，超出年度报告的合理大小，未解析');
-  if (count > opts.maxEntries) throw new ZipLimitError(`DOCX 内含 ${count} 个文件，超过上限 ${opts.maxEntries}，未解析`);
+  if (count === 0xffff || cdOffset === 0xffffffff)
+    throw new ZipLimitError('DOCX 使用 ZIP64 格式，超出年度报告的合理大小，未解析');
+  if (count > opts.maxEntries)
+    throw new ZipLimitError(`DOCX 内含 ${count} 个文件，超过上限 ${opts.maxEntries}，未解析`);
   if (cdOffset + cdSize > eocd) throw new ZipDamagedError('DOCX 文件损坏：ZIP 目录越界');
 
   const entries: ZipEntryInfo[] = [];
   let at = cdOffset;
   let declaredTotal = 0;
   for (let i = 0; i < count; i++) {
-    if (at + 46 > eocd || buffer.readUInt32LE(at) !== 0x02014b50) throw new ZipDamagedError('DOCX 文件损坏：ZIP 目录项无效');
+    if (at + 46 > eocd || buffer.readUInt32LE(at) !== 0x02014b50)
+      throw new ZipDamagedError('DOCX 文件损坏：ZIP 目录项无效');
     const nameLength = buffer.readUInt16LE(at + 28);
     const entry: ZipEntryInfo = {
       method: buffer.readUInt16LE(at + 10),
@@ -124,7 +127,9 @@ export function checkZip(bytes: Uint8Array, limits: ZipLimits = {}): ZipEntryInf
 
 function checkSize(name: string, size: number, compressed: number, opts: Required<ZipLimits>): void {
   if (size > opts.maxEntryBytes) {
-    throw new ZipLimitError(`DOCX 中的 ${name} 解压后 ${mib(size)} MB，超过单个部件上限 ${mib(opts.maxEntryBytes)} MB，未解析`);
+    throw new ZipLimitError(
+      `DOCX 中的 ${name} 解压后 ${mib(size)} MB，超过单个部件上限 ${mib(opts.maxEntryBytes)} MB，未解析`,
+    );
   }
   if (size > MiB && size > opts.maxRatio * Math.max(1, compressed)) {
     throw new ZipLimitError(
