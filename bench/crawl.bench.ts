@@ -72,8 +72,8 @@ class MemoryStore implements ObjectStore {
   async getVersioned(key: string): Promise<Versioned | undefined> {
     const body = this.folder(key).get(key);
     if (!body) return undefined;
-    let version = this.versions.get(body);
-    if (!version) this.versions.set(body, (version = String(++this.counter)));
+    const version = this.versions.get(body) ?? String(++this.counter);
+    this.versions.set(body, version);
     return { body, version };
   }
   async putIf(key: string, body: Uint8Array | string, condition: PutCondition): Promise<boolean> {

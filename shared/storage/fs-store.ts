@@ -175,7 +175,9 @@ export class FileSystemStore implements ObjectStore {
     await walkAll(this.#root, stray);
     let removed = 0;
     for (const file of stray) {
-      const pid = file.endsWith(TEMP_SUFFIX) ? Number(/\.(\d+)\.[0-9a-f]{12}\.nianbao-tmp$/.exec(file)?.[1]) : Number.NaN;
+      const pid = file.endsWith(TEMP_SUFFIX)
+        ? Number(/\.(\d+)\.[0-9a-f]{12}\.nianbao-tmp$/.exec(file)?.[1])
+        : Number.NaN;
       const age = await stat(file).then(
         (info) => now - info.mtimeMs,
         () => -1,

@@ -31,7 +31,9 @@ export class InMemoryStore implements ObjectStore {
     assertValidKey(key);
     const current = this.#versions.get(key);
     const holds =
-      'ifNoneMatch' in condition ? !this.objects.has(key) : current !== undefined && String(current) === condition.ifMatch;
+      'ifNoneMatch' in condition
+        ? !this.objects.has(key)
+        : current !== undefined && String(current) === condition.ifMatch;
     if (holds) await this.put(key, body);
     return holds;
   }

@@ -18,7 +18,12 @@ export interface ObjectStore {
    * Writes only if the condition still holds, atomically against other writers (S3 If-None-Match /
    * If-Match; the same semantics in every adapter). Returns false, writing nothing, when it does not.
    */
-  putIf(key: string, body: Uint8Array | string, condition: PutCondition, options?: { contentType?: string }): Promise<boolean>;
+  putIf(
+    key: string,
+    body: Uint8Array | string,
+    condition: PutCondition,
+    options?: { contentType?: string },
+  ): Promise<boolean>;
 }
 
 /** An object's bytes and the version a conditional write can name. */

@@ -83,14 +83,16 @@ describe('S3Store (mocked client)', () => {
       body: new TextEncoder().encode('{"n":1}'),
       version: '"etag-1"',
     });
-    s3.on(PutObjectCommand).resolvesOnce({}).rejects(
-      new S3ServiceException({
-        name: 'PreconditionFailed',
-        $fault: 'client',
-        message: 'At least one of the pre-conditions you specified did not hold',
-        $metadata: { httpStatusCode: 412 },
-      }),
-    );
+    s3.on(PutObjectCommand)
+      .resolvesOnce({})
+      .rejects(
+        new S3ServiceException({
+          name: 'PreconditionFailed',
+          $fault: 'client',
+          message: 'At least one of the pre-conditions you specified did not hold',
+          $metadata: { httpStatusCode: 412 },
+        }),
+      );
     expect(await target.putIf('state/2024/a.json', '{"n":2}', { ifMatch: '"etag-1"' })).toBe(true);
     expect(await target.putIf('state/2024/b.json', '{}', { ifNoneMatch: '*' })).toBe(false);
     const puts = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
@@ -100,7 +102,12 @@ describe('S3Store (mocked client)', () => {
     ]);
     // Other errors are not conflicts.
     s3.on(PutObjectCommand).rejects(
-      new S3ServiceException({ name: 'AccessDenied', $fault: 'client', message: 'denied', $metadata: { httpStatusCode: 403 } }),
+      new S3ServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        message: 'denied',
+        $metadata: { httpStatusCode: 403 },
+      }),
     );
     await expect(target.putIf('x.json', '{}', { ifNoneMatch: '*' })).rejects.toThrow('denied');
   });
