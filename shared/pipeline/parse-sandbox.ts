@@ -33,6 +33,15 @@ export const SANDBOX_DEFAULTS: Required<SandboxLimits> = {
   maxBytes: 64 * 1024 * 1024,
 };
 
+/**
+ * Limits for a process with `memoryMb` of memory in all (a Lambda's memory setting): the whole
+ * process stays under 80 % of it, the worker's heap under half.
+ */
+export function sandboxLimitsForMemory(memoryMb: number): SandboxLimits {
+  if (!Number.isFinite(memoryMb) || memoryMb <= 0) return {};
+  return { maxRssMb: Math.floor(memoryMb * 0.8), maxHeapMb: Math.floor(memoryMb * 0.5) };
+}
+
 /** How often resident memory is sampled while a document is parsed. */
 const RSS_SAMPLE_MS = 10;
 
