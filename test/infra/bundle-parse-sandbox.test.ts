@@ -127,6 +127,13 @@ describe('parse Lambda bundle: sandboxed parsing within the memory limit', () =>
     });
   }
 
+  it('stops a document whose memory outside the heap check grows past the process limit (RSS watch)', () => {
+    const result = parseInBundle('paragraphs-12mib', { maxHeapMb: 4096, maxRssMb: 300 });
+    expect(result.parsed).toBe(false);
+    expect(result.findings[0]?.message).toMatch(/解析时内存超过上限（进程 \d+ MB，上限 300 MB）/);
+    expect(result.maxRssMb).toBeLessThan(PARSE_LAMBDA_MEMORY_MB);
+  });
+
   it('stops a document under the ZIP caps that still outgrows the worker heap: one finding, not a crash', () => {
     const result = parseInBundle('paragraphs-12mib', { maxHeapMb: 96 });
     expect(result.parsed).toBe(false);

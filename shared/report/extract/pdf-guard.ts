@@ -1,7 +1,6 @@
 /**
- * Bounded check of a PDF before pdfjs opens it: every Flate-compressed stream that text extraction may
- * decode (content streams, fonts, object streams; images are skipped, text extraction never decodes
- * them) is inflated with an output cap, so a decompression bomb is refused with a Chinese reason
+ * Bounded check of a PDF before pdfjs opens it: every Flate-compressed stream (content streams, fonts,
+ * object streams, images) is inflated with an output cap, so a decompression bomb is refused with a Chinese reason
  * instead of growing pdfjs's decode buffers to gigabytes. Objects are counted too.
  */
 import { inflateSync } from 'node:zlib';
@@ -62,11 +61,14 @@ export function checkPdf(bytes: Uint8Array, limits: PdfGuardLimits = {}): void {
     const end = streamEnd(buffer, start, own);
     from = Math.max(from, end);
     const flateLayers = (own.match(/\/FlateDecode|\/Fl\b/g) ?? []).length;
-    if (flateLayers === 0 || /\/Subtype\s*\/Image/.test(own)) continue;
+    if (flateLayers === 0) continue;
+    // Text extraction never decodes images, so they do not count towards the total; they still get
+    // the per-stream cap, since a dictionary's word that a stream is an image proves nothing.
+    const image = /\/Subtype\s*\/Image/.test(own);
     let data: Buffer = buffer.subarray(start, end);
     let decoded = false;
     for (let layer = 0; layer < flateLayers; layer++) {
-      const cap = Math.min(opts.maxStreamBytes, opts.maxTotalBytes - total);
+      const cap = image ? opts.maxStreamBytes : Math.min(opts.maxStreamBytes, opts.maxTotalBytes - total);
       const inflated = inflateCapped(data, cap);
       if (inflated === 'too-large') {
         throw new DocumentLimitError(
@@ -79,7 +81,7 @@ export function checkPdf(bytes: Uint8Array, limits: PdfGuardLimits = {}): void {
       data = inflated;
       decoded = true;
     }
-    if (decoded) total += data.length;
+    if (decoded && !image) total += data.length;
   }
 }
 
