@@ -20,7 +20,9 @@ describe('DOCX (ZIP) check', () => {
   });
 
   it('refuses a part over the size cap, by its declared size', () => {
-    expect(() => checkZip(makeDocxBomb(20, 'paragraphs'))).toThrow(/word\/document\.xml 解压后 20 MB，超过单个部件上限 16 MB/);
+    expect(() => checkZip(makeDocxBomb(20, 'paragraphs'))).toThrow(
+      /word\/document\.xml 解压后 20 MB，超过单个部件上限 16 MB/,
+    );
   });
 
   it('refuses a part that lies about its size, while inflating it (capped)', () => {
@@ -36,7 +38,9 @@ describe('DOCX (ZIP) check', () => {
     const tiny = (name: string) => ({ name, data: Buffer.from([3, 0]), crc: 0, size: 0 });
     const many = makeZip(Array.from({ length: 2_001 }, (_, i) => tiny(`word/p${i}.xml`)));
     expect(() => checkZip(many)).toThrow(/内含 2001 个文件，超过上限 2000/);
-    expect(() => checkZip(makeDocxBomb(12, 'varied'), { maxTotalBytes: 8 * 1024 * 1024 })).toThrow(/解压后内容超过 8.0 MB/);
+    expect(() => checkZip(makeDocxBomb(12, 'varied'), { maxTotalBytes: 8 * 1024 * 1024 })).toThrow(
+      /解压后内容超过 8.0 MB/,
+    );
   });
 
   it('tells a damaged file from a hostile one', () => {
@@ -55,7 +59,7 @@ describe('DOCX (ZIP) check', () => {
 });
 
 describe('PDF check', () => {
-  it('passes real PDFs (an agency's published report, a LibreOffice export)', () => {
+  it('passes real PDFs (a published agency report, a LibreOffice export)', () => {
     expect(() => checkPdf(readFileSync(REAL_PDF))).not.toThrow();
     expect(() => checkPdf(fixture('lushi-gxkj-2023.pdf'))).not.toThrow();
   });
@@ -65,12 +69,18 @@ describe('PDF check', () => {
   });
 
   it('refuses a bomb that calls itself an image, and one wrapped in two Flate layers', () => {
-    const asImage = Buffer.from(makePdfBomb(100).toString('latin1').replace('/Filter /FlateDecode', '/Subtype /Image /Filter /FlateDecode'), 'latin1');
+    const asImage = Buffer.from(
+      makePdfBomb(100).toString('latin1').replace('/Filter /FlateDecode', '/Subtype /Image /Filter /FlateDecode'),
+      'latin1',
+    );
     expect(() => checkPdf(asImage)).toThrow(DocumentLimitError);
     const inner = flate(' '.repeat(8 * 1024 * 1024));
     const twice = flate(inner.toString('latin1'));
     const pdf = Buffer.concat([
-      Buffer.from(`%PDF-1.7\n4 0 obj\n<< /Length ${twice.length} /Filter [/FlateDecode /FlateDecode] >>\nstream\n`, 'latin1'),
+      Buffer.from(
+        `%PDF-1.7\n4 0 obj\n<< /Length ${twice.length} /Filter [/FlateDecode /FlateDecode] >>\nstream\n`,
+        'latin1',
+      ),
       twice,
       Buffer.from('\nendstream\nendobj\n%%EOF\n', 'latin1'),
     ]);
