@@ -98,8 +98,15 @@ function startWorker(heapMb: number): Worker {
     stderr: false,
   });
   workerHeapMb = heapMb;
-  worker.unref();
-  return worker;
+  const created = worker;
+  // An 'error' after its document was settled (a worker dying while being terminated) must not become
+  // an unhandled error event in this process; a dead worker is replaced on the next parse.
+  created.on('error', () => undefined);
+  created.on('exit', () => {
+    if (worker === created) worker = null;
+  });
+  created.unref();
+  return created;
 }
 
 function runOne(

@@ -183,6 +183,7 @@ export class FileSystemStore implements ObjectStore {
         () => -1,
       );
       if (age < 0) continue;
+      // The store is a local folder: a pid that does not run here is a dead writer (kill -9, crash).
       const ownerGone = Number.isInteger(pid) && pid !== process.pid && !isRunning(pid);
       if (ownerGone || age > STALE_AFTER_MS) {
         await rm(file, { force: true });

@@ -66,6 +66,8 @@ describe('FileSystemStore: full disk and stray temp files', () => {
     for (const file of [dead, live, staleLock]) await realWriteFile(file, 'x');
     const old = new Date(Date.now() - 120_000);
     await utimes(staleLock, old, old);
+    const aFewSecondsAgo = new Date(Date.now() - 5_000);
+    for (const file of [dead, live]) await utimes(file, aFewSecondsAgo, aFewSecondsAgo);
     const store = new FileSystemStore(root);
     await store.put('runs/r.json', '{}');
     const left = await files(root);
