@@ -65,7 +65,9 @@ beforeAll(async () => {
   await generateSite(store, {
     now: new Date('2025-02-02T00:00:00Z'),
     registry: {
-      agencies: [{ id: 'lushi-gov', name: '卢氏县人民政府', region: ['河南省'], level: 'county-government', listUrls: [] }],
+      agencies: [
+        { id: 'lushi-gov', name: '卢氏县人民政府', region: ['河南省'], level: 'county-government', listUrls: [] },
+      ],
     },
   });
   browser = await launchChromium();
