@@ -8,7 +8,8 @@ import { PROBLEM_STATUSES, STATUS_LABELS, STATUS_ORDER } from '../compliance/sta
 import type { Agency, AgencyLevel, Recipient, Registry } from '../registry/agency.ts';
 import type { Finding, Severity } from '../rules/finding.ts';
 import { SEVERITY_RANK } from '../rules/finding.ts';
-import { agencyPagePath, reportPagePath } from '../site/paths.ts';
+import { agencyPagePath, archiveViewerPath, isLiveHtmlExt, reportPagePath } from '../site/paths.ts';
+import { parseRawKey } from '../storage/keys.ts';
 
 /** Findings (by rule) that are a problem of their own in the diff, beside the status flags. */
 const PROBLEM_RULES = ['compliance.report-edited', 'compliance.report-removed'] as const;
@@ -459,8 +460,15 @@ function buildLinks(assessment: Assessment, options: LinkOptions | undefined): D
   const links: DigestLinks = {};
   const source = assessment.pageUrl ?? assessment.sourceUrl;
   if (source) links.source = source;
-  if (options?.archiveBase && assessment.rawKey)
+  const raw = parseRawKey(assessment.rawKey ?? '');
+  if (raw && isLiveHtmlExt(raw.ext)) {
+    // An archived HTML page opened from the store would run its scripts: link the site's sandboxed viewer.
+    if (options?.siteBase) {
+      links.snapshot = `${options.siteBase}/${encodeKey(archiveViewerPath(raw.year, raw.agencyId, raw.sha256))}`;
+    }
+  } else if (options?.archiveBase && assessment.rawKey) {
     links.snapshot = `${options.archiveBase}/${encodeKey(assessment.rawKey)}`;
+  }
   if (options?.siteBase) {
     // The site's own path functions, so the email links exactly the pages it writes.
     links.agency = `${options.siteBase}/${encodeKey(agencyPagePath(assessment.agencyId))}`;

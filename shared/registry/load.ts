@@ -3,7 +3,7 @@
  * on, in Chinese (the people who edit the registry read Chinese).
  */
 import ipaddr from 'ipaddr.js';
-import { isMap, isPair, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
+import { isMap, isPair, isScalar, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
 import { LEGAL_DEADLINES } from '../compliance/deadline.ts';
 import { AGENCY_LEVELS, type Agency, type AgencyLevel, type Recipient, type Registry } from './agency.ts';
@@ -156,12 +156,28 @@ const registrySchema = z.strictObject({
 
 type Path = (string | number)[];
 
+/** Largest registry text accepted: thousands of agencies fit in well under 1 MB. */
+export const MAX_REGISTRY_CHARS = 8 * 1024 * 1024;
+/** How often aliases may be expanded (yaml's maxAliasCount); a registry hardly needs any. */
+export const MAX_ALIAS_COUNT = 100;
+
 /**
  * Parses and validates registry YAML text. Defaults: deadlines per level (DEFAULT_DEADLINES),
  * respectRobots true (filled into each agency), allowHosts [], recipients []. Throws RegistryError
  * listing every problem with its line number.
  */
 export function loadRegistry(yamlText: string, fileName = 'registry.yaml'): Registry {
+  if (yamlText.length > MAX_REGISTRY_CHARS) {
+    const mb = (yamlText.length / 1024 / 1024).toFixed(1);
+    throw new RegistryError(fileName, [
+      {
+        line: null,
+        column: null,
+        path: '',
+        message: `文件过大（约 ${mb} MB，上限 ${MAX_REGISTRY_CHARS / 1024 / 1024} MB）；名录每个机关只需几行，请检查是否误用了其他文件`,
+      },
+    ]);
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number | undefined) => {
@@ -181,7 +197,27 @@ export function loadRegistry(yamlText: string, fileName = 'registry.yaml'): Regi
     );
   }
 
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    // yaml expands aliases while converting; the cap stops a "billion laughs" before it allocates.
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    let first: number | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        first = node.range?.[0];
+        return visit.BREAK;
+      },
+    });
+    throw new RegistryError(fileName, [
+      {
+        ...at(first),
+        path: '',
+        message: `YAML 别名（*引用）展开过多（上限 ${MAX_ALIAS_COUNT} 次），疑似“十亿笑声”式攻击，拒绝加载；请把内容直接写出，不要层层引用`,
+      },
+    ]);
+  }
   if (raw === null || raw === undefined) {
     throw new RegistryError(fileName, [{ line: null, column: null, path: '', message: '文件为空' }]);
   }

@@ -6,13 +6,14 @@
 import { STATUS_LABELS } from '../compliance/status.ts';
 import type { Agency } from '../registry/agency.ts';
 import { RULE_CATALOGUE, type RuleInfo } from '../rules/catalogue.ts';
-import { keys } from '../storage/keys.ts';
+import { keys, parseRawKey } from '../storage/keys.ts';
 import type { ObjectStore } from '../storage/port.ts';
+import { renderArchiveViewer } from './archive-view.ts';
 import { collectSiteIndex, loadAgencyYear, mapLimit } from './collect.ts';
 import { type FindingRow, findingsCsv } from './export.ts';
 import { LEVEL_LABELS, SEVERITY_LABELS, SITE_CSS, STYLESHEET_PATH } from './layout.ts';
 import { type AgencyYearView, renderAgencyList, renderAgencyPage, renderOverview, renderRulesPage } from './pages.ts';
-import { agencyPagePath, overviewPath, reportPagePath } from './paths.ts';
+import { agencyPagePath, archiveViewerPath, isLiveHtmlExt, overviewPath, reportPagePath } from './paths.ts';
 import { mergeFindings, renderReportPage } from './report-page.ts';
 
 export interface GenerateSiteOptions {
@@ -86,6 +87,15 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
           reportPagePath(year, agency.id, result.sha256),
           renderReportPage({ agency, result, meta: metas.get(result.sha256), state, isCurrent, generatedAt }),
         );
+        const raw = parseRawKey(result.rawKey ?? '');
+        const bytes = raw && isLiveHtmlExt(raw.ext) ? await store.get(result.rawKey) : undefined;
+        if (bytes) {
+          const meta = metas.get(result.sha256);
+          await write(
+            archiveViewerPath(year, agency.id, result.sha256),
+            renderArchiveViewer({ agency, rawKey: result.rawKey, bytes, ...(meta ? { meta } : {}), generatedAt }),
+          );
+        }
       }
       const current = results.find((result) => result.sha256 === currentSha);
       const findings = state

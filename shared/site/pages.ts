@@ -9,7 +9,7 @@ import { weeklyChartSvg, weeklyCounts } from './chart.ts';
 import type { FetchRecord, SiteAgency, SiteIndex } from './collect.ts';
 import { escapeHtml, externalLink, hrefPath, jsonForScript } from './html.ts';
 import { beijingDate, beijingTime, LEVEL_LABELS, renderPage, SEVERITY_LABELS, statusBadge } from './layout.ts';
-import { agencyPagePath, overviewPath, reportPagePath } from './paths.ts';
+import { agencyPagePath, archiveViewerPath, isLiveHtmlExt, overviewPath, reportPagePath } from './paths.ts';
 
 const FETCH_STATUS_LABELS: Record<string, string> = {
   found: '已找到',
@@ -337,7 +337,7 @@ export function renderAgencyPage(agency: SiteAgency, years: AgencyYearView[], ge
         .map((result) => {
           const raw = parseRawKey(result.rawKey ?? '');
           const errors = (result.findings ?? []).filter((f) => f.severity === 'error').length;
-          return `<tr><td><a href="../${hrefPath(reportPagePath(year, agency.id, result.sha256))}">${escapeHtml(result.report?.title ?? `${year} 年度报告`)}</a>${result.sha256 === currentSha ? ' <span class="badge status-pending">当前</span>' : ''}</td><td class="mono">${escapeHtml(result.sha256.slice(0, 12))}</td><td>${escapeHtml(beijingTime(result.parsedAt))}</td><td class="num">${errors}</td><td>${raw ? `<a href="../../${hrefPath(result.rawKey)}">原件</a>` : '—'} ${externalLink(sourceUrls.get(result.sha256), '来源')}</td></tr>`;
+          return `<tr><td><a href="../${hrefPath(reportPagePath(year, agency.id, result.sha256))}">${escapeHtml(result.report?.title ?? `${year} 年度报告`)}</a>${result.sha256 === currentSha ? ' <span class="badge status-pending">当前</span>' : ''}</td><td class="mono">${escapeHtml(result.sha256.slice(0, 12))}</td><td>${escapeHtml(beijingTime(result.parsedAt))}</td><td class="num">${errors}</td><td>${raw ? (isLiveHtmlExt(raw.ext) ? `<a href="../${hrefPath(archiveViewerPath(year, agency.id, result.sha256))}">原件</a>` : `<a href="../../${hrefPath(result.rawKey)}">原件</a>`) : '—'} ${externalLink(sourceUrls.get(result.sha256), '来源')}</td></tr>`;
         })
         .join('');
       const history = (state?.history ?? [])

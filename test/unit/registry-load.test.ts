@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { agencyDeadline, DEFAULT_DEADLINES, loadRegistry, RegistryError } from '../../shared/registry/load.ts';
+import {
+  agencyDeadline,
+  DEFAULT_DEADLINES,
+  loadRegistry,
+  MAX_REGISTRY_CHARS,
+  RegistryError,
+} from '../../shared/registry/load.ts';
 
 function errorOf(yamlText: string, fileName?: string): RegistryError {
   try {
@@ -196,5 +202,52 @@ agencies:
       true,
     );
     expect(registry.agencies.find((agency) => agency.level === 'township')?.respectRobots).toBe(false);
+  });
+});
+
+describe('hostile registry files', () => {
+  it('refuses a "billion laughs" (nested aliases) in Chinese with the line of the first alias', () => {
+    const lines = ['contact: 政务公开办', 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 1; i < 9; i++) {
+      const name = String.fromCharCode(97 + i);
+      lines.push(
+        `${name}: &${name} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
+    }
+    lines.push('agencies: []');
+    const error = errorOf(lines.join('\n'));
+    expect(error.issues).toHaveLength(1);
+    expect(error.issues[0]?.line).toBe(3);
+    expect(error.message).toMatch(/第 3 行：YAML 别名（\*引用）展开过多/);
+    expect(error.message).not.toMatch(/Excessive|resource exhaustion/);
+  });
+
+  it('still accepts a few ordinary aliases', () => {
+    const registry = loadRegistry(
+      [
+        'agencies:',
+        '  - id: a',
+        '    name: 卢氏县人民政府',
+        '    level: county-government',
+        '    region: &region [河南省, 三门峡市, 卢氏县]',
+        '    listUrls: [http://www.lushi.gov.cn/]',
+        '  - id: b',
+        '    name: 卢氏县发展和改革委员会',
+        '    level: county-department',
+        '    region: *region',
+        '    listUrls: [http://www.lushi.gov.cn/fgw/]',
+      ].join('\n'),
+    );
+    expect(registry.agencies[1]?.region).toEqual(['河南省', '三门峡市', '卢氏县']);
+  });
+
+  it('refuses a registry over the size cap before parsing it', () => {
+    const entry = '  - id: a\n    name: 某局\n    level: county-department\n    listUrls: [http://a.gov.cn/]\n';
+    const text = `agencies:\n${entry.repeat(Math.ceil(MAX_REGISTRY_CHARS / entry.length) + 1)}`;
+    const error = errorOf(text);
+    expect(error.issues).toHaveLength(1);
+    expect(error.message).toMatch(/文件过大（约 \d+\.\d MB，上限 8 MB）/);
   });
 });
