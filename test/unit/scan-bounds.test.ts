@@ -10,27 +10,14 @@ import { htmlShape } from '../../shared/fetch/html-limits.ts';
 import { markInterruptedRuns, type RunRecord } from '../../shared/fetch/run-record.ts';
 import { RunFailedError, runScan, type ScanHttp, scanAgency } from '../../shared/fetch/scan.ts';
 import type { Agency, Registry } from '../../shared/registry/agency.ts';
-import type { ObjectStore } from '../../shared/storage/port.ts';
+import { InMemoryStore } from '../../shared/storage/memory-store.ts';
 
-class MemoryStore implements ObjectStore {
-  readonly location = 'memory://';
-  readonly objects = new Map<string, Uint8Array>();
+/** The one in-memory store, with a switch that makes chosen writes fail as a full disk does. */
+class MemoryStore extends InMemoryStore {
   failPuts: RegExp | null = null;
-  async put(key: string, body: Uint8Array | string) {
+  override async put(key: string, body: Uint8Array | string) {
     if (this.failPuts?.test(key)) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-    this.objects.set(key, typeof body === 'string' ? new TextEncoder().encode(body) : body);
-  }
-  async get(key: string) {
-    return this.objects.get(key);
-  }
-  async has(key: string) {
-    return this.objects.has(key);
-  }
-  async list(prefix: string) {
-    return [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort();
-  }
-  async delete(key: string) {
-    this.objects.delete(key);
+    await super.put(key, body);
   }
   json<T>(key: string): T {
     return JSON.parse(new TextDecoder().decode(this.objects.get(key)));
