@@ -30,18 +30,25 @@ const STATUS_LABEL: Record<FetchStatus, string> = {
   'not-found': '未找到',
   unreachable: '无法访问',
   blocked: '被拦截',
+  'address-broken': '名录地址失效',
 };
 
 /** The end-of-run summary, in Chinese. */
 export function summarise(manifest: RunManifest, storeLocation: string): string {
-  const counts: Record<FetchStatus, number> = { found: 0, 'not-found': 0, unreachable: 0, blocked: 0 };
+  const counts: Record<FetchStatus, number> = {
+    found: 0,
+    'not-found': 0,
+    unreachable: 0,
+    blocked: 0,
+    'address-broken': 0,
+  };
   for (const outcome of manifest.outcomes) counts[outcome.status]++;
   const withErrors = manifest.outcomes.filter(
     (o) => o.error !== undefined || o.findings.some((f) => f.severity === 'error' || f.severity === 'warning'),
   );
   const lines = [
     `${manifest.year} 年度报告抓取完成：共 ${manifest.outcomes.length} 个机关`,
-    `  找到 ${counts.found}　未找到 ${counts['not-found']}　无法访问 ${counts.unreachable}　被拦截 ${counts.blocked}　有错误 ${withErrors.length}`,
+    `  找到 ${counts.found}　未找到 ${counts['not-found']}　无法访问 ${counts.unreachable}　被拦截 ${counts.blocked}　名录地址失效 ${counts['address-broken']}　有错误 ${withErrors.length}`,
   ];
   const problems = manifest.outcomes.filter((o) => o.status !== 'found' || o.error);
   if (problems.length > 0) {

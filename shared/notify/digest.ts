@@ -4,7 +4,7 @@
  */
 import { beijingDayNumber, isoWeekOf, parseBeijingInstant, toBeijingIso } from '../compliance/deadline.ts';
 import type { Assessment, ComplianceStatus } from '../compliance/status.ts';
-import { PROBLEM_STATUSES, STATUS_LABELS, STATUS_ORDER } from '../compliance/status.ts';
+import { FETCH_FAILURE_STATUSES, PROBLEM_STATUSES, STATUS_LABELS, STATUS_ORDER } from '../compliance/status.ts';
 import type { Agency, AgencyLevel, Recipient, Registry } from '../registry/agency.ts';
 import type { Finding, Severity } from '../rules/finding.ts';
 import { SEVERITY_RANK } from '../rules/finding.ts';
@@ -83,7 +83,12 @@ export interface DigestRow {
   daysLate?: number;
   deadline: string;
   publishDate: string | null;
+  /** Plain Chinese: what happened. */
   reason?: string;
+  /** Plain Chinese: what the office should do. */
+  nextStep?: string;
+  /** Technical detail under the reason (HTTP status, error). */
+  detail?: string;
   title?: string | null;
   /** The worst findings, one sentence each (at most `maxFindingsPerRow`). */
   findings: DigestFindingLine[];
@@ -216,6 +221,14 @@ export function problemsOf(
     );
     if (PROBLEM_STATUSES.includes(assessment.status)) aspects.add(assessment.status);
     for (const rule of PROBLEM_RULES) if (assessment.findings.some((f) => f.rule === rule)) aspects.add(rule);
+    // While we cannot check (outage, block, broken address), last week's problems are neither
+    // confirmed nor resolved: they stay open with their original `since`.
+    if ((assessment.flags ?? [assessment.status]).some((s) => FETCH_FAILURE_STATUSES.includes(s))) {
+      const prefix = `${assessment.year}/${assessment.agencyId}/`;
+      for (const key of Object.keys(previous?.problems ?? {})) {
+        if (key.startsWith(prefix)) aspects.add(key.slice(prefix.length));
+      }
+    }
     for (const aspect of aspects) {
       const key = `${assessment.year}/${assessment.agencyId}/${aspect}`;
       const before = previous?.problems[key];
@@ -335,6 +348,8 @@ export function buildDigest(options: BuildDigestOptions): Digest {
     };
     if (assessment.daysLate !== undefined) row.daysLate = assessment.daysLate;
     if (assessment.reason) row.reason = assessment.reason;
+    if (assessment.nextStep) row.nextStep = assessment.nextStep;
+    if (assessment.detail) row.detail = assessment.detail;
     if (assessment.title !== undefined) row.title = assessment.title;
     rows.push(row);
   }
@@ -421,7 +436,9 @@ export function recipientsKey(to: string[]): string {
 }
 
 function subjectOf(isoWeek: string, year: number, byFlag: StatusCounts, region: string[]): string {
-  const parts = (['late', 'missing', 'inconsistent', 'unparseable', 'unreachable'] as const)
+  const parts = (
+    ['late', 'missing', 'inconsistent', 'unparseable', 'address-broken', 'blocked', 'unreachable'] as const
+  )
     .filter((s) => byFlag[s] > 0)
     .map((s) => `${STATUS_LABELS[s]} ${byFlag[s]}`);
   const scope = region.length ? `（${region.join('')}）` : '';
@@ -487,6 +504,8 @@ function zeroCounts(): StatusCounts {
     missing: 0,
     pending: 0,
     unreachable: 0,
+    blocked: 0,
+    'address-broken': 0,
     inconsistent: 0,
     unparseable: 0,
   };

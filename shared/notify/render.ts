@@ -17,6 +17,8 @@ const STATUS_COLORS: Record<ComplianceStatus, { fg: string; bg: string }> = {
   inconsistent: { fg: '#ffffff', bg: '#7a2e0e' },
   unparseable: { fg: '#1d2939', bg: '#fedf89' },
   unreachable: { fg: '#1d2939', bg: '#d0d5dd' },
+  blocked: { fg: '#ffffff', bg: '#5d6d7e' },
+  'address-broken': { fg: '#ffffff', bg: '#a04000' },
   pending: { fg: '#1d2939', bg: '#eaecf0' },
   'on-time': { fg: '#ffffff', bg: '#067647' },
 };
@@ -117,7 +119,7 @@ export function renderDigestHtml(digest: Digest): string {
               ? `<div style="color:#667085;font-size:12px">共 ${row.findingCount} 条问题，详见附件。</div>`
               : '';
           const title = row.title ? `<div style="color:#475467;font-size:12px">${escapeHtml(row.title)}</div>` : '';
-          const reason = row.reason ? `<div style="color:#475467">${escapeHtml(row.reason)}</div>` : '';
+          const reason = `${row.reason ? `<div style="color:#344054">${escapeHtml(row.reason)}</div>` : ''}${row.nextStep ? `<div style="color:#175cd3;font-weight:bold">建议：${escapeHtml(row.nextStep)}</div>` : ''}${row.detail ? `<div style="color:#98a2b3;font-size:11px">技术信息：${escapeHtml(row.detail)}</div>` : ''}`;
           return `<tr>
 <td style="${cell}"><strong>${escapeHtml(row.agencyName)}</strong>${title}</td>
 <td style="${cell}">${row.flags.map(badge).join(' ')}<div style="color:#475467;font-size:12px">${escapeHtml(statusDetail(row))}</div></td>
@@ -223,6 +225,8 @@ export function renderDigestText(digest: Digest): string {
       );
       if (row.title) lines.push(`    标题：${row.title}`);
       if (row.reason) lines.push(`    说明：${row.reason}`);
+      if (row.nextStep) lines.push(`    建议：${row.nextStep}`);
+      if (row.detail) lines.push(`    技术信息：${row.detail}`);
       for (const f of row.findings) lines.push(`    【${SEVERITY_LABELS[f.severity]}】${f.sentence}`);
       if (row.findingCount > row.findings.length) lines.push(`    共 ${row.findingCount} 条问题，详见附件。`);
       if (row.links.source) lines.push(`    原网页：${row.links.source}`);

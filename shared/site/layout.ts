@@ -118,7 +118,10 @@ table.data tr.depth-2 td:first-child { padding-left: 40px; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 13px; color: #fff; background: #7f8c8d; white-space: nowrap; }
 .status-on-time { background: #27ae60; } .status-late { background: #e67e22; } .status-missing { background: #c0392b; }
 .status-pending { background: #3498db; } .status-unreachable { background: #95a5a6; } .status-inconsistent { background: #8e44ad; }
-.status-unparseable { background: #7f8c8d; } .status-none { background: #cbd2d9; color: #333; }
+.status-unparseable { background: #7f8c8d; } .status-blocked { background: #5d6d7e; } .status-address-broken { background: #a04000; } .status-none { background: #cbd2d9; color: #333; }
+.status-note { background: #fff; border-left: 4px solid #cbd2d9; padding: 4px 12px; margin: 8px 0; } .status-note p { margin: 4px 0; }
+.status-note-missing, .status-note-late { border-color: #c0392b; } .status-note-blocked { border-color: #5d6d7e; } .status-note-address-broken { border-color: #a04000; }
+.status-note .detail { font-size: 12px; }
 .sev-error { color: #b3261e; font-weight: 600; } .sev-warning { color: #a05a00; font-weight: 600; } .sev-info { color: #51606f; }
 .chart-box { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 8px; }
 .chart .grid { stroke: #e4e7eb; } .chart .tick { font-size: 11px; fill: #66788a; }

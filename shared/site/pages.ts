@@ -1,6 +1,6 @@
 /** The overview, agency list, agency and rule catalogue pages. */
 import type { AgencyYearState, ComplianceStatus } from '../compliance/status.ts';
-import { STATUS_LABELS, STATUS_ORDER } from '../compliance/status.ts';
+import { PROBLEM_STATUSES, STATUS_LABELS, STATUS_ORDER } from '../compliance/status.ts';
 import type { RuleInfo } from '../rules/catalogue.ts';
 import type { Finding } from '../rules/finding.ts';
 import { parseRawKey } from '../storage/keys.ts';
@@ -15,7 +15,8 @@ const FETCH_STATUS_LABELS: Record<string, string> = {
   found: '已找到',
   'not-found': '未找到',
   unreachable: '无法访问',
-  blocked: '被拒绝（robots 或地址受限）',
+  blocked: '被拦截（反爬虫验证、robots 或地址受限）',
+  'address-broken': '名录地址失效（404/410）',
 };
 
 function agenciesLink(filters: Record<string, string | number>): string {
@@ -293,8 +294,19 @@ const AGENCY_LIST_SCRIPT = `(function () {
   render();
 })();`;
 
-function findingList(findings: Finding[]): string {
-  if (findings.length === 0) return '<p class="muted">未发现问题。</p>';
+/** What happened and what to do, for every status that is not green; technical detail under it. */
+function statusExplanation(current: AgencyYearState['current'] | undefined): string {
+  if (!current || (!current.reason && !current.nextStep && !current.detail)) return '';
+  return `<div class="status-note status-note-${escapeHtml(current.status)}">${current.reason ? `<p class="reason">${escapeHtml(current.reason)}</p>` : ''}${current.nextStep ? `<p class="next-step"><strong>建议：</strong>${escapeHtml(current.nextStep)}</p>` : ''}${current.detail ? `<p class="detail muted">技术信息：${escapeHtml(current.detail)}</p>` : ''}</div>`;
+}
+
+function findingList(findings: Finding[], current?: AgencyYearState['current']): string {
+  if (findings.length === 0) {
+    // A red status with no finding lines is not "no problem": point at the status note instead.
+    return current && PROBLEM_STATUSES.includes(current.status)
+      ? '<p class="muted">没有逐条的问题记录；状态与处理建议见上方说明。</p>'
+      : '<p class="muted">未发现问题。</p>';
+  }
   return `<ol class="findings">${findings
     .map(
       (finding) =>
@@ -359,7 +371,8 @@ export function renderAgencyPage(agency: SiteAgency, years: AgencyYearView[], ge
       const current = state?.current;
       return `<section id="year-${year}"><h2>${year} 年度 ${statusBadge(current?.status ?? null)}</h2>
 <dl class="facts"><dt>截止日期</dt><dd>${escapeHtml(beijingDate(current?.deadline))}</dd><dt>发布时间</dt><dd>${escapeHtml(beijingTime(current?.publishDate))}${current?.daysLate ? `（逾期 ${current.daysLate} 天）` : ''}</dd><dt>来源</dt><dd>${externalLink(current?.sourceUrl) || '—'}</dd><dt>首次发现</dt><dd>${escapeHtml(beijingTime(state?.firstSeen))}</dd><dt>最近变化</dt><dd>${escapeHtml(beijingTime(state?.lastChanged))}</dd><dt>最近评估</dt><dd>${escapeHtml(beijingTime(current?.assessedAt))}</dd></dl>
-<h3>问题</h3>${findingList(current?.findings ?? [])}
+${statusExplanation(current)}
+<h3>问题</h3>${findingList(current?.findings ?? [], current)}
 <h3>已存档的报告</h3>${reportRows ? `<table class="data"><thead><tr><th>报告</th><th>SHA-256</th><th>解析时间</th><th class="num">错误数</th><th>链接</th></tr></thead><tbody>${reportRows}</tbody></table>` : '<p class="muted">尚未找到报告。</p>'}
 <h3>状态变化</h3>${history ? `<table class="data"><thead><tr><th>时间</th><th>状态</th><th>版本</th></tr></thead><tbody>${history}</tbody></table>` : '<p class="muted">无记录。</p>'}
 <h3>抓取记录</h3>${fetchRows ? `<table class="data"><thead><tr><th>时间</th><th>结果</th><th class="num">存档文件数</th><th>错误</th></tr></thead><tbody>${fetchRows}</tbody></table>` : '<p class="muted">无记录。</p>'}
