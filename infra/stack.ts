@@ -210,7 +210,8 @@ export class NianbaoStack extends Stack {
       timeout: Duration.seconds(30),
       memorySize: 256,
     });
-    rescan.useBucket(store, { readPattern: 'config/*' });
+    // Reads state/ to name the finding a triage fingerprint points at; writes only triage/.
+    rescan.useBucket(store, { readPattern: '*', writePatterns: ['triage/*'] });
     rescan.useFetchQueue(fetchQueue, maxAgenciesPerJob);
     // AWS_IAM: Lambda rejects any request without a valid SigV4 signature from a principal allowed
     // lambda:InvokeFunctionUrl before the handler runs.

@@ -1,13 +1,3 @@
-/**
- * `nianbao digest [--store DIR|s3://…] [--registry FILE] [--year Y] [--now ISO]
- *   [--outbox DIR | --ses --to ADDR… [--from ADDR] [--region R] [--endpoint URL]] [--force] [--link-base URL]`
- *
- * Assesses every agency (writing state/…), builds this week's digest per recipient set and writes it
- * to the outbox folder (default) or sends it through SES. A week already sent to the same recipients
- * is refused unless --force. Exit 0 on success (also when everything was already sent), 1 on a send
- * failure, 2 on bad usage.
- */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -116,8 +106,8 @@ export function parseDigestArgs(args: string[], clock: () => Date = () => new Da
 }
 
 async function loadRegistryFrom(store: ObjectStore, file: string | undefined): Promise<Registry> {
-  const { loadRegistry } = await import('../registry/load.ts');
-  if (file) return loadRegistry(await readFile(file, 'utf8'), file);
+  const { loadRegistry, loadRegistryFile } = await import('../registry/load.ts');
+  if (file) return loadRegistryFile(file);
   const stored = await getText(store, keys.registry);
   if (stored !== undefined) return loadRegistry(stored, `${store.location}/${keys.registry}`);
   throw new UsageError(`未指定 --registry，存储中也没有 ${keys.registry}`);

@@ -124,10 +124,12 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
 
-  const { loadRegistry } = await import('../registry/load.ts');
+  const { decodeRegistryBytes, loadRegistry } = await import('../registry/load.ts');
   let registry: Awaited<ReturnType<typeof loadRegistry>>;
+  let registryText: string;
   try {
-    registry = loadRegistry(await readFile(values.registry, 'utf8'), values.registry);
+    registryText = decodeRegistryBytes(await readFile(values.registry), values.registry);
+    registry = loadRegistry(registryText, values.registry);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     return 2;
@@ -150,6 +152,10 @@ export async function run(args: string[]): Promise<number> {
     console.error(error instanceof Error ? error.message : String(error));
     return 2;
   }
+
+  // Recorded (as UTF-8) so `digest` and `site` on this store work without repeating --registry.
+  const { keys } = await import('../storage/keys.ts');
+  await store.put(keys.registry, registryText, { contentType: 'application/yaml; charset=utf-8' });
 
   const { runScan } = await import('../fetch/scan.ts');
   const tty = process.stderr.isTTY === true;

@@ -1,11 +1,6 @@
-/**
- * `nianbao site [--store DIR|s3://bucket/prefix] [--registry FILE] [--year Y ...] [--now ISO]`:
- * (re)generates the static results site into the store's site/ prefix.
- */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Registry } from '../registry/agency.ts';
-import { loadRegistry } from '../registry/load.ts';
+import { loadRegistry, loadRegistryFile } from '../registry/load.ts';
 import { generateSite } from '../site/generate.ts';
 import { keys } from '../storage/keys.ts';
 import { DEFAULT_STORE_LOCATION, openStore } from '../storage/open-store.ts';
@@ -16,7 +11,7 @@ const USAGE = '用法：nianbao site [--store 目录|s3://桶/前缀] [--registr
 
 /** The registry from --registry, else the one stored at config/registry.yaml, else none (ids only). */
 async function readRegistry(store: ObjectStore, file: string | undefined): Promise<Registry | undefined> {
-  if (file) return loadRegistry(await readFile(file, 'utf8'), path.basename(file));
+  if (file) return loadRegistryFile(file);
   const stored = await getText(store, keys.registry);
   return stored === undefined ? undefined : loadRegistry(stored, keys.registry);
 }

@@ -13,6 +13,7 @@ import { updateAssessments } from '../compliance/update.ts';
 import type { Registry } from '../registry/agency.ts';
 import { keys } from '../storage/keys.ts';
 import { getJson, type ObjectStore, putJson } from '../storage/port.ts';
+import { applyTriage, loadTriage } from '../triage/triage.ts';
 import {
   buildDigest,
   type Digest,
@@ -46,6 +47,8 @@ export interface WeeklyDigestOptions {
   links?: LinkOptions;
   /** Send even when this week's digest already went to the same recipients. */
   force?: boolean;
+  /** Days before a deadline the early-warning section (即将到期) starts. @default 15 */
+  leadDays?: number;
   /** Assessments already computed; otherwise updateAssessments runs first (and writes state). */
   assessments?: Assessment[];
 }
@@ -120,7 +123,14 @@ export async function runWeeklyDigest(options: WeeklyDigestOptions): Promise<Wee
   const assessments = options.assessments ?? (await updateAssessments(store, registry, year, nowMs));
   const previous = await loadPreviousDigest(store, isoWeek);
   const existing = await getJson<DigestRecord>(store, keys.digest(isoWeek));
-  const record = digestRecord(assessments, nowMs, previous, existing);
+  const triage = await loadTriage(store, year);
+  // The record keeps the office's view: a dismissed problem is neither open nor "resolved" next week.
+  const record = digestRecord(
+    assessments.map((a) => applyTriage(a, triage).assessment),
+    nowMs,
+    previous,
+    existing,
+  );
   await putJson(store, keys.digest(isoWeek), record);
 
   const sets = options.recipients ?? recipientGroups(registry.recipients);
@@ -133,6 +143,8 @@ export async function runWeeklyDigest(options: WeeklyDigestOptions): Promise<Wee
       previous,
       links: options.links,
       region: set.region,
+      triage,
+      ...(options.leadDays !== undefined ? { leadDays: options.leadDays } : {}),
     });
     const key = recipientsKey(set.to);
     if (!options.force && record.sends.some((s) => s.recipientsKey === key)) {
