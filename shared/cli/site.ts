@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { defaultReportYear } from '../compliance/deadline.ts';
+import { updateAssessments } from '../compliance/update.ts';
 import type { Registry } from '../registry/agency.ts';
 import { loadRegistry, loadRegistryFile } from '../registry/load.ts';
 import { generateSite } from '../site/generate.ts';
@@ -48,7 +50,22 @@ export async function run(args: string[]): Promise<number> {
     console.error((error as Error).message);
     return 2;
   }
-  if (!registry) console.error('提示：未提供名录（--registry），机关将只显示编号。');
+  // Assess before drawing: right after `scan` no state exists yet and every agency would show 未评估.
+  const assessYears = years.length ? years : [defaultReportYear(now)];
+  if (registry) {
+    for (const year of assessYears) {
+      const assessed = await updateAssessments(store, registry, year, now.getTime());
+      console.error(`已评估 ${year} 年度：${assessed.length} 个机关`);
+    }
+  } else {
+    const states = await store.list('state/');
+    console.error(
+      `未评估：存储中没有名录（${keys.registry}），也未指定 --registry，无法评估各机关；${
+        states.length ? '网站按已有的评估结果生成，机关只显示编号。' : '网站中的机关将全部显示为“未评估”。'
+      }请先运行 nianbao scan --registry 名录.yaml，或在此加 --registry。`,
+    );
+    if (states.length === 0) return 1;
+  }
   const started = performance.now();
   const result = await generateSite(store, { registry, years, now });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
