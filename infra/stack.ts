@@ -261,6 +261,8 @@ export class NianbaoStack extends Stack {
     if (props.siteAllowCidrs && props.siteAllowCidrs.length > 0) {
       const site = new SiteDistribution(this, 'Site', { bucket: store, allowCidrs: props.siteAllowCidrs });
       new CfnOutput(this, 'SiteUrl', { value: `https://${site.distribution.distributionDomainName}/site/index.html` });
+      // The digest links to the site through CloudFront (linksFromBase puts the site under /site).
+      notify.function.addEnvironment(CONFIG_ENV.siteUrl, `https://${site.distribution.distributionDomainName}`);
     }
 
     new CfnOutput(this, 'BucketName', { value: store.bucketName });

@@ -1,3 +1,8 @@
+/**
+ * `nianbao site [--store DIR|s3://bucket/prefix] [--registry FILE] [--year Y ...] [--now ISO]`:
+ * assesses (with the registry given or recorded in the store) and (re)generates the static results
+ * site into the store's site/ prefix; without any registry it says why it cannot assess.
+ */
 import path from 'node:path';
 import { defaultReportYear } from '../compliance/deadline.ts';
 import { updateAssessments } from '../compliance/update.ts';
