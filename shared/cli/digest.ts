@@ -236,6 +236,13 @@ export function summariseDigest(result: WeeklyDigestResult, storeLocation: strin
       lines.push(`  本周已发送过（${scope}）→ ${message.to.join(', ')}，未重复发送（如需重发请加 --force）`);
     }
   }
+  for (const notice of result.notices ?? []) {
+    lines.push(
+      notice.status === 'sent'
+        ? `  已发送机关通知 → ${notice.to.join(', ')}：${notice.subject}`
+        : `  本周已发送过机关通知 → ${notice.to.join(', ')}，未重复发送`,
+    );
+  }
   lines.push(`  摘要记录：${storeLocation.replace(/\/$/, '')}/${keys.digest(result.isoWeek)}`);
   return lines.join('\n');
 }

@@ -189,6 +189,8 @@ export interface DigestSend {
   /** Where the message went (outbox path, SES message id, …). */
   location?: string;
   forced?: boolean;
+  /** Set on a notice to one agency (registry notifyAgency), not an office digest. */
+  agencyId?: string;
 }
 
 /** One agency whose report is not found yet while its deadline is near (即将到期). */

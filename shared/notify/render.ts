@@ -360,3 +360,39 @@ export function renderFindingsCsv(digest: Digest): string {
   }
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
+
+/**
+ * The notice to one agency (registry `notifyAgency`, off by default): its own open problems for the
+ * year, in plain words, with where to look. Report-derived text is escaped in the HTML part.
+ */
+export function renderAgencyNotice(
+  row: DigestRow,
+  digest: Pick<Digest, 'year' | 'isoWeek'>,
+): {
+  subject: string;
+  text: string;
+  html: string;
+} {
+  const statuses = row.flags.map((f) => STATUS_LABELS[f]).join('、');
+  const subject = `【请核查】${row.agencyName}${row.year}年度政府信息公开工作年度报告：${statuses}`;
+  const lines = [
+    `${row.agencyName}：`,
+    '',
+    `经政务公开年报监测系统检查（${digest.isoWeek}），贵单位${row.year}年度政府信息公开工作年度报告目前存在以下情况：`,
+    `  状态：${statuses}（${statusDetail(row)}）`,
+    ...(row.reason ? [`  说明：${row.reason}`] : []),
+    ...row.findings.map((f) => `  【${SEVERITY_LABELS[f.severity]}】${f.sentence}`),
+    ...(row.findingCount > row.findings.length
+      ? [`  另有 ${row.findingCount - row.findings.length} 条问题，详见结果网站。`]
+      : []),
+    ...(row.links.source ? [`  原网页：${row.links.source}`] : []),
+    ...((row.links.results ?? row.links.agency) ? [`  核查结果：${row.links.results ?? row.links.agency}`] : []),
+    '',
+    '请核实并及时处理；如有疑问请与本级政务公开主管部门联系。本邮件由系统自动生成。',
+  ];
+  const text = `${lines.join('\n')}\n`;
+  const html = `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body style="font-family:'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;color:#101828">${lines
+    .map((line) => (line === '' ? '<br>' : `<div>${escapeHtml(line)}</div>`))
+    .join('')}</body></html>`;
+  return { subject, text, html };
+}

@@ -26,7 +26,7 @@ import {
 } from './digest.ts';
 import type { Mailer, SentReceipt } from './mailer.ts';
 import { buildRawMessage } from './mime.ts';
-import { renderDigestHtml, renderDigestText, renderFindingsCsv } from './render.ts';
+import { renderAgencyNotice, renderDigestHtml, renderDigestText, renderFindingsCsv } from './render.ts';
 
 export interface RecipientSet {
   /** Region path prefix of the slice ([] = everything). */
@@ -68,6 +68,8 @@ export interface WeeklyDigestResult {
   assessments: Assessment[];
   record: DigestRecord;
   messages: DigestMessageOutcome[];
+  /** Notices to single agencies (registry notifyAgency), when any asked for them. */
+  notices: DigestMessageOutcome[];
 }
 
 /** A composed digest email, ready for any mailer. */
@@ -147,7 +149,7 @@ export async function runWeeklyDigest(options: WeeklyDigestOptions): Promise<Wee
       ...(options.leadDays !== undefined ? { leadDays: options.leadDays } : {}),
     });
     const key = recipientsKey(set.to);
-    if (!options.force && record.sends.some((s) => s.recipientsKey === key)) {
+    if (!options.force && record.sends.some((s) => s.recipientsKey === key && s.agencyId === undefined)) {
       messages.push({ to: set.to, region: set.region, subject: digest.subject, status: 'skipped', digest });
       continue;
     }
@@ -178,7 +180,79 @@ export async function runWeeklyDigest(options: WeeklyDigestOptions): Promise<Wee
     await putJson(store, keys.digest(isoWeek), record);
     messages.push({ to: set.to, region: set.region, subject: composed.subject, status: 'sent', receipt, digest });
   }
-  return { isoWeek, assessments, record, messages };
+  const notices = await sendAgencyNotices(options, assessments, triage, previous, record, nowMs);
+  return { isoWeek, assessments, record, messages, notices };
+}
+
+/**
+ * Notices to the agencies that asked for them (registry `notifyAgency` + `liaison.email`): each gets
+ * its own open problems once per ISO week (recorded in the week's sends with its agencyId).
+ */
+async function sendAgencyNotices(
+  options: WeeklyDigestOptions,
+  assessments: Assessment[],
+  triage: Awaited<ReturnType<typeof loadTriage>>,
+  previous: DigestRecord | null,
+  record: DigestRecord,
+  nowMs: number,
+): Promise<DigestMessageOutcome[]> {
+  const { registry, store, mailer } = options;
+  const wanted = registry.agencies.filter((a) => a.notifyAgency && a.liaison?.email);
+  if (!wanted.length) return [];
+  const digest = buildDigest({
+    registry,
+    assessments,
+    now: nowMs,
+    previous,
+    links: options.links,
+    triage,
+    maxRows: Number.MAX_SAFE_INTEGER,
+  });
+  const rows = new Map(digest.regions.flatMap((r) => r.rows).map((row) => [row.agencyId, row]));
+  const out: DigestMessageOutcome[] = [];
+  for (const agency of wanted) {
+    const row = rows.get(agency.id);
+    const to = [agency.liaison?.email as string];
+    const key = recipientsKey(to);
+    if (!row) continue;
+    const notice = renderAgencyNotice(row, digest);
+    if (!options.force && record.sends.some((s) => s.agencyId === agency.id && s.recipientsKey === key)) {
+      out.push({ to, region: agency.region, subject: notice.subject, status: 'skipped', digest });
+      continue;
+    }
+    const raw = await buildRawMessage({
+      from: options.from,
+      to,
+      subject: notice.subject,
+      text: notice.text,
+      html: notice.html,
+      date: new Date(nowMs),
+      messageId: `${digest.isoWeek}.${agency.id}.${shortHash(key)}@nianbao-watch`,
+    });
+    const receipt = await mailer.send({
+      from: options.from,
+      to,
+      subject: notice.subject,
+      raw,
+      html: notice.html,
+      id: `${digest.isoWeek}-机关-${agency.id}`,
+    });
+    record.sends.push({
+      recipientsKey: key,
+      to,
+      region: agency.region,
+      subject: notice.subject,
+      sentAt: digest.generatedAt,
+      via: mailer.kind,
+      messageId: receipt.messageId,
+      location: receipt.location,
+      agencyId: agency.id,
+      ...(options.force ? { forced: true } : {}),
+    });
+    await putJson(store, keys.digest(digest.isoWeek), record);
+    out.push({ to, region: agency.region, subject: notice.subject, status: 'sent', receipt, digest });
+  }
+  return out;
 }
 
 function shortHash(text: string): string {

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../shared/cli/digest.ts';
 import { FileSystemStore } from '../../shared/storage/fs-store.ts';
 import { keys } from '../../shared/storage/keys.ts';
+import { putJson } from '../../shared/storage/port.ts';
 
 const REGISTRY = `agencies:
   - id: lushi-jyj
@@ -50,6 +51,53 @@ async function digestAt(extra: string[]): Promise<{ code: number; html: string; 
   const record = JSON.parse(await readFile(path.join(dir, keys.digest('2025-W04')), 'utf8'));
   return { code, html, subject: record.sends[0].subject };
 }
+
+describe('per-agency notices (notifyAgency)', () => {
+  it('sends an agency that asked for it its own open problems, once a week, and nobody else', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'nianbao-notice-'));
+    dirs.push(dir);
+    const store = new FileSystemStore(dir);
+    await store.put(
+      keys.registry,
+      REGISTRY.replace(
+        '    liaison: { name: 王芳, phone: 0398-7891234 }',
+        '    liaison: { name: 王芳, phone: 0398-7891234, email: gk@jyj.example.gov.cn }\n    notifyAgency: true',
+      ),
+    );
+    const outcomes = ['lushi-jyj', 'lushi-wjw'].map((agencyId) => ({
+      agencyId,
+      year: 2024,
+      status: 'not-found',
+      snapshots: [],
+      findings: [],
+      pagesFetched: 1,
+    }));
+    await putJson(store, keys.run('r1'), {
+      runId: 'r1',
+      year: 2024,
+      startedAt: '2025-02-10T01:00:00.000Z',
+      finishedAt: '2025-02-10T01:05:00.000Z',
+      outcomes,
+    });
+    const out: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const args = ['--store', dir, '--year', '2024', '--now', '2025-02-10T09:00:00+08:00'];
+    expect(await run(args)).toBe(0);
+    expect(out.join('\n')).toContain(
+      '已发送机关通知 → gk@jyj.example.gov.cn：【请核查】卢氏县教育局2024年度政府信息公开工作年度报告：未公开',
+    );
+    const outbox = path.join(dir, 'outbox');
+    const notice = (await readdir(outbox)).find((f) => f.includes('机关-lushi-jyj') && f.endsWith('.html')) as string;
+    const html = await readFile(path.join(outbox, notice), 'utf8');
+    expect(html).toContain('在公开目录中未找到2024年度报告');
+    expect(html).not.toContain('卫生健康委员会');
+    expect((await readdir(outbox)).some((f) => f.includes('lushi-wjw'))).toBe(false);
+    out.length = 0;
+    expect(await run(args)).toBe(0);
+    expect(out.join('\n')).toContain('本周已发送过机关通知');
+  });
+});
 
 describe('digest early warning (即将到期)', () => {
   it('lists each unpublished department with 还有 10 天 ten days before 01-31, and says so in the subject', async () => {
