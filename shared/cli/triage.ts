@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import type { AgencyYearState } from '../compliance/status.ts';
 import { keys } from '../storage/keys.ts';
 import { DEFAULT_STORE_LOCATION, openStore } from '../storage/open-store.ts';
-import { getJson } from '../storage/port.ts';
+import { getJson, getText } from '../storage/port.ts';
 import {
   describeVerdict,
   fingerprintFinding,
@@ -84,6 +84,16 @@ export async function run(args: string[]): Promise<number> {
       ...(values.reason ? { reason: values.reason } : {}),
       ...(values.date ? { noticeDate: values.date } : {}),
     });
+    // The registry the scans recorded (config/registry.yaml) knows every agency id: refuse a typo.
+    const registryText = await getText(store, keys.registry);
+    if (registryText !== undefined) {
+      const { loadRegistry } = await import('../registry/load.ts');
+      const ids = loadRegistry(registryText, keys.registry).agencies.map((a) => a.id);
+      if (!ids.includes(input.agencyId)) {
+        console.error(`名录中没有机关编号 ${input.agencyId}${closestId(input.agencyId, ids)}`);
+        return 2;
+      }
+    }
     const entry = await recordTriage(store, input, now, { via: 'cli' });
     const target =
       entry.rule === 'status' ? '状态' : `${entry.rule}${entry.cell && entry.cell !== '*' ? ` ${entry.cell}` : ''}`;
@@ -136,4 +146,10 @@ async function list(
   if (!entries.length) lines.push('  （无）');
   console.log(lines.join('\n'));
   return 0;
+}
+
+/** '，是否应为 lushi-jyj？' for the nearest id sharing a prefix, else ''. */
+function closestId(id: string, ids: string[]): string {
+  const near = ids.find((known) => known.startsWith(id.slice(0, Math.max(3, id.length - 2))));
+  return near ? `，是否应为 ${near}？` : '';
 }
