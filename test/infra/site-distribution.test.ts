@@ -105,8 +105,10 @@ describe('results site distribution (nianbao:siteAllowCidrs set)', () => {
     const notify = functions.find((f) =>
       JSON.stringify(f.Properties.Environment ?? {}).includes('"POWERTOOLS_SERVICE_NAME":"nianbao-notify"'),
     );
-    const siteUrl = (notify?.Properties.Environment as { Variables: Record<string, unknown> }).Variables
-      .NIANBAO_SITE_URL;
+    expect(notify).toBeDefined();
+    const environment = (notify as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties
+      .Environment;
+    const siteUrl = environment.Variables.NIANBAO_SITE_URL;
     expect(JSON.stringify(siteUrl)).toMatch(
       /^\{"Fn::Join":\["",\["https:\/\/",\{"Fn::GetAtt":\["\w*Distribution\w*","DomainName"\]\}\]\]\}$/,
     );
