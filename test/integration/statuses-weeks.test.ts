@@ -32,6 +32,8 @@ const SITE1_AGENCIES = [
   { id: 'yi', name: '卢氏县乙局' },
   { id: 'bing', name: '卢氏县丙局' },
 ];
+/** On site 1 too, but never publishes: missing in week 1, and its problem must outlive the outage. */
+const NEVER = { id: 'ding', name: '卢氏县丁局' };
 
 let seed = '';
 /** Site 1's mode: 'up' (everyone listed), 'down' (everything 404), 'yi-gone' (乙 delisted, its article 404). */
@@ -53,6 +55,12 @@ function site1(url: string): { status: number; body: string } {
   if (url === '/') return { status: 200, body: page('卢氏县人民政府', '<h1>首页</h1>') };
   const list = /^\/(\w+)\/list\.html$/.exec(url);
   if (list) {
+    if (list[1] === NEVER.id) {
+      return {
+        status: 200,
+        body: page('政府信息公开年报', '<ul class="list"><li><a href="/ding/n.html">工作动态</a></li></ul>'),
+      };
+    }
     const agency = SITE1_AGENCIES.find((a) => a.id === list[1]);
     if (!agency) return { status: 404, body: '' };
     const delisted = site1Mode === 'yi-gone' && agency.id === 'yi';
@@ -126,7 +134,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'nianbao-weeks-'));
   store = new FileSystemStore(dir);
   const agencies = [
-    ...SITE1_AGENCIES.map((a) => ({ ...a, list: `${base1}/${a.id}/list.html` })),
+    ...[...SITE1_AGENCIES, NEVER].map((a) => ({ ...a, list: `${base1}/${a.id}/list.html` })),
     { id: 'broken', name: '某县丁局', list: `${base2}/old/list.html` },
     { id: 'ruishu', name: '某县戊局', list: `${base2}/ruishu/list.html` },
     { id: 'forbidden', name: '某县己局', list: `${base2}/forbidden/list.html` },
@@ -172,7 +180,12 @@ describe('three weeks of an office on loopback sites', () => {
     expect(status1.ruishu?.detail).toContain('412');
     expect(status1.forbidden?.status).toBe('unreachable');
     expect(status1.forbidden?.detail).toContain('403');
-    expect(Object.values(status1).some((row) => row.status === 'missing')).toBe(false);
+    // Only the agency that truly published nothing on a working list is 未公开.
+    expect(
+      Object.values(status1)
+        .filter((row) => row.status === 'missing')
+        .map((row) => row.agencyId),
+    ).toEqual(['ding']);
 
     // Week 2: site 1 is down as a whole.
     site1Mode = 'down';
@@ -186,6 +199,9 @@ describe('three weeks of an office on loopback sites', () => {
     const text2 = renderDigestText(w2.digest);
     expect(text2).not.toContain('撤下');
     expect(w2.digest.changes.counts.resolved).toBe(0);
+    // 丁局's 未公开 is neither confirmed nor resolved while its site is down: still open since week 1.
+    expect(w2.digest.changes.stillOpen.map((p) => `${p.agencyId}/${p.aspect}`)).toContain('ding/missing');
+    expect(rows2.find((r) => r.agencyId === 'ding')?.status).toBe('unreachable');
     expect(w2.digest.allFindings.some((f) => f.finding.rule === 'compliance.report-removed')).toBe(false);
 
     // Week 3: site 1 answers again; 乙 is off the list and its article answers 404.
@@ -200,8 +216,10 @@ describe('three weeks of an office on loopback sites', () => {
     // The others are back: their outage resolved, nothing else.
     expect(w3.digest.changes.resolved.map((p) => `${p.agencyId}/${p.aspect}`).sort()).toEqual([
       'bing/unreachable',
+      'ding/unreachable',
       'jia/unreachable',
       'yi/unreachable',
     ]);
+    expect(w3.digest.changes.stillOpen.map((p) => `${p.agencyId}/${p.aspect}`)).toContain('ding/missing');
   }, 60_000);
 });
