@@ -8,6 +8,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   check: { summary: '校验年度报告文件（txt/html/pdf/docx）', load: async () => (await import('./check.ts')).run },
   scan: { summary: '按名录抓取各机关年度报告并存档', load: async () => (await import('./scan.ts')).run },
   digest: { summary: '生成并发送每周合规摘要邮件', load: async () => (await import('./digest.ts')).run },
+  triage: {
+    summary: '标记问题：已核实、误报、已整改、已督办；查看核查记录',
+    load: async () => (await import('./triage.ts')).run,
+  },
   site: { summary: '生成静态结果网站', load: async () => (await import('./site.ts')).run },
   serve: { summary: '在 127.0.0.1 上浏览结果网站', load: async () => (await import('./serve.ts')).run },
   demo: { summary: '本机端到端演示（无需 AWS 与互联网）', load: async () => (await import('./demo.ts')).run },

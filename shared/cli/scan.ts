@@ -33,18 +33,25 @@ const STATUS_LABEL: Record<FetchStatus, string> = {
   'not-found': '未找到',
   unreachable: '无法访问',
   blocked: '被拦截',
+  'address-broken': '名录地址失效',
 };
 
 /** The end-of-run summary, in Chinese. */
 export function summarise(manifest: RunManifest, storeLocation: string): string {
-  const counts: Record<FetchStatus, number> = { found: 0, 'not-found': 0, unreachable: 0, blocked: 0 };
+  const counts: Record<FetchStatus, number> = {
+    found: 0,
+    'not-found': 0,
+    unreachable: 0,
+    blocked: 0,
+    'address-broken': 0,
+  };
   for (const outcome of manifest.outcomes) counts[outcome.status]++;
   const withErrors = manifest.outcomes.filter(
     (o) => o.error !== undefined || o.findings.some((f) => f.severity === 'error' || f.severity === 'warning'),
   );
   const lines = [
     `${manifest.year} 年度报告抓取完成：共 ${manifest.outcomes.length} 个机关`,
-    `  找到 ${counts.found}　未找到 ${counts['not-found']}　无法访问 ${counts.unreachable}　被拦截 ${counts.blocked}　有错误 ${withErrors.length}`,
+    `  找到 ${counts.found}　未找到 ${counts['not-found']}　无法访问 ${counts.unreachable}　被拦截 ${counts.blocked}　名录地址失效 ${counts['address-broken']}　有错误 ${withErrors.length}`,
   ];
   const problems = manifest.outcomes.filter((o) => o.status !== 'found' || o.error);
   if (problems.length > 0) {
@@ -138,10 +145,12 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
 
-  const { loadRegistry } = await import('../registry/load.ts');
+  const { decodeRegistryBytes, loadRegistry } = await import('../registry/load.ts');
   let registry: Awaited<ReturnType<typeof loadRegistry>>;
+  let registryText: string;
   try {
-    registry = loadRegistry(await readFile(values.registry, 'utf8'), values.registry);
+    registryText = decodeRegistryBytes(await readFile(values.registry), values.registry);
+    registry = loadRegistry(registryText, values.registry);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     return 2;
@@ -164,6 +173,10 @@ export async function run(args: string[]): Promise<number> {
     console.error(error instanceof Error ? error.message : String(error));
     return 2;
   }
+
+  // Recorded (as UTF-8) so `digest` and `site` on this store work without repeating --registry.
+  const { keys } = await import('../storage/keys.ts');
+  await store.put(keys.registry, registryText, { contentType: 'application/yaml; charset=utf-8' });
 
   const { runScan, RunFailedError } = await import('../fetch/scan.ts');
   const tty = process.stderr.isTTY === true;

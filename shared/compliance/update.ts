@@ -71,7 +71,13 @@ async function assessFromStore(
   previous: AgencyYearState | undefined,
 ): Promise<{ assessment: Assessment; state: AgencyYearState }> {
   const fetchedNow = outcome?.status === 'found' ? outcome.snapshots[0] : undefined;
-  const failed = outcome?.status === 'unreachable' || outcome?.status === 'blocked';
+  // Not found without proof of a withdrawal (the article re-check answering 404/410) is no reason to
+  // drop the report an earlier run found either.
+  const failed =
+    outcome?.status === 'unreachable' ||
+    outcome?.status === 'blocked' ||
+    outcome?.status === 'address-broken' ||
+    (outcome?.status === 'not-found' && !(outcome.recheck && [404, 410].includes(outcome.recheck.status)));
   // After a failed fetch (or when the manifests were pruned), fall back to the last report any run
   // found: manifest first, then history.
   const fallback =

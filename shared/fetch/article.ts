@@ -295,11 +295,3 @@ export function detectDocumentType(
 export function isErrorPageInsteadOfFile(type: DocumentType, byteLength: number, expectedExt: string): boolean {
   return type.kind === 'html' && byteLength < 20_000 && expectedExt !== '' && expectedExt !== 'html';
 }
-
-/** Anti-bot challenge markers (Ruishu `$_ts`, JS cookie challenges). */
-export function looksLikeAntiBot(status: number, text: string): boolean {
-  const marker = /\$_ts|__jsl_clearance|acw_sc__v2|_\$\w+\s*=|window\.\$_ts|challenge|cdn-cgi\/challenge/i.test(text);
-  return (status === 412 || status === 403 || status === 521 || status === 202) && (marker || text.length < 5000)
-    ? true
-    : status === 200 && text.length < 5000 && /\$_ts|__jsl_clearance|acw_sc__v2/.test(text);
-}

@@ -14,12 +14,12 @@ import { keys } from '../storage/keys.ts';
 import { getJson, type ObjectStore } from '../storage/port.ts';
 import type { AgencyRunOutcome, FetchStatus, SnapshotMeta } from '../storage/records.ts';
 import { putSnapshot } from '../storage/snapshot.ts';
+import { looksLikeAntiBot } from './anti-bot.ts';
 import {
   type ArticlePage,
   type AttachmentLink,
   detectDocumentType,
   isErrorPageInsteadOfFile,
-  looksLikeAntiBot,
   parseArticlePage,
 } from './article.ts';
 import { decodeBody } from './charset.ts';
@@ -107,6 +107,42 @@ class ScanStop extends Error {
     super(message);
     this.status = status;
   }
+}
+
+/** The page answered 404/410: it does not exist (any more) at that address. */
+class PageGone extends ScanStop {
+  readonly httpStatus: number;
+  readonly url: string;
+  constructor(httpStatus: number, url: string) {
+    super('not-found', `页面不存在（HTTP ${httpStatus}）：${url}`);
+    this.httpStatus = httpStatus;
+    this.url = url;
+  }
+}
+
+/**
+ * A registry address (list or report URL) that answered 404/410. If the site's home page answers, the
+ * address is broken (the registry needs updating); if the home page fails too, the whole site is down
+ * or moving, which is an outage and says nothing about the agency.
+ */
+async function brokenAddress(context: AgencyContext, gone: PageGone, what: string): Promise<ScanStop> {
+  let home: string;
+  try {
+    home = new URL('/', gone.url).href;
+  } catch {
+    return new ScanStop('address-broken', `${what}无效：${gone.url}`);
+  }
+  try {
+    const response = await get(context, home, { accept: HTML_ACCEPT });
+    if (response.status < 400)
+      return new ScanStop('address-broken', `${what}返回 HTTP ${gone.httpStatus}（网站首页可以访问）：${gone.url}`);
+  } catch (error) {
+    if (error instanceof ScanStop && error.status === 'blocked') return error;
+  }
+  return new ScanStop(
+    'unreachable',
+    `网站整体无法访问：${what}返回 HTTP ${gone.httpStatus}，首页也无法打开（${home}）`,
+  );
 }
 
 const HTML_ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8';
@@ -228,19 +264,21 @@ async function get(context: AgencyContext, url: string, options: ScanGetOptions)
   if (!context.robots && response.robots) context.robots = response.robots;
   if (response.notModified || response.status === 304) return response;
   const status = response.status;
-  if (status >= 400 || status === 202) {
-    const sample = new TextDecoder('latin1').decode(response.body.subarray(0, 8000));
-    if (looksLikeAntiBot(status, sample)) {
-      addFinding(context, {
-        rule: FETCH_RULES.antiBot,
-        severity: 'warning',
-        message: `网站返回 HTTP ${status} 反爬虫验证页面，普通客户端无法通过，已记为被拦截（${response.url}）`,
-      });
-      throw new ScanStop('blocked', `反爬虫验证（HTTP ${status}）：${response.url}`);
-    }
-    if (status === 404 || status === 410)
-      throw new ScanStop('not-found', `页面不存在（HTTP ${status}）：${response.url}`);
-    throw new ScanStop('unreachable', `HTTP ${status}：${response.url}`);
+  // The polite client already refuses challenge pages; a ScanHttp that does not (tests, other
+  // clients) gets the same verdict from the one detector (anti-bot.ts).
+  const marker = looksLikeAntiBot(response);
+  if (marker) {
+    addFinding(context, {
+      rule: FETCH_RULES.antiBot,
+      severity: 'warning',
+      message: `网站返回反爬虫验证页面（HTTP ${status}，${marker}），普通客户端无法通过，已记为被拦截（${response.url}）`,
+    });
+    throw new ScanStop('blocked', `反爬虫验证（HTTP ${status}，${marker}）：${response.url}`);
+  }
+  if (status >= 400) {
+    if (status === 404 || status === 410) throw new PageGone(status, response.url);
+    // A plain 403 (no challenge marker) is the server refusing the page, not an anti-bot wall.
+    throw new ScanStop('unreachable', `HTTP ${status}${status === 403 ? '（拒绝访问）' : ''}：${response.url}`);
   }
   return response;
 }
@@ -276,9 +314,6 @@ async function getText(context: AgencyContext, url: string, referer?: string) {
       severity: 'warning',
       message: `页面按 ${decoded.charset} 解码后仍有乱码字符，编码可能有误：${response.url}`,
     });
-  }
-  if (response.status === 200 && looksLikeAntiBot(200, decoded.text)) {
-    throw new ScanStop('blocked', `反爬虫验证页面：${response.url}`);
   }
   return { response, text: decoded.text, charset: decoded.charset, suspect: decoded.suspect };
 }
@@ -332,6 +367,7 @@ async function discover(context: AgencyContext): Promise<{ candidates: ReportCan
   let jsRendered = false;
   let lastError: unknown = null;
   let listsAnswered = 0;
+  let listsGone = 0;
   for (const listUrl of agency.listUrls) {
     // Whether a candidate qualifies depends on that candidate alone, so only the new page's are ranked
     // (ranking all of them after every page cost up to 0.5 s per page at the 20,000-candidate cap).
@@ -363,6 +399,7 @@ async function discover(context: AgencyContext): Promise<{ candidates: ReportCan
     } catch (error) {
       if (error === context.overBudget) throw error;
       lastError = error;
+      if (error instanceof PageGone) listsGone++;
       if (agency.listUrls.length > 1) {
         addFinding(context, {
           rule: FETCH_RULES.listPageError,
@@ -372,7 +409,12 @@ async function discover(context: AgencyContext): Promise<{ candidates: ReportCan
       }
     }
   }
-  if (listsAnswered === 0 && lastError !== null) throw lastError;
+  if (listsAnswered === 0 && lastError !== null) {
+    // Every list address is gone: a broken registry entry, or a site that is down as a whole.
+    if (lastError instanceof PageGone && listsGone === agency.listUrls.length)
+      throw await brokenAddress(context, lastError, '名录中的公开目录地址');
+    throw lastError;
+  }
   return { candidates, jsRendered };
 }
 
@@ -551,7 +593,6 @@ async function collectDocuments(
       message: `页面按 ${decoded.charset} 解码后仍有乱码字符，编码可能有误：${first.response.url}`,
     });
   }
-  if (looksLikeAntiBot(200, decoded.text)) throw new ScanStop('blocked', `反爬虫验证页面：${first.response.url}`);
   const shape = htmlShape(decoded.text);
   if (!shape.domSafe) {
     // Too deep or too big for a DOM: keep the page as the evidence, look for no attachments in it.
@@ -632,6 +673,54 @@ async function collectDocuments(
   return stored;
 }
 
+/** The article page of the newest snapshot kept for the year (what an earlier run found), if any. */
+function latestArchivedArticle(previous: Map<string, SnapshotMeta>, year: number): SnapshotMeta | undefined {
+  let newest: SnapshotMeta | undefined;
+  for (const meta of previous.values()) {
+    if (meta.year !== year || !meta.pageUrl) continue;
+    if (!newest || (meta.lastSeenAt ?? meta.fetchedAt) > (newest.lastSeenAt ?? newest.fetchedAt)) newest = meta;
+  }
+  return newest;
+}
+
+/**
+ * The list answered but no longer shows a report an earlier run found: re-check the archived article
+ * URL itself. Still there: the report is public (found). 404/410: it was taken down (the outcome keeps
+ * the re-check as evidence). Anything else (timeout, 5xx, block) is a failure of ours: thrown on.
+ */
+async function recheckArchived(
+  context: AgencyContext,
+  archived: SnapshotMeta,
+  outcome: (status: FetchStatus, snapshots: string[], error?: string) => AgencyRunOutcome,
+): Promise<AgencyRunOutcome> {
+  const at = context.deps.now().toISOString();
+  try {
+    const stored = await collectDocuments(context, archived.pageUrl, {
+      title: archived.title,
+      candidate: null,
+      chosenBecause: '列表中已找不到此前找到的报告，按存档的原文地址重新访问仍可打开',
+    });
+    addFinding(context, {
+      rule: FETCH_RULES.noCandidate,
+      severity: 'info',
+      message: `公开目录中已找不到该报告，但原文地址仍可访问：${archived.pageUrl}`,
+    });
+    const found = outcome(
+      'found',
+      stored.map((s) => s.key),
+    );
+    return { ...found, recheck: { url: archived.pageUrl, status: 200, at } };
+  } catch (error) {
+    if (!(error instanceof PageGone)) throw error;
+    const gone = outcome(
+      'not-found',
+      [],
+      `公开目录中已找不到此前找到的报告，原文地址返回 HTTP ${error.httpStatus}：${archived.pageUrl}`,
+    );
+    return { ...gone, recheck: { url: archived.pageUrl, status: error.httpStatus, at } };
+  }
+}
+
 /** Report-like attachments first (by label), bounded; other office files only when nothing looks like the report. */
 function pickAttachments(attachments: AttachmentLink[], max: number): AttachmentLink[] {
   const documents = attachments.filter((a) => a.ext !== '' || a.via !== 'a' || /download|downfile/i.test(a.url));
@@ -678,6 +767,8 @@ export async function scanAgency(agency: Agency, year: number, deps: ScanAgencyD
         title: null,
         candidate: null,
         chosenBecause: `名录为${year}年指定了报告地址`,
+      }).catch(async (error: unknown) => {
+        throw error instanceof PageGone ? await brokenAddress(context, error, `名录为${year}年指定的报告地址`) : error;
       });
       return outcome(
         'found',
@@ -709,6 +800,8 @@ export async function scanAgency(agency: Agency, year: number, deps: ScanAgencyD
         return outcome('not-found', [], '列表由 JavaScript 渲染，无法读取（不代表未发布报告）');
       }
       addFinding(context, { rule: FETCH_RULES.noCandidate, severity: 'info', message: choice.chosenBecause });
+      const archived = latestArchivedArticle(context.previous, year);
+      if (archived) return await recheckArchived(context, archived, outcome);
       return outcome('not-found', [], choice.chosenBecause);
     }
     const sameYear = choice.ranked.filter((c) => c.year === year && !c.otherAgency);
@@ -929,7 +1022,13 @@ async function scanAll(
     return null;
   };
 
-  const counts: Record<FetchStatus, number> = { found: 0, 'not-found': 0, unreachable: 0, blocked: 0 };
+  const counts: Record<FetchStatus, number> = {
+    found: 0,
+    'not-found': 0,
+    unreachable: 0,
+    blocked: 0,
+    'address-broken': 0,
+  };
   let done = 0;
   const worker = async () => {
     for (let next = takeNext(); next; next = takeNext()) {

@@ -13,6 +13,8 @@ export const STATUS_COLORS: Record<ComplianceStatus, string> = {
   inconsistent: '#8e44ad',
   unparseable: '#7f8c8d',
   unreachable: '#95a5a6',
+  blocked: '#5d6d7e',
+  'address-broken': '#a04000',
   pending: '#3498db',
   'on-time': '#27ae60',
 };

@@ -23,6 +23,10 @@ export interface FindingRow {
   expected: string;
   actual: string;
   message: string;
+  /** 核查状态: an official's verdict (误报, 已核实, 已整改, 已督办), '' when none. */
+  triage: string;
+  /** The finding's stable fingerprint (shared/triage), what `nianbao triage --finding` takes. */
+  fingerprint: string;
   /** Report page, relative to the site root. */
   page: string;
 }
@@ -42,6 +46,8 @@ export const FINDING_CSV_COLUMNS: { key: keyof FindingRow; header: string }[] = 
   { key: 'expected', header: '应为' },
   { key: 'actual', header: '实际' },
   { key: 'message', header: '说明' },
+  { key: 'triage', header: '核查状态' },
+  { key: 'fingerprint', header: '问题指纹' },
   { key: 'sha256', header: 'SHA-256' },
   { key: 'page', header: '页面' },
 ];

@@ -3,11 +3,13 @@
  * port). Pages are plain HTML with relative links, so they work from file://, `nianbao serve` and
  * CloudFront alike; links to archived originals climb out of site/ to raw/ in the same store.
  */
+
 import { STATUS_LABELS } from '../compliance/status.ts';
 import type { Agency } from '../registry/agency.ts';
 import { RULE_CATALOGUE, type RuleInfo } from '../rules/catalogue.ts';
 import { keys, parseRawKey } from '../storage/keys.ts';
 import type { ObjectStore } from '../storage/port.ts';
+import { fingerprintFinding, loadTriage, TRIAGE_LABELS } from '../triage/triage.ts';
 import { renderArchiveViewer } from './archive-view.ts';
 import { collectSiteIndex, loadAgencyYear, mapLimit } from './collect.ts';
 import { type FindingRow, findingsCsv } from './export.ts';
@@ -53,6 +55,7 @@ const CONTENT_TYPES: Record<string, string> = {
 export async function generateSite(store: ObjectStore, options: GenerateSiteOptions): Promise<GenerateSiteResult> {
   const generatedAt = options.now.toISOString();
   const index = await collectSiteIndex(store, options.registry?.agencies ?? [], options.years);
+  index.triage = await loadTriage(store);
   const written = new Set<string>();
   const encoder = new TextEncoder();
   let bytes = 0;
@@ -121,6 +124,11 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
           expected: finding.expected === undefined ? '' : String(finding.expected),
           actual: finding.actual === undefined ? '' : String(finding.actual),
           message: finding.message,
+          triage: (() => {
+            const verdict = index.triage?.forFinding(agency.id, year, finding);
+            return verdict ? TRIAGE_LABELS[verdict.state] : '';
+          })(),
+          fingerprint: fingerprintFinding(agency.id, year, finding),
           page: current ? reportPagePath(year, agency.id, current.sha256) : agencyPagePath(agency.id),
         });
       }
@@ -128,7 +136,7 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
       for (const [sha, meta] of metas) sourceUrls.set(sha, meta.url);
       views.push({ year, state, results, fetches, sourceUrls });
     }
-    await write(agencyPagePath(agency.id), renderAgencyPage(agency, views, generatedAt));
+    await write(agencyPagePath(agency.id), renderAgencyPage(agency, views, generatedAt, index.triage));
   });
 
   // Stable order for diffs and for people reading the CSV.

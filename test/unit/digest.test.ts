@@ -200,7 +200,7 @@ describe('CSV attachment', () => {
   it('starts with a UTF-8 BOM and uses CRLF', () => {
     expect(csv.charCodeAt(0)).toBe(0xfeff);
     expect(csv.split('\r\n')[0]).toBe(
-      '\uFEFF地区,机关,机关代码,年度,状态,严重程度,规则,问题说明,章节,行,列,应为,实为,原网页,存档快照,核查结果',
+      '\uFEFF地区,机关,机关代码,年度,状态,严重程度,规则,问题说明,章节,行,列,应为,实为,原网页,存档快照,核查结果,核查状态',
     );
     expect(csv.endsWith('\r\n')).toBe(true);
     expect(csv.split('\r\n').length - 2).toBe(4); // four findings

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { encodeGbk } from '../../shared/demo/seed-html.ts';
 import {
   agencyDeadline,
   DEFAULT_DEADLINES,
+  decodeRegistryBytes,
   loadRegistry,
   MAX_REGISTRY_CHARS,
   RegistryError,
@@ -249,5 +251,52 @@ describe('hostile registry files', () => {
     const error = errorOf(text);
     expect(error.issues).toHaveLength(1);
     expect(error.message).toMatch(/文件过大（约 \d+\.\d MB，上限 8 MB）/);
+  });
+});
+
+describe('registry setup traps', () => {
+  it('refuses a recipient region that no agency has, naming the likely typo', () => {
+    const error = errorOf(
+      `${VALID}recipients:\n  - email: office@example.gov.cn\n    region: 河南省/三门峡市/卢世县\n`,
+    );
+    expect(error.issues).toHaveLength(1);
+    expect(error.issues[0]?.path).toBe('recipients[0].region');
+    expect(error.issues[0]?.message).toContain('“河南省/三门峡市/卢世县” 在名录的机关中不存在');
+    expect(error.issues[0]?.message).toContain('是否应为 “河南省/三门峡市/卢氏县”');
+    expect(error.issues[0]?.line).toBe(17);
+    // The right name (and a prefix of it) is accepted.
+    expect(
+      loadRegistry(`${VALID}recipients:\n  - email: a@example.gov.cn\n    region: 河南省/三门峡市\n`).recipients,
+    ).toHaveLength(1);
+  });
+
+  it('reads a registry saved in GBK (Notepad, Excel on Chinese Windows) and refuses bytes it cannot read', () => {
+    const gbk = encodeGbk(VALID);
+    expect(() => new TextDecoder('utf-8', { fatal: true }).decode(gbk)).toThrow();
+    const registry = loadRegistry(decodeRegistryBytes(gbk, 'gbk.yaml'), 'gbk.yaml');
+    expect(registry.agencies.map((a) => a.name)).toEqual(['卢氏县人民政府', '卢氏县教育局']);
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(VALID)]);
+    expect(loadRegistry(decodeRegistryBytes(bom)).agencies).toHaveLength(2);
+    expect(() => decodeRegistryBytes(new Uint8Array([0x61, 0xff, 0xfe, 0x81]), 'broken.yaml')).toThrow(/另存为.*UTF-8/);
+  });
+
+  it('reads the agency contact and the per-agency notice switch (off by default)', () => {
+    const registry = loadRegistry(
+      VALID.replace(
+        '    listUrls: [http://www.lushi.example.gov.cn/ndbg/]',
+        '    listUrls: [http://www.lushi.example.gov.cn/ndbg/]\n    liaison: { name: 王芳, phone: 0398-7891234, email: gk@lushi.example.gov.cn }\n    notifyAgency: true',
+      ),
+    );
+    expect(registry.agencies[0]?.liaison).toEqual({
+      name: '王芳',
+      phone: '0398-7891234',
+      email: 'gk@lushi.example.gov.cn',
+    });
+    expect(registry.agencies[0]?.notifyAgency).toBe(true);
+    expect(registry.agencies[1]?.notifyAgency).toBeUndefined();
+    const error = errorOf(
+      VALID.replace('    respectRobots: false', '    respectRobots: false\n    notifyAgency: true'),
+    );
+    expect(error.issues[0]?.message).toContain('liaison 中填写 email');
   });
 });
