@@ -26,7 +26,7 @@ import { createHttpClient } from '../shared/fetch/http.ts';
 import { runScan } from '../shared/fetch/scan.ts';
 import type { Agency, Registry } from '../shared/registry/agency.ts';
 import { FileSystemStore } from '../shared/storage/fs-store.ts';
-import type { ObjectStore } from '../shared/storage/port.ts';
+import type { ObjectStore, PutCondition, Versioned } from '../shared/storage/port.ts';
 
 /** An in-memory ObjectStore (the bench measures crawling, not disk), indexed by folder so list() stays cheap. */
 class MemoryStore implements ObjectStore {
@@ -65,6 +65,22 @@ class MemoryStore implements ObjectStore {
   }
   async delete(key: string): Promise<void> {
     this.folder(key).delete(key);
+  }
+  // Conditional writes: the stored array itself is the version (every put stores a new one).
+  private readonly versions = new WeakMap<Uint8Array, string>();
+  private counter = 0;
+  async getVersioned(key: string): Promise<Versioned | undefined> {
+    const body = this.folder(key).get(key);
+    if (!body) return undefined;
+    const version = this.versions.get(body) ?? String(++this.counter);
+    this.versions.set(body, version);
+    return { body, version };
+  }
+  async putIf(key: string, body: Uint8Array | string, condition: PutCondition): Promise<boolean> {
+    const current = await this.getVersioned(key);
+    const holds = 'ifNoneMatch' in condition ? !current : current?.version === condition.ifMatch;
+    if (holds) await this.put(key, body);
+    return holds;
   }
   get size(): number {
     let bytes = 0;

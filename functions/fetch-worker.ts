@@ -13,11 +13,13 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { loadConfig } from '../shared/config/config.ts';
+import { userFacingError } from '../shared/fetch/errors.ts';
 import { createHttpClient } from '../shared/fetch/http.ts';
-import { type ScanAgencyDeps, type ScanHttp, scanAgency } from '../shared/fetch/scan.ts';
+import type { RunRecord } from '../shared/fetch/run-record.ts';
+import { DEFAULT_AGENCY_BUDGET_MS, type ScanAgencyDeps, type ScanHttp, scanAgency } from '../shared/fetch/scan.ts';
 import type { Registry } from '../shared/registry/agency.ts';
 import { putJson } from '../shared/storage/port.ts';
-import type { AgencyRunOutcome, RunManifest } from '../shared/storage/records.ts';
+import type { AgencyRunOutcome } from '../shared/storage/records.ts';
 import { createLogger, createMetrics, openBucketStore } from './common/aws.ts';
 import { type FetchJob, FetchJobSchema, unknownAgencyIds } from './common/fetch-jobs.ts';
 import { registryLoader } from './common/registry.ts';
@@ -62,7 +64,7 @@ export async function handler(
     }
     try {
       const job = parseJob(record, registry);
-      await runJob(job, registry, http);
+      await runJob(job, registry, http, () => context.getRemainingTimeInMillis());
     } catch (error) {
       logger.error('fetch job failed', {
         messageId: record.messageId,
@@ -92,29 +94,64 @@ function parseJob(record: SQSRecord, registry: Registry): FetchJob {
   return parsed.data;
 }
 
-async function runJob(job: FetchJob, registry: Registry, http: ScanHttp): Promise<void> {
+async function runJob(job: FetchJob, registry: Registry, http: ScanHttp, remainingMs: () => number): Promise<void> {
   const startedAt = new Date();
   const outcomes: AgencyRunOutcome[] = [];
   // A job is one host's agencies, which often share one county column: fetch each list page once per job.
   const listCache: ScanAgencyDeps['listCache'] = new Map();
-  for (const agencyId of job.agencyIds) {
-    const agency = registry.agencies.find((candidate) => candidate.id === agencyId);
-    if (!agency) continue; // parseJob checked every id
-    // Sequential on purpose: one job is one host, and the client's per-host delay sets the pace.
-    const outcome = await scanAgency(agency, job.year, { http, store, now: () => new Date(), listCache });
-    outcomes.push(outcome);
-    metrics.addMetric(`Agencies_${outcome.status}`, MetricUnit.Count, 1);
-    metrics.addMetric('PagesFetched', MetricUnit.Count, outcome.pagesFetched);
-  }
-  const manifest: RunManifest = {
-    runId: job.runId,
-    year: job.year,
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
-    outcomes,
+  const key = runPartKey(job.runId, job.jobId);
+  const part = (state: RunRecord['state'], extra: Partial<RunRecord> = {}): RunRecord => {
+    const done = new Set(outcomes.map((outcome) => outcome.agencyId));
+    const notDone = job.agencyIds.filter((id) => !done.has(id));
+    return {
+      runId: job.runId,
+      year: job.year,
+      state,
+      startedAt: startedAt.toISOString(),
+      finishedAt: state === 'running' ? '' : new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+      agenciesTotal: job.agencyIds.length,
+      outcomes: [...outcomes],
+      ...(notDone.length > 0 ? { notDone: { agencyIds: notDone, reason: '运行中，尚未处理' } } : {}),
+      ...extra,
+    };
   };
+  // Written before anything is fetched and after every agency: a worker killed by its timeout or out of
+  // memory leaves what it did (the SQS retry then rewrites the same part).
+  await putJson(store, key, part('running'));
+  try {
+    for (const agencyId of job.agencyIds) {
+      const agency = registry.agencies.find((candidate) => candidate.id === agencyId);
+      if (!agency) continue; // parseJob checked every id
+      // Sequential on purpose: one job is one host, and the client's per-host delay sets the pace.
+      // The agency's budget never outlasts the invocation (the safety margin is kept for the writes).
+      const agencyBudgetMs = Math.max(1000, Math.min(DEFAULT_AGENCY_BUDGET_MS, remainingMs() - SAFETY_MARGIN_MS));
+      const outcome = await scanAgency(agency, job.year, {
+        http,
+        store,
+        now: () => new Date(),
+        listCache,
+        agencyBudgetMs,
+      });
+      outcomes.push(outcome);
+      metrics.addMetric(`Agencies_${outcome.status}`, MetricUnit.Count, 1);
+      metrics.addMetric('PagesFetched', MetricUnit.Count, outcome.pagesFetched);
+      await putJson(store, key, part('running'));
+    }
+  } catch (error) {
+    const shown = userFacingError(error);
+    await putJson(
+      store,
+      key,
+      part('failed', {
+        error: `运行失败：${shown.message}`,
+        ...(shown.detail ? { errorDetail: shown.detail } : {}),
+      }),
+    ).catch(() => {});
+    throw error;
+  }
   // One part per job (workers never contend for one object); the notifier folds them into runs/{runId}.json.
-  await putJson(store, runPartKey(job.runId, job.jobId), manifest);
+  await putJson(store, key, part('finished'));
   logger.info('fetch job done', {
     runId: job.runId,
     jobId: job.jobId,

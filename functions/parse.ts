@@ -10,6 +10,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { S3Event } from 'aws-lambda';
 import { loadConfig } from '../shared/config/config.ts';
+import { sandboxLimitsForMemory } from '../shared/pipeline/parse-sandbox.ts';
 import { processSnapshot } from '../shared/pipeline/process-snapshot.ts';
 import { keys, parseRawKey } from '../shared/storage/keys.ts';
 import { getJson, type ObjectStore } from '../shared/storage/port.ts';
@@ -22,6 +23,9 @@ const logger = createLogger('nianbao-parse');
 const metrics = createMetrics('nianbao-parse');
 const store = openBucketStore(config.bucketName);
 const loadAgencyLevels = agencyLevelLoader(store);
+// Documents are parsed in a worker thread kept under this function's memory (1536 MB in the stack):
+// a decompression bomb becomes a 无法解析 result, not an out-of-memory crash and a retry loop.
+const sandboxLimits = sandboxLimitsForMemory(Number(process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE));
 
 export interface ParseSummary {
   parsed: string[];
@@ -51,7 +55,11 @@ export async function handler(event: S3Event): Promise<ParseSummary> {
       return new Map<string, never>();
     });
     const level = parts ? levels.get(parts.agencyId) : undefined;
-    const result = await processSnapshot(store, rawKey, { ...(level ? { level } : {}), now: () => new Date() });
+    const result = await processSnapshot(store, rawKey, {
+      ...(level ? { level } : {}),
+      now: () => new Date(),
+      limits: sandboxLimits,
+    });
     summary.parsed.push(rawKey);
     metrics.addMetric('SnapshotsParsed', MetricUnit.Count, 1);
     metrics.addMetric('Findings', MetricUnit.Count, result.findings.length);

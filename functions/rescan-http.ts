@@ -3,6 +3,10 @@
  * `{"agencyIds"?: string[], "region"?: "河南省/三门峡市", "year"?: 2024}` enqueues fetch jobs for those
  * agencies and answers 202 `{runId, year, agencies, jobs}`; bad input answers 400 with the reason.
  *
+ * POST /triage `{"action": "dismiss", "agencyId", "year", "rule"?, "finding"?, "by", "reason"?,
+ * "noticeDate"?}` records an official's verdict exactly as `nianbao triage` does (same validation,
+ * shared/triage/triage.ts), with the IAM caller in the audit trail, and answers 200 with the entry.
+ *
  * Lambda checks the SigV4 signature and the caller's lambda:InvokeFunctionUrl permission before this
  * code runs. The handler still refuses a request that carries no IAM caller, so a URL accidentally
  * switched to auth type NONE does not become an open door.
@@ -12,6 +16,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { loadConfig } from '../shared/config/config.ts';
+import { parseTriageInput, recordTriage, TriageInputError } from '../shared/triage/triage.ts';
 import { createLogger, createMetrics, createSqsClient, defaultReportYear, openBucketStore } from './common/aws.ts';
 import { enqueueJobs, planJobs, unknownAgencyIds } from './common/fetch-jobs.ts';
 import { registryLoader } from './common/registry.ts';
@@ -51,6 +56,7 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
   } catch {
     return reply(400, { error: '请求体不是有效的 JSON' });
   }
+  if (event.rawPath === '/triage') return triage(body, caller.userArn);
   const parsed = RescanRequestSchema.safeParse(body);
   if (!parsed.success) {
     return reply(400, {
@@ -83,6 +89,23 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
   metrics.publishStoredMetrics();
   logger.info('rescan enqueued', { runId, year, agencies, jobs: jobs.length, caller: caller.userArn });
   return reply(202, { runId, year, agencies, jobs: jobs.length });
+}
+
+/** POST /triage: validated like the CLI, recorded with the caller, audited in the store and the log. */
+async function triage(body: unknown, callerArn: string): Promise<APIGatewayProxyStructuredResultV2> {
+  try {
+    const input = parseTriageInput(body);
+    const registry = await loadRegistry(new Date());
+    if (unknownAgencyIds(registry, [input.agencyId]).length > 0) {
+      return reply(400, { error: '名录中没有这个机构编号', agencyId: input.agencyId });
+    }
+    const entry = await recordTriage(store, input, new Date(), { via: 'http', caller: callerArn });
+    logger.info('triage recorded', { ...entry });
+    return reply(200, { entry });
+  } catch (error) {
+    if (error instanceof TriageInputError) return reply(400, { error: '请求参数无效', issues: error.issues });
+    throw error;
+  }
 }
 
 function reply(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {

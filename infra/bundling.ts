@@ -64,6 +64,38 @@ export function copyPdfjsCommands(projectRoot: string, outputDir: string): strin
   ];
 }
 
+/**
+ * The parse sandbox's worker thread (shared/pipeline/parse-sandbox.ts) in a bundle: compiled with the
+ * same options as the function into `parse-worker.mjs` beside `index.mjs`, where the sandbox looks
+ * for it (`new URL('./parse-worker.mjs', import.meta.url)`).
+ */
+export const PARSE_WORKER = { entry: 'shared/pipeline/parse-worker-main.ts', outfile: 'parse-worker.mjs' } as const;
+
+/** Shell command that bundles {@link PARSE_WORKER} into a bundle folder with {@link LAMBDA_BUNDLE}'s options. */
+export function parseWorkerBundleCommand(projectRoot: string, outputDir: string): string {
+  const flags = [
+    '--bundle',
+    `--platform=${LAMBDA_BUNDLE.platform}`,
+    `--target=${LAMBDA_BUNDLE.target}`,
+    `--format=${LAMBDA_BUNDLE.format}`,
+    ...(LAMBDA_BUNDLE.minify ? ['--minify'] : []),
+    ...(LAMBDA_BUNDLE.sourcemap ? ['--sourcemap'] : []),
+    `--sources-content=${LAMBDA_BUNDLE.sourcesContent}`,
+    `--main-fields=${LAMBDA_BUNDLE.mainFields.join(',')}`,
+    `--banner:js="${LAMBDA_BUNDLE.banner}"`,
+    ...LAMBDA_BUNDLE.external.map((name) => `"--external:${name}"`),
+    ...Object.entries(LAMBDA_BUNDLE.alias).map(([name, path]) => `--alias:${name}=${path}`),
+    '--log-level=warning',
+  ];
+  return `cd "${projectRoot}" && "${projectRoot}/node_modules/.bin/esbuild" ${PARSE_WORKER.entry} ${flags.join(' ')} --outfile="${outputDir}/${PARSE_WORKER.outfile}"`;
+}
+
+/** Commands run after esbuild bundled a function: the report pipeline's pdfjs files and parse worker. */
+export function afterBundlingCommands(name: FunctionName, projectRoot: string, outputDir: string): string[] {
+  if (!FUNCTIONS_WITH_PDFJS.includes(name)) return [];
+  return [...copyPdfjsCommands(projectRoot, outputDir), parseWorkerBundleCommand(projectRoot, outputDir)];
+}
+
 /** The Lambda entry points, one thin file per function under functions/. */
 export const FUNCTION_ENTRIES = {
   plan: 'functions/plan.ts',

@@ -9,13 +9,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CONFIG_ENV } from '../shared/config/config.ts';
-import {
-  copyPdfjsCommands,
-  FUNCTION_ENTRIES,
-  FUNCTIONS_WITH_PDFJS,
-  type FunctionName,
-  LAMBDA_BUNDLE,
-} from './bundling.ts';
+import { afterBundlingCommands, FUNCTION_ENTRIES, type FunctionName, LAMBDA_BUNDLE } from './bundling.ts';
 
 /** Repository root: entries, package-lock.json and tsconfig.json are resolved from here. */
 export const PROJECT_ROOT = join(import.meta.dirname, '..');
@@ -99,9 +93,9 @@ export class NianbaoFunction extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          // pdfjs-dist beside the bundle for the functions that run the report pipeline.
+          // pdfjs-dist and the parse worker beside the bundle for the functions that run the report pipeline.
           afterBundling: (_inputDir: string, outputDir: string) =>
-            FUNCTIONS_WITH_PDFJS.includes(props.name) ? copyPdfjsCommands(PROJECT_ROOT, outputDir) : [],
+            afterBundlingCommands(props.name, PROJECT_ROOT, outputDir),
         },
       },
       ...props.overrides,

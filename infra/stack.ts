@@ -210,7 +210,8 @@ export class NianbaoStack extends Stack {
       timeout: Duration.seconds(30),
       memorySize: 256,
     });
-    rescan.useBucket(store, { readPattern: 'config/*' });
+    // Reads state/ to name the finding a triage fingerprint points at; writes only triage/.
+    rescan.useBucket(store, { readPattern: '*', writePatterns: ['triage/*'] });
     rescan.useFetchQueue(fetchQueue, maxAgenciesPerJob);
     // AWS_IAM: Lambda rejects any request without a valid SigV4 signature from a principal allowed
     // lambda:InvokeFunctionUrl before the handler runs.
@@ -260,6 +261,8 @@ export class NianbaoStack extends Stack {
     if (props.siteAllowCidrs && props.siteAllowCidrs.length > 0) {
       const site = new SiteDistribution(this, 'Site', { bucket: store, allowCidrs: props.siteAllowCidrs });
       new CfnOutput(this, 'SiteUrl', { value: `https://${site.distribution.distributionDomainName}/site/index.html` });
+      // The digest links to the site through CloudFront (linksFromBase puts the site under /site).
+      notify.function.addEnvironment(CONFIG_ENV.siteUrl, `https://${site.distribution.distributionDomainName}`);
     }
 
     new CfnOutput(this, 'BucketName', { value: store.bucketName });

@@ -5,9 +5,11 @@
  * deletes them. Keeping parts out of `runs/` matters: the assessments and the site read every manifest
  * under `runs/`, and 1,000 job files a week would make that read grow by 50,000 objects a year.
  */
+
+import { type RunRecord, STALE_RUN_MS } from '../../shared/fetch/run-record.ts';
 import { keys } from '../../shared/storage/keys.ts';
 import { getJson, type ObjectStore, putJson } from '../../shared/storage/port.ts';
-import type { AgencyRunOutcome, RunManifest } from '../../shared/storage/records.ts';
+import type { AgencyRunOutcome } from '../../shared/storage/records.ts';
 
 export const RUN_PARTS_PREFIX = 'run-parts/';
 
@@ -27,7 +29,10 @@ export interface ConsolidatedRun {
  * that arrive late are added next time) and deletes the parts it folded. When an agency appears twice
  * (a job retried after a partial failure), the outcome that finished last wins.
  */
-export async function consolidateRunParts(store: ObjectStore): Promise<ConsolidatedRun[]> {
+export async function consolidateRunParts(
+  store: ObjectStore,
+  now: () => Date = () => new Date(),
+): Promise<ConsolidatedRun[]> {
   const partKeys = (await store.list(RUN_PARTS_PREFIX)).filter((key) => key.endsWith('.json'));
   const byRun = new Map<string, string[]>();
   for (const key of partKeys) {
@@ -37,10 +42,10 @@ export async function consolidateRunParts(store: ObjectStore): Promise<Consolida
   }
   const consolidated: ConsolidatedRun[] = [];
   for (const [runId, runPartKeys] of byRun) {
-    const existing = await getJson<RunManifest>(store, keys.run(runId));
-    const parts: RunManifest[] = [];
+    const existing = await getJson<RunRecord>(store, keys.run(runId));
+    const parts: RunRecord[] = [];
     for (const key of runPartKeys) {
-      const part = await getJson<RunManifest>(store, key);
+      const part = await getJson<RunRecord>(store, key);
       if (part && Array.isArray(part.outcomes)) parts.push(part);
     }
     const manifests = [...(existing ? [existing] : []), ...parts];
@@ -54,8 +59,35 @@ export async function consolidateRunParts(store: ObjectStore): Promise<Consolida
         }
       }
     }
-    const merged: RunManifest = {
+    // A job still `running` was killed (timeout, out of memory) unless its heartbeat is fresh; the run
+    // record says which agencies no job reported, and why.
+    const states = parts.map((part) => {
+      if (part.state !== 'running') return part.state ?? 'finished';
+      const age = now().getTime() - Date.parse(part.updatedAt ?? part.startedAt);
+      return age > STALE_RUN_MS ? 'interrupted' : 'running';
+    });
+    const state: RunRecord['state'] =
+      (['running', 'interrupted', 'failed'] as const).find((s) => states.includes(s)) ??
+      (existing?.state && existing.state !== 'finished' && parts.length === 0 ? existing.state : 'finished');
+    const notDone = [
+      ...new Set([...(existing?.notDone?.agencyIds ?? []), ...parts.flatMap((p) => p.notDone?.agencyIds ?? [])]),
+    ].filter((id) => !latest.has(id));
+    const merged: RunRecord = {
       runId,
+      state,
+      updatedAt: now().toISOString(),
+      agenciesTotal: latest.size + notDone.length,
+      ...(notDone.length > 0
+        ? {
+            notDone: {
+              agencyIds: notDone,
+              reason:
+                state === 'running'
+                  ? '运行中，尚未处理'
+                  : `抓取任务未正常结束（${state === 'failed' ? '失败' : '中断'}），这些机关本次未处理`,
+            },
+          }
+        : {}),
       year: manifests[0]?.year ?? 0,
       startedAt: manifests.map((m) => m.startedAt).sort()[0] ?? '',
       finishedAt:

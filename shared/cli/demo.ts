@@ -85,7 +85,7 @@ export async function run(args: string[]): Promise<number> {
     for (const outcome of manifest.outcomes)
       fetchCounts.set(outcome.status, (fetchCounts.get(outcome.status) ?? 0) + 1);
     console.log(
-      `   抓取结果：找到 ${fetchCounts.get('found') ?? 0}，未找到 ${fetchCounts.get('not-found') ?? 0}，无法访问 ${fetchCounts.get('unreachable') ?? 0}，被拒绝 ${fetchCounts.get('blocked') ?? 0}（${elapsed()}）`,
+      `   抓取结果：找到 ${fetchCounts.get('found') ?? 0}，未找到 ${fetchCounts.get('not-found') ?? 0}，无法访问 ${fetchCounts.get('unreachable') ?? 0}，被拦截 ${fetchCounts.get('blocked') ?? 0}，名录地址失效 ${fetchCounts.get('address-broken') ?? 0}（${elapsed()}）`,
     );
 
     console.log('③ 评估各机关合规状态…');

@@ -1,13 +1,13 @@
 /**
  * `nianbao digest [--store DIR|s3://…] [--registry FILE] [--year Y] [--now ISO]
- *   [--outbox DIR | --ses --to ADDR… [--from ADDR] [--region R] [--endpoint URL]] [--force] [--link-base URL]`
+ *   [--outbox DIR | --ses | --smtp URL] [--to ADDR…] [--from ADDR] [--region R] [--endpoint URL] [--force]
+ *   [--link-base URL] [--lead-days N]`
  *
  * Assesses every agency (writing state/…), builds this week's digest per recipient set and writes it
- * to the outbox folder (default) or sends it through SES. A week already sent to the same recipients
- * is refused unless --force. Exit 0 on success (also when everything was already sent), 1 on a send
- * failure, 2 on bad usage.
+ * to the outbox folder (default) or sends it through SES or SMTP. A week already sent to the same
+ * recipients is refused unless --force. Exit 0 on success (also when everything was already sent), 1 on
+ * a send failure, 2 on bad usage.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -22,7 +22,8 @@ import type { ObjectStore } from '../storage/port.ts';
 import { getText } from '../storage/port.ts';
 
 const USAGE = `用法：nianbao digest [--store 目录|s3://桶/前缀] [--registry 名录文件] [--year 年份] [--now 时间]
-                     [--outbox 目录 | --ses --to 地址 ... [--from 地址] [--region 地区] [--endpoint URL]] [--force]
+                     [--outbox 目录 | --ses | --smtp URL] [--to 地址 ...] [--from 地址] [--region 地区]
+                     [--endpoint URL] [--force] [--lead-days 天数]
 
   --store LOC        存储位置，默认 ./.nianbao
   --registry FILE    机关名录（YAML）；默认读取存储中的 config/registry.yaml
@@ -30,13 +31,16 @@ const USAGE = `用法：nianbao digest [--store 目录|s3://桶/前缀] [--regis
   --now ISO          以此时间为“现在”（测试与重放用）
   --outbox DIR       写入发件箱目录（.eml 与 .html），默认 <存储>/outbox
   --ses              通过 Amazon SES 发送（需 --to 或名录中的 recipients）
+  --smtp URL         通过单位的邮件服务器发送，例如 smtps://用户名:密码@mail.example.gov.cn:465
+                     （smtp:// 默认 587 端口并使用 STARTTLS；需 --to 或名录中的 recipients）
   --to ADDR          收件人（可重复）；不填则按名录 recipients 分地区发送
   --from ADDR        发件人，默认 nianbao-watch@localhost
   --region R         只发送该地区的部分，例如 河南省/三门峡市（与 --to 一起用）
   --endpoint URL     SES 端点（本地测试用，例如 http://127.0.0.1:8005）
   --aws-region R     SES 区域，默认 us-east-1 或 AWS_REGION
   --link-base URL    邮件中链接的根地址（结果网站所在位置）；本地默认为存储目录的 file:// 地址
-  --force            本周已发送给同一收件人时仍然重新发送`;
+  --force            本周已发送给同一收件人时仍然重新发送
+  --lead-days N      截止日期前多少天起在摘要开头列出“即将到期”的机关，默认 15`;
 
 /** What the CLI parsed; exported for tests. */
 export interface DigestArgs {
@@ -46,6 +50,8 @@ export interface DigestArgs {
   now: Date;
   outbox?: string;
   ses: boolean;
+  smtp?: string;
+  leadDays?: number;
   to: string[];
   from: string;
   region: string[];
@@ -68,6 +74,8 @@ export function parseDigestArgs(args: string[], clock: () => Date = () => new Da
       now: { type: 'string' },
       outbox: { type: 'string' },
       ses: { type: 'boolean' },
+      smtp: { type: 'string' },
+      'lead-days': { type: 'string' },
       to: { type: 'string', multiple: true },
       from: { type: 'string' },
       region: { type: 'string' },
@@ -86,7 +94,16 @@ export function parseDigestArgs(args: string[], clock: () => Date = () => new Da
     year = Number(values.year);
     if (!Number.isInteger(year) || year < 2008 || year > 9999) throw new UsageError(`--year 无效：${values.year}`);
   }
-  if (values.ses && values.outbox) throw new UsageError('--ses 与 --outbox 只能选一个');
+  if ([values.ses, values.outbox !== undefined, values.smtp !== undefined].filter(Boolean).length > 1)
+    throw new UsageError('--ses、--smtp 与 --outbox 只能选一个');
+  if (values.smtp !== undefined && !/^smtps?:\/\/[^/]+/i.test(values.smtp))
+    throw new UsageError(`--smtp 应为 smtp://主机:端口 或 smtps://用户名:密码@主机:465：${values.smtp}`);
+  let leadDays: number | undefined;
+  if (values['lead-days'] !== undefined) {
+    leadDays = Number(values['lead-days']);
+    if (!Number.isInteger(leadDays) || leadDays < 0 || leadDays > 366)
+      throw new UsageError(`--lead-days 应为 0 到 366 之间的整数：${values['lead-days']}`);
+  }
   const to = (values.to ?? [])
     .flatMap((t) => t.split(','))
     .map((t) => t.trim())
@@ -105,6 +122,8 @@ export function parseDigestArgs(args: string[], clock: () => Date = () => new Da
     now,
     outbox: values.outbox,
     ses: values.ses ?? false,
+    ...(values.smtp !== undefined ? { smtp: values.smtp } : {}),
+    ...(leadDays !== undefined ? { leadDays } : {}),
     to,
     from: values.from ?? 'nianbao-watch@localhost',
     region,
@@ -116,8 +135,8 @@ export function parseDigestArgs(args: string[], clock: () => Date = () => new Da
 }
 
 async function loadRegistryFrom(store: ObjectStore, file: string | undefined): Promise<Registry> {
-  const { loadRegistry } = await import('../registry/load.ts');
-  if (file) return loadRegistry(await readFile(file, 'utf8'), file);
+  const { loadRegistry, loadRegistryFile } = await import('../registry/load.ts');
+  if (file) return loadRegistryFile(file);
   const stored = await getText(store, keys.registry);
   if (stored !== undefined) return loadRegistry(stored, `${store.location}/${keys.registry}`);
   throw new UsageError(`未指定 --registry，存储中也没有 ${keys.registry}`);
@@ -147,7 +166,10 @@ export async function run(args: string[]): Promise<number> {
   const linkBase = options.linkBase ?? (isLocal ? pathToFileURL(path.resolve(options.store)).href : undefined);
 
   let mailer: Mailer;
-  if (options.ses) {
+  if (options.smtp) {
+    const { smtpMailerFromUrl } = await import('../notify/smtp-mailer.ts');
+    mailer = smtpMailerFromUrl(options.smtp);
+  } else if (options.ses) {
     const { SESClient } = await import('@aws-sdk/client-ses');
     const { SesMailer } = await import('../notify/ses-mailer.ts');
     mailer = new SesMailer(
@@ -164,7 +186,7 @@ export async function run(args: string[]): Promise<number> {
   let recipients: RecipientSet[] | undefined;
   if (options.to.length) recipients = [{ region: options.region, to: options.to }];
   else if (!registry.recipients.length) {
-    if (options.ses) {
+    if (options.ses || options.smtp) {
       console.error('名录中没有 recipients，请用 --to 指定收件人');
       return 2;
     }
@@ -183,6 +205,7 @@ export async function run(args: string[]): Promise<number> {
       recipients,
       links: linkBase ? linksFromBase(linkBase) : undefined,
       force: options.force,
+      ...(options.leadDays !== undefined ? { leadDays: options.leadDays } : {}),
     });
   } catch (error) {
     console.error(`摘要发送失败：${(error as Error).message}`);
@@ -212,6 +235,13 @@ export function summariseDigest(result: WeeklyDigestResult, storeLocation: strin
     } else {
       lines.push(`  本周已发送过（${scope}）→ ${message.to.join(', ')}，未重复发送（如需重发请加 --force）`);
     }
+  }
+  for (const notice of result.notices ?? []) {
+    lines.push(
+      notice.status === 'sent'
+        ? `  已发送机关通知 → ${notice.to.join(', ')}：${notice.subject}`
+        : `  本周已发送过机关通知 → ${notice.to.join(', ')}，未重复发送`,
+    );
   }
   lines.push(`  摘要记录：${storeLocation.replace(/\/$/, '')}/${keys.digest(result.isoWeek)}`);
   return lines.join('\n');

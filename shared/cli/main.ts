@@ -14,6 +14,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     load: async () => (await import('./evaluate.ts')).run,
   },
   registry: { summary: '从 Excel/CSV 导入名录，或导出为 Excel', load: async () => (await import('./registry.ts')).run },
+  triage: {
+    summary: '标记问题：已核实、误报、已整改、已督办；查看核查记录',
+    load: async () => (await import('./triage.ts')).run,
+  },
   site: { summary: '生成静态结果网站', load: async () => (await import('./site.ts')).run },
   serve: { summary: '在 127.0.0.1 上浏览结果网站', load: async () => (await import('./serve.ts')).run },
   demo: { summary: '本机端到端演示（无需 AWS 与互联网）', load: async () => (await import('./demo.ts')).run },

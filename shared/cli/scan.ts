@@ -1,13 +1,15 @@
 /**
  * `nianbao scan --registry FILE [--store DIR|s3://bucket/prefix] [--year Y] [--agency ID ...] [--now ISO]
- *  [--concurrency N] [--no-parse]`
+ *  [--concurrency N] [--agency-budget SECONDS] [--no-parse]`
  *
  * Scans every agency of the registry (or the named ones) for a report year, stores what was found and
  * parses it. Default year: the calendar year before `now` in Asia/Shanghai. A progress line on a
  * terminal (plain lines otherwise) and a Chinese summary at the end. Exit 0 when the run completed,
- * even if agencies failed; 2 on bad usage or a registry error.
+ * even if agencies failed; 1 when the run itself failed (its record says what was and was not done);
+ * 2 on bad usage or a registry error. An earlier run of this store that was killed is marked 中断.
  */
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { defaultReportYear } from '../compliance/deadline.ts';
 import type { ScanProgress } from '../fetch/scan.ts';
@@ -21,6 +23,7 @@ const USAGE = `用法：nianbao scan --registry 名录文件 [--store 目录|s3:
   --agency ID       只抓取这些机关（可重复，或用逗号分隔）
   --now ISO         以此时间为“现在”（测试与重放用）
   --concurrency N   同时处理的机关数，默认 16（每个网站仍逐个请求）
+  --agency-budget S 每个机关全部请求的总时限（秒），默认 180；超时记为“无法访问”
   --no-parse        只抓取存档，不解析校验`;
 
 export { defaultReportYear };
@@ -30,18 +33,25 @@ const STATUS_LABEL: Record<FetchStatus, string> = {
   'not-found': '未找到',
   unreachable: '无法访问',
   blocked: '被拦截',
+  'address-broken': '名录地址失效',
 };
 
 /** The end-of-run summary, in Chinese. */
 export function summarise(manifest: RunManifest, storeLocation: string): string {
-  const counts: Record<FetchStatus, number> = { found: 0, 'not-found': 0, unreachable: 0, blocked: 0 };
+  const counts: Record<FetchStatus, number> = {
+    found: 0,
+    'not-found': 0,
+    unreachable: 0,
+    blocked: 0,
+    'address-broken': 0,
+  };
   for (const outcome of manifest.outcomes) counts[outcome.status]++;
   const withErrors = manifest.outcomes.filter(
     (o) => o.error !== undefined || o.findings.some((f) => f.severity === 'error' || f.severity === 'warning'),
   );
   const lines = [
     `${manifest.year} 年度报告抓取完成：共 ${manifest.outcomes.length} 个机关`,
-    `  找到 ${counts.found}　未找到 ${counts['not-found']}　无法访问 ${counts.unreachable}　被拦截 ${counts.blocked}　有错误 ${withErrors.length}`,
+    `  找到 ${counts.found}　未找到 ${counts['not-found']}　无法访问 ${counts.unreachable}　被拦截 ${counts.blocked}　名录地址失效 ${counts['address-broken']}　有错误 ${withErrors.length}`,
   ];
   const problems = manifest.outcomes.filter((o) => o.status !== 'found' || o.error);
   if (problems.length > 0) {
@@ -53,6 +63,16 @@ export function summarise(manifest: RunManifest, storeLocation: string): string 
   }
   lines.push('', `运行记录：${storeLocation.replace(/\/$/, '')}/runs/${manifest.runId}.json`);
   return lines.join('\n');
+}
+
+/** Whether a process of this machine is alive (signal 0 checks without signalling; EPERM means it is). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function progressLine(progress: ScanProgress): string {
@@ -68,6 +88,7 @@ export async function run(args: string[]): Promise<number> {
     agency?: string[];
     now?: string;
     concurrency?: string;
+    'agency-budget'?: string;
     'no-parse'?: boolean;
     help?: boolean;
   };
@@ -81,6 +102,7 @@ export async function run(args: string[]): Promise<number> {
         agency: { type: 'string', multiple: true },
         now: { type: 'string' },
         concurrency: { type: 'string' },
+        'agency-budget': { type: 'string' },
         'no-parse': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -117,10 +139,18 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
 
-  const { loadRegistry } = await import('../registry/load.ts');
+  const budgetSeconds = values['agency-budget'] ? Number(values['agency-budget']) : undefined;
+  if (budgetSeconds !== undefined && !(Number.isFinite(budgetSeconds) && budgetSeconds > 0)) {
+    console.error(`--agency-budget 应为正数（秒）：${values['agency-budget']}`);
+    return 2;
+  }
+
+  const { decodeRegistryBytes, loadRegistry } = await import('../registry/load.ts');
   let registry: Awaited<ReturnType<typeof loadRegistry>>;
+  let registryText: string;
   try {
-    registry = loadRegistry(await readFile(values.registry, 'utf8'), values.registry);
+    registryText = decodeRegistryBytes(await readFile(values.registry), values.registry);
+    registry = loadRegistry(registryText, values.registry);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     return 2;
@@ -144,24 +174,50 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
 
-  const { runScan } = await import('../fetch/scan.ts');
+  // Recorded (as UTF-8) so `digest` and `site` on this store work without repeating --registry.
+  const { keys } = await import('../storage/keys.ts');
+  await store.put(keys.registry, registryText, { contentType: 'application/yaml; charset=utf-8' });
+
+  const { runScan, RunFailedError } = await import('../fetch/scan.ts');
   const tty = process.stderr.isTTY === true;
   const total = agencyIds.length || registry.agencies.length;
   console.error(`开始抓取 ${year} 年度报告：${total} 个机关，存储于 ${store.location}`);
-  const manifest = await runScan({
-    registry,
-    year,
-    store,
-    now,
-    ...(agencyIds.length ? { agencyIds } : {}),
-    ...(concurrency ? { concurrency } : {}),
-    process: values['no-parse'] !== true,
-    onProgress: (progress) => {
-      const line = progressLine(progress);
-      if (tty) process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns ?? 120) - 1)}`);
-      else process.stderr.write(`${line}\n`);
-    },
-  });
+  let manifest: RunManifest;
+  try {
+    manifest = await runScan({
+      registry,
+      year,
+      store,
+      now,
+      ...(agencyIds.length ? { agencyIds } : {}),
+      ...(concurrency ? { concurrency } : {}),
+      ...(budgetSeconds ? { agencyBudgetMs: Math.round(budgetSeconds * 1000) } : {}),
+      process: values['no-parse'] !== true,
+      owner: { host: hostname(), pid: process.pid },
+      isAlive,
+      onInterrupted: (runs) => {
+        for (const run of runs) {
+          console.error(
+            `上次运行 ${run.runId} 未正常结束，已标记为中断（完成 ${run.done} 个机关，未处理 ${run.notDone} 个）`,
+          );
+        }
+      },
+      onProgress: (progress) => {
+        const line = progressLine(progress);
+        if (tty) process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns ?? 120) - 1)}`);
+        else process.stderr.write(`${line}\n`);
+      },
+    });
+  } catch (error) {
+    if (tty) process.stderr.write('\n');
+    if (error instanceof RunFailedError) {
+      console.error(`${error.message}\n运行记录：${store.location.replace(/\/$/, '')}/runs/${error.runId}.json`);
+    } else {
+      const { userFacingError } = await import('../fetch/errors.ts');
+      console.error(`运行失败：${userFacingError(error).message}`);
+    }
+    return 1;
+  }
   if (tty) process.stderr.write('\n');
   console.log(summarise(manifest, store.location));
   return 0;

@@ -1,11 +1,13 @@
 /**
  * `nianbao site [--store DIR|s3://bucket/prefix] [--registry FILE] [--year Y ...] [--now ISO]`:
- * (re)generates the static results site into the store's site/ prefix.
+ * assesses (with the registry given or recorded in the store) and (re)generates the static results
+ * site into the store's site/ prefix; without any registry it says why it cannot assess.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { defaultReportYear } from '../compliance/deadline.ts';
+import { updateAssessments } from '../compliance/update.ts';
 import type { Registry } from '../registry/agency.ts';
-import { loadRegistry } from '../registry/load.ts';
+import { loadRegistry, loadRegistryFile } from '../registry/load.ts';
 import { generateSite } from '../site/generate.ts';
 import { keys } from '../storage/keys.ts';
 import { DEFAULT_STORE_LOCATION, openStore } from '../storage/open-store.ts';
@@ -16,7 +18,7 @@ const USAGE = '用法：nianbao site [--store 目录|s3://桶/前缀] [--registr
 
 /** The registry from --registry, else the one stored at config/registry.yaml, else none (ids only). */
 async function readRegistry(store: ObjectStore, file: string | undefined): Promise<Registry | undefined> {
-  if (file) return loadRegistry(await readFile(file, 'utf8'), path.basename(file));
+  if (file) return loadRegistryFile(file);
   const stored = await getText(store, keys.registry);
   return stored === undefined ? undefined : loadRegistry(stored, keys.registry);
 }
@@ -53,7 +55,22 @@ export async function run(args: string[]): Promise<number> {
     console.error((error as Error).message);
     return 2;
   }
-  if (!registry) console.error('提示：未提供名录（--registry），机关将只显示编号。');
+  // Assess before drawing: right after `scan` no state exists yet and every agency would show 未评估.
+  const assessYears = years.length ? years : [defaultReportYear(now)];
+  if (registry) {
+    for (const year of assessYears) {
+      const assessed = await updateAssessments(store, registry, year, now.getTime());
+      console.error(`已评估 ${year} 年度：${assessed.length} 个机关`);
+    }
+  } else {
+    const states = await store.list('state/');
+    console.error(
+      `未评估：存储中没有名录（${keys.registry}），也未指定 --registry，无法评估各机关；${
+        states.length ? '网站按已有的评估结果生成，机关只显示编号。' : '网站中的机关将全部显示为“未评估”。'
+      }请先运行 nianbao scan --registry 名录.yaml，或在此加 --registry。`,
+    );
+    if (states.length === 0) return 1;
+  }
   const started = performance.now();
   const result = await generateSite(store, { registry, years, now });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

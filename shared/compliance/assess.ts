@@ -7,10 +7,13 @@
  * - late AND inconsistent: status `late`, flags ['late', 'inconsistent'], the error findings listed.
  * - unparseable (no text, e.g. a scanned PDF, or nothing parsed) suppresses the validator's error
  *   findings: arithmetic on text we could not read would be invented.
- * - A failed fetch never counts against the agency: with no earlier report it is `unreachable`; with
- *   a report found by an earlier run, that report is assessed and `unreachable` is added as a flag.
- * - A report found earlier and now gone from a site that answered: `compliance.report-removed`, and the
- *   status is missing (or pending before the deadline), since the report is no longer public.
+ * - A failed fetch never counts against the agency. It says what happened: `address-broken` (a registry
+ *   address answers 404/410 while the site answers), `blocked` (anti-bot, robots.txt, refused address)
+ *   or `unreachable` (timeout, 5xx, DNS, a site down as a whole). With no earlier report that is the
+ *   status; with a report found by an earlier run, that report is assessed and the failure is a flag.
+ * - Withdrawn (`compliance.report-removed`, status missing or pending) only when the site answered,
+ *   the list no longer shows the report AND the archived article URL itself answered 404/410 (the
+ *   scan's re-check, `outcome.recheck`). Without that proof the earlier report is assessed as before.
  * - A report whose bytes changed after it was first found: `compliance.report-edited` (warning).
  */
 import type { Agency, Registry } from '../registry/agency.ts';
@@ -20,7 +23,7 @@ import { SEVERITY_RANK } from '../rules/finding.ts';
 import { YOY_RULE_INFO, YOY_RULES } from '../rules/yoy.ts';
 import type { AgencyRunOutcome, ReportResult, SnapshotMeta } from '../storage/records.ts';
 import { beijingDate, daysAfterDeadline, deadlineFor, parseBeijingInstant, toBeijingIso } from './deadline.ts';
-import type { AgencyYearState, Assessment, ComplianceStatus } from './status.ts';
+import { type AgencyYearState, type Assessment, type ComplianceStatus, NEXT_STEPS } from './status.ts';
 
 /** Order in which aspects win the primary status (see the module comment). */
 export const STATUS_PRECEDENCE: readonly ComplianceStatus[] = [
@@ -28,6 +31,8 @@ export const STATUS_PRECEDENCE: readonly ComplianceStatus[] = [
   'late',
   'unparseable',
   'inconsistent',
+  'address-broken',
+  'blocked',
   'unreachable',
   'pending',
   'on-time',
@@ -38,9 +43,6 @@ export const COMPLIANCE_RULES = {
   reportRemoved: 'compliance.report-removed',
   carryoverMismatch: 'carryover.mismatch',
 } as const;
-
-/** Fetch findings that mean the list page could not be read, so "not found" proves nothing. */
-const UNREADABLE_LIST_RULES = new Set(['fetch.js-rendered-list', 'fetch.anti-bot']);
 
 export interface AssessInput {
   agency: Pick<Agency, 'id' | 'level' | 'deadline'>;
@@ -78,41 +80,43 @@ export function assessAgencyYear(input: AssessInput): Assessment {
     deadline: deadline.endOfDay,
     assessedAt: toBeijingIso(nowMs),
   };
-  // A list we could not read (rendered by JavaScript, anti-bot page) is our failure too, not a missing report.
-  const unreadable =
-    outcome?.status === 'not-found' ? outcome.findings.find((f) => UNREADABLE_LIST_RULES.has(f.rule)) : undefined;
-  const fetchFailed = outcome?.status === 'unreachable' || outcome?.status === 'blocked' || unreadable !== undefined;
-  if (unreadable) reasons.push(`未能读取公开目录，不代表该机关未公开：${unreadable.message}`);
-  else if (fetchFailed) reasons.push(fetchFailureReason(outcome));
+  const failure = fetchFailureOf(outcome);
+  const details: string[] = [];
+  if (failure) {
+    reasons.push(failure.reason);
+    if (failure.detail) details.push(failure.detail);
+  }
 
   if (!snapshot && outcome?.status === 'found') {
     // The fetcher found a report but its archive record is not readable: say so, blame nobody.
     flags.add('unparseable');
     reasons.push('已找到报告，但存档记录缺失或无法读取，暂无法核对');
-    return finish(base, flags, findings, reasons, { publishDate: null, rawKey: outcome.snapshots[0] });
+    return finish(base, flags, findings, reasons, details, { publishDate: null, rawKey: outcome.snapshots[0] });
   }
   if (!snapshot) {
     let publishDate: string | null = null;
-    if (outcome?.status === 'not-found' && previous?.snapshots.length) {
+    const recheck = outcome?.recheck;
+    if (outcome?.status === 'not-found' && previous?.snapshots.length && recheck && isGone(recheck.status)) {
       const last = previous.current;
       findings.push({
         rule: COMPLIANCE_RULES.reportRemoved,
         severity: 'error',
-        message: `此前已于${dateOf(previous.firstSeen)}找到的${year}年度报告，本次检查时网站可以访问但报告已无法找到（发布后被撤下）。`,
+        message: `此前已于${dateOf(previous.firstSeen)}找到的${year}年度报告，本次检查时网站可以访问，公开目录中已没有该报告，原文地址也返回 HTTP ${recheck.status}（发布后被撤下）。`,
       });
-      reasons.push('报告发布后被撤下');
+      reasons.push('报告发布后被撤下：公开目录中已没有该报告，原文地址也已失效');
+      details.push(`复查原文地址 ${recheck.url}：HTTP ${recheck.status}`);
       publishDate = last.publishDate;
     }
-    if (fetchFailed) flags.add('unreachable');
+    if (failure) flags.add(failure.status);
     else flags.add(deadlinePassed ? 'missing' : 'pending');
-    if (!fetchFailed && !reasons.length) {
+    if (!failure && !reasons.length) {
       reasons.push(
         deadlinePassed
-          ? `期限 ${deadline.date} 已过，网站可以访问，但未找到${year}年度报告`
+          ? `期限 ${deadline.date} 已过，网站可以访问，但在公开目录中未找到${year}年度报告`
           : `期限 ${deadline.date} 尚未届满`,
       );
     }
-    return finish(base, flags, findings, reasons, {
+    return finish(base, flags, findings, reasons, details, {
       publishDate,
       rawKey: previous?.current.rawKey,
       resultKey: previous?.current.resultKey,
@@ -157,12 +161,15 @@ export function assessAgencyYear(input: AssessInput): Assessment {
   const edited = editedFinding(previous, snapshot);
   if (edited) findings.push(edited);
 
-  if (fetchFailed) {
-    flags.add('unreachable');
+  if (failure) {
+    flags.add(failure.status);
     reasons.push(`沿用 ${dateOf(snapshot.lastSeenAt ?? snapshot.fetchedAt)} 抓取的报告`);
+  } else if (outcome?.status === 'not-found') {
+    // Not listed any more, but no proof it was taken down (no re-check on record): keep the earlier report.
+    reasons.push(`本次在公开目录中未找到，沿用 ${dateOf(snapshot.lastSeenAt ?? snapshot.fetchedAt)} 抓取的报告`);
   }
 
-  return finish(base, flags, findings, reasons, {
+  return finish(base, flags, findings, reasons, details, {
     publishDate: publishedMs === undefined ? null : toBeijingIso(publishedMs),
     publishDateSource: snapshot.publishDate ? snapshot.publishDateSource : 'first-seen',
     daysLate,
@@ -180,6 +187,7 @@ function finish(
   flagSet: Set<ComplianceStatus>,
   findings: Finding[],
   reasons: string[],
+  details: string[],
   rest: Partial<Assessment> & { publishDate: string | null },
 ): Assessment {
   const flags = STATUS_PRECEDENCE.filter((s) => flagSet.has(s));
@@ -189,17 +197,72 @@ function finish(
   const sorted = [...findings].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
   const assessment: Assessment = { ...base, status, flags: shown, findings: sorted, ...rest };
   if (reasons.length) assessment.reason = `${reasons.join('；')}。`;
+  const removed = findings.some((f) => f.rule === COMPLIANCE_RULES.reportRemoved);
+  const steps = [
+    ...(removed ? ['请联系该机关核实撤下原因，并要求恢复公开'] : []),
+    ...shown.map((s) => NEXT_STEPS[s]).filter((step) => step !== '' && !(removed && step === NEXT_STEPS.missing)),
+  ];
+  if (steps.length) assessment.nextStep = `${[...new Set(steps)].join('；')}。`;
+  if (details.length) assessment.detail = details.join('；');
   for (const key of Object.keys(assessment) as (keyof Assessment)[]) {
     if (assessment[key] === undefined) delete assessment[key];
   }
   return assessment;
 }
 
-function fetchFailureReason(outcome: AgencyRunOutcome | undefined): string {
-  const error = outcome?.error ? `：${outcome.error}` : '';
-  return outcome?.status === 'blocked'
-    ? `本次抓取被拦截（robots.txt 或受限地址），不代表该机关未公开${error}`
-    : `本次抓取失败（网站无法访问），不代表该机关未公开${error}`;
+function isGone(status: number): boolean {
+  return status === 404 || status === 410;
+}
+
+/** Fetch findings that mean the list page could not be read, so "not found" proves nothing. */
+const UNREADABLE_LIST: Record<string, { status: ComplianceStatus; reason: string }> = {
+  'fetch.js-rendered-list': {
+    status: 'unreachable',
+    reason: '公开目录由 JavaScript 动态加载，系统无法读取，不代表该机关未公开；可在名录中为该机关指定报告地址',
+  },
+  'fetch.anti-bot': { status: 'blocked', reason: '网站拦截自动访问（反爬虫验证），不代表该机关未公开' },
+};
+
+/**
+ * What went wrong on our side, if anything: the status it maps to, a plain Chinese reason and the
+ * technical detail (the fetcher's error, kept under the reason).
+ */
+function fetchFailureOf(
+  outcome: AgencyRunOutcome | undefined,
+): { status: ComplianceStatus; reason: string; detail?: string } | undefined {
+  if (!outcome) return undefined;
+  const detail = outcome.error;
+  const withDetail = (status: ComplianceStatus, reason: string) => ({ status, reason, ...(detail ? { detail } : {}) });
+  switch (outcome.status) {
+    case 'address-broken':
+      return withDetail(
+        'address-broken',
+        '名录中登记的地址已失效（返回 404/410，但网站首页可以访问），不代表该机关未公开',
+      );
+    case 'blocked':
+      return withDetail('blocked', `网站拦截自动访问（${blockedCause(detail)}），不代表该机关未公开`);
+    case 'unreachable':
+      return withDetail(
+        'unreachable',
+        '本次未能访问该网站（超时、服务器错误、网络故障或网站整体停止服务），不代表该机关未公开',
+      );
+    case 'not-found': {
+      const unreadable = outcome.findings.find((f) => UNREADABLE_LIST[f.rule]);
+      if (!unreadable) return undefined;
+      const known = UNREADABLE_LIST[unreadable.rule] as { status: ComplianceStatus; reason: string };
+      return { status: known.status, reason: known.reason, detail: unreadable.message };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Which wall stopped us, in plain words, from the fetcher's error text. */
+function blockedCause(error: string | undefined): string {
+  if (!error) return '反爬虫验证、robots.txt 或受限地址';
+  if (/robots\.txt/.test(error)) return 'robots.txt 禁止抓取';
+  if (/被拒绝|受限|云元数据|私有|环回/.test(error)) return '该地址属于受保护的网络地址，系统拒绝访问';
+  return '反爬虫验证';
 }
 
 /** Why a result cannot be checked, or undefined when it can. */

@@ -16,6 +16,8 @@ export const STATUS_COLORS: Record<ComplianceStatus, StatusColor> = {
   inconsistent: { fg: '#ffffff', bg: '#7a2e0e' },
   unparseable: { fg: '#1d2939', bg: '#fedf89' },
   unreachable: { fg: '#1d2939', bg: '#d0d5dd' },
+  'address-broken': { fg: '#ffffff', bg: '#a04000' },
+  blocked: { fg: '#ffffff', bg: '#5d6d7e' },
   pending: { fg: '#1d2939', bg: '#b2ddff' },
   'on-time': { fg: '#ffffff', bg: '#067647' },
 };
@@ -28,11 +30,15 @@ export function statusColor(status: string | null | undefined): StatusColor {
   return (status ? STATUS_COLORS[status as ComplianceStatus] : undefined) ?? NOT_ASSESSED_COLOR;
 }
 
-/** `.status-{id}` badge classes for the site's stylesheet, generated from the table above. */
+/**
+ * `.status-{id}` badge classes and `.status-note-{id}` note borders for the site's stylesheet,
+ * generated from the table above.
+ */
 export function statusBadgeCss(): string {
-  const rules = Object.entries(STATUS_COLORS).map(
-    ([status, color]) => `.status-${status} { background: ${color.bg}; color: ${color.fg}; }`,
-  );
+  const rules = Object.entries(STATUS_COLORS).flatMap(([status, color]) => [
+    `.status-${status} { background: ${color.bg}; color: ${color.fg}; }`,
+    `.status-note-${status} { border-color: ${color.bg}; }`,
+  ]);
   rules.push(`.status-none { background: ${NOT_ASSESSED_COLOR.bg}; color: ${NOT_ASSESSED_COLOR.fg}; }`);
   return `${rules.join('\n')}\n`;
 }

@@ -7,6 +7,8 @@ export type ComplianceStatus =
   | 'missing'
   | 'pending'
   | 'unreachable'
+  | 'blocked'
+  | 'address-broken'
   | 'inconsistent'
   | 'unparseable';
 
@@ -16,6 +18,8 @@ export const STATUS_LABELS: Record<ComplianceStatus, string> = {
   missing: '未公开',
   pending: '未到期限',
   unreachable: '无法访问',
+  blocked: '网站拦截',
+  'address-broken': '名录地址失效',
   inconsistent: '数据不一致',
   unparseable: '无法解析',
 };
@@ -42,8 +46,12 @@ export interface Assessment {
    * for the precedence that picks `status`.
    */
   flags?: ComplianceStatus[];
-  /** A Chinese sentence explaining the status when it needs one (fetch error, why unparseable, …). */
+  /** A plain Chinese sentence explaining the status when it needs one (why unreachable, why unparseable, …). */
   reason?: string;
+  /** What the office should do next, in Chinese (every problem status has one; see NEXT_STEPS). */
+  nextStep?: string;
+  /** Technical detail behind the reason (HTTP status, error message, URL), shown under it, never instead. */
+  detail?: string;
   /** Where the publish date came from (SnapshotMeta.publishDateSource). */
   publishDateSource?: string | null;
   /** The report's title as found (report-derived: escape when rendering). */
@@ -60,8 +68,29 @@ export const PROBLEM_STATUSES: readonly ComplianceStatus[] = [
   'late',
   'inconsistent',
   'unparseable',
+  'address-broken',
+  'blocked',
   'unreachable',
 ];
+
+/**
+ * Statuses that mean WE could not check (never a finding against the agency): during one of these a
+ * problem seen earlier is neither confirmed nor resolved.
+ */
+export const FETCH_FAILURE_STATUSES: readonly ComplianceStatus[] = ['address-broken', 'blocked', 'unreachable'];
+
+/** The office's next step for each status (empty: nothing to do). */
+export const NEXT_STEPS: Record<ComplianceStatus, string> = {
+  missing: '请联系该机关核实是否已公开；如报告发布在其他栏目，请在名录中补充报告地址（reportUrls）',
+  late: '请在通报中列明逾期情况，督促该机关今后按期公开',
+  inconsistent: '请该机关核对报告中标出的数据并更正',
+  unparseable: '请手工打开报告核查；如为扫描件，可请该机关提供可复制文字的版本',
+  'address-broken': '名录地址失效，请更新名录',
+  blocked: '网站拦截自动访问，请联系该机关或手工核查',
+  unreachable: '系统下次运行时会自动重试；如连续数周无法访问，请手工打开网站核查',
+  pending: '',
+  'on-time': '',
+};
 
 /** Display order, worst first: the digest's summary, the site's tables and filters, the chart's stacks (worst at the bottom). */
 export const STATUS_ORDER: readonly ComplianceStatus[] = [
@@ -69,6 +98,8 @@ export const STATUS_ORDER: readonly ComplianceStatus[] = [
   'late',
   'inconsistent',
   'unparseable',
+  'address-broken',
+  'blocked',
   'unreachable',
   'pending',
   'on-time',

@@ -4,7 +4,7 @@
  */
 import type { Agency, Registry } from '../registry/agency.ts';
 import { keys, parseRawKey } from '../storage/keys.ts';
-import { getJson, type ObjectStore, putJson } from '../storage/port.ts';
+import { getJson, type ObjectStore, updateJson } from '../storage/port.ts';
 import type { AgencyRunOutcome, ReportResult, RunManifest, SnapshotMeta } from '../storage/records.ts';
 import { assessAgencyYear, nextState } from './assess.ts';
 import type { AgencyYearState, Assessment } from './status.ts';
@@ -42,11 +42,20 @@ export async function updateAssessments(
 
   const results = await mapLimit(registry.agencies, options.concurrency ?? 16, async (agency) => {
     const outcome = latest.get(agency.id);
-    const previous = await getJson<AgencyYearState>(store, keys.state(year, agency.id));
-    if (!outcome && !previous) return undefined;
-    const assessment = await assessFromStore(store, registry, agency, year, now, outcome, latestFound, previous);
-    if (options.write !== false) await putJson(store, keys.state(year, agency.id), assessment.state);
-    return assessment.assessment;
+    if (options.write === false) {
+      const previous = await getJson<AgencyYearState>(store, keys.state(year, agency.id));
+      if (!outcome && !previous) return undefined;
+      return (await assessFromStore(store, registry, agency, year, now, outcome, latestFound, previous)).assessment;
+    }
+    // Conditional read-modify-write: a concurrent digest or scan cannot lose this agency's history.
+    let assessment: Awaited<ReturnType<typeof assessFromStore>> | undefined;
+    const probe = await store.has(keys.state(year, agency.id));
+    if (!outcome && !probe) return undefined;
+    await updateJson<AgencyYearState>(store, keys.state(year, agency.id), async (previous) => {
+      assessment = await assessFromStore(store, registry, agency, year, now, outcome, latestFound, previous);
+      return assessment.state;
+    });
+    return assessment?.assessment;
   });
   return results.filter((a): a is Assessment => a !== undefined);
 }
@@ -62,7 +71,13 @@ async function assessFromStore(
   previous: AgencyYearState | undefined,
 ): Promise<{ assessment: Assessment; state: AgencyYearState }> {
   const fetchedNow = outcome?.status === 'found' ? outcome.snapshots[0] : undefined;
-  const failed = outcome?.status === 'unreachable' || outcome?.status === 'blocked';
+  // Not found without proof of a withdrawal (the article re-check answering 404/410) is no reason to
+  // drop the report an earlier run found either.
+  const failed =
+    outcome?.status === 'unreachable' ||
+    outcome?.status === 'blocked' ||
+    outcome?.status === 'address-broken' ||
+    (outcome?.status === 'not-found' && !(outcome.recheck && [404, 410].includes(outcome.recheck.status)));
   // After a failed fetch (or when the manifests were pruned), fall back to the last report any run
   // found: manifest first, then history.
   const fallback =

@@ -3,7 +3,7 @@
  * departments, the most common defects with examples, and year-on-year change per region. Rates follow
  * shared/export/rates.ts (unknown is never 0). Pure: assessments and `now` come in.
  */
-import { type Assessment, STATUS_LABELS } from '../compliance/status.ts';
+import { type Assessment, FETCH_FAILURE_STATUSES, STATUS_LABELS } from '../compliance/status.ts';
 import { emptyCounts, type GroupRates, groupRates, ratesOf } from '../export/rates.ts';
 import { AGENCY_LEVELS, type Agency, type AgencyLevel, LEVEL_LABELS } from '../registry/agency.ts';
 import { ruleInfo } from '../rules/catalogue.ts';
@@ -78,7 +78,8 @@ const NOT_AGENCY_DEFECTS = /^(fetch|internal)\./;
 /** Points per agency: 100 on time, 60 late, 0 missing; minus 10 per distinct error rule and 2 per warning; at least 0. */
 export function agencyScore(assessment: Assessment): number | null {
   const status = assessment.status;
-  if (status === 'pending' || status === 'unreachable') return null;
+  // We could not check (unreachable, blocked, address broken; no report known): no score, never 0.
+  if (status === 'pending' || FETCH_FAILURE_STATUSES.includes(status)) return null;
   if (status === 'missing') return 0;
   const late = status === 'late' || (assessment.flags ?? []).includes('late');
   const base = late ? 60 : 100;

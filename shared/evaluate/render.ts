@@ -7,7 +7,7 @@
 
 import { STATUS_LABELS } from '../compliance/status.ts';
 import { STATUS_COLORS } from '../compliance/status-colors.ts';
-import { formatRate, type GroupRates } from '../export/rates.ts';
+import { formatRate, type GroupRates, UNKNOWN_RATE_LABEL } from '../export/rates.ts';
 import { escapeHtml } from '../html/escape.ts';
 import { SEVERITY_LABELS } from '../rules/finding.ts';
 import { groupedBarsSvg, stackedBarsSvg } from './charts.ts';
@@ -44,8 +44,7 @@ function countCells(rates: GroupRates): string {
     .join('');
 }
 
-const COUNT_HEAD =
-  '<th class="num">机关数</th><th class="num">应公开</th><th class="num">已公开</th><th class="num">按时</th><th class="num">逾期</th><th class="num">未公开</th><th class="num">无法访问</th><th class="num">未到期/未评估</th><th class="num">按时公开率</th><th class="num">公开率</th><th class="num">问题率</th>';
+const COUNT_HEAD = `<th class="num">机关数</th><th class="num">应公开</th><th class="num">已公开</th><th class="num">按时</th><th class="num">逾期</th><th class="num">未公开</th><th class="num">${UNKNOWN_RATE_LABEL}</th><th class="num">未到期/未评估</th><th class="num">按时公开率</th><th class="num">公开率</th><th class="num">问题率</th>`;
 
 function ratesRow(label: string, rates: GroupRates, kind: string): string {
   return `<tr data-kind="${kind}"><td>${escapeHtml(label)}</td>${countCells(rates)}${rateCell(rates, 'onTimeRate', `${kind}:${label}`)}${rateCell(rates, 'publishRate', `${kind}:${label}`)}${rateCell(rates, 'problemRate', `${kind}:${label}`)}</tr>`;
@@ -82,7 +81,11 @@ export function renderEvaluationHtml(evaluation: Evaluation, options: RenderEval
   const prev = evaluation.previousTotal;
   const cards = [
     card('名录机关', String(total.agencies)),
-    card('应公开', String(total.due), `无法访问 ${total.unknown}，未到期或未评估 ${total.notDue + total.notAssessed}`),
+    card(
+      '应公开',
+      String(total.due),
+      `${UNKNOWN_RATE_LABEL} ${total.unknown}，未到期或未评估 ${total.notDue + total.notAssessed}`,
+    ),
     card('按时公开率', formatRate(total.onTimeRate), prev ? `上年 ${formatRate(prev.onTimeRate)}` : ''),
     card('公开率', formatRate(total.publishRate), prev ? `上年 ${formatRate(prev.publishRate)}` : ''),
     card('问题率', formatRate(total.problemRate), prev ? `上年 ${formatRate(prev.problemRate)}` : ''),
@@ -108,7 +111,7 @@ export function renderEvaluationHtml(evaluation: Evaluation, options: RenderEval
       { name: '按时公开', color: COLORS.onTime },
       { name: STATUS_LABELS.late, color: COLORS.late },
       { name: STATUS_LABELS.missing, color: COLORS.missing },
-      { name: STATUS_LABELS.unreachable, color: COLORS.unknown },
+      { name: UNKNOWN_RATE_LABEL, color: COLORS.unknown },
       { name: '未到期/未评估', color: COLORS.notDue },
     ],
     evaluation.byLevel.map((row) => ({
@@ -174,12 +177,12 @@ ${options.backHref ? `<p class="screen-only"><a href="${escapeHtml(options.backH
 <section><h2>二、各地区公开情况</h2>${regionTable}${regionChart}</section>
 <section><h2>三、各级别公开情况</h2>${levelTable}${levelChart}</section>
 <section><h2>四、区县排名</h2>${countyRows ? `<table class="data"><thead><tr><th class="num">名次</th><th>区县</th><th class="num">应公开</th><th class="num">按时公开率</th><th class="num">公开率</th><th class="num">问题率</th></tr></thead><tbody>${countyRows}</tbody></table><p class="muted">按按时公开率、公开率（高者在前）、问题率（低者在前）依次排序。</p>` : '<p class="muted">名录中没有区县一级的地区，或各区县均无应公开的机关。</p>'}</section>
-<section><h2>五、部门排名</h2>${departmentRows ? `<table class="data"><thead><tr><th class="num">名次</th><th>部门</th><th>地区</th><th>状态</th><th class="num">错误</th><th class="num">警告</th><th class="num">得分</th></tr></thead><tbody>${departmentRows}</tbody></table>${evaluation.departmentRanking.length > departments.length ? `<p class="muted">共 ${evaluation.departmentRanking.length} 个部门参与排名，此处列出前 ${departments.length} 名，完整名单见机关状态工作簿。</p>` : ''}<p class="muted">得分：按时公开 100 分、逾期公开 60 分、未公开 0 分；每类数据错误扣 10 分，每条警告扣 2 分，最低 0 分。无法访问或未到期的部门不参与排名。</p>` : '<p class="muted">没有可排名的部门。</p>'}</section>
+<section><h2>五、部门排名</h2>${departmentRows ? `<table class="data"><thead><tr><th class="num">名次</th><th>部门</th><th>地区</th><th>状态</th><th class="num">错误</th><th class="num">警告</th><th class="num">得分</th></tr></thead><tbody>${departmentRows}</tbody></table>${evaluation.departmentRanking.length > departments.length ? `<p class="muted">共 ${evaluation.departmentRanking.length} 个部门参与排名，此处列出前 ${departments.length} 名，完整名单见机关状态工作簿。</p>` : ''}<p class="muted">得分：按时公开 100 分、逾期公开 60 分、未公开 0 分；每类数据错误扣 10 分，每条警告扣 2 分，最低 0 分。无法核查（无法访问、网站拦截、名录地址失效）或未到期的部门不参与排名。</p>` : '<p class="muted">没有可排名的部门。</p>'}</section>
 <section><h2>六、常见问题</h2>${defectRows ? `<table class="data defects"><thead><tr><th class="num">序号</th><th>问题</th><th class="num">涉及机关</th><th class="num">问题条数</th><th>示例</th></tr></thead><tbody>${defectRows}</tbody></table>` : '<p class="muted">未发现问题。</p>'}</section>
 <section><h2>七、与上年比较</h2>${yoy}</section>
 <section class="method"><h2>八、评估口径</h2>
 <ul>
-<li><strong>应公开</strong>：截止日期已过、且本系统能确定其状态的机关（已公开或未公开）。本系统抓取失败（无法访问）且此前未找到报告的机关不计入，<strong>不视为未公开</strong>；截止日期未到或尚未评估的机关也不计入。</li>
+<li><strong>应公开</strong>：截止日期已过、且本系统能确定其状态的机关（已公开或未公开）。本系统未能核查（无法访问、网站拦截或名录地址失效）且此前未找到报告的机关不计入，<strong>不视为未公开</strong>；截止日期未到或尚未评估的机关也不计入。</li>
 <li><strong>按时公开率</strong> = 截止日期前公开的机关数 ÷ 应公开机关数；<strong>公开率</strong> = 已公开（含逾期）机关数 ÷ 应公开机关数。</li>
 <li><strong>问题率</strong> = 校验发现数据错误的报告数 ÷ 已公开且能读取内容的报告数（扫描件等无法读取的报告不计入）。</li>
 <li>截止日期依《中华人民共和国政府信息公开条例》第四十九、五十条：县级以上人民政府部门、乡镇（街道）为 1 月 31 日，县级以上人民政府为 3 月 31 日。</li>

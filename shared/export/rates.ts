@@ -1,14 +1,21 @@
 /**
  * Disclosure rates from statuses, the one definition the workbook's 按地区统计 sheet and the year's
- * evaluation share. Unknown is never 0: agencies we could not reach (no report known), not yet assessed
- * or not yet due stay out of every denominator, and reports we could not read stay out of the problem rate.
+ * evaluation share. Unknown is never 0: agencies we could not check (unreachable, blocked by the site, or a
+ * registry address gone; no report known), not yet assessed or not yet due stay out of every denominator,
+ * and reports we could not read stay out of the problem rate.
  *
  *   应公开 (due)      = missing + published
  *   按时公开率         = published on time / due
  *   公开率             = published (on time or late) / due
  *   问题率             = published and checked with an error finding (inconsistent) / published and checked
  */
-import type { Assessment, ComplianceStatus } from '../compliance/status.ts';
+import { type Assessment, type ComplianceStatus, FETCH_FAILURE_STATUSES } from '../compliance/status.ts';
+
+/**
+ * The Chinese name of the `unknown` class in tables and charts: 无法访问, 网站拦截 and 名录地址失效 with
+ * no report known. Our failure to check, never the agency's.
+ */
+export const UNKNOWN_RATE_LABEL = '无法核查';
 
 /** How one agency-year counts in the rates. */
 export type RateClass = 'on-time' | 'late' | 'missing' | 'unknown' | 'not-due' | 'not-assessed';
@@ -21,7 +28,7 @@ export interface RateCounts {
   onTime: number;
   late: number;
   missing: number;
-  /** Could not reach and no earlier report known. */
+  /** Could not check (unreachable, blocked, address broken) and no earlier report known. */
   unknown: number;
   notDue: number;
   notAssessed: number;
@@ -46,7 +53,7 @@ export function rateClass(assessment: Pick<Assessment, 'status' | 'flags'> | nul
   if (!assessment) return 'not-assessed';
   const status: ComplianceStatus = assessment.status;
   if (status === 'pending') return 'not-due';
-  if (status === 'unreachable') return 'unknown';
+  if (FETCH_FAILURE_STATUSES.includes(status)) return 'unknown';
   if (status === 'missing') return 'missing';
   if (status === 'on-time' || status === 'late' || status === 'inconsistent' || status === 'unparseable') {
     return status === 'late' || (assessment.flags ?? []).includes('late') ? 'late' : 'on-time';

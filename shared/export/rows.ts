@@ -8,6 +8,7 @@ import type { Assessment, ComplianceStatus } from '../compliance/status.ts';
 import { STATUS_LABELS } from '../compliance/status.ts';
 import { type AgencyLevel, LEVEL_LABELS } from '../registry/agency.ts';
 import { type Finding, SEVERITY_LABELS, type Severity } from '../rules/finding.ts';
+import { fingerprintFinding } from '../triage/triage.ts';
 import type { CsvColumn } from './csv.ts';
 
 /** Label shown for an agency of the registry that no run has assessed yet. */
@@ -88,6 +89,8 @@ export interface FindingExportRow {
   expected: string | number | null;
   actual: string | number | null;
   triage: string;
+  /** The finding's stable fingerprint (shared/triage), what `nianbao triage --finding` takes. */
+  fingerprint: string;
   sha256: string;
   links: ExportLinks;
 }
@@ -166,6 +169,7 @@ export function findingExportRows(inputs: readonly AgencyExportInput[], triage?:
         expected: finding.expected ?? null,
         actual: finding.actual ?? null,
         triage: triage?.(agency.id, year, finding) ?? '',
+        fingerprint: fingerprintFinding(agency.id, year, finding),
         sha256: assessment?.sha256 ?? '',
         links,
       });
@@ -191,6 +195,7 @@ export const FINDING_COLUMNS: readonly CsvColumn<FindingExportRow>[] = [
   { header: '应为', value: (r) => r.expected },
   { header: '实为', value: (r) => r.actual },
   { header: '核查状态', value: (r) => r.triage },
+  { header: '问题指纹', value: (r) => r.fingerprint },
   { header: '原网页', value: (r) => r.links.source },
   { header: '存档', value: (r) => r.links.snapshot },
   { header: '核查页', value: (r) => r.links.results },

@@ -8,7 +8,7 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { safeHref } from '../html/escape.ts';
-import { type GroupRates, groupRates, type RateCounts } from './rates.ts';
+import { type GroupRates, groupRates, type RateCounts, UNKNOWN_RATE_LABEL } from './rates.ts';
 import { AGENCY_COLUMNS, type AgencyStatusRow, FINDING_COLUMNS, type FindingExportRow } from './rows.ts';
 
 export const SHEET_AGENCIES = '机关状态';
@@ -114,6 +114,7 @@ const FINDING_SHEET: SheetColumn<FindingExportRow>[] = [
   fromCsv(FINDING_COLUMNS, '应为', 10),
   fromCsv(FINDING_COLUMNS, '实为', 10),
   fromCsv(FINDING_COLUMNS, '核查状态', 11),
+  fromCsv(FINDING_COLUMNS, '问题指纹', 18),
   { header: '原网页', width: 9, value: (r) => link('原网页', r.links.source) },
   { header: '存档', width: 8, value: (r) => link('存档', r.links.snapshot) },
   { header: '核查页', width: 9, value: (r) => link('核查页', r.links.results) },
@@ -136,7 +137,7 @@ const REGION_SHEET: SheetColumn<RegionRow>[] = [
   { header: '按时公开', width: 9, value: count((c) => c.onTime) },
   { header: '逾期公开', width: 9, value: count((c) => c.late) },
   { header: '未公开', width: 8, value: count((c) => c.missing) },
-  { header: '无法访问', width: 9, value: count((c) => c.unknown) },
+  { header: UNKNOWN_RATE_LABEL, width: 9, value: count((c) => c.unknown) },
   { header: '未到期限', width: 9, value: count((c) => c.notDue) },
   { header: '未评估', width: 8, value: count((c) => c.notAssessed) },
   { header: '按时公开率', width: 11, value: (r) => r.rates.onTimeRate, numFmt: PERCENT },

@@ -109,25 +109,105 @@ function effective(address: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv
   return address;
 }
 
+/** IPv6 forms that carry an IPv4 address inside them, and which one(s). */
+interface EmbeddedIPv4 {
+  /** Chinese name of the form, for the reason. */
+  form: string;
+  addresses: ipaddr.IPv4[];
+  /** Tunnels and deprecated forms are refused even around a public IPv4 (we would not know where they lead). */
+  alwaysRefused: boolean;
+}
+
+function v4From(high: number, low: number): ipaddr.IPv4 {
+  return new ipaddr.IPv4([(high >> 8) & 255, high & 255, (low >> 8) & 255, low & 255]);
+}
+
+/**
+ * The IPv4 inside an IPv6 address (mapped forms are unwrapped earlier by `effective`):
+ * IPv4-compatible `::a.b.c.d` (::/96, deprecated), SIIT `::ffff:0:a.b.c.d` (RFC 6145), NAT64
+ * `64:ff9b::a.b.c.d` (RFC 6052; the local-use 64:ff9b:1::/48 has no fixed place for it), 6to4
+ * `2002:AABB:CCDD::/48` and Teredo `2001:0:SERVER:…:~CLIENT` (both its server and its client).
+ */
+function embeddedIPv4(address: ipaddr.IPv6): EmbeddedIPv4 | null {
+  const p = address.parts as number[];
+  const zero = (from: number, to: number) => p.slice(from, to).every((part) => part === 0);
+  if (zero(0, 6) && !(p[6] === 0 && (p[7] as number) <= 1)) {
+    return { form: 'IPv4 兼容地址', addresses: [v4From(p[6] as number, p[7] as number)], alwaysRefused: true };
+  }
+  if (zero(0, 4) && p[4] === 0xffff && p[5] === 0) {
+    return { form: 'IPv4 转换地址', addresses: [v4From(p[6] as number, p[7] as number)], alwaysRefused: true };
+  }
+  if (p[0] === 0x64 && p[1] === 0xff9b) {
+    if (zero(2, 6))
+      return { form: 'NAT64 地址', addresses: [v4From(p[6] as number, p[7] as number)], alwaysRefused: false };
+    return { form: 'NAT64 本地地址', addresses: [], alwaysRefused: true };
+  }
+  if (p[0] === 0x2002) {
+    return { form: '6to4 地址', addresses: [v4From(p[1] as number, p[2] as number)], alwaysRefused: true };
+  }
+  if (p[0] === 0x2001 && p[1] === 0) {
+    const client = v4From(~(p[6] as number) & 0xffff, ~(p[7] as number) & 0xffff);
+    return { form: 'Teredo 地址', addresses: [v4From(p[2] as number, p[3] as number), client], alwaysRefused: true };
+  }
+  return null;
+}
+
+/**
+ * Parses an address as the kernel will read it. ipaddr.js reads `::127.0.0.1` (IPv4-compatible) as if
+ * it were `::ffff:127.0.0.1` (mapped); WHATWG URL canonicalises dotted IPv6 tails to hex correctly
+ * (`::7f00:1`), so dotted IPv6 goes through it first. The string we connect to is the one checked.
+ */
+function parseExact(address: string): ipaddr.IPv4 | ipaddr.IPv6 {
+  if (address.includes(':') && address.includes('.')) {
+    return ipaddr.parse(new URL(`http://[${address}]/`).hostname.replace(/^\[|\]$/g, ''));
+  }
+  return ipaddr.parse(address);
+}
+
 const METADATA_REASON = '云元数据地址';
 const METADATA = METADATA_ADDRESSES.map((a) => normalize(ipaddr.parse(a)));
+
+/** Reason the IPv4 rules (and the metadata list) give an address, ignoring any allowlist. */
+function ipv4Refusal(address: ipaddr.IPv4): string | undefined {
+  if (METADATA.includes(normalize(address))) return METADATA_REASON;
+  return REFUSED_V4[address.range()];
+}
 
 /**
  * Verdict for one IP address. Loopback, private (10/8, 172.16/12, 192.168/16), link-local, CGNAT
  * (100.64/10), unique-local (fc00::/7), unspecified, multicast, broadcast and reserved addresses are
  * refused, as are IPv4-mapped IPv6 forms of them, unless the allowlist covers them. Cloud metadata
  * addresses are refused unless the allowlist names that exact address (a wide CIDR is not enough).
+ * IPv6 forms embedding an IPv4 (IPv4-compatible, SIIT, NAT64, 6to4, Teredo) are refused when the
+ * embedded IPv4 is refused (the allowlist of that IPv4 does not carry over); all but NAT64 are refused
+ * around public IPv4 too (deprecated or tunnels); only an allowlist entry for the IPv6 itself opens one.
  */
 export function checkAddress(address: string, allow: AllowList = new AllowList()): AddressVerdict {
   const cleaned = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  if (!ipaddr.isValid(cleaned)) return { allowed: false, reason: '无法识别的地址' };
-  const parsed = ipaddr.parse(cleaned);
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    parsed = parseExact(cleaned);
+  } catch {
+    return { allowed: false, reason: '无法识别的地址' };
+  }
   const target = effective(parsed);
 
   if (METADATA.includes(normalize(target))) {
     return allow.hasAddress(target, true)
       ? { allowed: true, reason: null }
       : { allowed: false, reason: METADATA_REASON };
+  }
+  const embedded = target.kind() === 'ipv6' ? embeddedIPv4(target as ipaddr.IPv6) : null;
+  if (embedded) {
+    const inner = embedded.addresses
+      .map((v4) => ({ v4, reason: ipv4Refusal(v4) }))
+      .find((entry) => entry.reason !== undefined);
+    if (inner?.reason === METADATA_REASON && !allow.hasAddress(target, true)) {
+      return { allowed: false, reason: `${METADATA_REASON}（${embedded.form}内嵌 ${inner.v4.toString()}）` };
+    }
+    if (allow.hasAddress(target)) return { allowed: true, reason: null };
+    if (inner) return { allowed: false, reason: `${inner.reason}（${embedded.form}内嵌 ${inner.v4.toString()}）` };
+    if (embedded.alwaysRefused) return { allowed: false, reason: `内嵌 IPv4 的 IPv6 地址（${embedded.form}）` };
   }
   if (allow.hasAddress(target) || allow.hasAddress(parsed)) return { allowed: true, reason: null };
 
@@ -137,8 +217,6 @@ export function checkAddress(address: string, allow: AllowList = new AllowList()
   } else {
     const range = (target as ipaddr.IPv6).range() as string;
     reason = REFUSED_V6[range as IPv6Range] ?? REFUSED_V6_EXTRA[range];
-    // NAT64 / 6to4 / Teredo embed IPv4 addresses we cannot vet cheaply; refuse them as well.
-    if (!reason && ['rfc6145', 'rfc6052', '6to4', 'teredo'].includes(range)) reason = '内嵌 IPv4 的 IPv6 地址';
   }
   return reason ? { allowed: false, reason } : { allowed: true, reason: null };
 }
@@ -182,7 +260,7 @@ export async function resolveGuarded(
   if (ipaddr.isValid(hostname)) {
     const verdict = checkAddress(hostname, allow);
     if (!verdict.allowed) throw new AddressRefusedError(verdict.reason ?? '地址被拒绝', hostname);
-    return { hostname, address: hostname, family: ipaddr.parse(hostname).kind() === 'ipv6' ? 6 : 4 };
+    return { hostname, address: hostname, family: hostname.includes(':') ? 6 : 4 };
   }
   if (/^[\d.]+$/.test(hostname) || /^0x/i.test(hostname)) {
     // WHATWG URL already canonicalises numeric hosts; anything left that looks numeric is suspicious.

@@ -273,13 +273,15 @@ export function detectDocumentType(
     if (declared === 'xls' || type.includes('excel')) return result('xls');
     return result('doc');
   }
-  const text = head.trimStart().toLowerCase();
-  if (
-    type.includes('html') ||
-    text.startsWith('<!doctype html') ||
-    text.startsWith('<html') ||
-    /<(head|body|script)[\s>]/.test(text)
-  )
+  const text = head
+    .replace(/^\ufeff|^\xef\xbb\xbf/, '')
+    .trimStart()
+    .toLowerCase();
+  const startsAsHtml = text.startsWith('<!doctype html') || text.startsWith('<html');
+  // A text/plain declaration is trusted unless the bytes clearly are an HTML page (a report quoting
+  // `<script>` in its text stays text); with no text declaration, markup anywhere in the head decides.
+  const declaredPlain = type.startsWith('text/plain');
+  if (type.includes('html') || startsAsHtml || (!declaredPlain && /<(head|body|script)[\s>]/.test(text)))
     return result('html');
   if (type.startsWith('text/')) return result('text', 'txt');
   if (declared) return result(declared as DocumentKind, declared);
@@ -292,12 +294,4 @@ export function detectDocumentType(
  */
 export function isErrorPageInsteadOfFile(type: DocumentType, byteLength: number, expectedExt: string): boolean {
   return type.kind === 'html' && byteLength < 20_000 && expectedExt !== '' && expectedExt !== 'html';
-}
-
-/** Anti-bot challenge markers (Ruishu `$_ts`, JS cookie challenges). */
-export function looksLikeAntiBot(status: number, text: string): boolean {
-  const marker = /\$_ts|__jsl_clearance|acw_sc__v2|_\$\w+\s*=|window\.\$_ts|challenge|cdn-cgi\/challenge/i.test(text);
-  return (status === 412 || status === 403 || status === 521 || status === 202) && (marker || text.length < 5000)
-    ? true
-    : status === 200 && text.length < 5000 && /\$_ts|__jsl_clearance|acw_sc__v2/.test(text);
 }

@@ -7,6 +7,8 @@ import type { FetchedResponse } from './http.ts';
 export class FetchError extends Error {
   readonly url: string;
   readonly method: string;
+  /** The engine's own wording (code and message), kept for operators; never shown as the reason. */
+  detail?: string;
   constructor(url: string, message: string, options?: { cause?: unknown; method?: string }) {
     const method = options?.method ?? 'GET';
     super(`${method} ${url} ${message}`, options?.cause === undefined ? undefined : { cause: options.cause });
@@ -46,15 +48,24 @@ export class TimeoutError extends FetchError {
   }
 }
 
+/** The caller cancelled the call (GetOptions.signal), e.g. the agency's time budget ran out. */
+export class CancelledError extends FetchError {
+  constructor(url: string) {
+    super(url, '已取消（本机关的抓取时限已到）');
+    this.name = 'CancelledError';
+  }
+}
+
 export class NetworkError extends FetchError {
   /** The system error code, e.g. ECONNRESET, ECONNREFUSED, ENOTFOUND. */
   readonly code: string | null;
-  constructor(url: string, cause: unknown, detail?: string) {
+  /** `reason`: a Chinese reason from the caller; otherwise one is read from the cause's code (networkReason). */
+  constructor(url: string, cause: unknown, reason?: string) {
     const code = errorCode(cause);
-    const text = detail ?? (cause instanceof Error ? cause.message : String(cause));
-    super(url, `网络错误：${text}`, { cause });
+    super(url, `网络错误：${reason ?? networkReason(cause)}`, { cause });
     this.name = 'NetworkError';
     this.code = code;
+    this.detail = technicalDetail(cause);
   }
 }
 
@@ -136,4 +147,77 @@ export function errorCode(error: unknown): string | null {
   if (typeof error !== 'object' || error === null) return null;
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? code : null;
+}
+
+/** Node's socket, HTTP parser and TLS error codes, in the words an office user reads. */
+const NETWORK_REASONS: [RegExp, string][] = [
+  [/^HPE_|^Parse Error/i, '服务器返回的 HTTP 响应格式错误'],
+  [/^ECONNRESET$|^aborted$|socket hang up/i, '连接被服务器中断'],
+  [/^ECONNREFUSED$/, '连接被拒绝（服务器未开放该端口）'],
+  [/^ETIMEDOUT$|^ESOCKETTIMEDOUT$/, '连接超时'],
+  [/^ENOTFOUND$|^EAI_AGAIN$|^EAI_NODATA$|^EAI_FAIL$/, '域名解析失败'],
+  [/^EHOSTUNREACH$|^ENETUNREACH$|^EHOSTDOWN$|^ENETDOWN$/, '网络不可达'],
+  [/^EPIPE$/, '连接被服务器关闭'],
+  [/CERT|UNABLE_TO_VERIFY|SELF_SIGNED|ALTNAME/i, '网站证书无效或不受信任'],
+  [/^EPROTO$|^ERR_SSL_|^ERR_TLS_/, 'TLS 加密连接握手失败'],
+  [/^Z_|^ERR_ZLIB|^ERR__ERROR_FORMAT_PADDING|^ERR_BROTLI/i, '压缩数据损坏，无法解压'],
+];
+
+/** A Chinese reason for a network-level failure (by code, then by message); generic when unknown. */
+export function networkReason(cause: unknown): string {
+  const code = errorCode(cause);
+  const message = cause instanceof Error ? cause.message : String(cause);
+  for (const [pattern, reason] of NETWORK_REASONS) {
+    if ((code && pattern.test(code)) || pattern.test(message)) return reason;
+  }
+  return '连接失败';
+}
+
+/** `CODE: message` of an engine error, for the technical detail beside a Chinese reason. */
+export function technicalDetail(error: unknown): string {
+  if (error instanceof Error) {
+    const code = errorCode(error);
+    return `${code ? `${code}: ` : ''}${error.name !== 'Error' && !code ? `${error.name}: ` : ''}${error.message}`.slice(
+      0,
+      500,
+    );
+  }
+  return String(error).slice(0, 500);
+}
+
+const HAS_CHINESE = /[\u4e00-\u9fff]/;
+
+/** Failures of the engine itself (not of a site), in Chinese. */
+const ENGINE_REASONS: [RegExp, string][] = [
+  [/Maximum call stack size exceeded/i, '内容结构过深（例如标签层层嵌套），超出处理能力'],
+  [
+    /Invalid string length|Array buffer allocation failed|ERR_OUT_OF_MEMORY|heap out of memory|ERR_WORKER_OUT_OF_MEMORY/i,
+    '内容过大，超出内存上限',
+  ],
+  [/^ENOSPC$|no space left/i, '磁盘空间不足，无法写入存储'],
+  [/^EACCES$|^EPERM$|^EROFS$/, '存储没有写入权限'],
+  [/^EMFILE$|^ENFILE$/, '同时打开的文件过多'],
+];
+
+/**
+ * What a user reads for a failure, and the technical detail kept beside it. Our own errors are
+ * Chinese already (FetchError and its kin, the scan's stops); Node's own messages ("Parse Error",
+ * "aborted", ECONNRESET, "Maximum call stack size exceeded", ENOSPC …) are translated, never shown raw.
+ */
+export function userFacingError(error: unknown): { message: string; detail?: string } {
+  if (error instanceof FetchError) {
+    return { message: error.message, ...(error.detail ? { detail: error.detail } : {}) };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const code = errorCode(error);
+  for (const [pattern, reason] of ENGINE_REASONS) {
+    if ((code && pattern.test(code)) || pattern.test(message))
+      return { message: reason, detail: technicalDetail(error) };
+  }
+  if (code || /^(HPE_|Parse Error|aborted|socket hang up)/i.test(message)) {
+    const reason = networkReason(error);
+    if (reason !== '连接失败' || code) return { message: `网络错误：${reason}`, detail: technicalDetail(error) };
+  }
+  if (HAS_CHINESE.test(message)) return { message };
+  return { message: '处理时发生内部错误', detail: technicalDetail(error) };
 }

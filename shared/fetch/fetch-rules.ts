@@ -76,4 +76,20 @@ export const FETCH_RULE_CATALOGUE: RuleInfo[] = [
     description: '已存档的文件在解析、校验环节出错（存储或程序错误），报告内容未能检查。',
     example: '读取存档元数据失败。',
   },
+  {
+    id: 'fetch.page-limited',
+    severity: 'info',
+    title: '页面超出解析限度',
+    description:
+      '列表页或文章页过大、标签嵌套过深或链接过多，为保护本次运行未按网页结构完整解析：列表页改用简单链接扫描，文章页只存档不查找附件。',
+    example: '列表页有 5 万层嵌套的 <div>，改用简单链接扫描读取文章链接。',
+  },
+  {
+    id: 'fetch.agency-budget',
+    severity: 'warning',
+    title: '超过机关抓取总时限',
+    description:
+      '一个机关的全部请求（列表页、文章页、附件）用时超过总时限，为不拖慢整次运行而停止，记为“无法访问”；不代表未发布报告。',
+    example: '栏目 20 个分页每页都接近超时，180 秒后停止。',
+  },
 ];

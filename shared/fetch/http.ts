@@ -25,7 +25,7 @@ import { CookieJar } from './cookies.ts';
 import {
   AntiBotBlockedError,
   BlockedAddressError,
-  errorCode,
+  CancelledError,
   FetchError,
   HttpStatusError,
   NetworkError,
@@ -76,6 +76,11 @@ export interface GetOptions {
   respectRobots?: boolean;
   /** Per-call timeout (slow sites), default the client's timeoutMs. */
   timeoutMs?: number;
+  /**
+   * Ends the call (in flight, between retries, between redirects) with a CancelledError: the scan's
+   * per-agency time budget uses it so a cancelled agency stops holding its host's queue.
+   */
+  signal?: AbortSignal;
 }
 
 export interface HttpClientOptions {
@@ -330,7 +335,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         stats.refused++;
         throw new BlockedAddressError(url.href, error.reason, error.address);
       }
-      throw new NetworkError(url.href, error, `域名解析失败（${errorCode(error) ?? String(error)}）`);
+      throw new NetworkError(url.href, error, '域名解析失败');
     }
   }
 
@@ -389,6 +394,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     headers: Record<string, string>,
     budgetMs: number,
     maxBytes: number,
+    signal?: AbortSignal,
   ): Promise<RawResponse> {
     const secure = url.protocol === 'https:';
     const pinned: LookupFunction = (_hostname, lookupOptions, callback) => {
@@ -407,6 +413,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         if (error) {
           body?.destroy();
           request.destroy();
@@ -416,6 +423,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         }
       };
       const timer = setTimeout(() => finish(new TimeoutError(url.href, budgetMs)), budgetMs);
+      const onAbort = () => finish(new CancelledError(url.href));
+      signal?.addEventListener('abort', onAbort, { once: true });
       const request = (secure ? https : http).request(
         {
           protocol: url.protocol,
@@ -465,7 +474,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
             finish(
               stream === response
                 ? new NetworkError(url.href, error)
-                : new NetworkError(url.href, error, `解压失败（${encoding}）：${error.message}`),
+                : new NetworkError(url.href, error, `解压失败（${encoding} 数据损坏）`),
             ),
           );
           response.on('error', (error) => finish(new NetworkError(url.href, error)));
@@ -561,7 +570,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           const cookie = cookies.header(url.hostname, now());
           if (cookie) headers.cookie = cookie;
           stats.requests++;
-          raw = await requestOnce(url, target, headers, budget, maxBytes);
+          if (callOptions.signal?.aborted) throw new CancelledError(url.href);
+          raw = await requestOnce(url, target, headers, budget, maxBytes, callOptions.signal);
         } finally {
           globalGate.release(now);
         }
@@ -637,6 +647,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     const redirects: string[] = [];
     const visits = new Map<string, number>([[current.href, 1]]);
     for (;;) {
+      if (callOptions.signal?.aborted) throw new CancelledError(current.href);
       const cookiesBefore = cookies.header(current.hostname, now());
       const result = await hop(current, callOptions);
       const location = result.raw.headers.location;

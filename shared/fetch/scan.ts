@@ -11,23 +11,25 @@ import { randomBytes } from 'node:crypto';
 import type { Agency, Registry } from '../registry/agency.ts';
 import type { Finding } from '../rules/finding.ts';
 import { keys } from '../storage/keys.ts';
-import { getJson, type ObjectStore, putJson } from '../storage/port.ts';
-import type { AgencyRunOutcome, FetchStatus, RunManifest, SnapshotMeta } from '../storage/records.ts';
+import { getJson, type ObjectStore } from '../storage/port.ts';
+import type { AgencyRunOutcome, FetchStatus, SnapshotMeta } from '../storage/records.ts';
 import { putSnapshot } from '../storage/snapshot.ts';
+import { looksLikeAntiBot } from './anti-bot.ts';
 import {
   type ArticlePage,
   type AttachmentLink,
   detectDocumentType,
   isErrorPageInsteadOfFile,
-  looksLikeAntiBot,
   parseArticlePage,
 } from './article.ts';
 import { decodeBody } from './charset.ts';
 import { discoverCandidates } from './discover.ts';
-import { classifyFetchError } from './errors.ts';
+import { classifyFetchError, userFacingError } from './errors.ts';
+import { htmlShape } from './html-limits.ts';
 import type { GetOptions } from './http.ts';
 import { getWithPageCache } from './page-cache.ts';
 import { dateFromUrl, describeDisagreement, instantToBeijingIso, resolvePublishDate } from './publish-date.ts';
+import { type InterruptedRun, markInterruptedRuns, type RunOwner, type RunRecord, RunRecorder } from './run-record.ts';
 import { chooseCandidate, isAnnualReportTitle, type ReportCandidate } from './title-match.ts';
 
 /** What the scan needs of an HTTP response (shared/fetch/http.ts provides it). */
@@ -64,7 +66,20 @@ export const FETCH_RULES = {
   noCandidate: 'fetch.no-candidate',
   severalCandidates: 'fetch.several-candidates',
   processError: 'fetch.process-error',
+  pageLimited: 'fetch.page-limited',
+  agencyBudget: 'fetch.agency-budget',
 } as const;
+
+/** List pages longer than this (characters) are not kept in the run's list cache once fetched. */
+const LIST_CACHE_MAX_CHARS = 2_000_000;
+
+/** Default total time for one agency across all its requests (list pages, article, attachments). */
+export const DEFAULT_AGENCY_BUDGET_MS = 180_000;
+
+/** An agency's outcome with the technical detail of its error (the engine's words, for operators). */
+export interface ScanOutcome extends AgencyRunOutcome {
+  errorDetail?: string;
+}
 
 export interface ScanAgencyDeps {
   http: ScanHttp;
@@ -78,6 +93,11 @@ export interface ScanAgencyDeps {
   listCache?: Map<string, Promise<{ url: string; text: string; charset: string; suspect: boolean }>>;
   /** Most list pages kept in listCache (default 256, oldest dropped first). */
   listCacheSize?: number;
+  /**
+   * Total time for the agency across all its requests (default DEFAULT_AGENCY_BUDGET_MS). When it runs
+   * out the request in flight is cancelled and the agency ends `unreachable` with a Chinese reason.
+   */
+  agencyBudgetMs?: number;
 }
 
 /** A failure that ends an agency's scan with a given status and a Chinese reason. */
@@ -89,6 +109,42 @@ class ScanStop extends Error {
   }
 }
 
+/** The page answered 404/410: it does not exist (any more) at that address. */
+class PageGone extends ScanStop {
+  readonly httpStatus: number;
+  readonly url: string;
+  constructor(httpStatus: number, url: string) {
+    super('not-found', `页面不存在（HTTP ${httpStatus}）：${url}`);
+    this.httpStatus = httpStatus;
+    this.url = url;
+  }
+}
+
+/**
+ * A registry address (list or report URL) that answered 404/410. If the site's home page answers, the
+ * address is broken (the registry needs updating); if the home page fails too, the whole site is down
+ * or moving, which is an outage and says nothing about the agency.
+ */
+async function brokenAddress(context: AgencyContext, gone: PageGone, what: string): Promise<ScanStop> {
+  let home: string;
+  try {
+    home = new URL('/', gone.url).href;
+  } catch {
+    return new ScanStop('address-broken', `${what}无效：${gone.url}`);
+  }
+  try {
+    const response = await get(context, home, { accept: HTML_ACCEPT });
+    if (response.status < 400)
+      return new ScanStop('address-broken', `${what}返回 HTTP ${gone.httpStatus}（网站首页可以访问）：${gone.url}`);
+  } catch (error) {
+    if (error instanceof ScanStop && error.status === 'blocked') return error;
+  }
+  return new ScanStop(
+    'unreachable',
+    `网站整体无法访问：${what}返回 HTTP ${gone.httpStatus}，首页也无法打开（${home}）`,
+  );
+}
+
 const HTML_ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8';
 const DOCUMENT_ACCEPT = 'application/pdf,application/msword,application/vnd.openxmlformats-officedocument.*,*/*;q=0.8';
 
@@ -96,9 +152,10 @@ function headerValue(headers: Record<string, string>, name: string): string | un
   return headers[name] ?? headers[name.toLowerCase()];
 }
 
+/** The Chinese reason for an error (engine messages translated, see errors.ts userFacingError). */
 function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
+  if (error instanceof ScanStop) return error.message;
+  return userFacingError(error).message;
 }
 
 /** Status for an error thrown while fetching: our own stops carry it, the client's errors are classified. */
@@ -120,6 +177,53 @@ interface AgencyContext {
   /** Previous snapshot metas by URL (conditional GET and first-seen dates). */
   previous: Map<string, SnapshotMeta>;
   robots?: ScanResponse['robots'];
+  /** When the agency's time budget ends (epoch ms of deps.now()), and the stop once it has. */
+  deadline: number;
+  budgetMs: number;
+  overBudget: ScanStop | null;
+  /** Cancels the request in flight when the budget ends. */
+  cancel: AbortController;
+}
+
+function budgetStop(context: AgencyContext): ScanStop {
+  context.overBudget ??= new ScanStop(
+    'unreachable',
+    `超过本机关的抓取总时限（${Math.round(context.budgetMs / 1000)} 秒），已停止；已请求 ${context.pagesFetched} 个页面，网站响应过慢`,
+  );
+  context.cancel.abort();
+  return context.overBudget;
+}
+
+/** Throws the budget stop once the agency's time is up (between steps that do not request). */
+function checkBudget(context: AgencyContext): void {
+  if (context.overBudget) throw context.overBudget;
+  if (context.deps.now().getTime() >= context.deadline) throw budgetStop(context);
+}
+
+/**
+ * Runs one request within what is left of the agency's budget: the client's per-attempt timeout is cut
+ * to the time left, and when the budget ends the call is cancelled (signal) and the agency stops.
+ */
+async function withinBudget<T>(
+  context: AgencyContext,
+  call: (signal: AbortSignal, leftMs: number) => Promise<T>,
+): Promise<T> {
+  checkBudget(context);
+  const left = context.deadline - context.deps.now().getTime();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(budgetStop(context)), Math.max(0, left));
+  });
+  const pending = call(context.cancel.signal, left);
+  pending.catch(() => {}); // settled after a budget stop: nobody waits for it any more
+  try {
+    return await Promise.race([pending, expired]);
+  } catch (error) {
+    // Once the budget ended, the cancelled call's own error (CancelledError) is the budget stop.
+    throw context.overBudget ?? error;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function addFinding(context: AgencyContext, finding: Finding): void {
@@ -148,28 +252,33 @@ async function loadPreviousMetas(
 /** GET with status handling: 4xx/5xx and anti-bot challenges become ScanStop errors. */
 async function get(context: AgencyContext, url: string, options: ScanGetOptions): Promise<ScanResponse> {
   const { agency } = context;
-  const response = await context.deps.http.get(url, {
-    ...options,
-    ...(agency.timeoutMs ? { timeoutMs: agency.timeoutMs } : {}),
-    ...(agency.respectRobots !== undefined ? { respectRobots: agency.respectRobots } : {}),
-  });
+  const response = await withinBudget(context, (signal, leftMs) =>
+    context.deps.http.get(url, {
+      ...options,
+      signal,
+      ...(agency.timeoutMs ? { timeoutMs: Math.max(1, Math.min(agency.timeoutMs, leftMs)) } : {}),
+      ...(agency.respectRobots !== undefined ? { respectRobots: agency.respectRobots } : {}),
+    }),
+  );
   context.pagesFetched++;
   if (!context.robots && response.robots) context.robots = response.robots;
   if (response.notModified || response.status === 304) return response;
   const status = response.status;
-  if (status >= 400 || status === 202) {
-    const sample = new TextDecoder('latin1').decode(response.body.subarray(0, 8000));
-    if (looksLikeAntiBot(status, sample)) {
-      addFinding(context, {
-        rule: FETCH_RULES.antiBot,
-        severity: 'warning',
-        message: `网站返回 HTTP ${status} 反爬虫验证页面，普通客户端无法通过，已记为被拦截（${response.url}）`,
-      });
-      throw new ScanStop('blocked', `反爬虫验证（HTTP ${status}）：${response.url}`);
-    }
-    if (status === 404 || status === 410)
-      throw new ScanStop('not-found', `页面不存在（HTTP ${status}）：${response.url}`);
-    throw new ScanStop('unreachable', `HTTP ${status}：${response.url}`);
+  // The polite client already refuses challenge pages; a ScanHttp that does not (tests, other
+  // clients) gets the same verdict from the one detector (anti-bot.ts).
+  const marker = looksLikeAntiBot(response);
+  if (marker) {
+    addFinding(context, {
+      rule: FETCH_RULES.antiBot,
+      severity: 'warning',
+      message: `网站返回反爬虫验证页面（HTTP ${status}，${marker}），普通客户端无法通过，已记为被拦截（${response.url}）`,
+    });
+    throw new ScanStop('blocked', `反爬虫验证（HTTP ${status}，${marker}）：${response.url}`);
+  }
+  if (status >= 400) {
+    if (status === 404 || status === 410) throw new PageGone(status, response.url);
+    // A plain 403 (no challenge marker) is the server refusing the page, not an anti-bot wall.
+    throw new ScanStop('unreachable', `HTTP ${status}${status === 403 ? '（拒绝访问）' : ''}：${response.url}`);
   }
   return response;
 }
@@ -206,9 +315,6 @@ async function getText(context: AgencyContext, url: string, referer?: string) {
       message: `页面按 ${decoded.charset} 解码后仍有乱码字符，编码可能有误：${response.url}`,
     });
   }
-  if (response.status === 200 && looksLikeAntiBot(200, decoded.text)) {
-    throw new ScanStop('blocked', `反爬虫验证页面：${response.url}`);
-  }
   return { response, text: decoded.text, charset: decoded.charset, suspect: decoded.suspect };
 }
 
@@ -229,6 +335,16 @@ async function fetchListPage(context: AgencyContext, url: string): Promise<{ url
     }));
     if (cache) {
       cache.set(key, fetching);
+      // A page cancelled by this agency's budget is not a failure of the site: others fetch it afresh.
+      // A huge page is not kept for the rest of the run (256 of them could hold gigabytes).
+      fetching.then(
+        (page) => {
+          if (page.text.length > LIST_CACHE_MAX_CHARS && cache.get(key) === fetching) cache.delete(key);
+        },
+        (error) => {
+          if (error === context.overBudget && cache.get(key) === fetching) cache.delete(key);
+        },
+      );
       if (cache.size > (context.deps.listCacheSize ?? 256)) cache.delete(cache.keys().next().value as string);
     }
     return fetching;
@@ -251,13 +367,26 @@ async function discover(context: AgencyContext): Promise<{ candidates: ReportCan
   let jsRendered = false;
   let lastError: unknown = null;
   let listsAnswered = 0;
+  let listsGone = 0;
   for (const listUrl of agency.listUrls) {
+    // Whether a candidate qualifies depends on that candidate alone, so only the new page's are ranked
+    // (ranking all of them after every page cost up to 0.5 s per page at the 20,000-candidate cap).
+    let ranked = 0;
+    const enough = (so: ReportCandidate[]) => {
+      const fresh = so.slice(ranked);
+      ranked = so.length;
+      return chooseCandidate(fresh, year, agency.name).chosen !== null;
+    };
     try {
       const found = await discoverCandidates(listUrl, (url) => fetchListPage(context, url), {
         maxPages: context.deps.maxListPages ?? 20,
-        enough: (so) => chooseCandidate(so, year, agency.name).chosen !== null,
+        enough,
+        fatal: (error) => error === context.overBudget,
       });
       listsAnswered++;
+      for (const note of found.limits) {
+        addFinding(context, { rule: FETCH_RULES.pageLimited, severity: 'info', message: note });
+      }
       candidates.push(...found.candidates);
       jsRendered ||= found.jsRendered;
       for (const pageError of found.pageErrors) {
@@ -268,7 +397,9 @@ async function discover(context: AgencyContext): Promise<{ candidates: ReportCan
         });
       }
     } catch (error) {
+      if (error === context.overBudget) throw error;
       lastError = error;
+      if (error instanceof PageGone) listsGone++;
       if (agency.listUrls.length > 1) {
         addFinding(context, {
           rule: FETCH_RULES.listPageError,
@@ -278,7 +409,12 @@ async function discover(context: AgencyContext): Promise<{ candidates: ReportCan
       }
     }
   }
-  if (listsAnswered === 0 && lastError !== null) throw lastError;
+  if (listsAnswered === 0 && lastError !== null) {
+    // Every list address is gone: a broken registry entry, or a site that is down as a whole.
+    if (lastError instanceof PageGone && listsGone === agency.listUrls.length)
+      throw await brokenAddress(context, lastError, '名录中的公开目录地址');
+    throw lastError;
+  }
   return { candidates, jsRendered };
 }
 
@@ -457,7 +593,22 @@ async function collectDocuments(
       message: `页面按 ${decoded.charset} 解码后仍有乱码字符，编码可能有误：${first.response.url}`,
     });
   }
-  if (looksLikeAntiBot(200, decoded.text)) throw new ScanStop('blocked', `反爬虫验证页面：${first.response.url}`);
+  const shape = htmlShape(decoded.text);
+  if (!shape.domSafe) {
+    // Too deep or too big for a DOM: keep the page as the evidence, look for no attachments in it.
+    addFinding(context, {
+      rule: FETCH_RULES.pageLimited,
+      severity: 'warning',
+      message: `文章页${shape.tooDeep ? `标签嵌套超过 ${shape.depth - 1} 层` : '过大'}，未按网页结构解析（附件未查找），页面已存档：${first.response.url}`,
+    });
+    const pageOnly: ArticleContext = { ...info, pageUrl: first.response.url, article: null };
+    stored.push(
+      first.reused
+        ? await storeReused(context, first.reused, first.response, pageOnly)
+        : await storeDocument(context, first.response, 'html', decoded.charset, pageOnly),
+    );
+    return stored;
+  }
   const article = parseArticlePage(decoded.text, first.response.url);
   const articleContext: ArticleContext = {
     ...info,
@@ -478,6 +629,7 @@ async function collectDocuments(
   }
   let attachmentError: unknown = null;
   for (const attachment of attachments) {
+    if (context.overBudget) break;
     try {
       const fetched = await fetchDocument(context, attachment.url, DOCUMENT_ACCEPT, first.response.url);
       if (fetched.reused) {
@@ -521,6 +673,54 @@ async function collectDocuments(
   return stored;
 }
 
+/** The article page of the newest snapshot kept for the year (what an earlier run found), if any. */
+function latestArchivedArticle(previous: Map<string, SnapshotMeta>, year: number): SnapshotMeta | undefined {
+  let newest: SnapshotMeta | undefined;
+  for (const meta of previous.values()) {
+    if (meta.year !== year || !meta.pageUrl) continue;
+    if (!newest || (meta.lastSeenAt ?? meta.fetchedAt) > (newest.lastSeenAt ?? newest.fetchedAt)) newest = meta;
+  }
+  return newest;
+}
+
+/**
+ * The list answered but no longer shows a report an earlier run found: re-check the archived article
+ * URL itself. Still there: the report is public (found). 404/410: it was taken down (the outcome keeps
+ * the re-check as evidence). Anything else (timeout, 5xx, block) is a failure of ours: thrown on.
+ */
+async function recheckArchived(
+  context: AgencyContext,
+  archived: SnapshotMeta,
+  outcome: (status: FetchStatus, snapshots: string[], error?: string) => AgencyRunOutcome,
+): Promise<AgencyRunOutcome> {
+  const at = context.deps.now().toISOString();
+  try {
+    const stored = await collectDocuments(context, archived.pageUrl, {
+      title: archived.title,
+      candidate: null,
+      chosenBecause: '列表中已找不到此前找到的报告，按存档的原文地址重新访问仍可打开',
+    });
+    addFinding(context, {
+      rule: FETCH_RULES.noCandidate,
+      severity: 'info',
+      message: `公开目录中已找不到该报告，但原文地址仍可访问：${archived.pageUrl}`,
+    });
+    const found = outcome(
+      'found',
+      stored.map((s) => s.key),
+    );
+    return { ...found, recheck: { url: archived.pageUrl, status: 200, at } };
+  } catch (error) {
+    if (!(error instanceof PageGone)) throw error;
+    const gone = outcome(
+      'not-found',
+      [],
+      `公开目录中已找不到此前找到的报告，原文地址返回 HTTP ${error.httpStatus}：${archived.pageUrl}`,
+    );
+    return { ...gone, recheck: { url: archived.pageUrl, status: error.httpStatus, at } };
+  }
+}
+
 /** Report-like attachments first (by label), bounded; other office files only when nothing looks like the report. */
 function pickAttachments(attachments: AttachmentLink[], max: number): AttachmentLink[] {
   const documents = attachments.filter((a) => a.ext !== '' || a.via !== 'a' || /download|downfile/i.test(a.url));
@@ -531,7 +731,8 @@ function pickAttachments(attachments: AttachmentLink[], max: number): Attachment
 /**
  * Scans one agency for one year. Never throws: every failure becomes the outcome's status and error.
  */
-export async function scanAgency(agency: Agency, year: number, deps: ScanAgencyDeps): Promise<AgencyRunOutcome> {
+export async function scanAgency(agency: Agency, year: number, deps: ScanAgencyDeps): Promise<ScanOutcome> {
+  const budgetMs = Math.max(1, deps.agencyBudgetMs ?? DEFAULT_AGENCY_BUDGET_MS);
   const context: AgencyContext = {
     agency,
     year,
@@ -539,15 +740,20 @@ export async function scanAgency(agency: Agency, year: number, deps: ScanAgencyD
     findings: [],
     pagesFetched: 0,
     previous: new Map(),
+    deadline: deps.now().getTime() + budgetMs,
+    budgetMs,
+    overBudget: null,
+    cancel: new AbortController(),
   };
   let evidence: Pick<AgencyRunOutcome, 'candidates' | 'chosenBecause'> = {};
-  const outcome = (status: FetchStatus, snapshots: string[], error?: string): AgencyRunOutcome => ({
+  const outcome = (status: FetchStatus, snapshots: string[], error?: string, errorDetail?: string): ScanOutcome => ({
     agencyId: agency.id,
     year,
     status,
     snapshots,
     findings: context.findings,
     ...(error ? { error } : {}),
+    ...(errorDetail ? { errorDetail } : {}),
     pagesFetched: context.pagesFetched,
     ...evidence,
     ...(context.robots ? { robots: context.robots } : {}),
@@ -561,6 +767,8 @@ export async function scanAgency(agency: Agency, year: number, deps: ScanAgencyD
         title: null,
         candidate: null,
         chosenBecause: `名录为${year}年指定了报告地址`,
+      }).catch(async (error: unknown) => {
+        throw error instanceof PageGone ? await brokenAddress(context, error, `名录为${year}年指定的报告地址`) : error;
       });
       return outcome(
         'found',
@@ -592,6 +800,8 @@ export async function scanAgency(agency: Agency, year: number, deps: ScanAgencyD
         return outcome('not-found', [], '列表由 JavaScript 渲染，无法读取（不代表未发布报告）');
       }
       addFinding(context, { rule: FETCH_RULES.noCandidate, severity: 'info', message: choice.chosenBecause });
+      const archived = latestArchivedArticle(context.previous, year);
+      if (archived) return await recheckArchived(context, archived, outcome);
       return outcome('not-found', [], choice.chosenBecause);
     }
     const sameYear = choice.ranked.filter((c) => c.year === year && !c.otherAgency);
@@ -612,7 +822,13 @@ export async function scanAgency(agency: Agency, year: number, deps: ScanAgencyD
       stored.map((s) => s.key),
     );
   } catch (error) {
-    return outcome(statusOf(error), [], describeError(error));
+    if (error instanceof ScanStop && error === context.overBudget) {
+      addFinding(context, { rule: FETCH_RULES.agencyBudget, severity: 'warning', message: error.message });
+    }
+    const shown = error instanceof ScanStop ? { message: error.message } : userFacingError(error);
+    return outcome(statusOf(error), [], shown.message, shown.detail);
+  } finally {
+    context.cancel.abort();
   }
 }
 
@@ -639,8 +855,18 @@ export interface RunScanOptions {
   /** Parse and validate every stored snapshot after fetching (default true). */
   process?: boolean;
   maxListPages?: number;
+  /** Total time per agency across its requests (default DEFAULT_AGENCY_BUDGET_MS, 180 s). */
+  agencyBudgetMs?: number;
   /** Called with each outcome as it completes (streaming consumers, benchmarks). */
   onOutcome?: (outcome: AgencyRunOutcome) => void;
+  /** Who runs the scan (the CLI: host name and pid), so a later scan can tell this run died. */
+  owner?: RunOwner;
+  /** Whether a process of this machine is alive (marks dead `running` records as interrupted). */
+  isAlive?: (pid: number) => boolean;
+  /** How often the running record is rewritten (default 5 s). */
+  heartbeatMs?: number;
+  /** Told about earlier runs this scan found dead and marked interrupted (中断). */
+  onInterrupted?: (runs: InterruptedRun[]) => void;
 }
 
 function runIdFor(now: Date): string {
@@ -665,24 +891,111 @@ function hostOf(agency: Agency, year: number): string {
  * work waiting, so a global concurrency near the number of hosts keeps every host busy at its polite
  * pace. New snapshots are then parsed (processSnapshot) unless `process` is false.
  */
-export async function runScan(options: RunScanOptions): Promise<RunManifest> {
+export async function runScan(options: RunScanOptions): Promise<RunRecord> {
   const { registry, year, store, now } = options;
   const startedAt = now();
   const runId = runIdFor(startedAt);
   const wanted = options.agencyIds && options.agencyIds.length > 0 ? new Set(options.agencyIds) : null;
   const agencies = registry.agencies.filter((a) => !wanted || wanted.has(a.id));
+  const outcomes: AgencyRunOutcome[] = new Array(agencies.length);
+  const doneSoFar = () => outcomes.filter((o): o is AgencyRunOutcome => o !== undefined);
+  const notDoneSoFar = () => agencies.filter((_, index) => outcomes[index] === undefined).map((a) => a.id);
+
+  // Earlier runs that died (kill -9, out of memory) are marked interrupted before this one starts.
+  const interrupted = await markInterruptedRuns(store, {
+    now,
+    ...(options.owner ? { host: options.owner.host } : {}),
+    ...(options.isAlive ? { isAlive: options.isAlive } : {}),
+  });
+  if (interrupted.length > 0) options.onInterrupted?.(interrupted);
+  const recorder = new RunRecorder(store, keys.run(runId), {
+    runId,
+    year,
+    state: 'running',
+    startedAt: startedAt.toISOString(),
+    finishedAt: '',
+    updatedAt: startedAt.toISOString(),
+    ...(options.owner ? { owner: options.owner } : {}),
+    agenciesTotal: agencies.length,
+    outcomes: [],
+    notDone: { agencyIds: agencies.map((a) => a.id), reason: '运行中，尚未处理' },
+  });
+  // The running record is written before anything is fetched: a run killed from here on leaves a trace.
+  await recorder.finish({});
+  const progress = (): Partial<RunRecord> => ({
+    updatedAt: now().toISOString(),
+    outcomes: doneSoFar(),
+    notDone: { agencyIds: notDoneSoFar(), reason: '运行中，尚未处理' },
+  });
+  const heartbeatMs = options.heartbeatMs ?? 5000;
+  recorder.beat(heartbeatMs, progress);
+  // Outcomes also land in the record as they come (at most one write a second), not only on the beat.
+  let lastWrite = now().getTime();
+  const recordProgress = () => {
+    if (now().getTime() - lastWrite < Math.min(1000, heartbeatMs)) return;
+    lastWrite = now().getTime();
+    void recorder.write(progress());
+  };
+
+  let http: ScanHttp | undefined;
   const ownClient = options.http === undefined;
-  const http = options.http ?? (await defaultClient(registry, options.concurrency));
+  try {
+    http = options.http ?? (await defaultClient(registry, options.concurrency));
+    await scanAll(options, agencies, outcomes, http, now, recordProgress);
+  } catch (error) {
+    const shown = userFacingError(error);
+    const notDone = notDoneSoFar();
+    await recorder
+      .finish({
+        state: 'failed',
+        finishedAt: now().toISOString(),
+        updatedAt: now().toISOString(),
+        outcomes: doneSoFar(),
+        error: `运行失败：${shown.message}`,
+        ...(shown.detail ? { errorDetail: shown.detail } : {}),
+        notDone: { agencyIds: notDone, reason: `运行失败（${shown.message}），这些机关本次未处理` },
+      })
+      .catch(() => {}); // the store itself may be what failed: the original error says more
+    throw new RunFailedError(`运行失败：${shown.message}`, runId, { cause: error });
+  } finally {
+    if (ownClient) http?.close?.();
+  }
+  const finishedAt = now().toISOString();
+  await recorder.finish({ state: 'finished', finishedAt, updatedAt: finishedAt, outcomes, notDone: undefined });
+  const { notDone: _none, ...record } = recorder.record;
+  return record;
+}
+
+/** The run itself failed (not one agency): the Chinese reason, with the run whose record says so. */
+export class RunFailedError extends Error {
+  readonly runId: string;
+  constructor(message: string, runId: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RunFailedError';
+    this.runId = runId;
+  }
+}
+
+/** The host-aware worker pool of runScan: fills `outcomes` (by registry index) as agencies end. */
+async function scanAll(
+  options: RunScanOptions,
+  agencies: Agency[],
+  outcomes: AgencyRunOutcome[],
+  http: ScanHttp,
+  now: () => Date,
+  onEach: () => void,
+): Promise<void> {
+  const { year, store } = options;
   const deps: ScanAgencyDeps = {
     http,
     store,
     now,
     listCache: new Map(),
     ...(options.maxListPages ? { maxListPages: options.maxListPages } : {}),
+    ...(options.agencyBudgetMs ? { agencyBudgetMs: options.agencyBudgetMs } : {}),
   };
   const processing = options.process !== false;
   const { processSnapshot } = processing ? await import('../pipeline/process-snapshot.ts') : { processSnapshot: null };
-
   // Host-aware queue: one FIFO per host, taken round-robin, skipping hosts already busy.
   const queues = new Map<string, { agency: Agency; index: number }[]>();
   agencies.forEach((agency, index) => {
@@ -709,8 +1022,13 @@ export async function runScan(options: RunScanOptions): Promise<RunManifest> {
     return null;
   };
 
-  const outcomes: AgencyRunOutcome[] = new Array(agencies.length);
-  const counts: Record<FetchStatus, number> = { found: 0, 'not-found': 0, unreachable: 0, blocked: 0 };
+  const counts: Record<FetchStatus, number> = {
+    found: 0,
+    'not-found': 0,
+    unreachable: 0,
+    blocked: 0,
+    'address-broken': 0,
+  };
   let done = 0;
   const worker = async () => {
     for (let next = takeNext(); next; next = takeNext()) {
@@ -747,6 +1065,7 @@ export async function runScan(options: RunScanOptions): Promise<RunManifest> {
       outcomes[next.index] = outcome;
       counts[outcome.status]++;
       done++;
+      onEach();
       options.onOutcome?.(outcome);
       options.onProgress?.({
         done,
@@ -758,21 +1077,7 @@ export async function runScan(options: RunScanOptions): Promise<RunManifest> {
     }
   };
   const concurrency = Math.max(1, options.concurrency ?? 16);
-  try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, agencies.length)) }, worker));
-  } finally {
-    if (ownClient) http.close?.();
-  }
-
-  const manifest: RunManifest = {
-    runId,
-    year,
-    startedAt: startedAt.toISOString(),
-    finishedAt: now().toISOString(),
-    outcomes,
-  };
-  await putJson(store, keys.run(runId), manifest);
-  return manifest;
+  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, agencies.length)) }, worker));
 }
 
 async function defaultClient(registry: Registry, concurrency: number | undefined): Promise<ScanHttp> {

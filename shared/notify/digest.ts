@@ -2,13 +2,15 @@
  * The weekly digest as data: summary counts, region → agency rows with their worst findings and links,
  * and the week-over-week diff against the previous digest. Rendering lives in render.ts. Pure.
  */
-import { beijingDayNumber, isoWeekOf, parseBeijingInstant, toBeijingIso } from '../compliance/deadline.ts';
+import { beijingDayNumber, deadlineFor, isoWeekOf, parseBeijingInstant, toBeijingIso } from '../compliance/deadline.ts';
 import type { Assessment, ComplianceStatus } from '../compliance/status.ts';
-import { PROBLEM_STATUSES, STATUS_LABELS, STATUS_ORDER } from '../compliance/status.ts';
+import { FETCH_FAILURE_STATUSES, PROBLEM_STATUSES, STATUS_LABELS, STATUS_ORDER } from '../compliance/status.ts';
 import type { Agency, AgencyLevel, Recipient, Registry } from '../registry/agency.ts';
 import type { Finding, Severity } from '../rules/finding.ts';
 import { SEVERITY_RANK } from '../rules/finding.ts';
-import { agencyPagePath, reportPagePath } from '../site/paths.ts';
+import { agencyPagePath, archiveViewerPath, isLiveHtmlExt, reportPagePath } from '../site/paths.ts';
+import { parseRawKey } from '../storage/keys.ts';
+import { applyTriage, describeVerdict, type TriageLookup, triageLabels } from '../triage/triage.ts';
 
 /** Findings (by rule) that are a problem of their own in the diff, beside the status flags. */
 const PROBLEM_RULES = ['compliance.report-edited', 'compliance.report-removed'] as const;
@@ -48,6 +50,8 @@ export interface DigestFindingLine {
   severity: Severity;
   /** One Chinese sentence (report-derived text inside: escape when rendering). */
   sentence: string;
+  /** An official's verdict on it (已核实/已整改/已督办 …), when there is one. */
+  verdict?: string;
 }
 
 export interface DigestProblem {
@@ -83,7 +87,16 @@ export interface DigestRow {
   daysLate?: number;
   deadline: string;
   publishDate: string | null;
+  /** Plain Chinese: what happened. */
   reason?: string;
+  /** Plain Chinese: what the office should do. */
+  nextStep?: string;
+  /** Technical detail under the reason (HTTP status, error). */
+  detail?: string;
+  /** An official's verdict on the status (已督办 …). */
+  statusVerdict?: string;
+  /** The agency's contact from the registry (联系人, 电话, 邮箱). */
+  liaison?: { name?: string; phone?: string; email?: string };
   title?: string | null;
   /** The worst findings, one sentence each (at most `maxFindingsPerRow`). */
   findings: DigestFindingLine[];
@@ -119,6 +132,8 @@ export interface Digest {
     notChecked: number;
     /** Agencies with problems not listed because of `maxRows`. */
     omittedRows: number;
+    /** What officials marked 误报: findings and agency-year statuses, no longer listed. */
+    dismissed: { findings: number; statuses: number };
     /** Primary status counts. */
     byStatus: StatusCounts;
     /** Agencies each aspect applies to (late AND inconsistent counts in both). */
@@ -136,6 +151,8 @@ export interface Digest {
   };
   /** Every finding of every assessed agency in the slice. */
   allFindings: DigestFindingRecord[];
+  /** 即将到期: agencies with no report found yet whose deadline is within `leadDays`, soonest first. */
+  earlyWarning: { leadDays: number; items: EarlyWarningItem[] };
   /** Every registry agency of the slice, assessed or not, in registry order (the attachments). */
   agencies: DigestAgency[];
 }
@@ -143,7 +160,15 @@ export interface Digest {
 /** One registry agency of a digest slice with its assessment (null when not assessed yet). */
 export interface DigestAgency {
   agency: Pick<Agency, 'id' | 'name' | 'level' | 'region'>;
+  /** The office's view (after triage), null when not assessed yet. */
   assessment: Assessment | null;
+  /**
+   * Every finding with its 核查状态 ('' when nobody judged it), the dismissed ones too: the attachments
+   * list them marked 误报, only the email's lists leave them out.
+   */
+  findings: { finding: Finding; triage: string }[];
+  /** 核查状态 of the agency-year's status ('' when none). */
+  triage: string;
   links: DigestLinks;
 }
 
@@ -155,6 +180,8 @@ export interface DigestFindingRecord {
   status: ComplianceStatus;
   finding: Finding;
   links: DigestLinks;
+  /** 核查状态: the verdict's label (误报, 已核实 …), '' when none. */
+  triage: string;
 }
 
 /** What is kept in digests/{isoWeek}.json. */
@@ -180,10 +207,26 @@ export interface DigestSend {
   /** Where the message went (outbox path, SES message id, …). */
   location?: string;
   forced?: boolean;
+  /** Set on a notice to one agency (registry notifyAgency), not an office digest. */
+  agencyId?: string;
+}
+
+/** One agency whose report is not found yet while its deadline is near (即将到期). */
+export interface EarlyWarningItem {
+  agencyId: string;
+  agencyName: string;
+  region: string[];
+  /** The deadline day, YYYY-MM-DD (Beijing). */
+  deadline: string;
+  /** Whole Beijing days from today to the deadline day (0: today is the last day). */
+  daysLeft: number;
+  /** What we know now: 未到期限 (nothing found yet), or why we could not check. */
+  statusLabel: string;
+  liaison?: { name?: string; phone?: string; email?: string };
 }
 
 export interface BuildDigestOptions {
-  registry: Pick<Registry, 'agencies'>;
+  registry: Pick<Registry, 'agencies'> & { deadlines?: Partial<Registry['deadlines']> };
   assessments: Assessment[];
   now: string | number;
   /** The latest digest record of an earlier week, for the diff. */
@@ -202,7 +245,14 @@ export interface BuildDigestOptions {
   maxRows?: number;
   /** Items listed in each of new / still open / resolved. @default 100 */
   maxChangeItems?: number;
+  /** Officials' verdicts (shared/triage): dismissed findings and statuses are counted apart, not listed. */
+  triage?: TriageLookup;
+  /** Days before a deadline the early warning (即将到期) starts listing unpublished agencies. @default 15 */
+  leadDays?: number;
 }
+
+/** Default lead time of the early warning, in days. */
+export const DEFAULT_LEAD_DAYS = 15;
 
 const COLLATOR = new Intl.Collator('zh-Hans-CN');
 
@@ -225,6 +275,14 @@ export function problemsOf(
     );
     if (PROBLEM_STATUSES.includes(assessment.status)) aspects.add(assessment.status);
     for (const rule of PROBLEM_RULES) if (assessment.findings.some((f) => f.rule === rule)) aspects.add(rule);
+    // While we cannot check (outage, block, broken address), last week's problems are neither
+    // confirmed nor resolved: they stay open with their original `since`.
+    if ((assessment.flags ?? [assessment.status]).some((s) => FETCH_FAILURE_STATUSES.includes(s))) {
+      const prefix = `${assessment.year}/${assessment.agencyId}/`;
+      for (const key of Object.keys(previous?.problems ?? {})) {
+        if (key.startsWith(prefix)) aspects.add(key.slice(prefix.length));
+      }
+    }
     for (const aspect of aspects) {
       const key = `${assessment.year}/${assessment.agencyId}/${aspect}`;
       const before = previous?.problems[key];
@@ -252,10 +310,15 @@ export function buildDigest(options: BuildDigestOptions): Digest {
     regionFilter.every((part, i) => agency?.region[i] === part);
 
   const sliceAgencies = options.registry.agencies.filter(inSlice);
-  const assessments = options.assessments.filter((a) => inSlice(agencies.get(a.agencyId)));
+  // The office's view: what an official dismissed is gone from the lists (counted apart below).
+  const triaged = new Map(options.assessments.map((a) => [`${a.year}/${a.agencyId}`, applyTriage(a, options.triage)]));
+  const triageLabel = triageLabels(options.triage);
+  const officeView = options.assessments.map((a) => triaged.get(`${a.year}/${a.agencyId}`)?.assessment ?? a);
+  const assessments = officeView.filter((a) => inSlice(agencies.get(a.agencyId)));
   const year = assessments[0]?.year ?? new Date(nowMs).getUTCFullYear() - 1;
 
-  const problems = problemsOf(options.assessments, nowMs, options.previous);
+  const problems = problemsOf(officeView, nowMs, options.previous);
+  const rawProblems = options.triage ? problemsOf(options.assessments, nowMs, options.previous) : problems;
   const previousProblems = options.previous?.problems ?? {};
   const view = (problem: DigestProblem): DigestProblemView => {
     const agency = agencies.get(problem.agencyId);
@@ -274,7 +337,10 @@ export function buildDigest(options: BuildDigestOptions): Digest {
   const maxChanges = options.maxChangeItems ?? 100;
   const newProblems = current.filter((p) => !previousProblems[p.key]);
   const stillOpen = current.filter((p) => previousProblems[p.key]).sort((a, b) => a.since.localeCompare(b.since));
-  const resolved = Object.values(previousProblems).filter((p) => !problems[p.key] && sliceProblem(p));
+  // A problem an official dismissed is not "resolved": it is still there, just not nagged about.
+  const resolved = Object.values(previousProblems).filter(
+    (p) => !problems[p.key] && !rawProblems[p.key] && sliceProblem(p),
+  );
   const changes = {
     previousWeek: options.previous?.isoWeek ?? null,
     new: newProblems.slice(0, maxChanges).map(view),
@@ -301,7 +367,13 @@ export function buildDigest(options: BuildDigestOptions): Digest {
   const rows: DigestRow[] = [];
   const assessedIds = new Set<string>();
   const allFindings: DigestFindingRecord[] = [];
+  const dismissed = { findings: 0, statuses: 0 };
   for (const assessment of assessments) {
+    const triage = triaged.get(`${assessment.year}/${assessment.agencyId}`);
+    if (triage) {
+      dismissed.findings += triage.dismissed.length;
+      if (triage.statusVerdict?.state === 'dismissed') dismissed.statuses++;
+    }
     const agency = agencies.get(assessment.agencyId);
     const region = regionName(agency?.region ?? []);
     assessedIds.add(assessment.agencyId);
@@ -310,7 +382,8 @@ export function buildDigest(options: BuildDigestOptions): Digest {
     const counts = regionCounts.get(summaryRegion(agency?.region ?? []));
     if (counts) counts.byStatus[assessment.status]++;
     const links = buildLinks(assessment, options.links);
-    for (const finding of assessment.findings) {
+    // The export carries every finding, dismissed ones too, each with its 核查状态.
+    for (const finding of [...assessment.findings, ...(triage?.dismissed ?? [])]) {
       allFindings.push({
         region,
         agencyId: assessment.agencyId,
@@ -319,6 +392,7 @@ export function buildDigest(options: BuildDigestOptions): Digest {
         status: assessment.status,
         finding,
         links,
+        triage: triageLabel(assessment.agencyId, assessment.year, finding) ?? '',
       });
     }
     const own = problemsByAgency.get(`${assessment.year}/${assessment.agencyId}`) ?? [];
@@ -335,7 +409,13 @@ export function buildDigest(options: BuildDigestOptions): Digest {
       flags: assessment.flags ?? [assessment.status],
       deadline: assessment.deadline,
       publishDate: assessment.publishDate,
-      findings: worstFindings(assessment.findings, maxFindings),
+      findings: worstFindings(assessment.findings, maxFindings).map((line) => {
+        const finding = assessment.findings.find(
+          (f) => f.rule === line.rule && oneSentence(f.message) === line.sentence,
+        );
+        const verdict = finding && options.triage?.forFinding(assessment.agencyId, assessment.year, finding);
+        return verdict ? { ...line, verdict: describeVerdict(verdict) } : line;
+      }),
       findingCount: assessment.findings.length,
       change: own.some((p) => !previousProblems[p.key]) ? 'new' : 'still-open',
       openSince,
@@ -344,6 +424,11 @@ export function buildDigest(options: BuildDigestOptions): Digest {
     };
     if (assessment.daysLate !== undefined) row.daysLate = assessment.daysLate;
     if (assessment.reason) row.reason = assessment.reason;
+    if (assessment.nextStep) row.nextStep = assessment.nextStep;
+    if (assessment.detail) row.detail = assessment.detail;
+    if (triage?.statusVerdict && triage.statusVerdict.state !== 'dismissed')
+      row.statusVerdict = describeVerdict(triage.statusVerdict);
+    if (agency?.liaison) row.liaison = agency.liaison;
     if (assessment.title !== undefined) row.title = assessment.title;
     rows.push(row);
   }
@@ -369,18 +454,26 @@ export function buildDigest(options: BuildDigestOptions): Digest {
     notChecked: sliceAgencies.filter((a) => !assessedIds.has(a.id)).length,
     /** Agencies with problems that did not fit in the email (maxRows). */
     omittedRows: rows.length - shown.length,
+    dismissed,
     byStatus,
     byFlag,
     byRegion: [...regionCounts.entries()]
       .sort(([a], [b]) => COLLATOR.compare(a, b))
       .map(([region, c]) => ({ region, ...c })),
   };
+  const earlyWarning = earlyWarningOf(options, sliceAgencies, assessments, year, nowMs);
   const byAgency = new Map(assessments.map((assessment) => [assessment.agencyId, assessment]));
   const agencyRows: DigestAgency[] = sliceAgencies.map((agency) => {
     const assessment = byAgency.get(agency.id) ?? null;
+    const dismissedHere = assessment ? (triaged.get(`${assessment.year}/${agency.id}`)?.dismissed ?? []) : [];
     return {
       agency,
       assessment,
+      findings: [...(assessment?.findings ?? []), ...dismissedHere].map((finding) => ({
+        finding,
+        triage: triageLabel(agency.id, year, finding) ?? '',
+      })),
+      triage: triageLabel(agency.id, year) ?? '',
       links: assessment ? buildLinks(assessment, options.links) : agencyLinks(agency.id, options.links),
     };
   });
@@ -389,7 +482,8 @@ export function buildDigest(options: BuildDigestOptions): Digest {
     generatedAt: toBeijingIso(nowMs),
     year,
     regionFilter,
-    subject: subjectOf(isoWeek, year, byFlag, regionFilter),
+    subject: subjectOf(isoWeek, year, byFlag, regionFilter, earlyWarning.items.length),
+    earlyWarning,
     summary,
     regions,
     changes,
@@ -439,13 +533,57 @@ export function recipientsKey(to: string[]): string {
   return [...new Set(to.map((a) => a.trim().toLowerCase()))].sort().join(',');
 }
 
-function subjectOf(isoWeek: string, year: number, byFlag: StatusCounts, region: string[]): string {
-  const parts = (['late', 'missing', 'inconsistent', 'unparseable', 'unreachable'] as const)
+/**
+ * Agencies of the slice with no report found yet (not assessed, or assessed without one) whose
+ * deadline day is today or within `leadDays`, soonest first: the office can 催报 before the legal date.
+ */
+function earlyWarningOf(
+  options: BuildDigestOptions,
+  sliceAgencies: Agency[],
+  assessments: Assessment[],
+  year: number,
+  nowMs: number,
+): Digest['earlyWarning'] {
+  const leadDays = options.leadDays ?? DEFAULT_LEAD_DAYS;
+  const byId = new Map(assessments.map((a) => [a.agencyId, a]));
+  const today = beijingDayNumber(nowMs);
+  const items: EarlyWarningItem[] = [];
+  for (const agency of sliceAgencies) {
+    const assessment = byId.get(agency.id);
+    if (assessment?.sha256 || assessment?.publishDate) continue;
+    let deadline: ReturnType<typeof deadlineFor>;
+    try {
+      deadline = deadlineFor(agency, year, options.registry);
+    } catch {
+      continue;
+    }
+    if (nowMs >= deadline.lateFromMs) continue;
+    const daysLeft = beijingDayNumber(deadline.lateFromMs - 1) - today;
+    if (daysLeft > leadDays) continue;
+    items.push({
+      agencyId: agency.id,
+      agencyName: agency.name,
+      region: agency.region,
+      deadline: deadline.date,
+      daysLeft,
+      statusLabel: assessment ? STATUS_LABELS[assessment.status] : '尚未抓取',
+      ...(agency.liaison ? { liaison: agency.liaison } : {}),
+    });
+  }
+  items.sort((a, b) => a.daysLeft - b.daysLeft || COLLATOR.compare(a.agencyName, b.agencyName));
+  return { leadDays, items };
+}
+
+function subjectOf(isoWeek: string, year: number, byFlag: StatusCounts, region: string[], dueSoon = 0): string {
+  const parts = (
+    ['late', 'missing', 'inconsistent', 'unparseable', 'address-broken', 'blocked', 'unreachable'] as const
+  )
     .filter((s) => byFlag[s] > 0)
     .map((s) => `${STATUS_LABELS[s]} ${byFlag[s]}`);
   const scope = region.length ? `（${region.join('')}）` : '';
   const tally = parts.length ? parts.join('，') : '未发现问题';
-  return `政务公开年报监测周报 ${isoWeek}${scope}：${year}年度报告 ${tally}`;
+  const warning = dueSoon > 0 ? `【即将到期 ${dueSoon} 个机关未公开】` : '';
+  return `${warning}政务公开年报监测周报 ${isoWeek}${scope}：${year}年度报告 ${tally}`;
 }
 
 function problemLabel(aspect: string): string {
@@ -479,8 +617,15 @@ export function buildLinks(assessment: Assessment, options: LinkOptions | undefi
   const links: DigestLinks = {};
   const source = assessment.pageUrl ?? assessment.sourceUrl;
   if (source) links.source = source;
-  if (options?.archiveBase && assessment.rawKey)
+  const raw = parseRawKey(assessment.rawKey ?? '');
+  if (raw && isLiveHtmlExt(raw.ext)) {
+    // An archived HTML page opened from the store would run its scripts: link the site's sandboxed viewer.
+    if (options?.siteBase) {
+      links.snapshot = `${options.siteBase}/${encodeKey(archiveViewerPath(raw.year, raw.agencyId, raw.sha256))}`;
+    }
+  } else if (options?.archiveBase && assessment.rawKey) {
     links.snapshot = `${options.archiveBase}/${encodeKey(assessment.rawKey)}`;
+  }
   if (options?.siteBase) {
     // The site's own path functions, so the email links exactly the pages it writes.
     links.agency = `${options.siteBase}/${encodeKey(agencyPagePath(assessment.agencyId))}`;
@@ -511,6 +656,8 @@ function zeroCounts(): StatusCounts {
     missing: 0,
     pending: 0,
     unreachable: 0,
+    blocked: 0,
+    'address-broken': 0,
     inconsistent: 0,
     unparseable: 0,
   };

@@ -18,9 +18,43 @@ import {
 import { statusWorkbook } from '../export/workbook.ts';
 import { escapeHtml, safeHref } from '../html/escape.ts';
 import { SEVERITY_LABELS } from '../rules/finding.ts';
-import type { Digest, DigestLinks, DigestProblemView, DigestRow } from './digest.ts';
+import type { Digest, DigestLinks, DigestProblemView, DigestRow, EarlyWarningItem } from './digest.ts';
 
 export { escapeHtml, safeHref };
+
+/** 联系人 张三 · 电话 0398-1234567 · 邮箱 a@b (registry-provided: escape when rendering). */
+export function liaisonText(liaison: EarlyWarningItem['liaison']): string {
+  if (!liaison) return '';
+  return [
+    liaison.name ? `联系人 ${liaison.name}` : '',
+    liaison.phone ? `电话 ${liaison.phone}` : '',
+    liaison.email ? `邮箱 ${liaison.email}` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+function earlyWarningHtml(digest: Digest, cell: string, head: string): string {
+  const { items, leadDays } = digest.earlyWarning;
+  if (!items.length) return '';
+  const rows = items
+    .map(
+      (item) =>
+        `<tr><td style="${cell}"><strong>${escapeHtml(item.agencyName)}</strong><div style="color:#475467;font-size:12px">${escapeHtml(item.region.join('/'))}</div></td><td style="${cell};white-space:nowrap;color:#b54708;font-weight:bold">${escapeHtml(daysLeftText(item))}</td><td style="${cell}">${escapeHtml(item.deadline)}</td><td style="${cell}">${escapeHtml(item.statusLabel)}</td><td style="${cell}">${escapeHtml(liaisonText(item.liaison))}</td></tr>`,
+    )
+    .join('\n');
+  return `<h2 style="font-size:16px;margin:16px 0 6px 0;color:#b54708">即将到期：${items.length} 个机关尚未找到报告</h2>
+<div style="color:#475467;font-size:13px;margin-bottom:4px">截止日期前 ${leadDays} 天内尚未找到${digest.year}年度报告的机关，建议及时催报。</div>
+<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%;border:2px solid #f79009">
+<tr><th style="${head}">机关</th><th style="${head}">剩余时间</th><th style="${head}">截止日期</th><th style="${head}">当前状态</th><th style="${head}">联系方式</th></tr>
+${rows}
+</table>`;
+}
+
+/** 距截止日期还有 N 天 (今天截止 on the day itself). */
+export function daysLeftText(item: Pick<EarlyWarningItem, 'daysLeft'>): string {
+  return item.daysLeft === 0 ? '今天截止' : `距截止日期还有 ${item.daysLeft} 天`;
+}
 
 function badge(status: ComplianceStatus): string {
   const color = statusColor(status);
@@ -116,17 +150,17 @@ export function renderDigestHtml(digest: Digest): string {
       const rows = region.rows
         .map((row) => {
           const findings = row.findings.length
-            ? `<ul style="margin:4px 0 0 0;padding-left:18px">${row.findings.map((f) => `<li>【${escapeHtml(SEVERITY_LABELS[f.severity])}】${escapeHtml(f.sentence)}</li>`).join('')}</ul>`
+            ? `<ul style="margin:4px 0 0 0;padding-left:18px">${row.findings.map((f) => `<li>【${escapeHtml(SEVERITY_LABELS[f.severity])}】${escapeHtml(f.sentence)}${f.verdict ? ` <span style="color:#067647;font-size:12px">〔${escapeHtml(f.verdict)}〕</span>` : ''}</li>`).join('')}</ul>`
             : '';
           const more =
             row.findingCount > row.findings.length
               ? `<div style="color:#667085;font-size:12px">共 ${row.findingCount} 条问题，详见附件。</div>`
               : '';
-          const title = row.title ? `<div style="color:#475467;font-size:12px">${escapeHtml(row.title)}</div>` : '';
-          const reason = row.reason ? `<div style="color:#475467">${escapeHtml(row.reason)}</div>` : '';
+          const title = `${row.title ? `<div style="color:#475467;font-size:12px">${escapeHtml(row.title)}</div>` : ''}${row.liaison ? `<div style="color:#475467;font-size:12px">${escapeHtml(liaisonText(row.liaison))}</div>` : ''}`;
+          const reason = `${row.reason ? `<div style="color:#344054">${escapeHtml(row.reason)}</div>` : ''}${row.nextStep ? `<div style="color:#175cd3;font-weight:bold">建议：${escapeHtml(row.nextStep)}</div>` : ''}${row.detail ? `<div style="color:#98a2b3;font-size:11px">技术信息：${escapeHtml(row.detail)}</div>` : ''}`;
           return `<tr>
 <td class="c-name" style="${cell}"><strong>${escapeHtml(row.agencyName)}</strong>${title}</td>
-<td class="c-status" style="${cell}">${row.flags.map(badge).join(' ')}<div style="color:#475467;font-size:12px">${escapeHtml(statusDetail(row))}</div></td>
+<td class="c-status" style="${cell}">${row.flags.map(badge).join(' ')}<div style="color:#475467;font-size:12px">${escapeHtml(statusDetail(row))}</div>${row.statusVerdict ? `<div style="color:#067647;font-size:12px">${escapeHtml(row.statusVerdict)}</div>` : ''}</td>
 <td class="c-problems" style="${cell}">${reason}${findings}${more}</td>
 <td class="c-change" style="${cell};white-space:nowrap">${escapeHtml(changeText(row))}</td>
 <td class="c-links" style="${cell}">${linksHtml(row.links)}</td>
@@ -162,12 +196,13 @@ ${rows}
 <table role="presentation" class="outer" cellpadding="0" cellspacing="0" style="width:100%;max-width:960px;margin:0 auto"><tr><td class="outer-cell" style="padding:16px">
 <h1 style="font-size:20px;margin:0 0 4px 0">政府信息公开工作年度报告 · 合规监测周报</h1>
 <div style="color:#475467;font-size:13px">${escapeHtml(digest.isoWeek)}（生成于 ${escapeHtml(digest.generatedAt.slice(0, 16).replace('T', ' '))}，北京时间）；${escapeHtml(scope)}${digest.year}年度报告；名录中 ${summary.agencies} 个机关，已核查 ${summary.assessed} 个${summary.notChecked ? `，尚未抓取 ${summary.notChecked} 个` : ''}。</div>
+${earlyWarningHtml(digest, cell, head)}
 <h2 style="font-size:16px;margin:16px 0 6px 0">概况</h2>
 <table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse">
 <tr><th style="${head}">状态</th><th style="${head}">机关数（按主要状态）</th><th style="${head}">涉及机关数（含兼有）</th></tr>
 ${summaryRows}
 </table>
-<div style="color:#667085;font-size:12px;margin-top:4px">一个机关可能兼有多种问题（例如既逾期又数据不一致）：主要状态每个机关只计一次，右列按每种问题分别计数。</div>
+<div style="color:#667085;font-size:12px;margin-top:4px">一个机关可能兼有多种问题（例如既逾期又数据不一致）：主要状态每个机关只计一次，右列按每种问题分别计数。${dismissedText(digest)}</div>
 <h2 style="font-size:16px;margin:16px 0 6px 0">各地区</h2>
 <div class="scroll" style="overflow-x:auto">
 <table role="presentation" class="regions" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">
@@ -189,6 +224,13 @@ ${summary.omittedRows ? `<p style="color:#b42318">另有 ${summary.omittedRows} 
 `;
 }
 
+function dismissedText(digest: Digest): string {
+  const { findings, statuses } = digest.summary.dismissed;
+  if (!findings && !statuses) return '';
+  const parts = [findings ? `${findings} 条问题` : '', statuses ? `${statuses} 个机关的状态` : ''].filter(Boolean);
+  return `已标记为误报、不再提示：${parts.join('、')}（附件中仍列出，核查状态为“误报”）。`;
+}
+
 /** The plain-text part. Report-derived text appears as is (plain text needs no escaping). */
 export function renderDigestText(digest: Digest): string {
   const { summary, changes } = digest;
@@ -200,8 +242,20 @@ export function renderDigestText(digest: Digest): string {
   lines.push(
     `名录中 ${summary.agencies} 个机关，已核查 ${summary.assessed} 个${summary.notChecked ? `，尚未抓取 ${summary.notChecked} 个` : ''}。`,
   );
+  const { items, leadDays } = digest.earlyWarning;
+  if (items.length) {
+    lines.push('', `【即将到期】截止日期前 ${leadDays} 天内尚未找到报告的机关 ${items.length} 个，建议及时催报：`);
+    for (const item of items) {
+      const contact = liaisonText(item.liaison);
+      lines.push(
+        `  ● ${item.agencyName}（${item.region.join('/')}）：${daysLeftText(item)}（截止 ${item.deadline}，${item.statusLabel}）${contact ? `　${contact}` : ''}`,
+      );
+    }
+  }
   lines.push('', '【概况】（主要状态 / 涉及机关数）');
   for (const s of STATUS_ORDER) lines.push(`  ${STATUS_LABELS[s]}：${summary.byStatus[s]} / ${summary.byFlag[s]}`);
+  const dismissed = dismissedText(digest);
+  if (dismissed) lines.push(`  ${dismissed}`);
   lines.push('', '【各地区】');
   for (const r of summary.byRegion) {
     const counts = STATUS_ORDER.filter((s) => r.byStatus[s] > 0)
@@ -231,8 +285,13 @@ export function renderDigestText(digest: Digest): string {
         `  ● ${row.agencyName}：${row.flags.map((f) => STATUS_LABELS[f]).join('、')}（${statusDetail(row)}；${changeText(row)}）`,
       );
       if (row.title) lines.push(`    标题：${row.title}`);
+      if (row.liaison) lines.push(`    联系方式：${liaisonText(row.liaison)}`);
+      if (row.statusVerdict) lines.push(`    核查：${row.statusVerdict}`);
       if (row.reason) lines.push(`    说明：${row.reason}`);
-      for (const f of row.findings) lines.push(`    【${SEVERITY_LABELS[f.severity]}】${f.sentence}`);
+      if (row.nextStep) lines.push(`    建议：${row.nextStep}`);
+      if (row.detail) lines.push(`    技术信息：${row.detail}`);
+      for (const f of row.findings)
+        lines.push(`    【${SEVERITY_LABELS[f.severity]}】${f.sentence}${f.verdict ? `〔${f.verdict}〕` : ''}`);
       if (row.findingCount > row.findings.length) lines.push(`    共 ${row.findingCount} 条问题，详见附件。`);
       if (row.links.source) lines.push(`    原网页：${row.links.source}`);
       if (row.links.snapshot) lines.push(`    存档快照：${row.links.snapshot}`);
@@ -250,29 +309,78 @@ export function renderDigestText(digest: Digest): string {
 
 /** The export inputs of a digest: every agency of the slice, with the email's links. */
 function exportInputs(digest: Digest): AgencyExportInput[] {
-  return digest.agencies.map(({ agency, assessment, links }) => ({
+  return digest.agencies.map(({ agency, assessment, findings, links }) => ({
     agency: { id: agency.id, name: agency.name, level: agency.level, region: agency.region },
     year: digest.year,
     assessment,
+    findings: findings.map((entry) => entry.finding),
     links: { source: links.source, snapshot: links.snapshot, results: links.results ?? links.agency },
   }));
 }
 
+/** The 核查状态 the digest recorded (from the triage lookup it was built with), as the export rows' hook. */
+function digestTriageLabel(digest: Digest): TriageLabel {
+  const byAgency = new Map(digest.agencies.map((entry) => [entry.agency.id, entry]));
+  return (agencyId, year, finding) => {
+    const entry = year === digest.year ? byAgency.get(agencyId) : undefined;
+    if (!entry) return undefined;
+    const label = finding ? entry.findings.find((f) => f.finding === finding)?.triage : entry.triage;
+    return label || undefined;
+  };
+}
+
 /** The findings attachment (findings.csv's columns): UTF-8 with a BOM, CRLF, formulas neutralised. */
-export function renderFindingsCsv(digest: Digest, triageLabel?: TriageLabel): string {
-  return toCsv(FINDING_COLUMNS, findingExportRows(exportInputs(digest), triageLabel));
+export function renderFindingsCsv(digest: Digest): string {
+  return toCsv(FINDING_COLUMNS, findingExportRows(exportInputs(digest), digestTriageLabel(digest)));
 }
 
 /** One row per agency of the slice (agencies.csv's columns), the missing and late ones with days late. */
-export function renderAgenciesCsv(digest: Digest, triageLabel?: TriageLabel): string {
-  return toCsv(AGENCY_COLUMNS, agencyStatusRows(exportInputs(digest), triageLabel));
+export function renderAgenciesCsv(digest: Digest): string {
+  return toCsv(AGENCY_COLUMNS, agencyStatusRows(exportInputs(digest), digestTriageLabel(digest)));
 }
 
 /** The status workbook of the slice (the site's status-{Y}.xlsx for these agencies). */
-export function renderStatusWorkbook(digest: Digest, triageLabel?: TriageLabel): Promise<Uint8Array> {
+export function renderStatusWorkbook(digest: Digest): Promise<Uint8Array> {
   const inputs = exportInputs(digest);
-  return statusWorkbook(agencyStatusRows(inputs, triageLabel), findingExportRows(inputs, triageLabel), {
+  const label = digestTriageLabel(digest);
+  return statusWorkbook(agencyStatusRows(inputs, label), findingExportRows(inputs, label), {
     year: digest.year,
     generatedAt: new Date(Date.parse(digest.generatedAt)),
   });
+}
+
+/**
+ * The notice to one agency (registry `notifyAgency`, off by default): its own open problems for the
+ * year, in plain words, with where to look. Report-derived text is escaped in the HTML part.
+ */
+export function renderAgencyNotice(
+  row: DigestRow,
+  digest: Pick<Digest, 'year' | 'isoWeek'>,
+): {
+  subject: string;
+  text: string;
+  html: string;
+} {
+  const statuses = row.flags.map((f) => STATUS_LABELS[f]).join('、');
+  const subject = `【请核查】${row.agencyName}${row.year}年度政府信息公开工作年度报告：${statuses}`;
+  const lines = [
+    `${row.agencyName}：`,
+    '',
+    `经政务公开年报监测系统检查（${digest.isoWeek}），贵单位${row.year}年度政府信息公开工作年度报告目前存在以下情况：`,
+    `  状态：${statuses}（${statusDetail(row)}）`,
+    ...(row.reason ? [`  说明：${row.reason}`] : []),
+    ...row.findings.map((f) => `  【${SEVERITY_LABELS[f.severity]}】${f.sentence}`),
+    ...(row.findingCount > row.findings.length
+      ? [`  另有 ${row.findingCount - row.findings.length} 条问题，详见结果网站。`]
+      : []),
+    ...(row.links.source ? [`  原网页：${row.links.source}`] : []),
+    ...((row.links.results ?? row.links.agency) ? [`  核查结果：${row.links.results ?? row.links.agency}`] : []),
+    '',
+    '请核实并及时处理；如有疑问请与本级政务公开主管部门联系。本邮件由系统自动生成。',
+  ];
+  const text = `${lines.join('\n')}\n`;
+  const html = `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body style="font-family:'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;color:#101828">${lines
+    .map((line) => (line === '' ? '<br>' : `<div>${escapeHtml(line)}</div>`))
+    .join('')}</body></html>`;
+  return { subject, text, html };
 }

@@ -42,3 +42,22 @@ export class SmtpMailer implements Mailer {
     this.#transport.close();
   }
 }
+
+/**
+ * A mailer from an SMTP URL: `smtps://user:password@host:465` is TLS from the start, `smtp://…` upgrades
+ * with STARTTLS (default port 587); user and password are percent-decoded. Throws on a URL that is not
+ * smtp: or smtps:.
+ */
+export function smtpMailerFromUrl(smtpUrl: string): SmtpMailer {
+  const url = new URL(smtpUrl);
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
+    throw new Error(`SMTP 地址应以 smtp:// 或 smtps:// 开头：${smtpUrl}`);
+  }
+  const secure = url.protocol === 'smtps:';
+  return new SmtpMailer({
+    host: url.hostname,
+    port: url.port ? Number(url.port) : secure ? 465 : 587,
+    secure,
+    ...(url.username ? { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : {}),
+  });
+}

@@ -10,11 +10,11 @@
 import { createHash } from 'node:crypto';
 import type { Assessment } from '../compliance/status.ts';
 import { updateAssessments } from '../compliance/update.ts';
-import type { TriageLabel } from '../export/rows.ts';
 import { XLSX_CONTENT_TYPE } from '../export/workbook.ts';
 import type { Registry } from '../registry/agency.ts';
 import { keys } from '../storage/keys.ts';
 import { getJson, type ObjectStore, putJson } from '../storage/port.ts';
+import { applyTriage, loadTriage } from '../triage/triage.ts';
 import {
   buildDigest,
   type Digest,
@@ -29,6 +29,7 @@ import type { Mailer, SentReceipt } from './mailer.ts';
 import { buildRawMessage } from './mime.ts';
 import {
   renderAgenciesCsv,
+  renderAgencyNotice,
   renderDigestHtml,
   renderDigestText,
   renderFindingsCsv,
@@ -54,10 +55,10 @@ export interface WeeklyDigestOptions {
   links?: LinkOptions;
   /** Send even when this week's digest already went to the same recipients. */
   force?: boolean;
+  /** Days before a deadline the early-warning section (即将到期) starts. @default 15 */
+  leadDays?: number;
   /** Assessments already computed; otherwise updateAssessments runs first (and writes state). */
   assessments?: Assessment[];
-  /** The office's triage labels for the attachments' 核查状态 column (empty without). */
-  triageLabel?: TriageLabel;
 }
 
 export interface DigestMessageOutcome {
@@ -75,6 +76,8 @@ export interface WeeklyDigestResult {
   assessments: Assessment[];
   record: DigestRecord;
   messages: DigestMessageOutcome[];
+  /** Notices to single agencies (registry notifyAgency), when any asked for them. */
+  notices: DigestMessageOutcome[];
 }
 
 /** A composed digest email, ready for any mailer. */
@@ -98,15 +101,14 @@ export interface ComposedDigest {
 export async function composeDigestEmail(
   digest: Digest,
   envelope: { from: string; to: string[]; date: Date },
-  triageLabel?: TriageLabel,
 ): Promise<ComposedDigest> {
   const html = renderDigestHtml(digest);
   const text = renderDigestText(digest);
-  const csv = renderFindingsCsv(digest, triageLabel);
+  const csv = renderFindingsCsv(digest);
   const csvFilename = `年报问题清单-${digest.isoWeek}.csv`;
-  const agenciesCsv = renderAgenciesCsv(digest, triageLabel);
+  const agenciesCsv = renderAgenciesCsv(digest);
   const agenciesCsvFilename = `年报机关状态-${digest.isoWeek}.csv`;
-  const workbook = await renderStatusWorkbook(digest, triageLabel);
+  const workbook = await renderStatusWorkbook(digest);
   const workbookFilename = `年报监测-${digest.isoWeek}.xlsx`;
   const messageId = `${digest.isoWeek}.${shortHash(recipientsKey(envelope.to))}@nianbao-watch`;
   const raw = await buildRawMessage({
@@ -157,7 +159,14 @@ export async function runWeeklyDigest(options: WeeklyDigestOptions): Promise<Wee
   const assessments = options.assessments ?? (await updateAssessments(store, registry, year, nowMs));
   const previous = await loadPreviousDigest(store, isoWeek);
   const existing = await getJson<DigestRecord>(store, keys.digest(isoWeek));
-  const record = digestRecord(assessments, nowMs, previous, existing);
+  const triage = await loadTriage(store, year);
+  // The record keeps the office's view: a dismissed problem is neither open nor "resolved" next week.
+  const record = digestRecord(
+    assessments.map((a) => applyTriage(a, triage).assessment),
+    nowMs,
+    previous,
+    existing,
+  );
   await putJson(store, keys.digest(isoWeek), record);
 
   const sets = options.recipients ?? recipientGroups(registry.recipients);
@@ -170,17 +179,15 @@ export async function runWeeklyDigest(options: WeeklyDigestOptions): Promise<Wee
       previous,
       links: options.links,
       region: set.region,
+      triage,
+      ...(options.leadDays !== undefined ? { leadDays: options.leadDays } : {}),
     });
     const key = recipientsKey(set.to);
-    if (!options.force && record.sends.some((s) => s.recipientsKey === key)) {
+    if (!options.force && record.sends.some((s) => s.recipientsKey === key && s.agencyId === undefined)) {
       messages.push({ to: set.to, region: set.region, subject: digest.subject, status: 'skipped', digest });
       continue;
     }
-    const composed = await composeDigestEmail(
-      digest,
-      { from: options.from, to: set.to, date: new Date(nowMs) },
-      options.triageLabel,
-    );
+    const composed = await composeDigestEmail(digest, { from: options.from, to: set.to, date: new Date(nowMs) });
     const id = `${isoWeek}-${set.region.length ? set.region.join('-') : '全部'}-${shortHash(key)}`;
     const receipt = await mailer.send({
       from: options.from,
@@ -207,7 +214,79 @@ export async function runWeeklyDigest(options: WeeklyDigestOptions): Promise<Wee
     await putJson(store, keys.digest(isoWeek), record);
     messages.push({ to: set.to, region: set.region, subject: composed.subject, status: 'sent', receipt, digest });
   }
-  return { isoWeek, assessments, record, messages };
+  const notices = await sendAgencyNotices(options, assessments, triage, previous, record, nowMs);
+  return { isoWeek, assessments, record, messages, notices };
+}
+
+/**
+ * Notices to the agencies that asked for them (registry `notifyAgency` + `liaison.email`): each gets
+ * its own open problems once per ISO week (recorded in the week's sends with its agencyId).
+ */
+async function sendAgencyNotices(
+  options: WeeklyDigestOptions,
+  assessments: Assessment[],
+  triage: Awaited<ReturnType<typeof loadTriage>>,
+  previous: DigestRecord | null,
+  record: DigestRecord,
+  nowMs: number,
+): Promise<DigestMessageOutcome[]> {
+  const { registry, store, mailer } = options;
+  const wanted = registry.agencies.filter((a) => a.notifyAgency && a.liaison?.email);
+  if (!wanted.length) return [];
+  const digest = buildDigest({
+    registry,
+    assessments,
+    now: nowMs,
+    previous,
+    links: options.links,
+    triage,
+    maxRows: Number.MAX_SAFE_INTEGER,
+  });
+  const rows = new Map(digest.regions.flatMap((r) => r.rows).map((row) => [row.agencyId, row]));
+  const out: DigestMessageOutcome[] = [];
+  for (const agency of wanted) {
+    const row = rows.get(agency.id);
+    const to = [agency.liaison?.email as string];
+    const key = recipientsKey(to);
+    if (!row) continue;
+    const notice = renderAgencyNotice(row, digest);
+    if (!options.force && record.sends.some((s) => s.agencyId === agency.id && s.recipientsKey === key)) {
+      out.push({ to, region: agency.region, subject: notice.subject, status: 'skipped', digest });
+      continue;
+    }
+    const raw = await buildRawMessage({
+      from: options.from,
+      to,
+      subject: notice.subject,
+      text: notice.text,
+      html: notice.html,
+      date: new Date(nowMs),
+      messageId: `${digest.isoWeek}.${agency.id}.${shortHash(key)}@nianbao-watch`,
+    });
+    const receipt = await mailer.send({
+      from: options.from,
+      to,
+      subject: notice.subject,
+      raw,
+      html: notice.html,
+      id: `${digest.isoWeek}-机关-${agency.id}`,
+    });
+    record.sends.push({
+      recipientsKey: key,
+      to,
+      region: agency.region,
+      subject: notice.subject,
+      sentAt: digest.generatedAt,
+      via: mailer.kind,
+      messageId: receipt.messageId,
+      location: receipt.location,
+      agencyId: agency.id,
+      ...(options.force ? { forced: true } : {}),
+    });
+    await putJson(store, keys.digest(digest.isoWeek), record);
+    out.push({ to, region: agency.region, subject: notice.subject, status: 'sent', receipt, digest });
+  }
+  return out;
 }
 
 function shortHash(text: string): string {

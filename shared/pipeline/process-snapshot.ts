@@ -6,10 +6,10 @@
 import type { AgencyLevel } from '../registry/agency.ts';
 import type { AnnualReport } from '../report/model.ts';
 import { PARSER_VERSION } from '../report/parse.ts';
-import { analyseReport } from '../rules/validate.ts';
 import { keys, parseRawKey } from '../storage/keys.ts';
 import { getJson, type ObjectStore, putJson } from '../storage/port.ts';
 import type { ReportResult, SnapshotMeta } from '../storage/records.ts';
+import { analyseInSandbox, type SandboxLimits } from './parse-sandbox.ts';
 
 export interface ProcessOptions {
   /** Agency level from the registry (plausibility checks depend on it). */
@@ -17,6 +17,8 @@ export interface ProcessOptions {
   now: () => Date;
   /** Re-parse even when a result with the current parser version exists. */
   force?: boolean;
+  /** Memory, time and size limits of the parse sandbox (defaults fit the parse Lambda's 1536 MB). */
+  limits?: SandboxLimits;
 }
 
 /**
@@ -41,10 +43,10 @@ export async function loadPreviousYearReport(
 }
 
 /**
- * Reads the raw bytes and their metadata, runs analyseReport (level from the registry, previous year
- * from the store) and writes the ReportResult. Idempotent: when a result with the same parser
- * version exists it is returned unchanged. A parse failure is stored as a result with `report: null`
- * and a `parse.failed` finding, never thrown.
+ * Reads the raw bytes and their metadata, parses and validates them in the parse sandbox (level from
+ * the registry, previous year from the store) and writes the ReportResult. Idempotent: when a result
+ * with the same parser version exists it is returned unchanged. A document that fails or exceeds a
+ * limit is stored as a result with `report: null` and an `extract.parse-failed` finding, never thrown.
  */
 export async function processSnapshot(
   store: ObjectStore,
@@ -64,27 +66,28 @@ export async function processSnapshot(
   const meta = await getJson<SnapshotMeta>(store, keys.rawMeta(year, agencyId, sha256));
   const previousYear = await loadPreviousYearReport(store, year, agencyId);
 
-  let result: ReportResult;
-  try {
-    const { report, findings } = await analyseReport(
-      {
-        bytes,
-        fileName: fileNameFor(meta, sha256, ext),
-        ...(meta?.contentType ? { contentType: meta.contentType } : {}),
-        ...(meta?.charset ? { charset: meta.charset } : {}),
-      },
-      { ...(options.level ? { level: options.level } : {}), previousYear },
-    );
-    result = baseResult(report, findings);
-  } catch (error) {
-    result = baseResult(null, [
-      {
-        rule: 'parse.failed',
-        severity: 'error',
-        message: `无法解析该文件：${error instanceof Error ? error.message : String(error)}`,
-      },
-    ]);
-  }
+  const outcome = await analyseInSandbox(
+    {
+      bytes,
+      fileName: fileNameFor(meta, sha256, ext),
+      ...(meta?.contentType ? { contentType: meta.contentType } : {}),
+      ...(meta?.charset ? { charset: meta.charset } : {}),
+    },
+    { ...(options.level ? { level: options.level } : {}), previousYear },
+    options.limits,
+  );
+  // A refused or failed document is stored as such (无法解析), so later runs do not parse it again
+  // until PARSER_VERSION changes.
+  const result = outcome.ok
+    ? baseResult(outcome.report, outcome.findings)
+    : baseResult(null, [
+        {
+          rule: 'extract.parse-failed',
+          severity: 'error',
+          message: `无法解析该文件：${outcome.reason}。请人工打开原件核实。`,
+          location: {},
+        },
+      ]);
   await putJson(store, resultKey, result);
   return result;
 

@@ -51,8 +51,10 @@ export interface Agency {
   timeoutMs?: number;
   /** Free-text note for maintainers (why an override exists, who to ask). */
   note?: string;
-  /** The agency's contact for disclosure matters (联系人、电话、邮箱 of the office's list). */
+  /** The agency's contact for disclosure work (联系人, 电话, 邮箱), shown beside its problems. */
   liaison?: { name?: string; phone?: string; email?: string };
+  /** Send this agency its own notice listing its open problems (needs liaison.email). Off by default. */
+  notifyAgency?: boolean;
 }
 
 /** Who receives which slice of the digest. */

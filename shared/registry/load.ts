@@ -3,7 +3,7 @@
  * on, in Chinese (the people who edit the registry read Chinese).
  */
 import ipaddr from 'ipaddr.js';
-import { isMap, isPair, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
+import { isMap, isPair, isScalar, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
 import { LEGAL_DEADLINES } from '../compliance/deadline.ts';
 import { AGENCY_LEVELS, type Agency, type AgencyLevel, type Recipient, type Registry } from './agency.ts';
@@ -61,6 +61,7 @@ const KNOWN_AGENCY_KEYS = [
   'timeoutMs',
   'note',
   'liaison',
+  'notifyAgency',
 ];
 const KNOWN_TOP_KEYS = ['contact', 'deadlines', 'respectRobots', 'allowHosts', 'recipients', 'agencies'];
 
@@ -137,13 +138,16 @@ const agencySchema = z.strictObject({
     .max(300_000, { error: '至多 300000 毫秒' })
     .optional(),
   note: z.string().optional(),
+  /** 联系人 / 电话 / 邮箱 of the agency's disclosure office. */
   liaison: z
     .strictObject({
-      name: z.string().trim().optional(),
-      phone: z.coerce.string().trim().optional(),
+      name: z.string().trim().min(1).max(100).optional(),
+      // Coerced: an unquoted 13800138000 in YAML is a number.
+      phone: z.coerce.string().trim().min(1).max(100).optional(),
       email: z.email({ error: '不是合法的电子邮件地址' }).optional(),
     })
     .optional(),
+  notifyAgency: z.boolean().optional(),
 });
 
 const recipientSchema = z.strictObject({
@@ -164,12 +168,28 @@ const registrySchema = z.strictObject({
 
 type Path = (string | number)[];
 
+/** Largest registry text accepted: thousands of agencies fit in well under 1 MB. */
+export const MAX_REGISTRY_CHARS = 8 * 1024 * 1024;
+/** How often aliases may be expanded (yaml's maxAliasCount); a registry hardly needs any. */
+export const MAX_ALIAS_COUNT = 100;
+
 /**
  * Parses and validates registry YAML text. Defaults: deadlines per level (DEFAULT_DEADLINES),
  * respectRobots true (filled into each agency), allowHosts [], recipients []. Throws RegistryError
  * listing every problem with its line number.
  */
 export function loadRegistry(yamlText: string, fileName = 'registry.yaml'): Registry {
+  if (yamlText.length > MAX_REGISTRY_CHARS) {
+    const mb = (yamlText.length / 1024 / 1024).toFixed(1);
+    throw new RegistryError(fileName, [
+      {
+        line: null,
+        column: null,
+        path: '',
+        message: `文件过大（约 ${mb} MB，上限 ${MAX_REGISTRY_CHARS / 1024 / 1024} MB）；名录每个机关只需几行，请检查是否误用了其他文件`,
+      },
+    ]);
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number | undefined) => {
@@ -189,7 +209,27 @@ export function loadRegistry(yamlText: string, fileName = 'registry.yaml'): Regi
     );
   }
 
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    // yaml expands aliases while converting; the cap stops a "billion laughs" before it allocates.
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    let first: number | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        first = node.range?.[0];
+        return visit.BREAK;
+      },
+    });
+    throw new RegistryError(fileName, [
+      {
+        ...at(first),
+        path: '',
+        message: `YAML 别名（*引用）展开过多（上限 ${MAX_ALIAS_COUNT} 次），疑似“十亿笑声”式攻击，拒绝加载；请把内容直接写出，不要层层引用`,
+      },
+    ]);
+  }
   if (raw === null || raw === undefined) {
     throw new RegistryError(fileName, [{ line: null, column: null, path: '', message: '文件为空' }]);
   }
@@ -288,6 +328,26 @@ export function loadRegistry(yamlText: string, fileName = 'registry.yaml'): Regi
     if (agency.listUrls.length === 0 && Object.keys(agency.reportUrls ?? {}).length === 0) {
       add(['agencies', index], '至少需要一个 listUrls（年报栏目地址）或 reportUrls');
     }
+    if (agency.notifyAgency && !agency.liaison?.email) {
+      add(['agencies', index, 'notifyAgency'], '开启 notifyAgency 需要在 liaison 中填写 email（机关的收件邮箱）');
+    }
+  });
+  // A recipient's region must be a region of the registry: a typo (卢世县) would silently get an
+  // empty digest ("未发现问题 … 0 个机关") every week.
+  data.recipients.forEach((recipient, index) => {
+    if (recipient.region.length === 0) return;
+    const matches = data.agencies.some((agency) => recipient.region.every((part, i) => agency.region[i] === part));
+    if (matches) return;
+    const depth = recipient.region.length;
+    const known = [
+      ...new Set(data.agencies.filter((a) => a.region.length >= depth).map((a) => a.region.slice(0, depth).join('/'))),
+    ];
+    const wanted = recipient.region.join('/');
+    const hint = closest(wanted, known);
+    add(
+      ['recipients', index, 'region'],
+      `地区 “${wanted}” 在名录的机关中不存在${hint ? `，是否应为 “${hint}”？` : ''}（该收件人将收不到任何机关的情况）`,
+    );
   });
   if (issues.length > 0) throw new RegistryError(fileName, sortIssues(issues));
 
@@ -306,7 +366,8 @@ export function loadRegistry(yamlText: string, fileName = 'registry.yaml'): Regi
     if (agency.deadline) result.deadline = agency.deadline;
     if (agency.timeoutMs !== undefined) result.timeoutMs = agency.timeoutMs;
     if (agency.note !== undefined) result.note = agency.note;
-    if (agency.liaison) result.liaison = agency.liaison;
+    if (agency.liaison && Object.keys(agency.liaison).length > 0) result.liaison = agency.liaison;
+    if (agency.notifyAgency !== undefined) result.notifyAgency = agency.notifyAgency;
     return result;
   });
   const recipients: Recipient[] = data.recipients.map((r) => ({ email: r.email, region: r.region }));
@@ -319,6 +380,38 @@ export function loadRegistry(yamlText: string, fileName = 'registry.yaml'): Regi
   };
   if (data.contact) registry.contact = data.contact;
   return registry;
+}
+
+/**
+ * Registry file bytes as text: UTF-8 (a BOM is dropped), else GB18030 — what Notepad and Excel save
+ * on Chinese Windows ("ANSI"), a superset of GBK — when the bytes decode cleanly as such. Anything
+ * else is refused with a message saying how to save the file, never read as mojibake.
+ */
+export function decodeRegistryBytes(bytes: Uint8Array, fileName = 'registry.yaml'): string {
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    // not UTF-8: try the Chinese Windows code page next
+  }
+  try {
+    return new TextDecoder('gb18030', { fatal: true }).decode(body);
+  } catch {
+    throw new RegistryError(fileName, [
+      {
+        line: null,
+        column: null,
+        path: '',
+        message: '文件既不是 UTF-8 也不是 GBK/GB18030 编码，无法读取；请用记事本“另存为”并选择 UTF-8 编码',
+      },
+    ]);
+  }
+}
+
+/** Reads and validates a registry file (UTF-8 or GBK/GB18030, see decodeRegistryBytes). */
+export async function loadRegistryFile(file: string): Promise<Registry> {
+  const { readFile } = await import('node:fs/promises');
+  return loadRegistry(decodeRegistryBytes(await readFile(file), file), file);
 }
 
 /** The deadline ('MM-DD' of the year after the report year) that applies to an agency. */

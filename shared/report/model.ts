@@ -31,6 +31,11 @@ export interface Cell {
   inferred?: boolean;
   /** Set when the source cell was present but empty or a placeholder ("/", "-", "—"). */
   blank?: boolean;
+  /**
+   * Set when the source cell held a number beyond Number.MAX_SAFE_INTEGER: it keeps its column, but
+   * `value` is null (unknown) instead of a rounded double (plausibility.too-large).
+   */
+  implausible?: boolean;
   at: Provenance;
 }
 

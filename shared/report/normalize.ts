@@ -42,6 +42,16 @@ const CLEANUP_CHARS = /[\u00a0\u3000\u2e80-\u2fdf\u200b-\u200d\ufeff]/g;
 export interface CellReading {
   value: number | null;
   blank: boolean;
+  /** A number too large to be real (beyond Number.MAX_SAFE_INTEGER): still a value cell, value null. */
+  implausible?: boolean;
+}
+
+/** Beyond this a double rounds (99999999999999999999 → 100000000000000000000): refused as implausible. */
+const TOO_LARGE: CellReading = Object.freeze({ value: null, blank: false, implausible: true }) as CellReading;
+
+function checked(value: number): CellReading | null {
+  if (!Number.isFinite(value)) return TOO_LARGE;
+  return Math.abs(value) > Number.MAX_SAFE_INTEGER ? TOO_LARGE : { value, blank: false };
 }
 
 /** Placeholders that mean "no value given": never read as 0. */
@@ -60,7 +70,7 @@ const MAX_VALUE_CELL = 32;
 export function readCell(cell: string): CellReading | null {
   if (cell.length === 0) return BLANK;
   const plain = readPlainNumber(cell);
-  if (plain !== null) return { value: plain, blank: false };
+  if (plain !== null) return checked(plain);
   if (cell.length > MAX_VALUE_CELL) return null;
   // Labels start with a Han character: rejected before any hashing or scanning.
   const first = cell.charCodeAt(0);
@@ -73,8 +83,7 @@ export function readCell(cell: string): CellReading | null {
   }
   const ascii = toAsciiDigits(cell);
   if (!NUMBER.test(ascii)) return null;
-  const value = Number(ascii.replace(/,/g, ''));
-  return Number.isFinite(value) ? { value, blank: false } : null;
+  return checked(Number(ascii.replace(/,/g, '')));
 }
 
 const BLANK: CellReading = Object.freeze({ value: null, blank: true }) as CellReading;

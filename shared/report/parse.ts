@@ -4,6 +4,7 @@ import { decodeText, detectFormat } from './detect-format.ts';
 import { extractDocxHtml } from './extract/docx.ts';
 import { htmlToLines } from './extract/html.ts';
 import { extractPdfText, type PdfLimits } from './extract/pdf.ts';
+import { checkPdf } from './extract/pdf-guard.ts';
 import type { AnnualReport, ParseNote, SourceFormat } from './model.ts';
 import { normalizeText } from './normalize.ts';
 
@@ -23,14 +24,17 @@ export interface ReportInput {
 export const MAX_TEXT_CHARS = 2_000_000;
 
 /**
- * Detects the format (magic bytes, content type, file name) and parses. Never throws on bad content:
- * damage becomes notes (a scanned PDF gives 'no-text', a legacy .doc an 'extraction-damage' note).
+ * Detects the format (magic bytes, content type, file name) and parses. Damage becomes notes (a scanned
+ * PDF gives 'no-text', a legacy .doc an 'extraction-damage' note); a document over the parse limits
+ * (a ZIP or PDF decompression bomb) throws DocumentLimitError (limits.ts) with a Chinese reason.
  */
 export async function parseReport(input: ReportInput, limits: PdfLimits = {}): Promise<AnnualReport> {
   const { bytes } = input;
   const format = detectFormat(bytes, { fileName: input.fileName, contentType: input.contentType });
   switch (format) {
     case 'pdf': {
+      // Refuses decompression bombs (DocumentLimitError) before pdfjs allocates for them.
+      checkPdf(bytes);
       const extracted = await extractPdfText(bytes, limits);
       const report = parseText(extracted.text, 'pdf');
       return withNotes(report, extracted.notes);

@@ -42,7 +42,8 @@ export interface LineSource {
 export type ValueToken = Cell;
 
 function token(reading: CellReading, at: Provenance): ValueToken {
-  return reading.blank ? { value: null, blank: true, at } : { value: reading.value, at };
+  if (reading.blank) return { value: null, blank: true, at };
+  return reading.implausible ? { value: null, implausible: true, at } : { value: reading.value, at };
 }
 
 export interface TableRow {

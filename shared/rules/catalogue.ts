@@ -204,6 +204,13 @@ export const RULE_CATALOGUE: RuleInfo[] = [
     example: '“行政许可”处理决定数量填 12.5。',
   },
   {
+    id: 'plausibility.too-large',
+    severity: 'error',
+    title: '数字大得不可能',
+    description: '单元格中的数字超过 2^53（约 9×10^15），不可能是真实的件数或金额；按无法核对处理，不作四舍五入。',
+    example: '“规章”本年废止件数填 99999999999999999999。',
+  },
+  {
     id: 'plausibility.rules-township',
     severity: 'warning',
     title: '县乡机关填报了规章',

@@ -114,7 +114,7 @@ export const feeUnit: Rule = (report, context) => {
   ];
 };
 
-type CellCheck = (value: number, isCount: boolean, signed: boolean) => boolean;
+type CellCheck = (cell: Cell, isCount: boolean, signed: boolean) => boolean;
 
 interface CellHit {
   cell: Cell;
@@ -138,13 +138,12 @@ function suspiciousCells(report: AnnualReport, suspicious: CellCheck): CellHit[]
         const value = row[key];
         if (key === 'label' || typeof value !== 'object' || value === null) continue;
         const cell = value as Cell;
-        if (cell.value === null) continue;
         const column = key as ActiveDisclosureColumnId;
         const isAmount =
           column === 'amount' || (rowId === 'procurement' && column !== 'decisions' && column !== 'projects');
         // The 2019 layout's 本年增/减 is a signed change.
         const signed = column === 'added';
-        if (!suspicious(cell.value, !isAmount, signed)) continue;
+        if (!suspicious(cell, !isAmount, signed)) continue;
         hits.push({
           isCount: !isAmount,
           signed,
@@ -169,7 +168,7 @@ function suspiciousCells(report: AnnualReport, suspicious: CellCheck): CellHit[]
       for (let k = 0; k < APPLICANT_COLUMNS.length; k++) {
         const column = APPLICANT_COLUMNS[k] as ApplicantColumnId;
         const cell = rowCells[k];
-        if (!cell || cell.value === null || !suspicious(cell.value, true, false)) continue;
+        if (!cell || !suspicious(cell, true, false)) continue;
         hits.push({
           cell,
           location: applicationCellLocation(row as ApplicationRowId, column, cell),
@@ -186,7 +185,7 @@ function suspiciousCells(report: AnnualReport, suspicious: CellCheck): CellHit[]
       if (!cells) continue;
       for (const column of REVIEW_COLUMNS) {
         const cell = cells[column];
-        if (!cell || cell.value === null || !suspicious(cell.value, true, false)) continue;
+        if (!cell || !suspicious(cell, true, false)) continue;
         hits.push({ cell, location: reviewCellLocation(group, column, cell), isCount: true, signed: false });
       }
     }
@@ -201,7 +200,7 @@ function suspiciousCells(report: AnnualReport, suspicious: CellCheck): CellHit[]
 export const countValues: Rule = (report) =>
   suspiciousCells(
     report,
-    (value, isCount, signed) => (value < 0 && !signed) || (isCount && !Number.isInteger(value)),
+    ({ value }, isCount, signed) => value !== null && ((value < 0 && !signed) || (isCount && !Number.isInteger(value))),
   ).flatMap(({ cell, location, isCount, signed }): Finding[] => {
     const value = cell.value as number;
     const findings: Finding[] = [];
@@ -258,4 +257,20 @@ export const rulesTownship: Rule = (report, context) => {
   return findings;
 };
 
-export const PLAUSIBILITY_RULES: Rule[] = [feeUnit, countValues, rulesTownship];
+/**
+ * plausibility.too-large: a number beyond 2^53 (no real count or amount; a double cannot even hold it
+ * exactly). The cell keeps its column but reads as unknown, never as a rounded value.
+ */
+export const tooLarge: Rule = (report) =>
+  suspiciousCells(report, (cell) => cell.implausible === true).map(
+    ({ cell, location }): Finding => ({
+      rule: 'plausibility.too-large',
+      severity: 'error',
+      message: `表${location.section}“${cellName(location)}”填报为 ${cell.at.raw}，远超任何可能的件数或金额，按无法核对处理。请核实后更正。`,
+      location,
+      expected: `≤ ${Number.MAX_SAFE_INTEGER}`,
+      actual: cell.at.raw,
+    }),
+  );
+
+export const PLAUSIBILITY_RULES: Rule[] = [feeUnit, countValues, tooLarge, rulesTownship];

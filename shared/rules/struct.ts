@@ -245,9 +245,12 @@ export const parseNotes: Rule = (report) => {
   return findings;
 };
 
-/** Unknown, or printed blank / "/" / "—" even if the parser could infer its value. */
+/**
+ * Unknown, or printed blank / "/" / "—" even if the parser could infer its value. A number too large
+ * to be real is not blank: plausibility.too-large reports it.
+ */
 function isBlank(cell: Cell): boolean {
-  return cell.value === null || cell.blank === true;
+  return (cell.value === null && cell.implausible !== true) || cell.blank === true;
 }
 
 /** struct.blank-cell: unknown cells ("", "/", "—") counted per table, one finding per table. */

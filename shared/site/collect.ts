@@ -3,10 +3,12 @@
  * the parsed results and snapshot metadata. States and runs are small and read up front; results are read
  * one agency at a time by the generator so 10,000 agencies never sit in memory together.
  */
+
 import type { AgencyYearState, ComplianceStatus } from '../compliance/status.ts';
 import type { Agency, AgencyLevel } from '../registry/agency.ts';
 import { getJson, type ObjectStore } from '../storage/port.ts';
 import type { FetchStatus, ReportResult, RunManifest, SnapshotMeta } from '../storage/records.ts';
+import type { TriageLookup } from '../triage/triage.ts';
 
 /** One agency as the site shows it (from the registry, or only its id when the registry lacks it). */
 export interface SiteAgency {
@@ -16,6 +18,8 @@ export interface SiteAgency {
   region: string[];
   listUrls: string[];
   inRegistry: boolean;
+  /** The registry's contact for the agency (联系人, 电话, 邮箱). */
+  liaison?: { name?: string; phone?: string; email?: string };
 }
 
 /** One fetch attempt for an agency-year, read from a run manifest. */
@@ -29,6 +33,8 @@ export interface FetchRecord {
 
 export interface SiteIndex {
   years: number[];
+  /** Officials' verdicts (shared/triage), for the badges and the 核查 filter. */
+  triage?: TriageLookup;
   agencies: SiteAgency[];
   /** state[year][agencyId] */
   states: Map<number, Map<string, AgencyYearState>>;
@@ -149,6 +155,7 @@ export async function collectSiteIndex(
     region: agency.region,
     listUrls: agency.listUrls,
     inRegistry: true,
+    ...(agency.liaison ? { liaison: agency.liaison } : {}),
   }));
   const known = new Set(agencies.map((agency) => agency.id));
   for (const map of [...states.values(), ...resultKeys.values()]) {

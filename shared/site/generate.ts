@@ -14,18 +14,26 @@ import {
   agencyStatusRows,
   FINDING_COLUMNS,
   findingExportRows,
-  type TriageLabel,
 } from '../export/rows.ts';
 import { statusWorkbook, XLSX_CONTENT_TYPE } from '../export/workbook.ts';
 import type { Agency } from '../registry/agency.ts';
 import { RULE_CATALOGUE, type RuleInfo } from '../rules/catalogue.ts';
-import { keys } from '../storage/keys.ts';
+import { keys, parseRawKey } from '../storage/keys.ts';
 import type { ObjectStore } from '../storage/port.ts';
+import { loadTriage, triageLabels } from '../triage/triage.ts';
+import { renderArchiveViewer } from './archive-view.ts';
 import { collectSiteIndex, loadAgencyYear, mapLimit } from './collect.ts';
 import { siteExportInput, statusWorkbookPath } from './export.ts';
 import { SITE_CSS, STYLESHEET_PATH } from './layout.ts';
 import { type AgencyYearView, renderAgencyList, renderAgencyPage, renderOverview, renderRulesPage } from './pages.ts';
-import { agencyPagePath, evaluationPath, overviewPath, reportPagePath } from './paths.ts';
+import {
+  agencyPagePath,
+  archiveViewerPath,
+  evaluationPath,
+  isLiveHtmlExt,
+  overviewPath,
+  reportPagePath,
+} from './paths.ts';
 import { mergeFindings, renderReportPage } from './report-page.ts';
 
 export interface GenerateSiteOptions {
@@ -41,8 +49,6 @@ export interface GenerateSiteOptions {
   concurrency?: number;
   /** Delete pages under site/ that this run did not write (removed agencies, old reports). @default true */
   prune?: boolean;
-  /** The office's triage labels (核查状态 column); the column stays empty without it. */
-  triageLabel?: TriageLabel;
 }
 
 export interface GenerateSiteResult {
@@ -68,6 +74,7 @@ const CONTENT_TYPES: Record<string, string> = {
 export async function generateSite(store: ObjectStore, options: GenerateSiteOptions): Promise<GenerateSiteResult> {
   const generatedAt = options.now.toISOString();
   const index = await collectSiteIndex(store, options.registry?.agencies ?? [], options.years);
+  index.triage = await loadTriage(store);
   const written = new Set<string>();
   const encoder = new TextEncoder();
   let bytes = 0;
@@ -106,6 +113,15 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
           reportPagePath(year, agency.id, result.sha256),
           renderReportPage({ agency, result, meta: metas.get(result.sha256), state, isCurrent, generatedAt }),
         );
+        const raw = parseRawKey(result.rawKey ?? '');
+        const bytes = raw && isLiveHtmlExt(raw.ext) ? await store.get(result.rawKey) : undefined;
+        if (bytes) {
+          const meta = metas.get(result.sha256);
+          await write(
+            archiveViewerPath(year, agency.id, result.sha256),
+            renderArchiveViewer({ agency, rawKey: result.rawKey, bytes, ...(meta ? { meta } : {}), generatedAt }),
+          );
+        }
       }
       const current = results.find((result) => result.sha256 === currentSha);
       const findings = state
@@ -123,7 +139,7 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
       for (const [sha, meta] of metas) sourceUrls.set(sha, meta.url);
       views.push({ year, state, results, fetches, sourceUrls, report: current?.report ?? null });
     }
-    await write(agencyPagePath(agency.id), renderAgencyPage(agency, views, generatedAt));
+    await write(agencyPagePath(agency.id), renderAgencyPage(agency, views, generatedAt, index.triage));
   });
 
   // Newest year first, registry order within a year: stable for diffs and for people reading the CSV.
@@ -141,10 +157,12 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
       ),
     }));
   const allInputs = byYear.flatMap(({ inputs }) => inputs);
-  const findingRows = findingExportRows(allInputs, options.triageLabel);
+  // 核查状态 of every row from the officials' verdicts (the same lookup the pages' badges use).
+  const triageLabel = triageLabels(index.triage);
+  const findingRows = findingExportRows(allInputs, triageLabel);
   for (const { year, inputs } of byYear) {
-    const agencies = agencyStatusRows(inputs, options.triageLabel);
-    const findings = findingExportRows(inputs, options.triageLabel);
+    const agencies = agencyStatusRows(inputs, triageLabel);
+    const findings = findingExportRows(inputs, triageLabel);
     await write(statusWorkbookPath(year), await statusWorkbook(agencies, findings, { year, generatedAt: options.now }));
   }
   await write(STYLESHEET_PATH, SITE_CSS);
@@ -188,7 +206,7 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
   await write('rules.html', renderRulesPage(options.catalogue ?? RULE_CATALOGUE, ruleCounts, generatedAt));
   await write('findings.json', `${JSON.stringify(findingRows, null, 1)}\n`);
   await write('findings.csv', toCsv(FINDING_COLUMNS, findingRows));
-  await write('agencies.csv', toCsv(AGENCY_COLUMNS, agencyStatusRows(allInputs, options.triageLabel)));
+  await write('agencies.csv', toCsv(AGENCY_COLUMNS, agencyStatusRows(allInputs, triageLabel)));
 
   let pruned = 0;
   if (options.prune ?? true) {

@@ -108,6 +108,12 @@ table.data td.num, table.data th.num { text-align: right; font-variant-numeric: 
 table.data tr.depth-1 td:first-child { padding-left: 24px; }
 table.data tr.depth-2 td:first-child { padding-left: 40px; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 13px; color: #fff; background: #7f8c8d; white-space: nowrap; }
+.status-note { background: #fff; border-left: 4px solid #cbd2d9; padding: 4px 12px; margin: 8px 0; } .status-note p { margin: 4px 0; }
+.status-note .detail { font-size: 12px; }
+.triage { display: inline-block; padding: 0 6px; margin-left: 4px; border-radius: 3px; font-size: 12px; border: 1px solid #98a2b3; color: #344054; background: #f2f4f7; }
+.triage-dismissed { border-color: #98a2b3; color: #475467; text-decoration: line-through; } .triage-confirmed { border-color: #b42318; color: #b42318; background: #fef3f2; }
+.triage-rectified { border-color: #067647; color: #067647; background: #ecfdf3; } .triage-notified { border-color: #175cd3; color: #175cd3; background: #eff8ff; }
+li[data-triage="dismissed"] { color: #98a2b3; } .fp { font-size: 11px; color: #98a2b3; } .triage-who { font-size: 12px; }
 .sev-error { color: #b3261e; font-weight: 600; } .sev-warning { color: #a05a00; font-weight: 600; } .sev-info { color: #51606f; }
 .chart-box { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 8px; }
 .chart .grid { stroke: #e4e7eb; } .chart .tick { font-size: 11px; fill: #66788a; }

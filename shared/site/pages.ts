@@ -1,24 +1,33 @@
 /** The overview, agency list, agency and rule catalogue pages. */
 import type { AgencyYearState, ComplianceStatus } from '../compliance/status.ts';
-import { STATUS_LABELS, STATUS_ORDER } from '../compliance/status.ts';
+import { PROBLEM_STATUSES, STATUS_LABELS, STATUS_ORDER } from '../compliance/status.ts';
 import type { AnnualReport } from '../report/model.ts';
 import type { RuleInfo } from '../rules/catalogue.ts';
 import type { Finding } from '../rules/finding.ts';
 import { isYoyJump, yearOnYearTotals } from '../rules/yoy.ts';
 import { parseRawKey } from '../storage/keys.ts';
 import type { ReportResult } from '../storage/records.ts';
+import { describeVerdict, fingerprintFinding, TRIAGE_LABELS, type TriageLookup } from '../triage/triage.ts';
 import { weeklyChartSvg, weeklyCounts } from './chart.ts';
 import type { FetchRecord, SiteAgency, SiteIndex } from './collect.ts';
 import { statusWorkbookPath } from './export.ts';
 import { escapeHtml, externalLink, hrefPath, jsonForScript } from './html.ts';
 import { beijingDate, beijingTime, LEVEL_LABELS, renderPage, SEVERITY_LABELS, statusBadge } from './layout.ts';
-import { agencyPagePath, evaluationPath, overviewPath, reportPagePath } from './paths.ts';
+import {
+  agencyPagePath,
+  archiveViewerPath,
+  evaluationPath,
+  isLiveHtmlExt,
+  overviewPath,
+  reportPagePath,
+} from './paths.ts';
 
 const FETCH_STATUS_LABELS: Record<string, string> = {
   found: '已找到',
   'not-found': '未找到',
   unreachable: '无法访问',
-  blocked: '被拒绝（robots 或地址受限）',
+  blocked: '被拦截（反爬虫验证、robots 或地址受限）',
+  'address-broken': '名录地址失效（404/410）',
 };
 
 function agenciesLink(filters: Record<string, string | number>): string {
@@ -158,11 +167,20 @@ export function renderAgencyList(index: SiteIndex, generatedAt: string): string 
   const rows = index.agencies.map((agency) => {
     const statuses: Record<string, ComplianceStatus> = {};
     const errors: Record<string, number> = {};
+    const verdicts: Record<string, string[]> = {};
     for (const year of index.years) {
       const state = index.states.get(year)?.get(agency.id);
       if (!state) continue;
       statuses[year] = state.current.status;
       errors[year] = state.current.findings.filter((f) => f.severity === 'error').length;
+      const states = new Set<string>();
+      const onStatus = index.triage?.forStatus(agency.id, year);
+      if (onStatus) states.add(onStatus.state);
+      for (const finding of state.current.findings) {
+        const verdict = index.triage?.forFinding(agency.id, year, finding);
+        if (verdict) states.add(verdict.state);
+      }
+      if (states.size) verdicts[year] = [...states].sort();
     }
     return {
       id: agency.id,
@@ -172,6 +190,7 @@ export function renderAgencyList(index: SiteIndex, generatedAt: string): string 
       h: hrefPath(agencyPagePath(agency.id)),
       s: statuses,
       e: errors,
+      t: verdicts,
     };
   });
   const regions = new Set<string>();
@@ -184,6 +203,7 @@ export function renderAgencyList(index: SiteIndex, generatedAt: string): string 
     statusLabels: STATUS_LABELS,
     statusOrder: STATUS_ORDER,
     levelLabels: LEVEL_LABELS,
+    triageLabels: TRIAGE_LABELS,
     agencies: rows,
   };
   const levelsPresent = Object.entries(LEVEL_LABELS).filter(([level]) => index.agencies.some((a) => a.level === level));
@@ -205,10 +225,15 @@ export function renderAgencyList(index: SiteIndex, generatedAt: string): string 
 <label>状态<select id="f-status"><option value="">全部状态</option>${STATUS_ORDER.map(
     (s) => `<option value="${s}">${STATUS_LABELS[s]}</option>`,
   ).join('')}<option value="none">未评估</option></select></label>
+<label>核查<select id="f-triage"><option value="">全部</option><option value="none">未核查</option>${Object.entries(
+    TRIAGE_LABELS,
+  )
+    .map(([state, label]) => `<option value="${state}">${escapeHtml(label)}</option>`)
+    .join('')}</select></label>
 <label>搜索<input id="f-search" type="search" placeholder="机关名称、编号或地区"></label>
 </form>
 <p id="count" class="muted" aria-live="polite"></p>
-<table class="data" id="agency-table"><thead><tr><th>机关</th><th>地区</th><th>级别</th><th>状态</th><th class="num">错误数</th></tr></thead><tbody id="agency-rows"></tbody></table>
+<table class="data" id="agency-table"><thead><tr><th>机关</th><th>地区</th><th>级别</th><th>状态</th><th>核查</th><th class="num">错误数</th></tr></thead><tbody id="agency-rows"></tbody></table>
 <noscript><p>此页面的筛选需要启用 JavaScript；也可以查看 <a href="findings.csv">问题清单 CSV</a>。</p></noscript>
 <script type="application/json" id="agency-data">${jsonForScript(data)}</script>
 `;
@@ -226,12 +251,13 @@ const AGENCY_LIST_SCRIPT = `(function () {
   var els = {
     year: document.getElementById('f-year'), region: document.getElementById('f-region'),
     level: document.getElementById('f-level'), status: document.getElementById('f-status'),
+    triage: document.getElementById('f-triage'),
     search: document.getElementById('f-search'), rows: document.getElementById('agency-rows'),
     count: document.getElementById('count')
   };
   function readHash() {
     var params = new URLSearchParams(location.hash.slice(1));
-    ['year', 'region', 'level', 'status'].forEach(function (key) {
+    ['year', 'region', 'level', 'status', 'triage'].forEach(function (key) {
       var value = params.get(key);
       if (value !== null && Array.prototype.some.call(els[key].options, function (o) { return o.value === value; })) els[key].value = value;
     });
@@ -239,7 +265,7 @@ const AGENCY_LIST_SCRIPT = `(function () {
   }
   function writeHash() {
     var params = new URLSearchParams();
-    ['year', 'region', 'level', 'status'].forEach(function (key) { if (els[key].value) params.set(key, els[key].value); });
+    ['year', 'region', 'level', 'status', 'triage'].forEach(function (key) { if (els[key].value) params.set(key, els[key].value); });
     if (els.search.value) params.set('q', els.search.value);
     history.replaceState(null, '', '#' + params.toString());
   }
@@ -251,11 +277,14 @@ const AGENCY_LIST_SCRIPT = `(function () {
     return td;
   }
   function render() {
-    var year = els.year.value, region = els.region.value, level = els.level.value, status = els.status.value;
+    var year = els.year.value, region = els.region.value, level = els.level.value, status = els.status.value, triage = els.triage.value;
     var query = els.search.value.trim().toLowerCase();
     var matches = data.agencies.filter(function (a) {
       var s = a.s[year] || 'none';
       if (status && s !== status) return false;
+      var t = (a.t && a.t[year]) || [];
+      if (triage === 'none' && t.length) return false;
+      if (triage && triage !== 'none' && t.indexOf(triage) === -1) return false;
       if (level && a.l !== level) return false;
       if (region && a.r !== region && a.r.indexOf(region + '/') !== 0) return false;
       if (query && (a.n + ' ' + a.id + ' ' + a.r).toLowerCase().indexOf(query) === -1) return false;
@@ -283,6 +312,16 @@ const AGENCY_LIST_SCRIPT = `(function () {
       badge.textContent = s === 'none' ? '未评估' : data.statusLabels[s];
       statusCell.appendChild(badge);
       tr.appendChild(statusCell);
+      var triageCell = document.createElement('td');
+      var verdicts = (a.t && a.t[year]) || [];
+      if (verdicts.length) triageCell.setAttribute('data-label', '核查');
+      verdicts.forEach(function (state) {
+        var mark = document.createElement('span');
+        mark.className = 'triage triage-' + state;
+        mark.textContent = data.triageLabels[state];
+        triageCell.appendChild(mark);
+      });
+      tr.appendChild(triageCell);
       tr.appendChild(cell(a.e[year] === undefined ? '—' : String(a.e[year]), 'num', '错误'));
       fragment.appendChild(tr);
     });
@@ -290,7 +329,7 @@ const AGENCY_LIST_SCRIPT = `(function () {
     els.count.textContent = '共 ' + matches.length + ' 个机关符合条件' + (matches.length > MAX_ROWS ? '，显示前 ' + MAX_ROWS + ' 个（请缩小筛选范围）' : '') + '。';
   }
   readHash();
-  ['year', 'region', 'level', 'status'].forEach(function (key) {
+  ['year', 'region', 'level', 'status', 'triage'].forEach(function (key) {
     els[key].addEventListener('change', function () { writeHash(); render(); });
   });
   els.search.addEventListener('input', function () { writeHash(); render(); });
@@ -298,12 +337,39 @@ const AGENCY_LIST_SCRIPT = `(function () {
   render();
 })();`;
 
-function findingList(findings: Finding[]): string {
-  if (findings.length === 0) return '<p class="muted">未发现问题。</p>';
+function verdictAttr(entry: ReturnType<TriageLookup['forFinding']>): string {
+  return entry ? ` data-triage="${escapeHtml(entry.state)}"` : '';
+}
+
+/** The triage badge: 误报 / 已核实 / 已整改 / 已督办, who and when in the title and beside it. */
+function verdictBadge(entry: ReturnType<TriageLookup['forFinding']>): string {
+  if (!entry) return '';
+  return ` <span class="triage triage-${escapeHtml(entry.state)}" title="${escapeHtml(describeVerdict(entry))}">${escapeHtml(TRIAGE_LABELS[entry.state])}</span><span class="muted triage-who">${escapeHtml(describeVerdict(entry).slice(TRIAGE_LABELS[entry.state].length))}</span>`;
+}
+
+/** What happened and what to do, for every status that is not green; technical detail under it. */
+function statusExplanation(current: AgencyYearState['current'] | undefined): string {
+  if (!current || (!current.reason && !current.nextStep && !current.detail)) return '';
+  return `<div class="status-note status-note-${escapeHtml(current.status)}">${current.reason ? `<p class="reason">${escapeHtml(current.reason)}</p>` : ''}${current.nextStep ? `<p class="next-step"><strong>建议：</strong>${escapeHtml(current.nextStep)}</p>` : ''}${current.detail ? `<p class="detail muted">技术信息：${escapeHtml(current.detail)}</p>` : ''}</div>`;
+}
+
+function findingList(
+  findings: Finding[],
+  current?: AgencyYearState['current'],
+  triage?: TriageLookup,
+  agencyId = '',
+  year = 0,
+): string {
+  if (findings.length === 0) {
+    // A red status with no finding lines is not "no problem": point at the status note instead.
+    return current && PROBLEM_STATUSES.includes(current.status)
+      ? '<p class="muted">没有逐条的问题记录；状态与处理建议见上方说明。</p>'
+      : '<p class="muted">未发现问题。</p>';
+  }
   return `<ol class="findings">${findings
     .map(
       (finding) =>
-        `<li data-rule="${escapeHtml(finding.rule)}"><span class="sev-${finding.severity}">[${SEVERITY_LABELS[finding.severity] ?? ''}]</span> <code>${escapeHtml(finding.rule)}</code> ${escapeHtml(finding.message)}</li>`,
+        `<li data-rule="${escapeHtml(finding.rule)}"${verdictAttr(triage?.forFinding(agencyId, year, finding))}><span class="sev-${finding.severity}">[${SEVERITY_LABELS[finding.severity] ?? ''}]</span> <code>${escapeHtml(finding.rule)}</code> ${escapeHtml(finding.message)}${verdictBadge(triage?.forFinding(agencyId, year, finding))} <span class="fp mono" title="问题指纹（nianbao triage --finding）">${escapeHtml(fingerprintFinding(agencyId, year, finding))}</span></li>`,
     )
     .join('')}</ol>`;
 }
@@ -342,13 +408,25 @@ function yearOnYearTable(
 }
 
 /** Renders agency/{id}.html: every year's status, the reports found, status and fetch history, findings. */
-export function renderAgencyPage(agency: SiteAgency, years: AgencyYearView[], generatedAt: string): string {
+export function renderAgencyPage(
+  agency: SiteAgency,
+  years: AgencyYearView[],
+  generatedAt: string,
+  triage?: TriageLookup,
+): string {
   const facts: [string, string][] = [
     ['编号', `<span class="mono">${escapeHtml(agency.id)}</span>`],
     ['级别', escapeHtml(agency.level ? LEVEL_LABELS[agency.level] : '—')],
     ['地区', escapeHtml(agency.region.join(' / ') || '—')],
     ['公开年报栏目', agency.listUrls.map((url) => externalLink(url)).join('<br>') || '—'],
   ];
+  if (agency.liaison) {
+    const { name, phone, email } = agency.liaison;
+    facts.push([
+      '联系人',
+      escapeHtml([name, phone ? `电话 ${phone}` : '', email ? `邮箱 ${email}` : ''].filter(Boolean).join('　')),
+    ]);
+  }
   if (!agency.inRegistry) facts.push(['说明', '该机关不在当前名录中，仅显示已存档的结果。']);
   const summary = years
     .map(
@@ -367,7 +445,7 @@ export function renderAgencyPage(agency: SiteAgency, years: AgencyYearView[], ge
         .map((result) => {
           const raw = parseRawKey(result.rawKey ?? '');
           const errors = (result.findings ?? []).filter((f) => f.severity === 'error').length;
-          return `<tr><td><a href="../${hrefPath(reportPagePath(year, agency.id, result.sha256))}">${escapeHtml(result.report?.title ?? `${year} 年度报告`)}</a>${result.sha256 === currentSha ? ' <span class="badge status-pending">当前</span>' : ''}</td><td class="mono">${escapeHtml(result.sha256.slice(0, 12))}</td><td>${escapeHtml(beijingTime(result.parsedAt))}</td><td class="num">${errors}</td><td>${raw ? `<a href="../../${hrefPath(result.rawKey)}">原件</a>` : '—'} ${externalLink(sourceUrls.get(result.sha256), '来源')}</td></tr>`;
+          return `<tr><td><a href="../${hrefPath(reportPagePath(year, agency.id, result.sha256))}">${escapeHtml(result.report?.title ?? `${year} 年度报告`)}</a>${result.sha256 === currentSha ? ' <span class="badge status-pending">当前</span>' : ''}</td><td class="mono">${escapeHtml(result.sha256.slice(0, 12))}</td><td>${escapeHtml(beijingTime(result.parsedAt))}</td><td class="num">${errors}</td><td>${raw ? (isLiveHtmlExt(raw.ext) ? `<a href="../${hrefPath(archiveViewerPath(year, agency.id, result.sha256))}">原件</a>` : `<a href="../../${hrefPath(result.rawKey)}">原件</a>`) : '—'} ${externalLink(sourceUrls.get(result.sha256), '来源')}</td></tr>`;
         })
         .join('');
       const history = (state?.history ?? [])
@@ -389,7 +467,8 @@ export function renderAgencyPage(agency: SiteAgency, years: AgencyYearView[], ge
       const current = state?.current;
       return `<section id="year-${year}"><h2>${year} 年度 ${statusBadge(current?.status ?? null)}</h2>
 <dl class="facts"><dt>截止日期</dt><dd>${escapeHtml(beijingDate(current?.deadline))}</dd><dt>发布时间</dt><dd>${escapeHtml(beijingTime(current?.publishDate))}${current?.daysLate ? `（逾期 ${current.daysLate} 天）` : ''}</dd><dt>来源</dt><dd>${externalLink(current?.sourceUrl) || '—'}</dd><dt>首次发现</dt><dd>${escapeHtml(beijingTime(state?.firstSeen))}</dd><dt>最近变化</dt><dd>${escapeHtml(beijingTime(state?.lastChanged))}</dd><dt>最近评估</dt><dd>${escapeHtml(beijingTime(current?.assessedAt))}</dd></dl>
-<h3>问题</h3>${findingList(current?.findings ?? [])}
+${statusExplanation(current)}${verdictBadge(triage?.forStatus(agency.id, year)) ? `<p class="status-verdict">核查：${verdictBadge(triage?.forStatus(agency.id, year))}</p>` : ''}
+<h3>问题</h3>${findingList(current?.findings ?? [], current, triage, agency.id, year)}
 ${yearOnYearTable(year, report, reportsByYear.get(year - 1))}
 <h3>已存档的报告</h3>${reportRows ? `<table class="data"><thead><tr><th>报告</th><th>SHA-256</th><th>解析时间</th><th class="num">错误数</th><th>链接</th></tr></thead><tbody>${reportRows}</tbody></table>` : '<p class="muted">尚未找到报告。</p>'}
 <h3>状态变化</h3>${history ? `<table class="data"><thead><tr><th>时间</th><th>状态</th><th>版本</th></tr></thead><tbody>${history}</tbody></table>` : '<p class="muted">无记录。</p>'}

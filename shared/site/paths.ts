@@ -19,3 +19,18 @@ export function overviewPath(year: number): string {
 export function evaluationPath(year: number): string {
   return `evaluation-${Math.trunc(year)}.html`;
 }
+
+/**
+ * The read-only viewer of an archived HTML original (site/archive/{year}/{agency}/{sha256}.html). An
+ * agency's HTML opened straight from the store (file://, no server headers) would run its scripts; the
+ * site and the digest link HTML originals here instead, where they render in a sandboxed iframe.
+ */
+export function archiveViewerPath(year: number, agencyId: string, sha256: string): string {
+  const name = /^[0-9a-f]{64}$/.test(sha256) ? sha256 : safeSegment(sha256);
+  return `archive/${Math.trunc(year)}/${safeSegment(agencyId)}/${name}.html`;
+}
+
+/** Archived originals a browser would render as a live page (and run): shown through the viewer. */
+export function isLiveHtmlExt(ext: string): boolean {
+  return /^(x?html?|shtml|xht|svg|mht(ml)?)$/i.test(ext);
+}

@@ -27,7 +27,7 @@ import type { ReportResult, SnapshotMeta } from '../storage/records.ts';
 import type { SiteAgency } from './collect.ts';
 import { escapeHtml, externalLink, hrefPath, upPath } from './html.ts';
 import { beijingTime, renderPage, SEVERITY_LABELS, statusBadge } from './layout.ts';
-import { agencyPagePath, reportPagePath } from './paths.ts';
+import { agencyPagePath, archiveViewerPath, isLiveHtmlExt, reportPagePath } from './paths.ts';
 
 export const ACTIVE_ROW_LABELS: Record<ActiveDisclosureRowId, string> = {
   rules: '规章',
@@ -417,7 +417,9 @@ export function renderReportPage(input: ReportPageInput): string {
 
   const rawParts = parseRawKey(result.rawKey ?? '');
   const archived = rawParts
-    ? `<a href="${storeRoot}${hrefPath(result.rawKey)}">存档原件（.${escapeHtml(rawParts.ext)}）</a>`
+    ? isLiveHtmlExt(rawParts.ext)
+      ? `<a href="${upPath(depth)}${hrefPath(archiveViewerPath(result.year, result.agencyId, result.sha256))}">存档原件（.${escapeHtml(rawParts.ext)}，只读预览）</a>`
+      : `<a href="${storeRoot}${hrefPath(result.rawKey)}">存档原件（.${escapeHtml(rawParts.ext)}）</a>`
     : '<span class="muted">无存档原件</span>';
   const facts: [string, string][] = [
     ['机关', `<a href="../../../${hrefPath(agencyPagePath(agency.id))}">${escapeHtml(agency.name)}</a>`],

@@ -105,10 +105,15 @@ async function handle(root: string, request: IncomingMessage, response: ServerRe
       info = await stat(target);
     }
     if (!info.isFile()) return send(response, 404, '未找到');
-    // Symlinks must not lead out of the store.
+    // Symlinks must not lead out of the served folder they were requested under (site/ → config/ or
+    // raw/ would bypass both the prefix list and raw/'s sandbox header).
     real = await realpath(target);
+    const prefix = path.relative(root, file).split(path.sep)[0] as string;
+    const realPrefix = await realpath(path.join(root, prefix));
     const realRoot = await realpath(root);
-    if (!real.startsWith(realRoot + path.sep)) return send(response, 404, '未找到');
+    if (realPrefix !== path.join(realRoot, prefix) || !real.startsWith(realPrefix + path.sep)) {
+      return send(response, 404, '未找到');
+    }
     size = info.size;
   } catch {
     return send(response, 404, '未找到');

@@ -319,28 +319,5 @@ export async function writeWeeklyRuns(
   }
 }
 
-/** An ObjectStore in memory (benchmarks and tests: no disk in the measurement). */
-export class InMemoryStore implements ObjectStore {
-  readonly location = 'memory://';
-  readonly objects = new Map<string, Uint8Array>();
-
-  async put(key: string, body: Uint8Array | string): Promise<void> {
-    this.objects.set(key, typeof body === 'string' ? new TextEncoder().encode(body) : body);
-  }
-
-  async get(key: string): Promise<Uint8Array | undefined> {
-    return this.objects.get(key);
-  }
-
-  async has(key: string): Promise<boolean> {
-    return this.objects.has(key);
-  }
-
-  async list(prefix: string): Promise<string[]> {
-    return [...this.objects.keys()].filter((key) => key.startsWith(prefix)).sort();
-  }
-
-  async delete(key: string): Promise<void> {
-    this.objects.delete(key);
-  }
-}
+/** Moved to storage/ (one in-memory adapter, with conditional writes); re-exported for callers here. */
+export { InMemoryStore } from '../storage/memory-store.ts';

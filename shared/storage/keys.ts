@@ -11,11 +11,15 @@
  * site/…                                      the static results site
  * http-cache/{sha256 of url}.json             PageCacheRecord: validators + body of a list/article page
  *                                             (shared/fetch/page-cache.ts; not under raw/, so no parse trigger)
+ * triage/{year}/{agencyId}.json               TriageRecord: officials' verdicts on findings + audit trail
+ *                                             (shared/triage/triage.ts)
+ * config/registry.yaml                        the registry the scans use (uploaded on AWS, recorded by `scan`)
  */
 export const RAW_PREFIX = 'raw/';
 export const RESULTS_PREFIX = 'results/';
 export const SITE_PREFIX = 'site/';
 export const PAGE_CACHE_PREFIX = 'http-cache/';
+export const TRIAGE_PREFIX = 'triage/';
 
 export const keys = {
   raw: (year: number, agencyId: string, sha256: string, ext: string) => `raw/${year}/${agencyId}/${sha256}.${ext}`,
@@ -31,7 +35,10 @@ export const keys = {
   site: (path: string) => `site/${path}`,
   /** HTTP validator cache for list and article pages (conditional GET), by the URL's SHA-256. */
   pageCache: (urlSha256: string) => `http-cache/${urlSha256}.json`,
-  /** The registry used by scheduled runs on AWS (uploaded by deployment). */
+  /** Officials' verdicts on one agency-year's findings, with the audit trail. */
+  triage: (year: number, agencyId: string) => `triage/${year}/${agencyId}.json`,
+  triagePrefix: (year: number) => `triage/${year}/`,
+  /** The registry used by scheduled runs (uploaded by deployment on AWS, recorded by `nianbao scan` locally). */
   registry: 'config/registry.yaml',
 } as const;
 

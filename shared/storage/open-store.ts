@@ -1,4 +1,4 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { FileSystemStore } from './fs-store.ts';
 import type { ObjectStore } from './port.ts';
 import { S3Store } from './s3-store.ts';
@@ -25,7 +25,14 @@ export function openStore(location: string = DEFAULT_STORE_LOCATION, options: Op
     const bucket = slash === -1 ? rest : rest.slice(0, slash);
     const prefix = slash === -1 ? '' : rest.slice(slash + 1);
     if (!bucket) throw new Error(`存储位置缺少桶名：${location}（应为 s3://bucket/prefix）`);
-    return new S3Store({ bucket, prefix, client: options.s3Client, pageSize: options.s3PageSize });
+    // An S3-compatible endpoint of one's own (MinIO, s3rver, an on-premises store) has no bucket
+    // subdomains: path-style addressing, as the Lambdas do (functions/common/aws.ts).
+    const client =
+      options.s3Client ??
+      (process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL
+        ? new S3Client({ forcePathStyle: true })
+        : undefined);
+    return new S3Store({ bucket, prefix, client, pageSize: options.s3PageSize });
   }
   return new FileSystemStore(trimmed);
 }

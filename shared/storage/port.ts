@@ -12,6 +12,61 @@ export interface ObjectStore {
   /** Every key starting with `prefix`, sorted. */
   list(prefix: string): Promise<string[]>;
   delete(key: string): Promise<void>;
+  /** The object's bytes with its current version (an opaque tag: the S3 ETag, a content hash elsewhere). */
+  getVersioned(key: string): Promise<Versioned | undefined>;
+  /**
+   * Writes only if the condition still holds, atomically against other writers (S3 If-None-Match /
+   * If-Match; the same semantics in every adapter). Returns false, writing nothing, when it does not.
+   */
+  putIf(
+    key: string,
+    body: Uint8Array | string,
+    condition: PutCondition,
+    options?: { contentType?: string },
+  ): Promise<boolean>;
+}
+
+/** An object's bytes and the version a conditional write can name. */
+export interface Versioned {
+  body: Uint8Array;
+  version: string;
+}
+
+/** `ifNoneMatch: '*'`: create only; `ifMatch`: replace only the version read. */
+export type PutCondition = { ifNoneMatch: '*' } | { ifMatch: string };
+
+/** Thrown when a read-modify-write record kept losing the race to other writers. */
+export class WriteConflictError extends Error {
+  readonly key: string;
+  constructor(key: string, attempts: number) {
+    super(`并发写入冲突：${key} 连续 ${attempts} 次被其他进程同时修改，未能保存，请稍后重试`);
+    this.name = 'WriteConflictError';
+    this.key = key;
+  }
+}
+
+/**
+ * Read-modify-write of a JSON record that concurrent writers cannot lose: reads the record and its
+ * version, applies `update`, and writes conditionally; on a conflict it reads again and re-applies.
+ * `update` must be pure (it may run more than once). Returns what was stored.
+ */
+export async function updateJson<T>(
+  store: ObjectStore,
+  key: string,
+  update: (previous: T | undefined) => T | Promise<T>,
+  maxAttempts = 25,
+): Promise<T> {
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const current = await store.getVersioned(key);
+    const previous = current ? (JSON.parse(new TextDecoder().decode(current.body)) as T) : undefined;
+    const next = await update(previous);
+    const body = `${JSON.stringify(next, null, 2)}\n`;
+    const condition: PutCondition = current ? { ifMatch: current.version } : { ifNoneMatch: '*' };
+    if (await store.putIf(key, body, condition, { contentType: 'application/json; charset=utf-8' })) return next;
+    // Back off a little, with jitter, so two writers do not keep colliding in lockstep.
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
+  }
+  throw new WriteConflictError(key, maxAttempts);
 }
 
 export async function getText(store: ObjectStore, key: string): Promise<string | undefined> {

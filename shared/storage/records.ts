@@ -44,8 +44,12 @@ export interface SnapshotMeta {
   seenUrls?: string[];
 }
 
-/** How one agency ended a fetch run. */
-export type FetchStatus = 'found' | 'not-found' | 'unreachable' | 'blocked';
+/**
+ * How one agency ended a fetch run. `address-broken`: a registry address (list or report URL) answers
+ * 404/410 while the site's home page answers, so the registry needs updating; a site whose home page
+ * fails too is `unreachable`.
+ */
+export type FetchStatus = 'found' | 'not-found' | 'unreachable' | 'blocked' | 'address-broken';
 
 export interface AgencyRunOutcome {
   agencyId: string;
@@ -61,6 +65,11 @@ export interface AgencyRunOutcome {
   candidates?: CandidateEvidence[];
   /** Why the chosen article was chosen (or why none was), in Chinese. */
   chosenBecause?: string;
+  /**
+   * The re-check of the archived article URL when the list no longer showed a report found earlier:
+   * HTTP status it answered (200: still there; 404/410: taken down). Only this proves a withdrawal.
+   */
+  recheck?: { url: string; status: number; at: string };
   /** What robots.txt said about the first page fetched for the agency, and whether it was obeyed. */
   robots?: { allowed: boolean; rule: string | null; respected: boolean };
 }

@@ -7,7 +7,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { assertValidKey, assertValidPrefix, compareKeys } from './key-safety.ts';
-import type { ObjectStore } from './port.ts';
+import type { ObjectStore, PutCondition, Versioned } from './port.ts';
 
 export interface S3StoreOptions {
   bucket: string;
@@ -52,6 +52,42 @@ export class S3Store implements ObjectStore {
         ContentType: options?.contentType ?? guessContentType(key),
       }),
     );
+  }
+
+  async getVersioned(key: string): Promise<Versioned | undefined> {
+    try {
+      const result = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key: this.#keyOf(key) }));
+      const body = result.Body ? await result.Body.transformToByteArray() : new Uint8Array();
+      if (!result.ETag) throw new Error(`S3 returned no ETag for ${key}: conditional writes need one`);
+      return { body, version: result.ETag };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** PutObject with If-None-Match: * or If-Match: <ETag>; 412 (and 409, a concurrent conditional write) mean "not written". */
+  async putIf(
+    key: string,
+    body: Uint8Array | string,
+    condition: PutCondition,
+    options?: { contentType?: string },
+  ): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new PutObjectCommand({
+          Bucket: this.#bucket,
+          Key: this.#keyOf(key),
+          Body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
+          ContentType: options?.contentType ?? guessContentType(key),
+          ...('ifNoneMatch' in condition ? { IfNoneMatch: '*' } : { IfMatch: condition.ifMatch }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
@@ -105,6 +141,13 @@ function isNotFound(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
   return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
+}
+
+function isConditionFailed(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e.$metadata?.httpStatusCode;
+  return e.name === 'PreconditionFailed' || e.name === 'ConditionalRequestConflict' || status === 412 || status === 409;
 }
 
 const CONTENT_TYPES: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { keys } from './keys.ts';
-import { getJson, type ObjectStore, putJson } from './port.ts';
+import { type ObjectStore, updateJson } from './port.ts';
 import type { SnapshotMeta } from './records.ts';
 
 /** What the caller knows about a fetched document; putSnapshot fills in the identity fields. */
@@ -53,16 +53,10 @@ export async function putSnapshot(store: ObjectStore, input: PutSnapshotInput): 
   const created = !(await store.has(key));
   if (created) await store.put(key, bytes, { contentType: input.meta.contentType ?? undefined });
 
-  const previous = created ? undefined : await getJson<SnapshotMeta>(store, metaKey);
-  const meta = mergeMeta(previous, {
-    ...input.meta,
-    agencyId,
-    year,
-    sha256,
-    key,
-    byteLength: bytes.byteLength,
-  });
-  await putJson(store, metaKey, meta);
+  // Read-modify-write with a conditional put: two scans storing the same bytes at once both count.
+  const meta = await updateJson<SnapshotMeta>(store, metaKey, (previous) =>
+    mergeMeta(previous, { ...input.meta, agencyId, year, sha256, key, byteLength: bytes.byteLength }),
+  );
   return { key, metaKey, sha256, created, meta };
 }
 

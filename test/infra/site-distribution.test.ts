@@ -99,4 +99,18 @@ describe('results site distribution (nianbao:siteAllowCidrs set)', () => {
       .map((resource) => JSON.stringify(resource).match(/"\/([^"]*)"\]\]\}$/)?.[1]);
     expect(prefixes).toEqual(['site/*', 'raw/*', 'results/*']);
   });
+
+  it('gives the notifier the CloudFront address, so the digest links to the site', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    const notify = functions.find((f) =>
+      JSON.stringify(f.Properties.Environment ?? {}).includes('"POWERTOOLS_SERVICE_NAME":"nianbao-notify"'),
+    );
+    expect(notify).toBeDefined();
+    const environment = (notify as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties
+      .Environment;
+    const siteUrl = environment.Variables.NIANBAO_SITE_URL;
+    expect(JSON.stringify(siteUrl)).toMatch(
+      /^\{"Fn::Join":\["",\["https:\/\/",\{"Fn::GetAtt":\["\w*Distribution\w*","DomainName"\]\}\]\]\}$/,
+    );
+  });
 });

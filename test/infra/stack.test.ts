@@ -254,7 +254,8 @@ describe('write access', () => {
     expect(writesOf('nianbao-parse')).toEqual(['results/*']);
     expect(writesOf('nianbao-notify')).toEqual(['runs/*', 'run-parts/*', 'state/*', 'digests/*', 'site/*']);
     expect(writesOf('nianbao-plan')).toEqual([]);
-    expect(writesOf('nianbao-rescanHttp')).toEqual([]);
+    // The triage endpoint (POST /triage) records verdicts, and nothing else.
+    expect(writesOf('nianbao-rescanHttp')).toEqual(['triage/*']);
   });
 });
 

@@ -73,6 +73,23 @@ describe('nianbao scan', () => {
     const manifest = JSON.parse(await readFile(runPath as string, 'utf8')) as RunManifest;
     expect(manifest.startedAt.startsWith('2024-06-01T00:00')).toBe(true);
     expect(manifest.outcomes.map((o) => o.agencyId).sort()).toEqual(['gd-jsshell', 'lushi-xczx', 'meta-county']);
+    // The registry is recorded in the store, so `digest` and `site` work on it without --registry.
+    expect(await readFile(join(store, 'config', 'registry.yaml'), 'utf8')).toBe(site.registryYaml);
+    const { run: digest } = await import('../../shared/cli/digest.ts');
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      expect(await digest(['--store', store, '--year', '2023', '--now', '2024-06-01T00:00:00Z'])).toBe(0);
+      // `site` right after `scan` assesses first (a fresh store has no state yet), then draws.
+      await rm(join(store, 'state'), { recursive: true, force: true });
+      const { run: siteCli } = await import('../../shared/cli/site.ts');
+      expect(await siteCli(['--store', store, '--year', '2023', '--now', '2024-06-01T00:00:00Z'])).toBe(0);
+      const page = await readFile(join(store, 'site', 'agency', 'lushi-xczx.html'), 'utf8');
+      expect(page).not.toContain('status-none');
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+    }
   });
 
   it('exits 2 on bad usage, an unknown agency or a registry error (with its line)', async () => {
@@ -85,5 +102,8 @@ describe('nianbao scan', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/第 4 行/);
     expect((await capture(['--registry', join(dir, 'missing.yaml')])).code).toBe(2);
+    const budget = await capture(['--registry', join(dir, 'registry.yaml'), '--agency-budget', '0']);
+    expect(budget.code).toBe(2);
+    expect(budget.err).toContain('--agency-budget 应为正数');
   });
 });

@@ -4,13 +4,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InvalidKeyError } from '../../shared/storage/key-safety.ts';
-import { getJson, type ObjectStore, putJson } from '../../shared/storage/port.ts';
+import { getJson, type ObjectStore, putJson, updateJson } from '../../shared/storage/port.ts';
 import type { SnapshotMeta } from '../../shared/storage/records.ts';
 import { putSnapshot, type SnapshotMetaInput, sha256Hex } from '../../shared/storage/snapshot.ts';
 
 export interface StoreContractOptions {
   /** Keys to write for the paging test (S3 pages at 1000 by default). */
   manyKeys?: number;
+  /**
+   * False for a backend that ignores conditional puts (s3rver overwrites on If-None-Match / If-Match:
+   * ../shared/TOOLCHAIN.md); the S3 adapter's request shape is then checked with a mocked client.
+   */
+  conditionalWrites?: boolean;
 }
 
 export function runStoreContract(
@@ -19,6 +24,7 @@ export function runStoreContract(
   options: StoreContractOptions = {},
 ): void {
   const manyKeys = options.manyKeys ?? 1_050;
+  const conditional = options.conditionalWrites !== false;
 
   describe(`ObjectStore contract: ${label}`, () => {
     it('puts and gets text and bytes; get of a missing key is undefined', async () => {
@@ -218,6 +224,69 @@ export function runStoreContract(
       expect(edited.created).toBe(true);
       expect(edited.key).not.toBe(first.key);
       expect((await store.list('raw/2024/lushi-gov/')).length).toBe(4);
+    });
+
+    it.runIf(conditional)('writes conditionally: create-only, and replace-only-the-version-read', async () => {
+      const store = await freshStore();
+      expect(await store.getVersioned('c/x.json')).toBeUndefined();
+      expect(await store.putIf('c/x.json', '1', { ifMatch: 'nothing-yet' })).toBe(false);
+      expect(await store.putIf('c/x.json', '1', { ifNoneMatch: '*' })).toBe(true);
+      expect(await store.putIf('c/x.json', '2', { ifNoneMatch: '*' })).toBe(false);
+      const first = await store.getVersioned('c/x.json');
+      expect(new TextDecoder().decode(first?.body)).toBe('1');
+      expect(await store.putIf('c/x.json', '2', { ifMatch: first?.version as string })).toBe(true);
+      // The version read before the change is stale now.
+      expect(await store.putIf('c/x.json', '3', { ifMatch: first?.version as string })).toBe(false);
+      const second = await store.getVersioned('c/x.json');
+      expect(new TextDecoder().decode(second?.body)).toBe('2');
+      expect(second?.version).not.toBe(first?.version);
+      expect(await store.list('c/')).toEqual(['c/x.json']);
+    });
+
+    it.runIf(conditional)('loses no update when 60 writers read-modify-write one record at once', async () => {
+      const store = await freshStore();
+      await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          updateJson<{ seen: number[] }>(store, 'c/counter.json', (previous) => ({
+            seen: [...(previous?.seen ?? []), i],
+          })),
+        ),
+      );
+      const stored = await getJson<{ seen: number[] }>(store, 'c/counter.json');
+      expect(stored?.seen).toHaveLength(60);
+      expect(new Set(stored?.seen).size).toBe(60);
+      expect(await store.list('c/')).toEqual(['c/counter.json']);
+    });
+
+    it.runIf(conditional)('counts every sighting when 60 putSnapshot calls store the same bytes at once', async () => {
+      const store = await freshStore();
+      const bytes = new TextEncoder().encode('<html>卢氏县2024年政府信息公开工作年度报告</html>');
+      const results = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          putSnapshot(store, {
+            year: 2024,
+            agencyId: 'lushi-gov',
+            bytes,
+            ext: 'html',
+            meta: {
+              url: `http://www.example.gov.cn/zfxxgk/${i}.html`,
+              pageUrl: `http://www.example.gov.cn/zfxxgk/${i}.html`,
+              title: null,
+              fetchedAt: new Date(Date.UTC(2025, 0, 21, 0, i)).toISOString(),
+              publishDate: null,
+              publishDateSource: null,
+              otherDates: [],
+              contentType: 'text/html',
+              charset: 'utf-8',
+              headers: {},
+            },
+          }),
+        ),
+      );
+      const stored = (await getJson<SnapshotMeta>(store, results[0]?.metaKey as string)) as SnapshotMeta;
+      expect(stored.timesSeen).toBe(60);
+      expect(stored.seenUrls).toHaveLength(60);
+      expect(stored.lastSeenAt).toBe(new Date(Date.UTC(2025, 0, 21, 0, 59)).toISOString());
     });
   });
 }

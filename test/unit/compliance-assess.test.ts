@@ -136,16 +136,32 @@ describe('assessAgencyYear statuses', () => {
       outcome: outcome('unreachable', { error: 'ETIMEDOUT' }),
     });
     expect(down.status).toBe('unreachable');
-    expect(down.reason).toContain('ETIMEDOUT');
+    // Plain words first, the technical error under them, and a next step.
+    expect(down.reason).not.toContain('ETIMEDOUT');
+    expect(down.detail).toBe('ETIMEDOUT');
     expect(down.reason).toContain('不代表该机关未公开');
+    expect(down.nextStep).toContain('自动重试');
     const blocked = assessAgencyYear({
       agency,
       year: YEAR,
       now: NOW_AFTER,
       outcome: outcome('blocked', { error: 'robots.txt' }),
     });
-    expect(blocked.status).toBe('unreachable');
-    expect(blocked.reason).toContain('拦截');
+    expect(blocked.status).toBe('blocked');
+    expect(blocked.reason).toContain('robots.txt 禁止抓取');
+    expect(blocked.nextStep).toBe('网站拦截自动访问，请联系该机关或手工核查。');
+    const broken = assessAgencyYear({
+      agency,
+      year: YEAR,
+      now: NOW_AFTER,
+      outcome: outcome('address-broken', {
+        error: '名录中的公开目录地址返回 HTTP 404（网站首页可以访问）：https://x/',
+      }),
+    });
+    expect(broken.status).toBe('address-broken');
+    expect(broken.flags).toEqual(['address-broken']);
+    expect(broken.nextStep).toBe('名录地址失效，请更新名录。');
+    expect(broken.detail).toContain('HTTP 404');
   });
 
   it('assesses an earlier report when today\u2019s fetch failed, flagging unreachable beside it', () => {
@@ -300,10 +316,14 @@ describe('history', () => {
       agency,
       year: YEAR,
       now: NOW_AFTER,
-      outcome: outcome('not-found'),
+      outcome: outcome('not-found', {
+        recheck: { url: 'https://x/art/1.html', status: 404, at: '2025-05-06T01:00:00Z' },
+      }),
       previous: state,
     });
     expect(removed.status).toBe('missing');
+    expect(removed.nextStep).toContain('撤下原因');
+    expect(removed.detail).toContain('HTTP 404');
     expect(removed.findings[0]?.rule).toBe('compliance.report-removed');
     expect(removed.rawKey).toBe(found.rawKey);
     expect(nextState(state, removed).removedAt).toBe(removed.assessedAt);
@@ -316,6 +336,15 @@ describe('history', () => {
       previous: state,
     });
     expect(down.findings.some((f) => f.rule === 'compliance.report-removed')).toBe(false);
+    // Not listed, but no re-check proving the article is gone: no removal either.
+    const unproven = assessAgencyYear({
+      agency,
+      year: YEAR,
+      now: NOW_AFTER,
+      outcome: outcome('not-found'),
+      previous: state,
+    });
+    expect(unproven.findings.some((f) => f.rule === 'compliance.report-removed')).toBe(false);
   });
 
   it('does not add history entries when nothing changed', () => {

@@ -133,13 +133,19 @@ describe('updateAssessments', () => {
     const b2 = second.find((a) => a.agencyId === 'b');
     expect(b2?.status).toBe('unreachable');
     expect(b2?.rawKey).toBe(b1);
-    expect(b2?.reason).toContain('ECONNRESET');
+    expect(b2?.detail).toContain('ECONNRESET');
     const aState = await getJson<AgencyYearState>(store, keys.state(2024, 'a'));
     expect(aState?.snapshots).toHaveLength(2);
     expect(aState?.firstSeen).toBe('2025-01-21T09:00:00+08:00');
 
-    // Week 3: a's site answers without the report: removed after publication.
-    await manifest('run3', '2025-02-10T09:00:00+08:00', [{ agencyId: 'a', status: 'not-found' }]);
+    // Week 3: a's site answers without the report and its article URL answers 404: removed after publication.
+    await manifest('run3', '2025-02-10T09:00:00+08:00', [
+      {
+        agencyId: 'a',
+        status: 'not-found',
+        recheck: { url: 'https://a/1.html', status: 404, at: '2025-02-10T01:00:00Z' },
+      },
+    ]);
     const third = await updateAssessments(store, registry, 2024, '2025-02-10T10:00:00+08:00');
     const a3 = third.find((a) => a.agencyId === 'a');
     expect(a3?.status).toBe('missing');

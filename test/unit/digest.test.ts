@@ -48,7 +48,7 @@ describe('buildDigest', () => {
     expect(digest.subject).toContain('逾期公开 1');
   });
 
-  it('builds links from the base: archived snapshot at its raw key, pages under site/', () => {
+  it('builds links from the base: an HTML original through the sandboxed viewer, pages under site/', () => {
     const digest = buildDigest({
       registry,
       assessments: assessments(),
@@ -58,7 +58,8 @@ describe('buildDigest', () => {
     const row = digest.regions.flatMap((r) => r.rows).find((r) => r.agencyId === 'lushi-fgw');
     expect(row?.links).toEqual({
       source: 'http://www.lushi.gov.cn/art/2025/2/12/art_1.html',
-      snapshot: `https://nianbao.example.org/raw/2024/lushi-fgw/${'a'.repeat(64)}.html`,
+      // Never the raw .html itself: opened from file:// it would run the agency's scripts.
+      snapshot: `https://nianbao.example.org/site/archive/2024/lushi-fgw/${'a'.repeat(64)}.html`,
       agency: 'https://nianbao.example.org/site/agency/lushi-fgw.html',
       results: `https://nianbao.example.org/site/report/2024/lushi-fgw/${'a'.repeat(64)}.html`,
     });
@@ -167,8 +168,10 @@ describe('escaping', () => {
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).toContain('卢氏县&lt;/td&gt;&lt;script&gt;alert(2)&lt;/script&gt;局');
     expect(html).not.toContain('javascript:');
-    // Our own file: links stay (local mode); the agency's javascript: page URL is dropped.
-    expect(html).toContain('href="file:///tmp/s/raw/2024/lushi-hostile/');
+    // Our own file: links stay (local mode); the agency's javascript: page URL is dropped. The archived
+    // HTML is linked through the site's sandboxed viewer, never as a live file:// page.
+    expect(html).toContain('href="file:///tmp/s/site/archive/2024/lushi-hostile/');
+    expect(html).not.toContain('href="file:///tmp/s/raw/');
   });
 
   it('shows the same text plainly in the text part', () => {
@@ -198,7 +201,7 @@ describe('CSV attachment', () => {
   it('starts with a UTF-8 BOM and uses CRLF', () => {
     expect(csv.charCodeAt(0)).toBe(0xfeff);
     expect(csv.split('\r\n')[0]).toBe(
-      '\uFEFF地区,机关,机关编号,级别,年度,状态,严重程度,规则,问题说明,章节,行,列,应为,实为,核查状态,原网页,存档,核查页,SHA-256',
+      '\uFEFF地区,机关,机关编号,级别,年度,状态,严重程度,规则,问题说明,章节,行,列,应为,实为,核查状态,问题指纹,原网页,存档,核查页,SHA-256',
     );
     expect(csv.endsWith('\r\n')).toBe(true);
     expect(csv.split('\r\n').length - 2).toBe(4); // four findings

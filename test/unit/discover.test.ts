@@ -137,4 +137,15 @@ describe('article pages', () => {
     expect(fileNameFromDisposition(`attachment; filename*=UTF-8''%E5%B9%B4%E6%8A%A5.pdf`)).toBe('年报.pdf');
     expect(extensionFromUrl('http://g/download?fileUrl=/u/x.PDF&fileName=y')).toBe('pdf');
   });
+
+  it('trusts a text/plain declaration unless the bytes clearly are an HTML page', () => {
+    const report = new TextEncoder().encode(
+      '某县2023年政府信息公开工作年度报告\n网站曾被植入 <script>alert(1)</script> 已处理。\n',
+    );
+    expect(detectDocumentType(report, 'text/plain; charset=utf-8', null, 'http://g/r.txt').kind).toBe('text');
+    // Undeclared, the same markup still means HTML; a declared text/plain that is a whole page is HTML.
+    expect(detectDocumentType(report, null, null, 'http://g/r').kind).toBe('html');
+    const page = new TextEncoder().encode('\ufeff  <!DOCTYPE html><html><body>年报</body></html>');
+    expect(detectDocumentType(page, 'text/plain', null, 'http://g/r.txt').kind).toBe('html');
+  });
 });

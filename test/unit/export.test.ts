@@ -86,7 +86,7 @@ describe('one CSV writer', () => {
     expect(csv.charCodeAt(0)).toBe(0xfeff);
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe(
-      '\uFEFF地区,机关,机关编号,级别,年度,状态,严重程度,规则,问题说明,章节,行,列,应为,实为,核查状态,原网页,存档,核查页,SHA-256',
+      '\uFEFF地区,机关,机关编号,级别,年度,状态,严重程度,规则,问题说明,章节,行,列,应为,实为,核查状态,问题指纹,原网页,存档,核查页,SHA-256',
     );
     expect(csv).toContain(`"'=HYPERLINK(""http://evil"",""点我"")"`);
     // -3 is a number: it stays a number; the full-width minus in text is neutralised.

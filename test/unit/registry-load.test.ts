@@ -1,6 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { agencyDeadline, DEFAULT_DEADLINES, loadRegistry, RegistryError } from '../../shared/registry/load.ts';
+import { encodeGbk } from '../../shared/demo/seed-html.ts';
+import {
+  agencyDeadline,
+  DEFAULT_DEADLINES,
+  decodeRegistryBytes,
+  loadRegistry,
+  MAX_REGISTRY_CHARS,
+  RegistryError,
+} from '../../shared/registry/load.ts';
 
 function errorOf(yamlText: string, fileName?: string): RegistryError {
   try {
@@ -196,5 +204,99 @@ agencies:
       true,
     );
     expect(registry.agencies.find((agency) => agency.level === 'township')?.respectRobots).toBe(false);
+  });
+});
+
+describe('hostile registry files', () => {
+  it('refuses a "billion laughs" (nested aliases) in Chinese with the line of the first alias', () => {
+    const lines = ['contact: 政务公开办', 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 1; i < 9; i++) {
+      const name = String.fromCharCode(97 + i);
+      lines.push(
+        `${name}: &${name} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
+    }
+    lines.push('agencies: []');
+    const error = errorOf(lines.join('\n'));
+    expect(error.issues).toHaveLength(1);
+    expect(error.issues[0]?.line).toBe(3);
+    expect(error.message).toMatch(/第 3 行：YAML 别名（\*引用）展开过多/);
+    expect(error.message).not.toMatch(/Excessive|resource exhaustion/);
+  });
+
+  it('still accepts a few ordinary aliases', () => {
+    const registry = loadRegistry(
+      [
+        'agencies:',
+        '  - id: a',
+        '    name: 卢氏县人民政府',
+        '    level: county-government',
+        '    region: &region [河南省, 三门峡市, 卢氏县]',
+        '    listUrls: [http://www.lushi.gov.cn/]',
+        '  - id: b',
+        '    name: 卢氏县发展和改革委员会',
+        '    level: county-department',
+        '    region: *region',
+        '    listUrls: [http://www.lushi.gov.cn/fgw/]',
+      ].join('\n'),
+    );
+    expect(registry.agencies[1]?.region).toEqual(['河南省', '三门峡市', '卢氏县']);
+  });
+
+  it('refuses a registry over the size cap before parsing it', () => {
+    const entry = '  - id: a\n    name: 某局\n    level: county-department\n    listUrls: [http://a.gov.cn/]\n';
+    const text = `agencies:\n${entry.repeat(Math.ceil(MAX_REGISTRY_CHARS / entry.length) + 1)}`;
+    const error = errorOf(text);
+    expect(error.issues).toHaveLength(1);
+    expect(error.message).toMatch(/文件过大（约 \d+\.\d MB，上限 8 MB）/);
+  });
+});
+
+describe('registry setup traps', () => {
+  it('refuses a recipient region that no agency has, naming the likely typo', () => {
+    const error = errorOf(
+      `${VALID}recipients:\n  - email: office@example.gov.cn\n    region: 河南省/三门峡市/卢世县\n`,
+    );
+    expect(error.issues).toHaveLength(1);
+    expect(error.issues[0]?.path).toBe('recipients[0].region');
+    expect(error.issues[0]?.message).toContain('“河南省/三门峡市/卢世县” 在名录的机关中不存在');
+    expect(error.issues[0]?.message).toContain('是否应为 “河南省/三门峡市/卢氏县”');
+    expect(error.issues[0]?.line).toBe(17);
+    // The right name (and a prefix of it) is accepted.
+    expect(
+      loadRegistry(`${VALID}recipients:\n  - email: a@example.gov.cn\n    region: 河南省/三门峡市\n`).recipients,
+    ).toHaveLength(1);
+  });
+
+  it('reads a registry saved in GBK (Notepad, Excel on Chinese Windows) and refuses bytes it cannot read', () => {
+    const gbk = encodeGbk(VALID);
+    expect(() => new TextDecoder('utf-8', { fatal: true }).decode(gbk)).toThrow();
+    const registry = loadRegistry(decodeRegistryBytes(gbk, 'gbk.yaml'), 'gbk.yaml');
+    expect(registry.agencies.map((a) => a.name)).toEqual(['卢氏县人民政府', '卢氏县教育局']);
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(VALID)]);
+    expect(loadRegistry(decodeRegistryBytes(bom)).agencies).toHaveLength(2);
+    expect(() => decodeRegistryBytes(new Uint8Array([0x61, 0xff, 0xfe, 0x81]), 'broken.yaml')).toThrow(/另存为.*UTF-8/);
+  });
+
+  it('reads the agency contact and the per-agency notice switch (off by default)', () => {
+    const registry = loadRegistry(
+      VALID.replace(
+        '    listUrls: [http://www.lushi.example.gov.cn/ndbg/]',
+        '    listUrls: [http://www.lushi.example.gov.cn/ndbg/]\n    liaison: { name: 王芳, phone: 0398-7891234, email: gk@lushi.example.gov.cn }\n    notifyAgency: true',
+      ),
+    );
+    expect(registry.agencies[0]?.liaison).toEqual({
+      name: '王芳',
+      phone: '0398-7891234',
+      email: 'gk@lushi.example.gov.cn',
+    });
+    expect(registry.agencies[0]?.notifyAgency).toBe(true);
+    expect(registry.agencies[1]?.notifyAgency).toBeUndefined();
+    const error = errorOf(
+      VALID.replace('    respectRobots: false', '    respectRobots: false\n    notifyAgency: true'),
+    );
+    expect(error.issues[0]?.message).toContain('liaison 中填写 email');
   });
 });

@@ -93,6 +93,13 @@ describe('looksLikeAntiBot', () => {
       looksLikeAntiBot({ status: 200, headers: {}, body: body('<html>卢氏县2024年政府信息公开工作年度报告</html>') }),
     ).toBeNull();
     expect(looksLikeAntiBot({ status: 403, headers: {}, body: body('Forbidden') })).toBeNull();
+    // The scan's old copy called every small 403/202 page blocked, and any page saying "challenge":
+    // a plain refusal, an accepted-for-processing page and a page about a challenge are not walls.
+    expect(looksLikeAntiBot({ status: 403, headers: {}, body: body('<h1>403 Forbidden</h1><p>nginx</p>') })).toBeNull();
+    expect(looksLikeAntiBot({ status: 202, headers: {}, body: body('<p>已受理</p>') })).toBeNull();
+    expect(
+      looksLikeAntiBot({ status: 403, headers: {}, body: body('<p>The challenge of open government</p>') }),
+    ).toBeNull();
     expect(looksLikeAntiBot({ status: 404, headers: {}, body: body(ruishu) })).toBeNull();
     // A big real page that happens to mention a marker is not a challenge.
     expect(looksLikeAntiBot({ status: 200, headers: {}, body: body(`${'正文'.repeat(40_000)}$_ts`) })).toBeNull();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { consolidateRunParts, runPartKey } from '../../functions/common/run-parts.ts';
+import type { RunRecord } from '../../shared/fetch/run-record.ts';
 import { FileSystemStore } from '../../shared/storage/fs-store.ts';
 import { keys } from '../../shared/storage/keys.ts';
 import { getJson, putJson } from '../../shared/storage/port.ts';
@@ -67,6 +68,40 @@ describe('consolidateRunParts', () => {
       ['a', 'found'],
       ['b', 'found'],
     ]);
+  });
+
+  it('marks a run whose job part was left running (worker killed) as interrupted, naming the agencies not done', async () => {
+    await putJson(store, runPartKey('r1', '00001'), part('r1', '2025-04-06T18:01:00.000Z', [outcome('a', 'found')]));
+    const killed: RunRecord = {
+      ...part('r1', '', [outcome('b', 'found')]),
+      state: 'running',
+      updatedAt: '2025-04-06T18:05:00.000Z',
+      agenciesTotal: 3,
+      notDone: { agencyIds: ['c', 'd'], reason: '运行中，尚未处理' },
+    };
+    await putJson(store, runPartKey('r1', '00002'), killed);
+
+    await consolidateRunParts(store, () => new Date('2025-04-06T19:00:00.000Z'));
+
+    const r1 = await getJson<RunRecord>(store, keys.run('r1'));
+    expect(r1?.state).toBe('interrupted');
+    expect(r1?.outcomes.map((o) => o.agencyId)).toEqual(['a', 'b']);
+    expect(r1?.notDone?.agencyIds).toEqual(['c', 'd']);
+    expect(r1?.notDone?.reason).toMatch(/中断/);
+    expect(r1?.agenciesTotal).toBe(4);
+  });
+
+  it('keeps a run whose job is still beating as running', async () => {
+    const live: RunRecord = {
+      ...part('r1', '', []),
+      state: 'running',
+      updatedAt: '2025-04-06T18:58:00.000Z',
+      agenciesTotal: 1,
+      notDone: { agencyIds: ['a'], reason: '运行中，尚未处理' },
+    };
+    await putJson(store, runPartKey('r1', '00001'), live);
+    await consolidateRunParts(store, () => new Date('2025-04-06T19:00:00.000Z'));
+    expect((await getJson<RunRecord>(store, keys.run('r1')))?.state).toBe('running');
   });
 
   it('does nothing when there are no parts', async () => {

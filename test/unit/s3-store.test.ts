@@ -72,4 +72,43 @@ describe('S3Store (mocked client)', () => {
     await expect(store().put('../x', 'y')).rejects.toThrow(/Invalid store key/);
     expect(s3.calls()).toHaveLength(0);
   });
+
+  it('sends conditional puts (If-None-Match: *, If-Match: ETag) and reads a 412 as "not written"', async () => {
+    s3.on(GetObjectCommand).resolves({
+      ETag: '"etag-1"',
+      Body: { transformToByteArray: async () => new TextEncoder().encode('{"n":1}') } as never,
+    });
+    const target = store();
+    expect(await target.getVersioned('state/2024/a.json')).toEqual({
+      body: new TextEncoder().encode('{"n":1}'),
+      version: '"etag-1"',
+    });
+    s3.on(PutObjectCommand)
+      .resolvesOnce({})
+      .rejects(
+        new S3ServiceException({
+          name: 'PreconditionFailed',
+          $fault: 'client',
+          message: 'At least one of the pre-conditions you specified did not hold',
+          $metadata: { httpStatusCode: 412 },
+        }),
+      );
+    expect(await target.putIf('state/2024/a.json', '{"n":2}', { ifMatch: '"etag-1"' })).toBe(true);
+    expect(await target.putIf('state/2024/b.json', '{}', { ifNoneMatch: '*' })).toBe(false);
+    const puts = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+    expect(puts.map((input) => [input.Key, input.IfMatch, input.IfNoneMatch])).toEqual([
+      ['nianbao/prod/state/2024/a.json', '"etag-1"', undefined],
+      ['nianbao/prod/state/2024/b.json', undefined, '*'],
+    ]);
+    // Other errors are not conflicts.
+    s3.on(PutObjectCommand).rejects(
+      new S3ServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        message: 'denied',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
+    await expect(target.putIf('x.json', '{}', { ifNoneMatch: '*' })).rejects.toThrow('denied');
+  });
 });

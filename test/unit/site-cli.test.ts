@@ -42,10 +42,22 @@ describe('nianbao site', () => {
   it('generates the site into the store and prints where it is', async () => {
     const { code, out, err } = await quietly(['--store', root, '--now', '2025-05-12T02:00:00Z']);
     expect(code).toBe(0);
-    expect(err).toContain('未提供名录');
+    expect(err).toContain('存储中没有名录');
     expect(out).toContain(path.join(root, 'site', 'index.html'));
     expect(existsSync(path.join(root, 'site', 'agencies.html'))).toBe(true);
     expect(readFileSync(path.join(root, 'site', 'index.html'), 'utf8')).toContain('2024 年度');
+  });
+
+  it('says why it cannot assess an empty store without a registry, and fails', async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'nianbao-site-empty-'));
+    try {
+      const { code, err } = await quietly(['--store', empty, '--now', '2025-05-12T02:00:00Z']);
+      expect(code).toBe(1);
+      expect(err).toContain('无法评估');
+      expect(err).toContain('nianbao scan --registry');
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 
   it.each([

@@ -39,6 +39,13 @@ beforeAll(async () => {
   writeFileSync(path.join(root, 'state/2024/a.json'), '{}');
   writeFileSync(path.join(root, 'config/registry.yaml'), 'agencies: []');
   symlinkSync(path.join(outside, 'secret.txt'), path.join(root, 'site/link.txt'));
+  // Links that stay inside the store but leave the served folder they were requested under.
+  symlinkSync(path.join(root, 'config/registry.yaml'), path.join(root, 'site/registry.txt'));
+  symlinkSync('../config', path.join(root, 'site/config'));
+  symlinkSync(path.join(root, 'state/2024/a.json'), path.join(root, 'raw/2024/a/state.json'));
+  symlinkSync(path.join(root, 'raw/2024/a/x.html'), path.join(root, 'site/raw-copy.html'));
+  // A link within site/ is fine.
+  symlinkSync(path.join(root, 'site/index.html'), path.join(root, 'site/home.html'));
   server = await startSiteServer({ root });
 });
 
@@ -83,11 +90,21 @@ describe('site server', () => {
     '/site/%00index.html',
     '/site/%E0%A4%A',
     '/site/link.txt',
+    '/site/registry.txt',
+    '/site/config/registry.yaml',
+    '/raw/2024/a/state.json',
+    '/site/raw-copy.html',
     '/site/nothing-here.html',
   ])('answers 404 to %s', async (rawPath) => {
     const response = await get(rawPath);
     expect(response.status).toBe(404);
     expect(response.body).not.toContain('secret');
+  });
+
+  it('follows a symlink that stays inside its served folder', async () => {
+    const home = await get('/site/home.html');
+    expect(home.status).toBe(200);
+    expect(home.body).toContain('首页');
   });
 
   it('refuses methods other than GET and HEAD', async () => {
