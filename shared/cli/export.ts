@@ -13,6 +13,7 @@ import { AGENCY_COLUMNS, agencyStatusRows, FINDING_COLUMNS, findingExportRows } 
 import { statusWorkbook } from '../export/workbook.ts';
 import { linksFromBase } from '../notify/digest.ts';
 import { DEFAULT_STORE_LOCATION, openStore } from '../storage/open-store.ts';
+import { loadTriage, triageLabels } from '../triage/triage.ts';
 import { parseOptionsOrExit } from './options.ts';
 import { parseYear, readRegistryFrom } from './registry-source.ts';
 
@@ -66,8 +67,10 @@ export async function run(args: string[]): Promise<number> {
   const linkBase = values['link-base'] ?? (isLocal ? pathToFileURL(path.resolve(location)).href : undefined);
   const assessments = await loadAssessments(store, registry.agencies, year);
   const inputs = exportInputsOf(registry.agencies, year, assessments, linkBase ? linksFromBase(linkBase) : undefined);
-  const agencies = agencyStatusRows(inputs);
-  const findings = findingExportRows(inputs);
+  // 核查状态 from the officials' verdicts in the store (nianbao triage), as on the site.
+  const triageLabel = triageLabels(await loadTriage(store, year));
+  const agencies = agencyStatusRows(inputs, triageLabel);
+  const findings = findingExportRows(inputs, triageLabel);
   if (values.xlsx) {
     await writeFile(values.xlsx, await statusWorkbook(agencies, findings, { year, generatedAt: now }));
     console.log(`已写出工作簿：${path.resolve(values.xlsx)}`);

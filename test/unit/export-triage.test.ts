@@ -3,8 +3,12 @@
  * workbook (read back with exceljs) and the CSVs, from the digest and from the site, through the real
  * triage store API (recordTriage → loadTriage).
  */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { run as exportCli } from '../../shared/cli/export.ts';
 import type { Assessment } from '../../shared/compliance/status.ts';
 import { agencyScore } from '../../shared/evaluate/model.ts';
 import { SHEET_AGENCIES, SHEET_FINDINGS, SHEET_REGIONS } from '../../shared/export/workbook.ts';
@@ -14,6 +18,8 @@ import type { Agency } from '../../shared/registry/agency.ts';
 import type { Finding } from '../../shared/rules/finding.ts';
 import { generateSite } from '../../shared/site/generate.ts';
 import { InMemoryStore, writeAgencyCase } from '../../shared/site/synthetic.ts';
+import { openStore } from '../../shared/storage/open-store.ts';
+import type { ObjectStore } from '../../shared/storage/port.ts';
 import {
   findingCell,
   fingerprintFinding,
@@ -79,7 +85,7 @@ const ASSESSMENTS: Assessment[] = [
 ];
 
 /** Dismisses the error of a-inconsistent (by rule and cell) and records 督办 on d-missing's status. */
-async function triageStore(store = new InMemoryStore()): Promise<InMemoryStore> {
+async function triageStore<S extends ObjectStore = InMemoryStore>(store: S = new InMemoryStore() as never): Promise<S> {
   const now = new Date('2025-03-02T02:00:00Z');
   await recordTriage(
     store,
@@ -222,5 +228,44 @@ describe('the site workbook with triage', () => {
     expect(agencyScore(ASSESSMENTS[1] as Assessment)).toBeNull();
     expect(agencyScore(ASSESSMENTS[2] as Assessment)).toBeNull();
     expect(await text(`site/evaluation-${YEAR}.html`)).toContain('无法核查');
+  });
+});
+
+describe('nianbao export with triage', () => {
+  it('writes the verdicts of the store into the workbook and both CSVs', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'nianbao-export-triage-'));
+    try {
+      const store = openStore(path.join(dir, 'store'));
+      await writeAgencyCase(store, {
+        agency: AGENCIES[0] as Agency,
+        year: YEAR,
+        status: 'inconsistent',
+        findings: [ERROR, WARNING],
+        deadline: DEADLINE,
+        publishDate: '2025-01-20T10:00:00+08:00',
+        history: [{ at: '2025-01-21T02:00:00Z', status: 'inconsistent' }],
+      });
+      await triageStore(store);
+      const registry = path.join(dir, 'registry.yaml');
+      await writeFile(
+        registry,
+        `agencies:\n${AGENCIES.map((a) => `  - { id: ${a.id}, name: ${a.name}, level: ${a.level}, region: ${REGION.join('/')}, listUrls: ${a.listUrls[0]} }`).join('\n')}\n`,
+      );
+      const out = (name: string) => path.join(dir, name);
+      const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+      const code = await exportCli([
+        ...['--store', path.join(dir, 'store'), '--registry', registry, '--year', String(YEAR), '--now', NOW],
+        ...['--xlsx', out('s.xlsx'), '--csv', out('a.csv'), '--findings-csv', out('f.csv')],
+      ]);
+      log.mockRestore();
+      expect(code).toBe(0);
+      const workbook = await readWorkbook(new Uint8Array(await readFile(out('s.xlsx'))));
+      expect(sheetRows(workbook, SHEET_FINDINGS).find((row) => row.规则 === ERROR.rule)?.核查状态).toBe('误报');
+      expect(sheetRows(workbook, SHEET_AGENCIES).find((row) => row.机关编号 === 'd-missing')?.核查状态).toBe('已督办');
+      expect(await readFile(out('f.csv'), 'utf8')).toMatch(/arith\.row-total,.*,误报,[0-9a-f]{16},/);
+      expect(await readFile(out('a.csv'), 'utf8')).toMatch(/d-missing.*已督办/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
