@@ -160,7 +160,10 @@ export interface Digest {
 /** One registry agency of a digest slice with its assessment (null when not assessed yet). */
 export interface DigestAgency {
   agency: Pick<Agency, 'id' | 'name' | 'level' | 'region'>;
-  /** The office's view (after triage), null when not assessed yet. */
+  /**
+   * As assessed (before triage, like the site's workbook: the verdicts are in 核查状态), null when not
+   * assessed yet.
+   */
   assessment: Assessment | null;
   /**
    * Every finding with its 核查状态 ('' when nobody judged it), the dismissed ones too: the attachments
@@ -462,18 +465,19 @@ export function buildDigest(options: BuildDigestOptions): Digest {
       .map(([region, c]) => ({ region, ...c })),
   };
   const earlyWarning = earlyWarningOf(options, sliceAgencies, assessments, year, nowMs);
-  const byAgency = new Map(assessments.map((assessment) => [assessment.agencyId, assessment]));
+  // The attachments are the site's status workbook for the slice: the assessment as assessed, every
+  // finding, and the officials' verdicts in 核查状态 (a dismissed finding is listed, marked 误报).
+  const asAssessed = new Map(options.assessments.map((assessment) => [assessment.agencyId, assessment]));
   const agencyRows: DigestAgency[] = sliceAgencies.map((agency) => {
-    const assessment = byAgency.get(agency.id) ?? null;
-    const dismissedHere = assessment ? (triaged.get(`${assessment.year}/${agency.id}`)?.dismissed ?? []) : [];
+    const assessment = asAssessed.get(agency.id) ?? null;
     return {
       agency,
       assessment,
-      findings: [...(assessment?.findings ?? []), ...dismissedHere].map((finding) => ({
+      findings: (assessment?.findings ?? []).map((finding) => ({
         finding,
-        triage: triageLabel(agency.id, year, finding) ?? '',
+        triage: triageLabel(agency.id, assessment?.year ?? year, finding) ?? '',
       })),
-      triage: triageLabel(agency.id, year) ?? '',
+      triage: triageLabel(agency.id, assessment?.year ?? year) ?? '',
       links: assessment ? buildLinks(assessment, options.links) : agencyLinks(agency.id, options.links),
     };
   });

@@ -136,15 +136,15 @@ describe('the digest workbook with triage', () => {
     // ... but the workbook still has it, marked, with the fingerprint `nianbao triage --finding` takes.
     const findings = sheetRows(workbook, SHEET_FINDINGS);
     expect(findings.map((row) => [row.规则, row.核查状态])).toEqual([
-      [WARNING.rule, null],
       [ERROR.rule, '误报'],
+      [WARNING.rule, null],
     ]);
-    expect(findings[1]?.问题指纹).toBe(fingerprintFinding('a-inconsistent', YEAR, ERROR));
+    expect(findings[0]?.问题指纹).toBe(fingerprintFinding('a-inconsistent', YEAR, ERROR));
 
     const agencies = sheetRows(workbook, SHEET_AGENCIES);
     expect(agencies.map((row) => [row.机关编号, row.状态, row.核查状态])).toEqual([
-      // Its only error dismissed, the report is no longer 数据不一致 in the office's view.
-      ['a-inconsistent', '按时公开', null],
+      // As assessed, like the site's workbook: the verdict is in the finding's 核查状态.
+      ['a-inconsistent', '数据不一致', null],
       ['b-blocked', '网站拦截', null],
       ['c-broken', '名录地址失效', null],
       ['d-missing', '未公开', '已督办'],
@@ -154,6 +154,7 @@ describe('the digest workbook with triage', () => {
     // Blocked and address-broken are our failure to check: outside the denominators, as 无法核查.
     const total = sheetRows(workbook, SHEET_REGIONS).at(-1) as Record<string, unknown>;
     expect(total).toMatchObject({ 地区: '合计', 机关数: 4, 应公开: 2, 已公开: 1, 未公开: 1, 无法核查: 2 });
+    expect(total.问题率).toBe(1);
     expect(total.按时公开率).toBeCloseTo(0.5);
 
     // The CSV attachments carry the same 核查状态.
@@ -169,7 +170,7 @@ describe('the digest workbook with triage', () => {
     const digest = buildDigest({ registry: { agencies: AGENCIES }, assessments: ASSESSMENTS, now: NOW });
     const workbook = await readWorkbook(await renderStatusWorkbook(digest));
     expect(sheetRows(workbook, SHEET_FINDINGS).map((row) => row.核查状态)).toEqual([null, null]);
-    expect(sheetRows(workbook, SHEET_AGENCIES)[0]?.状态).toBe('数据不一致');
+    expect(sheetRows(workbook, SHEET_AGENCIES).map((row) => row.核查状态)).toEqual([null, null, null, null]);
   });
 });
 
