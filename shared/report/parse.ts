@@ -32,8 +32,7 @@ export async function parseReport(input: ReportInput, limits: PdfLimits = {}): P
   switch (format) {
     case 'pdf': {
       const extracted = await extractPdfText(bytes, limits);
-      const report = parseText(extracted.text, 'pdf');
-      return withNotes(report, extracted.notes);
+      return withNotes(parseLines(extracted, { format: 'pdf' }), extracted.notes);
     }
     case 'docx': {
       const extracted = await extractDocxHtml(bytes);
