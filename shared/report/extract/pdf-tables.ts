@@ -342,13 +342,16 @@ export function cellText(items: readonly PdfTextItem[]): string {
   if (visible.length === 0) return '';
   const lines = groupLines(visible);
   let out = '';
-  for (const line of lines) {
-    const text = joinWords(line);
-    if (text.length === 0) continue;
-    if (out.length > 0 && isWordChar(out.charCodeAt(out.length - 1)) && isWordChar(text.charCodeAt(0))) out += ' ';
-    out += text;
-  }
+  for (const line of lines) out = joinWrapped(out, joinWords(line));
   return normalizeText(out).replace(/\s+/g, ' ').trim();
+}
+
+/** Appends the next line of a wrapped cell: no space in Chinese, a space between two Latin words or numbers. */
+export function joinWrapped(text: string, next: string): string {
+  if (text.length === 0) return next;
+  if (next.length === 0) return text;
+  const space = isWordChar(text.charCodeAt(text.length - 1)) && isWordChar(next.charCodeAt(0));
+  return space ? `${text} ${next}` : text + next;
 }
 
 /** Items on one baseline (within about half a font size) form a line; lines top to bottom. */

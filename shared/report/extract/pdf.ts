@@ -9,11 +9,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { isPageMarker } from '../core.ts';
 import type { ParseNote } from '../model.ts';
-import { normalizeText } from '../normalize.ts';
+import { normalizeText, readCell } from '../normalize.ts';
 import type { GridLine, LineSource } from '../rows.ts';
 import { emitTable, type GridSink, type SlotGrid } from './grid.ts';
 import { collectRules, type RuleOps } from './pdf-rules.ts';
-import { groupLines, layoutPage, type PdfTable, type PdfTextItem } from './pdf-tables.ts';
+import { groupLines, joinWrapped, layoutPage, type PdfTable, type PdfTextItem } from './pdf-tables.ts';
 
 export interface PdfExtraction extends LineSource {
   text: string;
@@ -286,8 +286,17 @@ class DocumentBuilder implements GridSink {
 
   private addTable(page: number, table: PdfTable): void {
     const open = this.open;
-    if (open && open.page === page - 1 && sameColumns(open.columns, table.columns)) {
-      open.rows.push(...table.grid);
+    const columns = open && open.page === page - 1 ? commonColumns(open.columns, table.columns) : null;
+    if (open && columns) {
+      if (columns.length !== open.columns.length) open.rows = expandColumns(open.rows, open.columns, columns);
+      open.columns = columns;
+      const rows =
+        columns.length === table.columns.length ? table.grid : expandColumns(table.grid, table.columns, columns);
+      const last = open.rows[open.rows.length - 1];
+      const first = rows[0];
+      // A row the page break cut in two (a wrapped header or label finished on the next page): one row.
+      const joined = last !== undefined && first !== undefined && joinSplitRow(last, first);
+      for (let r = joined ? 1 : 0; r < rows.length; r++) open.rows.push(rows[r] as SlotGrid[number]);
       open.page = page;
       return;
     }
@@ -311,10 +320,63 @@ class DocumentBuilder implements GridSink {
   }
 }
 
-function sameColumns(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (Math.abs((a[i] as number) - (b[i] as number)) > SAME_COLUMN) return false;
+/**
+ * Joins the first row of a table's continuation into the last row before the page break when it is the
+ * rest of that row: text only where the row above has text of its own, never a number on either side, and
+ * not every column written (a complete row is a row of its own). Returns false, changing nothing, otherwise.
+ */
+function joinSplitRow(above: SlotGrid[number], below: SlotGrid[number]): boolean {
+  let written = 0;
+  let columns = 0;
+  for (let c = 0; c < below.length; c++) {
+    const slot = below[c];
+    if (!slot?.origin) continue;
+    columns++;
+    if (slot.text.length === 0) continue;
+    written++;
+    const top = above[c];
+    if (!top?.origin || top.text.length === 0) return false;
+    if (readCell(top.text) !== null || readCell(slot.text) !== null) return false;
+  }
+  if (written === 0 || written === columns) return false;
+  for (let c = 0; c < below.length; c++) {
+    const slot = below[c];
+    const top = above[c];
+    if (!slot?.origin || slot.text.length === 0 || !top) continue;
+    top.text = joinWrapped(top.text, slot.text);
+  }
   return true;
+}
+
+/**
+ * The column boundaries of a table continued on the next page: both parts have the same outer edges and
+ * the boundaries of one part are all boundaries of the other (a part may merge columns the other splits,
+ * as a header over the label columns does). Returns the finer of the two, or null when they differ.
+ */
+function commonColumns(a: readonly number[], b: readonly number[]): number[] | null {
+  const [coarse, fine] = a.length <= b.length ? [a, b] : [b, a];
+  if (coarse.length < 2) return null;
+  if (Math.abs((a[0] as number) - (b[0] as number)) > SAME_COLUMN) return null;
+  if (Math.abs((a[a.length - 1] as number) - (b[b.length - 1] as number)) > SAME_COLUMN) return null;
+  for (const x of coarse) if (!fine.some((y) => Math.abs(x - y) <= SAME_COLUMN)) return null;
+  return fine.slice();
+}
+
+/** Re-lays rows drawn on boundaries `from` onto the finer boundaries `to`: a cell covers every finer column in it. */
+function expandColumns(rows: SlotGrid, from: readonly number[], to: readonly number[]): SlotGrid {
+  const targetOf = (x: number) => to.findIndex((y) => Math.abs(x - y) <= SAME_COLUMN);
+  return rows.map((row) => {
+    const out: SlotGrid[number] = [];
+    for (let c = 0; c + 1 < from.length; c++) {
+      const slot = row[c];
+      const start = targetOf(from[c] as number);
+      const end = targetOf(from[c + 1] as number);
+      for (let k = start; k < end; k++) {
+        out[k] = slot && k > start ? { text: slot.text, origin: false, vertical: false } : slot;
+      }
+    }
+    return out;
+  });
 }
 
 /**
