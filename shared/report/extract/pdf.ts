@@ -11,7 +11,8 @@ import { isPageMarker } from '../core.ts';
 import type { ParseNote } from '../model.ts';
 import { normalizeText, readCell } from '../normalize.ts';
 import type { GridLine, LineSource } from '../rows.ts';
-import { emitTable, type GridSink, type SlotGrid } from './grid.ts';
+import { emitTable, type GridSink, type Slot, type SlotGrid } from './grid.ts';
+import { alignRulelessTables } from './pdf-columns.ts';
 import { collectRules, type RuleOps } from './pdf-rules.ts';
 import { groupLines, joinWrapped, layoutPage, type PdfTable, type PdfTextItem } from './pdf-tables.ts';
 
@@ -219,7 +220,10 @@ export function textItems(items: readonly TextItemLike[]): PdfTextItem[] {
   return out;
 }
 
-type Block = { y: number; line: string } | { y: number; table: PdfTable };
+type Block =
+  | { y: number; line: string }
+  | { y: number; table: PdfTable }
+  | { y: number; row: Slot[]; region: number; index: number };
 
 /** A table waiting to see whether the next page continues it. */
 interface OpenTable {
@@ -254,17 +258,34 @@ class DocumentBuilder implements GridSink {
   addPage(page: number, items: PdfTextItem[], rules: Parameters<typeof layoutPage>[1]): void {
     const layout = layoutPage(items, rules);
     const blocks: Block[] = [];
-    for (const line of groupLines(layout.loose)) {
-      blocks.push({ y: (line[0] as PdfTextItem).y, line: normalizeText(joinLine(line)) });
+    for (const aligned of alignRulelessTables(groupLines(layout.loose), joinLine)) {
+      const y = (aligned.items[0] as PdfTextItem).y;
+      if (aligned.row) {
+        const row = aligned.row.map((slot) => ({ ...slot, text: normalizeText(slot.text) }));
+        blocks.push({ y, row, region: aligned.region, index: aligned.index });
+      } else blocks.push({ y, line: normalizeText(joinLine(aligned.items)) });
     }
     for (const table of layout.tables) blocks.push({ y: table.top, table });
     blocks.sort((a, b) => b.y - a.y);
     // A bare number closing a page is its page number ("3"), not a table value.
     const last = blocks[blocks.length - 1];
     if (blocks.length > 3 && last && 'line' in last && /^\d{1,3}$/.test(last.line.trim())) blocks.pop();
+    const regions = new Map<number, number>();
     for (const block of blocks) {
       if ('line' in block) this.addLine(block.line);
-      else this.addTable(page, block.table);
+      else if ('table' in block) this.addTable(page, block.table);
+      else {
+        // A row of a table without rules: emitted in place (its wrapped label lines stay text around it).
+        this.closeTable();
+        let index = regions.get(block.region);
+        if (index === undefined) {
+          index = this.tables++;
+          regions.set(block.region, index);
+        }
+        const start = this.lines.length;
+        emitTable([block.row], index, this, block.index);
+        for (let i = start; i < this.lines.length; i++) this.chars += (this.lines[i] as string).length + 1;
+      }
     }
   }
 
