@@ -35,6 +35,8 @@ export interface PageLayout {
 /** Rules closer than this (points) are one rule (double borders, Chromium's cell spacing, line caps). */
 const SNAP = 2.5;
 const MAX_ROWS = 400;
+/** Tables kept per page at most (each text item is tested against each). */
+const MAX_FRAMES = 40;
 const MAX_COLS = 64;
 /** Items kept per cell at most (a hostile PDF may stack thousands in one place). */
 const MAX_ITEMS_PER_CELL = 400;
@@ -164,6 +166,7 @@ function findFrames(horizontal: HorizontalRule[], vertical: VerticalRule[]): Fra
     if (hs.length === 0 || vs.length === 0) continue;
     const frame = frameOf(hs, vs);
     if (frame) frames.push(frame);
+    if (frames.length >= MAX_FRAMES) break;
   }
   return frames;
 }

@@ -13,7 +13,7 @@ import { normalizeText, readCell } from '../normalize.ts';
 import type { GridLine, LineSource } from '../rows.ts';
 import { emitTable, type GridSink, type Slot, type SlotGrid } from './grid.ts';
 import { alignRulelessTables } from './pdf-columns.ts';
-import { collectRules, type RuleOps } from './pdf-rules.ts';
+import { collectRules, type PageRules, type RuleOps } from './pdf-rules.ts';
 import { groupLines, joinWrapped, layoutPage, type PdfTable, type PdfTextItem } from './pdf-tables.ts';
 
 export interface PdfExtraction extends LineSource {
@@ -148,9 +148,11 @@ export async function extractPdfText(bytes: Uint8Array, limits: PdfLimits = {}):
       for (let p = 1; p <= opened.pages && !builder.full; p++) {
         const page = await opened.doc.getPage(p);
         const content = await page.getTextContent();
-        const operators = await page.getOperatorList();
-        const rules = collectRules(operators.fnArray, operators.argsArray, ops);
-        builder.addPage(p, textItems(content.items as TextItemLike[]), rules);
+        const items = textItems(content.items as TextItemLike[]);
+        // The operator list costs about half again the text: read it only where the text looks like a table
+        // (a scan, or a page of prose, has none to read).
+        const rules = looksTabular(items) ? collectRulesOf(await page.getOperatorList(), ops) : NO_RULES;
+        builder.addPage(p, items, rules);
         page.cleanup();
       }
       builder.finish();
@@ -181,6 +183,32 @@ export async function extractPdfText(bytes: Uint8Array, limits: PdfLimits = {}):
     const release = destroy as (() => Promise<void>) | null;
     if (release) await release().catch(() => undefined);
   }
+}
+
+/**
+ * True when a page's text may hold a table: a few items that are bare values, or two lines of three or more
+ * items apart by more than a character (a header row or a row of cells). Prose runs touch each other.
+ */
+export function looksTabular(items: readonly PdfTextItem[]): boolean {
+  let values = 0;
+  for (const item of items) if (readCell(item.str.trim()) !== null && ++values >= 3) return true;
+  let tabular = 0;
+  for (const line of groupLines(items)) {
+    let separated = 0;
+    for (let k = 1; k < line.length; k++) {
+      const previous = line[k - 1] as PdfTextItem;
+      const item = line[k] as PdfTextItem;
+      if (item.x - (previous.x + previous.width) > item.size) separated++;
+    }
+    if (separated >= 2 && ++tabular >= 2) return true;
+  }
+  return false;
+}
+
+const NO_RULES: PageRules = { horizontal: [], vertical: [], truncated: false };
+
+function collectRulesOf(operators: { fnArray: ArrayLike<number>; argsArray: ArrayLike<unknown> }, ops: RuleOps) {
+  return collectRules(operators.fnArray, operators.argsArray, ops);
 }
 
 function ruleOps(OPS: Pdfjs['OPS']): RuleOps {
