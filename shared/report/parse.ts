@@ -8,7 +8,7 @@ import type { AnnualReport, ParseNote, SourceFormat } from './model.ts';
 import { normalizeText } from './normalize.ts';
 
 /** Bumped whenever parsing changes what it produces; stored with every result. */
-export const PARSER_VERSION = '1.1.0';
+export const PARSER_VERSION = '1.2.0';
 
 export interface ReportInput {
   bytes: Uint8Array;
