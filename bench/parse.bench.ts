@@ -195,7 +195,7 @@ async function measure(): Promise<void> {
       console.log(`pdf: skipped, Chromium unavailable (${error instanceof Error ? error.message : String(error)})`);
     }
     if (pdfCorpus.length > 0) {
-      const pdf = await measureFormat('pdf', pdfCorpus, 'report.pdf', [['one byte scan', byteScanFloor]], 1);
+      const pdf = await measureFormat('pdf', pdfCorpus, 'report.pdf', [['one byte scan', byteScanFloor]], 3);
       let pages = 0;
       for (const bytes of pdfCorpus) pages += (await extractPdfText(bytes)).pages;
       console.log(
