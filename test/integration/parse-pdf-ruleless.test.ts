@@ -1,5 +1,6 @@
 // Tables drawn without rules (borderless HTML printed by Chromium): columns come from the numbers' positions
 // and the header labels, so blank cells stay blank in their own column, as in the HTML of the same document.
+// And HTML's default bordered table (bevelled borders drawn as trapezoids, with cell spacing) read by its rules.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,4 +36,13 @@ describe('PDF tables without ruling lines', () => {
       expect(summary(pdf.findings)).toEqual(summary(reference.findings));
     }, 60_000);
   }
+
+  it('<table border="1"> (bevelled inset borders, cell spacing): read by its rules, same as the HTML', async () => {
+    const bytes = await renderPdf(officeHtml(doc));
+    const pdf = await analyseReport({ bytes, fileName: 'bordered.pdf' });
+    const reference = await analyseReport({ bytes: new TextEncoder().encode(officeHtml(doc)), fileName: 'x.html' });
+    expect(valuesOf(pdf.report)).toEqual(valuesOf(reference.report));
+    expect(pdf.report.notes).toEqual([]);
+    expect(summary(pdf.findings)).toEqual(summary(reference.findings));
+  }, 60_000);
 });

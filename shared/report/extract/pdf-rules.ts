@@ -156,9 +156,13 @@ function strokeSegments(xs: number[], ys: number[], closed: boolean, out: PageRu
   }
 }
 
-/** A filled subpath that is a thin axis-aligned rectangle becomes the rule along its middle. */
+/**
+ * A filled subpath whose bounding box is thin and long becomes the rule along its middle: a rectangle, or the
+ * bevelled trapezoid Chromium draws for an inset/outset border (`<table border="1">`). Anything wider is a
+ * shaded area or a glyph, not a rule.
+ */
 function fillRule(xs: number[], ys: number[], out: PageRules): void {
-  if (xs.length < 3 || xs.length > 5) return;
+  if (xs.length < 3 || xs.length > 6) return;
   let minX = Infinity;
   let maxX = -Infinity;
   let minY = Infinity;
@@ -166,18 +170,10 @@ function fillRule(xs: number[], ys: number[], out: PageRules): void {
   for (let k = 0; k < xs.length; k++) {
     const x = xs[k] as number;
     const y = ys[k] as number;
-    // Every corner on the bounding box's sides: axis-aligned (a rotated shape is not a rule).
     if (x < minX) minX = x;
     if (x > maxX) maxX = x;
     if (y < minY) minY = y;
     if (y > maxY) maxY = y;
-  }
-  for (let k = 0; k < xs.length; k++) {
-    const x = xs[k] as number;
-    const y = ys[k] as number;
-    const onX = Math.abs(x - minX) < AXIS_TOLERANCE || Math.abs(x - maxX) < AXIS_TOLERANCE;
-    const onY = Math.abs(y - minY) < AXIS_TOLERANCE || Math.abs(y - maxY) < AXIS_TOLERANCE;
-    if (!onX || !onY) return;
   }
   const width = maxX - minX;
   const height = maxY - minY;

@@ -34,6 +34,8 @@ export interface PageLayout {
 
 /** Rules closer than this (points) are one rule (double borders, Chromium's cell spacing, line caps). */
 const SNAP = 2.5;
+/** Thinner columns or rows (points) hold no text: slivers between a table's border and its cells'. */
+const MIN_CELL = 4;
 const MAX_ROWS = 400;
 /** Tables kept per page at most (each text item is tested against each). */
 const MAX_FRAMES = 40;
@@ -185,10 +187,10 @@ function frameOf(hs: HorizontalRule[], vs: VerticalRule[]): Frame | null {
     maxY = Math.max(maxY, r.y1);
   }
   // The outer edges count as boundaries even where a border is not drawn (open-sided tables).
-  const xs = snap([minX, maxX, ...vs.map((r) => r.x)]).filter((x) => x >= minX - SNAP && x <= maxX + SNAP);
-  const ys = snap([minY, maxY, ...hs.map((r) => r.y)])
-    .filter((y) => y >= minY - SNAP && y <= maxY + SNAP)
-    .reverse();
+  const xs = dropSlivers(snap([minX, maxX, ...vs.map((r) => r.x)]).filter((x) => x >= minX - SNAP && x <= maxX + SNAP));
+  const ys = dropSlivers(
+    snap([minY, maxY, ...hs.map((r) => r.y)]).filter((y) => y >= minY - SNAP && y <= maxY + SNAP),
+  ).reverse();
   const cols = xs.length - 1;
   const rows = ys.length - 1;
   if (cols < 2 || rows < 1 || cols > MAX_COLS || rows > MAX_ROWS) return null;
@@ -222,6 +224,24 @@ function frameOf(hs: HorizontalRule[], vs: VerticalRule[]): Frame | null {
     }
   }
   return { xs, ys, rows, cols, parent, find };
+}
+
+/**
+ * Drops a boundary that makes a column or row too thin to hold text (a table's outer border drawn apart
+ * from its cells' borders, as with HTML cell spacing): the sliver joins its neighbour.
+ */
+function dropSlivers(sorted: number[]): number[] {
+  const out: number[] = [];
+  for (const v of sorted) {
+    if (out.length > 0 && v - (out[out.length - 1] as number) < MIN_CELL) {
+      // Keep the outermost of the two at the table's edges, the first elsewhere.
+      if (out.length === 1) continue;
+      if (v === sorted[sorted.length - 1]) out[out.length - 1] = v;
+      continue;
+    }
+    out.push(v);
+  }
+  return out;
 }
 
 function hasVertical(vs: readonly VerticalRule[], x: number, y: number): boolean {
