@@ -9,7 +9,7 @@ import type { AnnualReport, ParseNote, SourceFormat } from './model.ts';
 import { normalizeText } from './normalize.ts';
 
 /** Bumped whenever parsing changes what it produces; stored with every result. */
-export const PARSER_VERSION = '1.1.0';
+export const PARSER_VERSION = '1.2.0';
 
 export interface ReportInput {
   bytes: Uint8Array;
@@ -36,8 +36,7 @@ export async function parseReport(input: ReportInput, limits: PdfLimits = {}): P
       // Refuses decompression bombs (DocumentLimitError) before pdfjs allocates for them.
       checkPdf(bytes);
       const extracted = await extractPdfText(bytes, limits);
-      const report = parseText(extracted.text, 'pdf');
-      return withNotes(report, extracted.notes);
+      return withNotes(parseLines(extracted, { format: 'pdf' }), extracted.notes);
     }
     case 'docx': {
       const extracted = await extractDocxHtml(bytes);
