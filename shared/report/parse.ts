@@ -1,6 +1,7 @@
 // Entry points of the report parser. Signatures are a contract shared with the validator and the CLI.
 import { parseLines } from './core.ts';
 import { decodeText, detectFormat } from './detect-format.ts';
+import { extractDocText } from './extract/doc.ts';
 import { extractDocxHtml } from './extract/docx.ts';
 import { htmlToLines } from './extract/html.ts';
 import { extractPdfText, type PdfLimits } from './extract/pdf.ts';
@@ -24,7 +25,7 @@ export const MAX_TEXT_CHARS = 2_000_000;
 
 /**
  * Detects the format (magic bytes, content type, file name) and parses. Never throws on bad content:
- * damage becomes notes (a scanned PDF gives 'no-text', a legacy .doc an 'extraction-damage' note).
+ * damage becomes notes (a scanned PDF gives 'no-text'; a file that could not be read at all 'extraction-failed').
  */
 export async function parseReport(input: ReportInput, limits: PdfLimits = {}): Promise<AnnualReport> {
   const { bytes } = input;
@@ -33,16 +34,17 @@ export async function parseReport(input: ReportInput, limits: PdfLimits = {}): P
     case 'pdf': {
       const extracted = await extractPdfText(bytes, limits);
       const report = parseText(extracted.text, 'pdf');
-      return withNotes(report, extracted.notes);
+      return withNotes(report, failedWhenEmpty(extracted.text, extracted.notes));
     }
     case 'docx': {
       const extracted = await extractDocxHtml(bytes);
-      return withNotes(parseHtml(extracted.html, 'docx'), extracted.notes);
+      return withNotes(parseHtml(extracted.html, 'docx'), failedWhenEmpty(extracted.html, extracted.notes));
     }
     case 'doc':
-      return withNotes(parseText('', 'docx'), [
-        { kind: 'extraction-damage', detail: '旧版 Word（.doc/.wps）格式暂不支持解析，请提供 PDF、DOCX 或网页版本' },
-      ]);
+    case 'wps': {
+      const extracted = await extractDocText(bytes, format);
+      return withNotes(parseText(extracted.text, format), failedWhenEmpty(extracted.text, extracted.notes));
+    }
     case 'html': {
       const { text } = decodeText(bytes, input.charset, input.contentType);
       return parseHtml(text, 'html');
@@ -53,15 +55,33 @@ export async function parseReport(input: ReportInput, limits: PdfLimits = {}): P
     }
     default:
       return withNotes(parseText('', 'text'), [
-        { kind: 'extraction-damage', detail: '无法识别的文件格式（既不是文本、网页，也不是 PDF 或 DOCX）' },
+        {
+          kind: 'extraction-failed',
+          detail: '无法识别的文件格式（不是文本、网页、PDF、DOCX、DOC 或 WPS），系统无法读取其内容',
+        },
       ]);
   }
+}
+
+/**
+ * An extractor that gave no text and explained why (damage, too large, timeout) failed outright: its notes
+ * become 'extraction-failed', so no finding rests on the text we did not get.
+ */
+function failedWhenEmpty(text: string, notes: ParseNote[]): ParseNote[] {
+  if (text.trim().length > 0) return notes;
+  return notes.map((note) =>
+    note.kind === 'extraction-damage' || note.kind === 'input-truncated'
+      ? { ...note, kind: 'extraction-failed' }
+      : note,
+  );
 }
 
 /** Puts extraction notes first: they explain everything the parser noticed after them. */
 function withNotes(report: AnnualReport, notes: ParseNote[]): AnnualReport {
   if (notes.length === 0) return report;
-  const noText = notes.some((n) => n.kind === 'no-text' || n.kind === 'extraction-damage');
+  const noText = notes.some(
+    (n) => n.kind === 'no-text' || n.kind === 'extraction-failed' || n.kind === 'extraction-damage',
+  );
   // With no text at all, "section missing" ×6 says nothing more than the extraction note.
   const rest =
     noText && report.text.trim().length === 0

@@ -68,9 +68,18 @@ export const RULE_CATALOGUE: RuleInfo[] = [
   {
     id: 'extract.no-text',
     severity: 'error',
-    title: '无法提取文字（需要 OCR）',
-    description: '文件中提取不到文字，多为扫描图片版 PDF，需 OCR 后才能核验。',
-    example: '报告 PDF 每页都是扫描图片。',
+    title: '扫描件，无法自动核验',
+    description:
+      '文件中提取不到文字（多为扫描图片版 PDF），系统无法读取表格和数字；这是系统读取能力的限制，不代表报告有误，需人工核对原件。该机关的状态记为“无法解析”。',
+    example: '报告 PDF 每页都是扫描图片，未安装 OCR。',
+  },
+  {
+    id: 'extract.failed',
+    severity: 'error',
+    title: '文件无法读取',
+    description:
+      '文件格式不受支持、已损坏或读取程序出错，系统没有读到任何文字；不据此对报告的标题、章节或表格下任何结论，需人工核对原件。该机关的状态记为“无法解析”。',
+    example: '附件为早期金山 WPS 专有格式的 .wps 文件（不是 Word 97 兼容格式）。',
   },
   {
     id: 'extract.parse-failed',

@@ -226,7 +226,15 @@ export const parseNotes: Rule = (report) => {
         findings.push({
           rule: 'extract.no-text',
           severity: 'error',
-          message: `未能从文件中提取到文字（${note.detail}），可能是扫描图片版 PDF，需要 OCR 后才能核验。建议机关发布可复制文字的版本。`,
+          message: `扫描件，无法自动核验：${note.detail}。系统读不到其中的表格和数字，这不代表报告有误。下一步：请人工打开原件核对；如需自动核验，可请该机关另行发布可复制文字的版本（PDF 文字版、DOCX 或网页）。`,
+          location,
+        });
+        break;
+      case 'extraction-failed':
+        findings.push({
+          rule: 'extract.failed',
+          severity: 'error',
+          message: `未能读取该文件：${note.detail}。这是系统读取能力的限制，不代表报告有误，本次未对其标题、章节和表格作任何核验。下一步：请人工打开原件核对；如需自动核验，可请该机关同时发布 PDF 文字版、DOCX 或网页版本。`,
           location,
         });
         break;

@@ -202,16 +202,24 @@ describe('struct, template, meta', () => {
     expect(byRule(findings, 'extract.value-inferred')).toEqual([]);
   });
 
-  it('parse notes: no-text asks for OCR; truncation and damage are reported', () => {
+  it('parse notes: no-text says scan, first, and silences every rule that would judge the text', () => {
+    const report = consistentReport();
+    report.agency = null;
+    report.notes.push({ kind: 'no-text', detail: 'PDF 共 3 页，没有文字层' });
+    const findings = validate(report);
+    expect(findings[0]?.rule).toBe('extract.no-text');
+    expect(findings[0]?.message).toContain('扫描件，无法自动核验');
+    expect(findings.map((finding) => finding.rule).filter((rule) => !rule.startsWith('extract.'))).toEqual([]);
+  });
+
+  it('parse notes: truncation and damage are reported', () => {
     const report = consistentReport();
     report.notes.push(
-      { kind: 'no-text', detail: 'PDF 共 3 页，没有文字层' },
       { kind: 'input-truncated', detail: '只读取了前 5 MB' },
       { kind: 'extraction-damage', detail: '“自20231月1日起”' },
       { kind: 'row-unreadable', section: '三', row: '（三）不予公开 9.其他', detail: '模板中没有该行' },
     );
     const findings = validate(report);
-    expect(byRule(findings, 'extract.no-text')[0]?.message).toContain('OCR');
     expect(byRule(findings, 'extract.truncated')).toHaveLength(1);
     expect(byRule(findings, 'extract.damage')).toHaveLength(1);
     expect(byRule(findings, 'struct.row-unreadable')).toHaveLength(1);
