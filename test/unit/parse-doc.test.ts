@@ -1,13 +1,19 @@
 // Word 97 .doc and WPS .wps: made by LibreOffice from a DOCX with the template's merged cells
 // (test/fixtures/doc/make-doc.ts), read back with word-extractor through the text path.
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectDocumentType } from '../../shared/fetch/article.ts';
+import { processSnapshot } from '../../shared/pipeline/process-snapshot.ts';
 import { detectFormat } from '../../shared/report/detect-format.ts';
 import { rowsFromWordTabs, withoutRepeatedTail } from '../../shared/report/extract/doc.ts';
 import { APPLICANT_COLUMNS, APPLICATION_ROWS_2021, REVIEW_COLUMNS, REVIEW_GROUPS } from '../../shared/report/model.ts';
 import { parseReport } from '../../shared/report/parse.ts';
 import { analyseReport } from '../../shared/rules/validate.ts';
+import { FileSystemStore } from '../../shared/storage/fs-store.ts';
+import { putSnapshot } from '../../shared/storage/snapshot.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/doc/${name}`, import.meta.url));
 const expected = JSON.parse(fixture('report-2023.json').toString('utf8')) as {
@@ -108,5 +114,45 @@ describe('rowsFromWordTabs', () => {
     const tail = Array.from({ length: 9 }, (_, i) => `三、收到和处理政府信息公开申请情况 ${i}\n`).join('');
     expect(withoutRepeatedTail(head + tail + tail)).toBe(head + tail);
     expect(withoutRepeatedTail(head + tail)).toBe(head + tail);
+  });
+});
+
+describe('the pipeline takes .doc and .wps attachments', () => {
+  it.each([
+    ['report-2023.doc', 'application/msword', 'doc'],
+    ['report-2023.wps', 'application/octet-stream', 'wps'],
+  ])('%s: stored under the ext the fetcher names, parsed as %s', async (name, contentType, format) => {
+    const dir = await mkdtemp(join(tmpdir(), 'nianbao-doc-'));
+    try {
+      const store = new FileSystemStore(dir);
+      const bytes = fixture(name);
+      const url = `http://127.0.0.1/files/${name}`;
+      const type = detectDocumentType(bytes, contentType, null, url);
+      expect(type.ext).toBe(format);
+      const put = await putSnapshot(store, {
+        year: 2023,
+        agencyId: 'mou-xian',
+        bytes,
+        ext: type.ext,
+        meta: {
+          url,
+          pageUrl: 'http://127.0.0.1/article.html',
+          title: null,
+          fetchedAt: '2024-02-01T00:00:00.000Z',
+          publishDate: '2024-01-20T10:00:00+08:00',
+          publishDateSource: 'meta-pubdate',
+          otherDates: [],
+          contentType,
+          charset: null,
+          headers: {},
+        },
+      });
+      const result = await processSnapshot(store, put.key, { now: () => new Date('2024-03-01T00:00:00Z') });
+      expect(result.report?.format).toBe(format);
+      expect(result.report?.applications?.received?.total?.value).toBe(expected.values.applications.received?.total);
+      expect(result.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
