@@ -18,6 +18,7 @@ import {
   SECTION_IDS,
   SECTION_TITLES,
   type SectionId,
+  type SourceFormat,
 } from '../report/model.ts';
 import { applicantScratch, readApplicantRow } from './cells.ts';
 import type { Finding, FindingLocation } from './finding.ts';
@@ -81,6 +82,16 @@ export const tableMissing: Rule = (report) => {
   }));
 };
 
+/** What damages a table in each source format: the message names the real cause, not always "PDF". */
+const DAMAGE_CAUSE: Record<SourceFormat, string> = {
+  pdf: 'PDF 转文字造成的提取损坏',
+  html: '网页表格结构（合并单元格错位、缺格）造成的读取损坏',
+  docx: 'DOCX 表格结构（合并单元格错位、缺格）造成的读取损坏',
+  doc: 'Word 97（.doc）文件转文字造成的提取损坏',
+  wps: 'WPS（.wps）文件转文字造成的提取损坏',
+  text: '文本中表格各列未对齐（转存或复制时丢失了分隔）造成的读取损坏',
+};
+
 function columnLabel(column: string | undefined): string {
   if (!column) return '某一';
   if (column in APPLICANT_COLUMN_LABELS) return APPLICANT_COLUMN_LABELS[column as ApplicantColumnId];
@@ -141,7 +152,7 @@ export const parseNotes: Rule = (report) => {
       unattributed.set(key, [...(unattributed.get(key) ?? []), note]);
     }
   }
-  const damage = '这很可能是 PDF 转文字造成的提取损坏，而非机关填报错误。';
+  const damage = `这很可能是${DAMAGE_CAUSE[report.format]}，而非机关填报错误。`;
   const inferredText = (inferred: string[]) =>
     inferred.length > 0
       ? `凡能由算术关系唯一确定的数值已推算补全（${inferred.slice(0, 6).join('，')}${inferred.length > 6 ? ' 等' : ''}），其余按未知处理。`

@@ -202,6 +202,25 @@ describe('struct, template, meta', () => {
     expect(byRule(findings, 'extract.value-inferred')).toEqual([]);
   });
 
+  it.each([
+    ['html', '网页表格'],
+    ['docx', 'DOCX 表格'],
+    ['pdf', 'PDF 转文字'],
+  ] as const)('struct.column-missing in a %s report names that cause', (format, cause) => {
+    const report = consistentReport();
+    report.format = format;
+    report.notes.push({
+      kind: 'column-missing',
+      section: '三',
+      row: 'granted',
+      column: 'other',
+      detail: '该行只有 6 个数',
+    });
+    const message = byRule(validate(report), 'struct.column-missing')[0]?.message ?? '';
+    expect(message).toContain(cause);
+    if (format !== 'pdf') expect(message).not.toContain('PDF');
+  });
+
   it('parse notes: no-text says scan, first, and silences every rule that would judge the text', () => {
     const report = consistentReport();
     report.agency = null;
