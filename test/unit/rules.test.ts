@@ -194,7 +194,7 @@ describe('struct, template, meta', () => {
     const missing = byRule(findings, 'struct.column-missing');
     expect(missing).toHaveLength(1);
     expect(missing[0]).toMatchObject({ severity: 'warning', location: { section: '三', column: '其他' } });
-    expect(missing[0]?.message).toContain('提取损坏');
+    expect(missing[0]?.message).toContain('损坏');
     expect(missing[0]?.message).toContain('而非机关填报错误');
     expect(missing[0]?.message).toContain(`三（七）总计＝${outcome.value}`);
     expect(missing[0]?.cells?.map((cell) => cell.row)).toEqual(['三（一）予以公开', '三（七）总计']);
