@@ -136,15 +136,17 @@ export const RULE_CATALOGUE: RuleInfo[] = [
     id: 'arith.row-total',
     severity: 'error',
     title: '申请人各列之和与总计不符',
-    description: '表三每一行：自然人＋商业企业＋科研机构＋社会公益组织＋法律服务机构＋其他＝总计。',
-    example: '“（一）予以公开”一行各列之和为 45，总计却填 46。',
+    description:
+      '表三每一行：自然人＋商业企业＋科研机构＋社会公益组织＋法律服务机构＋其他＝总计。有空白单元格时，若已填各列之和已超过总计（件数不可能为负），同样确定不符。',
+    example: '“（一）予以公开”一行各列之和为 45，总计却填 46；或“其他”列空白，而其余各列之和 12 已超过总计 10。',
   },
   {
     id: 'arith.balance',
     severity: 'error',
     title: '收结不平衡',
     description: '表三每一列：一、本年新收＋二、上年结转＝三（七）总计＋四、结转下年度继续办理。',
-    example: '总计列：99＋0＝100，而办理结果总计 98＋结转 1＝99。',
+    example:
+      '总计列：99＋0＝100，而办理结果总计 98＋结转 1＝99；或结转下年度空白，而新收＋结转 10 少于办理结果总计 12。',
   },
   {
     id: 'arith.outcome-total',
@@ -166,6 +168,14 @@ export const RULE_CATALOGUE: RuleInfo[] = [
     title: '行政诉讼总计不符',
     description: '表四行政诉讼（未经复议直接起诉、复议后起诉）：四项结果之和＝总计。',
     example: '未经复议直接起诉 0＋0＋2＋0，总计填 3。',
+  },
+  {
+    id: 'arith.ocr-check',
+    severity: 'warning',
+    title: 'OCR 结果需人工核对',
+    description:
+      '扫描件经文字识别（OCR）读出的数字不满足某条勾稽关系。识别可能把数字认错，因此只作提示而不判定为错误，请对照原件核对。',
+    example: 'OCR 读出“（一）予以公开”一行各列之和 18，总计识别为 13（原件可能是 18）。',
   },
   {
     id: 'arith.not-assessable',

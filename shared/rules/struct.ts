@@ -89,7 +89,7 @@ const DAMAGE_CAUSE: Record<SourceFormat, string> = {
   docx: 'DOCX 表格结构（合并单元格错位、缺格）造成的读取损坏',
   doc: 'Word 97（.doc）文件转文字造成的提取损坏',
   wps: 'WPS（.wps）文件转文字造成的提取损坏',
-  text: '文本中表格各列未对齐（转存或复制时丢失了分隔）造成的读取损坏',
+  text: '文字提取（转存为文本时表格各列错位或丢失分隔）造成的提取损坏',
 };
 
 function columnLabel(column: string | undefined): string {
