@@ -23,7 +23,7 @@ import {
 import { ActiveDisclosureReader, type ActiveLayoutEvidence } from './tables/active.ts';
 import { ApplicationsReader } from './tables/applications.ts';
 import { ReviewsReader } from './tables/reviews.ts';
-import { extractTitle, yearFromStatisticsPeriod } from './title.ts';
+import { extractTitle, identityFromBody, yearFromStatisticsPeriod } from './title.ts';
 
 export interface CoreOptions {
   format: SourceFormat;
@@ -140,7 +140,13 @@ export function parseLines(source: LineSource, options: CoreOptions): AnnualRepo
     else notes.push({ kind: 'section-missing', section: id, detail: `未找到第${id}部分“${SECTION_TITLES[id]}”的标题` });
   }
 
-  const titleInfo = extractTitle(prefix.length > 0 ? prefix : firstLines(lines), options.fallbackTitle);
+  let titleInfo = extractTitle(prefix.length > 0 ? prefix : firstLines(lines), options.fallbackTitle);
+  if (titleInfo.agency === null) {
+    // No title in the text (a page stored without its heading): the body names the agency elsewhere.
+    const body = identityFromBody(lines);
+    if (body)
+      titleInfo = { title: titleInfo.title ?? body.title, agency: body.agency, year: titleInfo.year ?? body.year };
+  }
   const year = titleInfo.year ?? statisticsYear;
   const template = detectTemplate(active.evidence, applications.table);
   const activeTable = active.rowsFound > 0 ? active.table : null;

@@ -1,4 +1,5 @@
 // Entry points of the report parser. Signatures are a contract shared with the validator and the CLI.
+import { cellPerLineSource } from './cell-lines.ts';
 import { parseLines } from './core.ts';
 import { decodeText, detectFormat } from './detect-format.ts';
 import { extractDocText } from './extract/doc.ts';
@@ -105,7 +106,11 @@ export function parseText(text: string, format: SourceFormat = 'text'): AnnualRe
   const notes: ParseNote[] = [];
   const input = capLength(text, MAX_TEXT_CHARS, '文本过长', notes);
   const normalized = normalizeText(input);
-  return parseLines({ lines: normalized.split('\n'), text: normalized }, { format, notes });
+  const lines = normalized.split('\n');
+  // Pages stored one table cell per line: rows rebuilt as grid rows (blank cells keep their column).
+  const cellRows = format === 'text' ? cellPerLineSource(lines) : null;
+  if (cellRows) return parseLines({ ...cellRows, text: normalized }, { format, notes });
+  return parseLines({ lines, text: normalized }, { format, notes });
 }
 
 /**
