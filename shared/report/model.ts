@@ -213,6 +213,8 @@ export interface ParseNote {
     // Nothing could be read (format unsupported, file unreadable, extractor failed): no finding may rest on the text.
     | 'extraction-failed'
     | 'no-text'
+    // Table cells run together in the text and no certain way to separate them: the table is not read.
+    | 'cells-run-together'
     | 'input-truncated';
   section?: SectionId;
   row?: string;

@@ -8,6 +8,7 @@ import { htmlToLines } from './extract/html.ts';
 import { extractPdfText, type PdfLimits } from './extract/pdf.ts';
 import type { AnnualReport, ParseNote, SourceFormat } from './model.ts';
 import { normalizeText } from './normalize.ts';
+import { isJoinedPage, splitJoinedPage } from './run-together.ts';
 
 /** Bumped whenever parsing changes what it produces; stored with every result. */
 export const PARSER_VERSION = '1.1.0';
@@ -104,7 +105,13 @@ function capLength(input: string, max: number, problem: string, notes: ParseNote
  */
 export function parseText(text: string, format: SourceFormat = 'text'): AnnualReport {
   const notes: ParseNote[] = [];
-  const input = capLength(text, MAX_TEXT_CHARS, '文本过长', notes);
+  let input = capLength(text, MAX_TEXT_CHARS, '文本过长', notes);
+  // A page with all text nodes joined: paragraphs back on their lines, glued tables cut where certain.
+  if (format === 'text' && isJoinedPage(input)) {
+    const joined = splitJoinedPage(input);
+    notes.push(...joined.notes);
+    input = joined.lines.join('\n');
+  }
   const normalized = normalizeText(input);
   const lines = normalized.split('\n');
   // Pages stored one table cell per line: rows rebuilt as grid rows (blank cells keep their column).

@@ -74,6 +74,14 @@ export const RULE_CATALOGUE: RuleInfo[] = [
     example: '报告 PDF 每页都是扫描图片，未安装 OCR。',
   },
   {
+    id: 'extract.cells-run-together',
+    severity: 'warning',
+    title: '表格单元格粘连，无法可靠拆分',
+    description:
+      '网页转存为文本时表格各单元格连在一起（如“本年新收政府信息公开申请数量21710000218”），且没有唯一一种满足表中勾稽关系的拆法；该表不作核验，不据此指责机关，需人工核对原件。只有一种拆法成立时按该拆法读取并注明。',
+    example: '表三各行数字连写，“121010014”可拆成多种 7 个数的组合。',
+  },
+  {
     id: 'extract.failed',
     severity: 'error',
     title: '文件无法读取',
@@ -246,6 +254,14 @@ export const RULE_CATALOGUE: RuleInfo[] = [
     example: '某乡人民政府填报规章现行有效 3 件。',
   },
   // ---- meta ----
+  {
+    id: 'meta.title-not-found',
+    severity: 'info',
+    title: '文本中没有标题',
+    description:
+      '读取到的文本里没有标题行（常见于网页转存时未保留标题），正文也未写明发布机关或年度；不据此要求机关修改标题，如原件标题完整则无需处理。',
+    example: '网页正文从“根据《中华人民共和国政府信息公开条例》…”开始，标题在网页的另一处。',
+  },
   {
     id: 'meta.agency-unknown',
     severity: 'warning',

@@ -65,8 +65,14 @@ export const tableMissing: Rule = (report) => {
   if (report.sections.二 && !report.activeDisclosure) missing.set('二', undefined);
   if (report.sections.三 && !report.applications) missing.set('三', undefined);
   if (report.sections.四 && !report.reviews) missing.set('四', undefined);
+  // A table whose cells we could not separate is there: extract.cells-run-together says so.
+  for (const note of report.notes) {
+    if (note.kind === 'cells-run-together' && (note.section === '二' || note.section === '三' || note.section === '四'))
+      missing.delete(note.section);
+  }
   for (const note of report.notes) {
     if (note.kind !== 'table-missing') continue;
+    if (report.notes.some((other) => other.kind === 'cells-run-together' && other.section === note.section)) continue;
     const section = note.section;
     if (section === '二' || section === '三' || section === '四') {
       const hasTable =
@@ -238,6 +244,14 @@ export const parseNotes: Rule = (report) => {
           rule: 'extract.no-text',
           severity: 'error',
           message: `扫描件，无法自动核验：${note.detail}。系统读不到其中的表格和数字，这不代表报告有误。下一步：请人工打开原件核对；如需自动核验，可请该机关另行发布可复制文字的版本（PDF 文字版、DOCX 或网页）。`,
+          location,
+        });
+        break;
+      case 'cells-run-together':
+        findings.push({
+          rule: 'extract.cells-run-together',
+          severity: 'warning',
+          message: `${note.detail}。这是文本转存造成的，不代表报告有误；该表数据未核验，请对照原件人工核对。`,
           location,
         });
         break;

@@ -290,6 +290,13 @@ describe('struct, template, meta', () => {
     let findings = validate(report);
     expect(byRule(findings, 'meta.agency-unknown')).toHaveLength(1);
     expect(byRule(findings, 'meta.year-unknown')).toHaveLength(1);
+    // No title line at all (a page stored without its heading): one neutral info, nothing blaming the title.
+    report.title = null;
+    findings = validate(report);
+    expect(findings.filter((finding) => finding.rule.startsWith('meta.')).map((finding) => finding.rule)).toEqual([
+      'meta.title-not-found',
+    ]);
+    expect(byRule(findings, 'meta.title-not-found')[0]?.severity).toBe('info');
     const fresh = consistentReport();
     fresh.year = (fresh.year as number) + 1;
     findings = byRule(validate(fresh), 'meta.period-mismatch');
