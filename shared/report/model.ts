@@ -213,6 +213,8 @@ export interface ParseNote {
     // Nothing could be read (format unsupported, file unreadable, extractor failed): no finding may rest on the text.
     | 'extraction-failed'
     | 'no-text'
+    // A scan's text recognised by OCR (every cell marked Provenance.ocr): an aid, not a reading to judge by.
+    | 'ocr'
     // Table cells run together in the text and no certain way to separate them: the table is not read.
     | 'cells-run-together'
     | 'input-truncated';

@@ -5,8 +5,9 @@ import { decodeText, detectFormat } from './detect-format.ts';
 import { extractDocText } from './extract/doc.ts';
 import { extractDocxHtml } from './extract/docx.ts';
 import { htmlToLines } from './extract/html.ts';
+import { type OcrLimits, ocrPdf } from './extract/ocr.ts';
 import { extractPdfText, type PdfLimits } from './extract/pdf.ts';
-import type { AnnualReport, ParseNote, SourceFormat } from './model.ts';
+import type { AnnualReport, Cell, ParseNote, SourceFormat } from './model.ts';
 import { normalizeText } from './normalize.ts';
 import { isJoinedPage, splitJoinedPage } from './run-together.ts';
 
@@ -20,6 +21,11 @@ export interface ReportInput {
   contentType?: string;
   /** Charset already determined by the fetcher (HTML/text only). */
   charset?: string;
+  /**
+   * OCR of scanned PDFs with Tesseract: 'auto' (default) where tesseract + chi_sim are installed, 'off' never,
+   * or limits (pages, time per page).
+   */
+  ocr?: 'auto' | 'off' | OcrLimits;
 }
 
 /** Longest text the parser reads; the rest is dropped with an 'input-truncated' note. */
@@ -35,6 +41,17 @@ export async function parseReport(input: ReportInput, limits: PdfLimits = {}): P
   switch (format) {
     case 'pdf': {
       const extracted = await extractPdfText(bytes, limits);
+      if (input.ocr !== 'off' && extracted.notes.some((note) => note.kind === 'no-text')) {
+        const ocr = await ocrPdf(bytes, typeof input.ocr === 'object' ? input.ocr : {});
+        if (ocr && ocr.text.replace(/\s+/g, '').length >= 40) {
+          // The scan stays a scan (no-text first: 扫描件，无法自动核验); what OCR read is an aid, every cell marked.
+          const report = markOcr(parseText(ocr.text, 'pdf'));
+          return withNotes(report, [
+            ...extracted.notes,
+            { kind: 'ocr', detail: `已用 OCR（Tesseract）识别 ${ocr.pages} 页文字，识别出的数字均需人工核对` },
+          ]);
+        }
+      }
       const report = parseText(extracted.text, 'pdf');
       return withNotes(report, failedWhenEmpty(extracted.text, extracted.notes));
     }
@@ -90,6 +107,24 @@ function withNotes(report: AnnualReport, notes: ParseNote[]): AnnualReport {
       ? report.notes.filter((n) => n.kind !== 'section-missing' && n.kind !== 'table-missing')
       : report.notes;
   return { ...report, notes: [...notes, ...rest] };
+}
+
+/** Marks every table cell of a report parsed from OCR text: its digits may be misread. */
+function markOcr(report: AnnualReport): AnnualReport {
+  const tables = [report.activeDisclosure, report.applications, report.reviews] as (Record<
+    string,
+    Record<string, unknown> | undefined
+  > | null)[];
+  for (const table of tables) {
+    if (!table) continue;
+    for (const row of Object.values(table)) {
+      if (!row) continue;
+      for (const cell of Object.values(row)) {
+        if (typeof cell === 'object' && cell !== null && 'at' in cell) (cell as Cell).at.ocr = true;
+      }
+    }
+  }
+  return report;
 }
 
 /** Keeps parsing linear on hostile inputs: reads only the first `max` characters and says so in a note. */

@@ -74,6 +74,14 @@ export const RULE_CATALOGUE: RuleInfo[] = [
     example: '报告 PDF 每页都是扫描图片，未安装 OCR。',
   },
   {
+    id: 'extract.ocr',
+    severity: 'info',
+    title: '扫描件已用 OCR 识别',
+    description:
+      '扫描件在安装了 Tesseract 的机器上经 OCR 识别文字；识别出的数字均标为 OCR 来源，勾稽关系不符只作“OCR 结果需人工核对”的警告，不判定为错误；扫描件本身仍记为“无法解析”。',
+    example: '3 页扫描件经 OCR 识别，表三“（一）予以公开”一行各列之和与总计不符，提示人工核对。',
+  },
+  {
     id: 'extract.cells-run-together',
     severity: 'warning',
     title: '表格单元格粘连，无法可靠拆分',

@@ -247,6 +247,14 @@ export const parseNotes: Rule = (report) => {
           location,
         });
         break;
+      case 'ocr':
+        findings.push({
+          rule: 'extract.ocr',
+          severity: 'info',
+          message: `${note.detail}。OCR 可能认错数字，以下与 OCR 结果有关的提示都只供人工核对时参考，不作为报告有误的结论。`,
+          location,
+        });
+        break;
       case 'cells-run-together':
         findings.push({
           rule: 'extract.cells-run-together',

@@ -56,6 +56,8 @@ export function sortFindings(findings: Finding[]): Finding[] {
  * other family (meta, struct, template, content, arith, narrative, …) would judge text we did not get.
  */
 const SPEAKS_OF_READING = /^(?:extract|internal)\./;
+/** With OCR text: also its arithmetic, which on OCR'd cells is only ever a warning to check by hand. */
+const OCR_AID = /^arith\.(?:ocr-check|not-assessable)$/;
 
 /**
  * Runs every rule; findings sorted by severity, then section. Pure. When the text could not be read
@@ -64,7 +66,10 @@ const SPEAKS_OF_READING = /^(?:extract|internal)\./;
 export function validateReport(report: AnnualReport, context: ValidationContext = {}): Finding[] {
   const unread = unreadNote(report);
   if (unread) {
-    const reading = runRules(report, context).filter((finding) => SPEAKS_OF_READING.test(finding.rule));
+    const ocr = report.notes.some((note) => note.kind === 'ocr');
+    const reading = runRules(report, context).filter(
+      (finding) => SPEAKS_OF_READING.test(finding.rule) || (ocr && OCR_AID.test(finding.rule)),
+    );
     const cause = unread.kind === 'no-text' ? 'extract.no-text' : 'extract.failed';
     return [
       ...reading.filter((finding) => finding.rule === cause),
