@@ -200,6 +200,14 @@ export const RULE_CATALOGUE: RuleInfo[] = [
     description: '某条勾稽关系涉及空白、“/”或无法识别的单元格，因空白不按 0 计而无法核验。',
     example: '“其他”列缺失且无法推算，该列的收结平衡无法核验。',
   },
+  {
+    id: 'template.intro-parts',
+    severity: 'warning',
+    title: '开头所列六个部分与格式不符',
+    description:
+      '报告开头“全文包括……六部分”所列的部分与年度报告格式的六个部分不一致，例如把“政府信息管理”“平台建设”（总体情况下的内容）列为部分。',
+    example: '“全文包括总体情况、主动公开、依申请公开、政府信息管理、平台建设、其他需要报告的事项六个部分”。',
+  },
   // ---- carryover ----
   {
     id: 'carryover.mismatch',
@@ -232,7 +240,22 @@ export const RULE_CATALOGUE: RuleInfo[] = [
     description: '正文“共 N …，其中 …”列举的各项之和不等于 N；或受理数与所列办理结果、结转数对不上。',
     example: '“累计公开信息 23 次，其中 … 2 次、1 次、11 次、1 次、3 次、1 次、5 次”合计 24 次。',
   },
+  {
+    id: 'carryover.in-force',
+    severity: 'warning',
+    title: '现行有效件数与上年不衔接',
+    description:
+      '表二规章、行政规范性文件：上年度现行有效件数＋本年制发－本年废止，应等于本年现行有效件数（需有上一年度报告）；文件失效而未计入废止时也会不一致，故为警告。',
+    example: '2021 年现行有效 181 件，2022 年制发 5、废止 17，应为 169 件，却填报 159 件。',
+  },
   // ---- plausibility ----
+  {
+    id: 'plausibility.copied-block',
+    severity: 'warning',
+    title: '复议后起诉一栏疑似复制',
+    description: '表四“行政诉讼（复议后起诉）”五个数字与“行政复议”完全相同（且有案件），疑似复制了行政复议一栏。',
+    example: '行政复议 6/1/0/0/7，复议后起诉也是 6/1/0/0/7。',
+  },
   {
     id: 'plausibility.fee-unit',
     severity: 'warning',
