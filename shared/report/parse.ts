@@ -1,6 +1,7 @@
 // Entry points of the report parser. Signatures are a contract shared with the validator and the CLI.
 import { cellPerLineSource } from './cell-lines.ts';
 import { parseLines } from './core.ts';
+import { isLayoutText, joinWrappedCells } from './layout-text.ts';
 import { decodeText, detectFormat } from './detect-format.ts';
 import { extractDocText } from './extract/doc.ts';
 import { extractDocxHtml } from './extract/docx.ts';
@@ -148,11 +149,13 @@ export function parseText(text: string, format: SourceFormat = 'text'): AnnualRe
     input = joined.lines.join('\n');
   }
   const normalized = normalizeText(input);
-  const lines = normalized.split('\n');
+  let lines = normalized.split('\n');
+  // pdftotext -layout: cells wrapped inside their column ("商业企" over "业") joined back first.
+  if (isLayoutText(lines)) lines = joinWrappedCells(lines);
   // Pages stored one table cell per line: rows rebuilt as grid rows (blank cells keep their column).
   const cellRows = format === 'text' ? cellPerLineSource(lines) : null;
   if (cellRows) return parseLines({ ...cellRows, text: normalized }, { format, notes });
-  return parseLines({ lines, text: normalized }, { format, notes });
+  return parseLines({ lines, text: lines.join('\n') }, { format, notes });
 }
 
 /**

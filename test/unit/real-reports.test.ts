@@ -75,6 +75,30 @@ describe.skipIf(!present)('the real reports', () => {
     },
   );
 
+  it('01 (pdftotext -layout of the WPS PDF): wrapped headers and labels read, every cell right, no finding', async () => {
+    const { report, findings } = await analysed('01');
+    expect(findings.filter((finding) => finding.severity !== 'info')).toEqual([]);
+    const row = (
+      id: 'received' | 'carriedIn' | 'outcomeTotal' | 'carriedOver' | 'otherHandling.1' | 'otherHandling.2',
+    ) =>
+      (['natural', 'business', 'research', 'nonprofit', 'legal', 'other', 'total'] as const).map(
+        (column) => report.applications?.[id]?.[column]?.value,
+      );
+    expect(row('received')).toEqual([3001, 53, 0, 0, 61, 4, 3119]);
+    expect(row('carriedIn')).toEqual([34, 0, 0, 0, 0, 0, 34]);
+    expect(row('outcomeTotal')).toEqual([2932, 53, 0, 0, 61, 4, 3050]);
+    expect(row('carriedOver')).toEqual([103, 0, 0, 0, 0, 0, 103]);
+    expect(row('otherHandling.1')).toEqual([67, 3, 0, 0, 1, 0, 71]);
+    expect(row('otherHandling.2')).toEqual([6, 0, 0, 0, 0, 0, 6]);
+    const group = (id: 'review' | 'litigationDirect' | 'litigationAfterReview') =>
+      (['upheld', 'corrected', 'other', 'pending', 'total'] as const).map(
+        (column) => report.reviews?.[id]?.[column]?.value,
+      );
+    expect(group('review')).toEqual([72, 64, 178, 37, 351]);
+    expect(group('litigationDirect')).toEqual([13, 4, 8, 1, 26]);
+    expect(group('litigationAfterReview')).toEqual([12, 1, 1, 6, 20]);
+  });
+
   it('02: blank cells are unknown, never 0 (16 rows of 表三 and 12 of 15 表四 cells in the README)', async () => {
     const { report, findings } = await analysed('02');
     const blank = byRule(findings, 'struct.blank-cell');
