@@ -1,13 +1,13 @@
 // Entry points of the report parser. Signatures are a contract shared with the validator and the CLI.
 import { cellPerLineSource } from './cell-lines.ts';
 import { parseLines } from './core.ts';
-import { isLayoutText, joinWrappedCells } from './layout-text.ts';
 import { decodeText, detectFormat } from './detect-format.ts';
 import { extractDocText } from './extract/doc.ts';
 import { extractDocxHtml } from './extract/docx.ts';
 import { htmlToLines } from './extract/html.ts';
 import { type OcrLimits, ocrPdf } from './extract/ocr.ts';
 import { extractPdfText, type PdfLimits } from './extract/pdf.ts';
+import { isLayoutText, joinWrappedCells } from './layout-text.ts';
 import type { AnnualReport, Cell, ParseNote, SourceFormat } from './model.ts';
 import { normalizeText } from './normalize.ts';
 import { isJoinedPage, splitJoinedPage } from './run-together.ts';
