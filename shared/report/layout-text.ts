@@ -30,8 +30,14 @@ function tokens(line: string): Token[] {
 /** True when the text has the layout form: many lines with runs of 4+ spaces between words. */
 export function isLayoutText(lines: readonly string[]): boolean {
   let spaced = 0;
-  for (const line of lines) if (line.length < MAX_LINE && /\S {4,}\S/.test(line)) spaced++;
-  return spaced >= 20;
+  let tabbed = 0;
+  for (const line of lines) {
+    // Tab-separated tables (the seeds' form) are not layout text; most lines have neither.
+    if (line.indexOf('\t') >= 0 && ++tabbed >= 10) return false;
+    if (line.length >= MAX_LINE || line.indexOf('    ') < 0) continue;
+    if (/\S {4,}\S/.test(line) && ++spaced >= 20) return true;
+  }
+  return false;
 }
 
 /** Joins wrapped header words and wrapped row labels in place (same number of lines). */
