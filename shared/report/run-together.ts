@@ -124,31 +124,47 @@ function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
 }
 
-/** Every way to cut `digits` into `parts` numbers without leading zeros (at most `limit`). */
-function cuts(digits: string, parts: number, limit: number): number[][] {
+/** Search nodes one digit run may cost when cut into cells. */
+const MAX_CUT_NODES = 100_000;
+
+/**
+ * Every way to cut `digits` into `parts` numbers without leading zeros that `keep` accepts, or null when the
+ * answer is not known for sure: more than `limit` accepted cuts, or the search grew past MAX_CUT_NODES.
+ * (A truncated list must never pass for a complete one: uniqueness is what makes a cut certain.)
+ */
+function cuts(digits: string, parts: number, limit: number, keep: (cut: number[]) => boolean): number[][] | null {
   const out: number[][] = [];
-  if (digits.length < parts || digits.length > MAX_RUN) return out;
+  if (digits.length < parts || digits.length > MAX_RUN || digits.includes('.')) return out;
   const current: number[] = [];
+  let nodes = 0;
+  let incomplete = false;
   const walk = (start: number) => {
-    if (out.length >= limit) return;
-    const left = parts - current.length;
-    if (left === 0) {
-      if (start === digits.length) out.push(current.slice());
+    if (incomplete) return;
+    if (++nodes > MAX_CUT_NODES || out.length > limit) {
+      incomplete = true;
       return;
     }
+    const left = parts - current.length;
     const remaining = digits.length - start;
+    if (left === 0) {
+      if (remaining === 0 && keep(current)) out.push(current.slice());
+      return;
+    }
+    // Each cell has 1–6 digits: prune what cannot fill the remaining cells.
+    if (remaining < left || remaining > 6 * left) return;
     for (let len = 1; len <= Math.min(6, remaining - (left - 1)); len++) {
       if (len > 1 && digits[start] === '0') break;
-      const piece = digits.slice(start, start + len);
-      if (piece.includes('.')) break;
-      current.push(Number(piece));
+      current.push(Number(digits.slice(start, start + len)));
       walk(start + len);
       current.pop();
     }
   };
   walk(0);
-  return out;
+  return incomplete ? null : out;
 }
+
+/** For tests: the cutter itself. */
+export const cutsForTest = cuts;
 
 /** Cuts a glued table into tab-separated rows when the cut is certain, else null with a note. */
 function cutTable(section: '二' | '三' | '四', text: string, notes: ParseNote[]): string[] | null {
@@ -190,9 +206,16 @@ function cutApplications(glued: GluedRow[], notes: ParseNote[]): string[] | null
       notes,
     );
   }
-  const candidates = data.map((row) =>
-    cuts(row.digits, 7, 50).filter((c) => c.slice(0, 6).reduce((a, b) => a + b, 0) === c[6]),
-  );
+  const rowTotalHolds = (c: number[]) => c.slice(0, 6).reduce((a, b) => a + b, 0) === c[6];
+  const found = data.map((row) => cuts(row.digits, 7, 50, rowTotalHolds));
+  if (found.some((list) => list === null)) {
+    return cannotSeparate(
+      '三',
+      `表三的单元格在文本中连在一起（如“${sampleOf(rows)}”），可能的拆法过多，无法可靠拆分`,
+      notes,
+    );
+  }
+  const candidates = found as number[][][];
   if (candidates.some((list) => list.length === 0)) {
     return cannotSeparate(
       '三',
@@ -290,8 +313,8 @@ function cutReviews(rows: GluedRow[], notes: ParseNote[]): string[] | null {
     [0, 5, 10].every(
       (g) => (c[g] as number) + (c[g + 1] as number) + (c[g + 2] as number) + (c[g + 3] as number) === c[g + 4],
     );
-  const valid = cuts(row.digits, 15, 50).filter(groupsHold);
-  if (valid.length !== 1) {
+  const valid = cuts(row.digits, 15, 1, groupsHold);
+  if (valid === null || valid.length !== 1) {
     return cannotSeparate('四', `表四的单元格在文本中连在一起（“${row.digits}”），无法唯一拆分为 15 个数`, notes);
   }
   return [row.labels.join(''), (valid[0] as number[]).join('\t')];
