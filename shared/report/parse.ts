@@ -13,7 +13,7 @@ import { normalizeText } from './normalize.ts';
 import { isJoinedPage, splitJoinedPage } from './run-together.ts';
 
 /** Bumped whenever parsing changes what it produces; stored with every result. */
-export const PARSER_VERSION = '1.1.0';
+export const PARSER_VERSION = '1.2.0';
 
 export interface ReportInput {
   bytes: Uint8Array;
