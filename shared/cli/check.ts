@@ -37,7 +37,7 @@ const defaultIO: CheckIO = {
 export const CHECK_USAGE = [
   '用法：nianbao check 文件... [--json]',
   '',
-  '解析并校验政府信息公开工作年度报告（支持 .txt、.html、.pdf、.docx）。',
+  '解析并校验政府信息公开工作年度报告（支持 .txt、.html、.pdf、.docx、.doc、.wps；扫描版 PDF 在安装了 tesseract 时会 OCR 辅助识别）。',
   '  --json   以 JSON 数组输出：[{file, agency, year, format, template, findings}]',
   '',
   '退出码：0 无错误级问题；1 至少一个错误级问题；2 用法错误或有文件无法读取。',

@@ -17,7 +17,7 @@
  * - A report whose bytes changed after it was first found: `compliance.report-edited` (warning).
  */
 import type { Agency, Registry } from '../registry/agency.ts';
-import { APPLICANT_COLUMN_LABELS, APPLICANT_COLUMNS, APPLICATION_ROW_LABELS } from '../report/model.ts';
+import { APPLICANT_COLUMN_LABELS, APPLICANT_COLUMNS, APPLICATION_ROW_LABELS, unreadNote } from '../report/model.ts';
 import type { Finding } from '../rules/finding.ts';
 import { SEVERITY_RANK } from '../rules/finding.ts';
 import { YOY_RULE_INFO, YOY_RULES } from '../rules/yoy.ts';
@@ -269,9 +269,9 @@ function blockedCause(error: string | undefined): string {
 function unparseableReason(result: ReportResult | undefined): string | undefined {
   if (!result) return '报告已存档，但尚无解析结果';
   if (!result.report) return '报告无法解析（未能读取内容）';
-  if (result.report.notes.some((n) => n.kind === 'no-text')) {
-    return '报告没有可提取的文字（可能是扫描件），无法核对数据';
-  }
+  const unread = unreadNote(result.report);
+  if (unread?.kind === 'no-text') return '扫描件，无法自动核验（报告没有可提取的文字），请人工核对原件';
+  if (unread) return `未能读取报告文件（${unread.detail}），请人工核对原件`;
   const { activeDisclosure, applications, reviews } = result.report;
   const extractionFailed = result.findings.some((f) => f.severity === 'error' && /^(extract|parse)\./.test(f.rule));
   if (!activeDisclosure && !applications && !reviews && extractionFailed) {
