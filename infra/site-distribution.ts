@@ -15,9 +15,10 @@ import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { keys, objectsUnder, PREFIXES } from '../shared/storage/keys.ts';
 
 /** The prefixes the site's pages link to; `state/`, `runs/`, `config/`, `digests/` stay unreadable. */
-export const SITE_READABLE_PREFIXES = ['site/', 'raw/', 'results/'] as const;
+export const SITE_READABLE_PREFIXES = [PREFIXES.site, PREFIXES.raw, PREFIXES.results] as const;
 
 /** Parses an IPv4 CIDR ('203.0.113.0/24', or a bare address as /32) into [network, prefix length]. */
 export function parseIpv4Cidr(cidr: string): [number, number] {
@@ -103,7 +104,7 @@ export class SiteDistribution extends Construct {
     });
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'nianbao-watch results site',
-      defaultRootObject: 'site/index.html',
+      defaultRootObject: keys.site('index.html'),
       enableIpv6: false,
       defaultBehavior: {
         origin,
@@ -112,7 +113,7 @@ export class SiteDistribution extends Construct {
         responseHeadersPolicy: securityHeaders,
       },
       additionalBehaviors: {
-        'raw/*': {
+        [objectsUnder(PREFIXES.raw)]: {
           origin,
           viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
           functionAssociations,
@@ -134,7 +135,7 @@ export class SiteDistribution extends Construct {
       new PolicyStatement({
         principals: [new ServicePrincipal('cloudfront.amazonaws.com')],
         actions: ['s3:GetObject'],
-        resources: SITE_READABLE_PREFIXES.map((prefix) => props.bucket.arnForObjects(`${prefix}*`)),
+        resources: SITE_READABLE_PREFIXES.map((prefix) => props.bucket.arnForObjects(objectsUnder(prefix))),
         conditions: { StringEquals: { 'AWS:SourceArn': distributionArn } },
       }),
     );

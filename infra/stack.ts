@@ -13,7 +13,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { TimeZone } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
 import { CONFIG_ENV } from '../shared/config/config.ts';
-import { RAW_PREFIX, SITE_PREFIX } from '../shared/storage/keys.ts';
+import { objectsUnder, PREFIXES, RAW_PREFIX, SITE_PREFIX } from '../shared/storage/keys.ts';
 import { NianbaoFunction } from './lambda-defaults.ts';
 import { SiteDistribution } from './site-distribution.ts';
 
@@ -145,7 +145,7 @@ export class NianbaoStack extends Stack {
       description: 'Weekly: reads config/registry.yaml and enqueues one fetch job per host (≤ N agencies each)',
       timeout: Duration.minutes(2),
     });
-    plan.useBucket(store, { readPattern: 'config/*' });
+    plan.useBucket(store, { readPattern: objectsUnder(PREFIXES.config) });
     plan.useFetchQueue(fetchQueue, maxAgenciesPerJob);
 
     const fetchWorker = new NianbaoFunction(this, 'FetchWorker', {
@@ -157,7 +157,10 @@ export class NianbaoStack extends Stack {
     });
     // Snapshots, each job's outcomes (functions/common/run-parts.ts), and the list/article page cache that
     // answers 304s (shared/fetch/page-cache.ts).
-    fetchWorker.useBucket(store, { readPattern: '*', writePatterns: ['raw/*', 'run-parts/*', 'http-cache/*'] });
+    fetchWorker.useBucket(store, {
+      readPattern: '*',
+      writePatterns: [PREFIXES.raw, PREFIXES.runParts, PREFIXES.pageCache].map(objectsUnder),
+    });
     fetchWorker.function.addEventSource(
       new SqsEventSource(fetchQueue, {
         // One job per invocation: on a FIFO queue the records after a failed one go back unprocessed
@@ -180,7 +183,7 @@ export class NianbaoStack extends Stack {
       memorySize: 1536,
       overrides: { retryAttempts: 2, deadLetterQueue: parseDlq },
     });
-    parse.useBucket(store, { readPattern: '*', writePatterns: ['results/*'] });
+    parse.useBucket(store, { readPattern: '*', writePatterns: [objectsUnder(PREFIXES.results)] });
     // Only raw/ triggers the parser; it writes under results/, so it never triggers itself.
     // The .meta.json written beside each snapshot also matches raw/ and is skipped by the handler.
     store.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(parse.function), {
@@ -198,7 +201,9 @@ export class NianbaoStack extends Stack {
     // the site (stale pages are deleted).
     notify.useBucket(store, {
       readPattern: '*',
-      writePatterns: ['runs/*', 'run-parts/*', 'state/*', 'digests/*', 'site/*'],
+      writePatterns: [PREFIXES.runs, PREFIXES.runParts, PREFIXES.state, PREFIXES.digests, PREFIXES.site].map(
+        objectsUnder,
+      ),
     });
     if (props.mail.kind === 'ses') notify.useSes(props.mail.identity, props.mail.from);
     else notify.useSmtp(props.mail.smtpUrl, props.mail.from);
@@ -211,7 +216,7 @@ export class NianbaoStack extends Stack {
       memorySize: 256,
     });
     // Reads state/ to name the finding a triage fingerprint points at; writes only triage/.
-    rescan.useBucket(store, { readPattern: '*', writePatterns: ['triage/*'] });
+    rescan.useBucket(store, { readPattern: '*', writePatterns: [objectsUnder(PREFIXES.triage)] });
     rescan.useFetchQueue(fetchQueue, maxAgenciesPerJob);
     // AWS_IAM: Lambda rejects any request without a valid SigV4 signature from a principal allowed
     // lambda:InvokeFunctionUrl before the handler runs.

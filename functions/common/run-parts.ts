@@ -7,15 +7,13 @@
  */
 
 import { type RunRecord, STALE_RUN_MS } from '../../shared/fetch/run-record.ts';
-import { keys } from '../../shared/storage/keys.ts';
+import { keys, RUN_PARTS_PREFIX } from '../../shared/storage/keys.ts';
 import { getJson, type ObjectStore, putJson } from '../../shared/storage/port.ts';
 import type { AgencyRunOutcome } from '../../shared/storage/records.ts';
 
-export const RUN_PARTS_PREFIX = 'run-parts/';
-
 /** Where one fetch job's outcomes go. */
 export function runPartKey(runId: string, jobId: string): string {
-  return `${RUN_PARTS_PREFIX}${runId}/${jobId}.json`;
+  return keys.runPart(runId, jobId);
 }
 
 export interface ConsolidatedRun {

@@ -9,7 +9,7 @@ import { updateAssessments } from '../compliance/update.ts';
 import type { Registry } from '../registry/agency.ts';
 import { loadRegistry, loadRegistryFile } from '../registry/load.ts';
 import { generateSite } from '../site/generate.ts';
-import { keys } from '../storage/keys.ts';
+import { keys, PREFIXES } from '../storage/keys.ts';
 import { DEFAULT_STORE_LOCATION, openStore } from '../storage/open-store.ts';
 import { getText, type ObjectStore } from '../storage/port.ts';
 import { parseOptionsOrExit } from './options.ts';
@@ -63,7 +63,7 @@ export async function run(args: string[]): Promise<number> {
       console.error(`已评估 ${year} 年度：${assessed.length} 个机关`);
     }
   } else {
-    const states = await store.list('state/');
+    const states = await store.list(PREFIXES.state);
     console.error(
       `未评估：存储中没有名录（${keys.registry}），也未指定 --registry，无法评估各机关；${
         states.length ? '网站按已有的评估结果生成，机关只显示编号。' : '网站中的机关将全部显示为“未评估”。'

@@ -12,7 +12,7 @@ import type { Assessment } from '../compliance/status.ts';
 import { updateAssessments } from '../compliance/update.ts';
 import { XLSX_CONTENT_TYPE } from '../export/workbook.ts';
 import type { Registry } from '../registry/agency.ts';
-import { keys } from '../storage/keys.ts';
+import { keys, PREFIXES, parseDigestKey } from '../storage/keys.ts';
 import { getJson, type ObjectStore, putJson } from '../storage/port.ts';
 import { applyTriage, loadTriage } from '../triage/triage.ts';
 import {
@@ -143,8 +143,8 @@ export async function composeDigestEmail(
 
 /** The latest digest record of a week before `isoWeek`, if any. */
 export async function loadPreviousDigest(store: ObjectStore, isoWeek: string): Promise<DigestRecord | null> {
-  const weeks = (await store.list('digests/'))
-    .map((key) => /^digests\/(\d{4}-W\d{2})\.json$/.exec(key)?.[1])
+  const weeks = (await store.list(PREFIXES.digests))
+    .map(parseDigestKey)
     .filter((week): week is string => week !== undefined && week < isoWeek)
     .sort();
   const latest = weeks.at(-1);
@@ -197,7 +197,7 @@ export async function runWeeklyDigest(options: WeeklyDigestOptions): Promise<Wee
       html: composed.html,
       id,
     });
-    await store.put(`digests/${isoWeek}/${shortHash(key)}.eml`, composed.raw, { contentType: 'message/rfc822' });
+    await store.put(keys.digestSetEml(isoWeek, shortHash(key)), composed.raw, { contentType: 'message/rfc822' });
     if (!set.region.length) await store.put(keys.digestEml(isoWeek), composed.raw, { contentType: 'message/rfc822' });
     record.sends.push({
       recipientsKey: key,

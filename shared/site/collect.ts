@@ -6,6 +6,7 @@
 
 import type { AgencyYearState, ComplianceStatus } from '../compliance/status.ts';
 import type { Agency, AgencyLevel } from '../registry/agency.ts';
+import { keys, PREFIXES } from '../storage/keys.ts';
 import { getJson, type ObjectStore } from '../storage/port.ts';
 import type { FetchStatus, ReportResult, RunManifest, SnapshotMeta } from '../storage/records.ts';
 import type { TriageLookup } from '../triage/triage.ts';
@@ -83,7 +84,7 @@ function groupByAgency(keyList: string[], prefix: string): Map<string, string[]>
  */
 async function discoverYears(store: ObjectStore): Promise<number[]> {
   const years = new Set<number>();
-  for (const prefix of ['state/', 'results/']) {
+  for (const prefix of [PREFIXES.state, PREFIXES.results]) {
     for (const key of await store.list(prefix)) {
       const match = /^[a-z]+\/(\d{4})\//.exec(key);
       if (match) years.add(Number(match[1]));
@@ -104,7 +105,7 @@ export async function collectSiteIndex(
   const resultKeys = new Map<number, Map<string, string[]>>();
   const metaKeys = new Map<number, Map<string, string[]>>();
   for (const year of years) {
-    const stateKeys = (await store.list(`state/${year}/`)).filter((key) => key.endsWith('.json'));
+    const stateKeys = (await store.list(keys.statePrefix(year))).filter((key) => key.endsWith('.json'));
     const loaded = await mapLimit(stateKeys, 32, (key) => getJson<AgencyYearState>(store, key));
     const byAgency = new Map<string, AgencyYearState>();
     for (const state of loaded) if (state?.agencyId) byAgency.set(state.agencyId, state);
@@ -112,21 +113,21 @@ export async function collectSiteIndex(
     resultKeys.set(
       year,
       groupByAgency(
-        (await store.list(`results/${year}/`)).filter((key) => key.endsWith('.json')),
-        `results/${year}/`,
+        (await store.list(keys.resultYearPrefix(year))).filter((key) => key.endsWith('.json')),
+        keys.resultYearPrefix(year),
       ),
     );
     metaKeys.set(
       year,
       groupByAgency(
-        (await store.list(`raw/${year}/`)).filter((key) => key.endsWith('.meta.json')),
-        `raw/${year}/`,
+        (await store.list(keys.rawYearPrefix(year))).filter((key) => key.endsWith('.meta.json')),
+        keys.rawYearPrefix(year),
       ),
     );
   }
 
   const fetches = new Map<number, Map<string, FetchRecord[]>>(years.map((year) => [year, new Map()]));
-  const runKeys = (await store.list('runs/')).filter((key) => key.endsWith('.json')).slice(-MAX_RUNS_READ);
+  const runKeys = (await store.list(PREFIXES.runs)).filter((key) => key.endsWith('.json')).slice(-MAX_RUNS_READ);
   const runs = (await mapLimit(runKeys, 8, (key) => getJson<RunManifest>(store, key).catch(() => undefined)))
     .filter((run): run is RunManifest => run !== undefined && Array.isArray(run.outcomes))
     .sort((a, b) => a.startedAt.localeCompare(b.startedAt));

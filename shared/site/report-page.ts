@@ -22,7 +22,7 @@ import {
 } from '../report/model.ts';
 import type { Finding, FindingLocation } from '../rules/finding.ts';
 import { SEVERITY_RANK } from '../rules/finding.ts';
-import { parseRawKey } from '../storage/keys.ts';
+import { keys, parseRawKey } from '../storage/keys.ts';
 import type { ReportResult, SnapshotMeta } from '../storage/records.ts';
 import type { SiteAgency } from './collect.ts';
 import { escapeHtml, externalLink, hrefPath, upPath } from './html.ts';
@@ -443,7 +443,7 @@ export function renderReportPage(input: ReportPageInput): string {
     ['抓取时间', escapeHtml(beijingTime(meta?.fetchedAt))],
     [
       '存档',
-      `${archived} · <a href="${storeRoot}${hrefPath(`results/${result.year}/${result.agencyId}/${result.sha256}.json`)}">解析结果 JSON</a>`,
+      `${archived} · <a href="${storeRoot}${hrefPath(keys.result(result.year, result.agencyId, result.sha256))}">解析结果 JSON</a>`,
     ],
     ['SHA-256', `<span class="mono">${escapeHtml(result.sha256)}</span>`],
     ['解析器', `${escapeHtml(result.parserVersion)}，${escapeHtml(beijingTime(result.parsedAt))}`],

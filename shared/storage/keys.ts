@@ -14,33 +14,75 @@
  * triage/{year}/{agencyId}.json               TriageRecord: officials' verdicts on findings + audit trail
  *                                             (shared/triage/triage.ts)
  * config/registry.yaml                        the registry the scans use (uploaded on AWS, recorded by `scan`)
+ * run-parts/{runId}/{jobId}.json              one fetch job's outcomes on AWS (functions/common/run-parts.ts)
  */
-export const RAW_PREFIX = 'raw/';
-export const RESULTS_PREFIX = 'results/';
-export const SITE_PREFIX = 'site/';
-export const PAGE_CACHE_PREFIX = 'http-cache/';
-export const TRIAGE_PREFIX = 'triage/';
+/**
+ * Every top-level prefix of the store. Everything that names a key (the domain code, the handlers, the
+ * CDK stack's IAM grants and event filters) derives it from here.
+ */
+export const PREFIXES = {
+  raw: 'raw/',
+  results: 'results/',
+  state: 'state/',
+  runs: 'runs/',
+  /** One fetch job's outcomes on AWS, folded into `runs/` by the notifier (functions/common/run-parts.ts). */
+  runParts: 'run-parts/',
+  digests: 'digests/',
+  site: 'site/',
+  pageCache: 'http-cache/',
+  triage: 'triage/',
+  config: 'config/',
+} as const;
+
+/** A store prefix, as named in {@link PREFIXES}. */
+export type StorePrefix = (typeof PREFIXES)[keyof typeof PREFIXES];
+
+/** The IAM object pattern for everything under a prefix (`raw/*`). */
+export function objectsUnder(prefix: StorePrefix): string {
+  return `${prefix}*`;
+}
+
+export const RAW_PREFIX = PREFIXES.raw;
+export const RESULTS_PREFIX = PREFIXES.results;
+export const SITE_PREFIX = PREFIXES.site;
+export const PAGE_CACHE_PREFIX = PREFIXES.pageCache;
+export const TRIAGE_PREFIX = PREFIXES.triage;
+export const RUN_PARTS_PREFIX = PREFIXES.runParts;
+
+const { raw, results, state, runs, runParts, digests, site, pageCache, triage, config } = PREFIXES;
 
 export const keys = {
-  raw: (year: number, agencyId: string, sha256: string, ext: string) => `raw/${year}/${agencyId}/${sha256}.${ext}`,
-  rawMeta: (year: number, agencyId: string, sha256: string) => `raw/${year}/${agencyId}/${sha256}.meta.json`,
-  rawAgencyPrefix: (year: number, agencyId: string) => `raw/${year}/${agencyId}/`,
-  result: (year: number, agencyId: string, sha256: string) => `results/${year}/${agencyId}/${sha256}.json`,
-  resultAgencyPrefix: (year: number, agencyId: string) => `results/${year}/${agencyId}/`,
-  state: (year: number, agencyId: string) => `state/${year}/${agencyId}.json`,
-  statePrefix: (year: number) => `state/${year}/`,
-  run: (runId: string) => `runs/${runId}.json`,
-  digest: (isoWeek: string) => `digests/${isoWeek}.json`,
-  digestEml: (isoWeek: string) => `digests/${isoWeek}.eml`,
-  site: (path: string) => `site/${path}`,
+  raw: (year: number, agencyId: string, sha256: string, ext: string) => `${raw}${year}/${agencyId}/${sha256}.${ext}`,
+  rawMeta: (year: number, agencyId: string, sha256: string) => `${raw}${year}/${agencyId}/${sha256}.meta.json`,
+  rawYearPrefix: (year: number) => `${raw}${year}/`,
+  rawAgencyPrefix: (year: number, agencyId: string) => `${raw}${year}/${agencyId}/`,
+  result: (year: number, agencyId: string, sha256: string) => `${results}${year}/${agencyId}/${sha256}.json`,
+  resultYearPrefix: (year: number) => `${results}${year}/`,
+  resultAgencyPrefix: (year: number, agencyId: string) => `${results}${year}/${agencyId}/`,
+  state: (year: number, agencyId: string) => `${state}${year}/${agencyId}.json`,
+  statePrefix: (year: number) => `${state}${year}/`,
+  run: (runId: string) => `${runs}${runId}.json`,
+  /** Where one fetch job's outcomes go on AWS until the notifier folds them into the run manifest. */
+  runPart: (runId: string, jobId: string) => `${runParts}${runId}/${jobId}.json`,
+  digest: (isoWeek: string) => `${digests}${isoWeek}.json`,
+  digestEml: (isoWeek: string) => `${digests}${isoWeek}.eml`,
+  /** One region's (or recipient set's) message of a week's digest. */
+  digestSetEml: (isoWeek: string, setHash: string) => `${digests}${isoWeek}/${setHash}.eml`,
+  site: (path: string) => `${site}${path}`,
   /** HTTP validator cache for list and article pages (conditional GET), by the URL's SHA-256. */
-  pageCache: (urlSha256: string) => `http-cache/${urlSha256}.json`,
+  pageCache: (urlSha256: string) => `${pageCache}${urlSha256}.json`,
   /** Officials' verdicts on one agency-year's findings, with the audit trail. */
-  triage: (year: number, agencyId: string) => `triage/${year}/${agencyId}.json`,
-  triagePrefix: (year: number) => `triage/${year}/`,
+  triage: (year: number, agencyId: string) => `${triage}${year}/${agencyId}.json`,
+  triagePrefix: (year: number) => `${triage}${year}/`,
   /** The registry used by scheduled runs (uploaded by deployment on AWS, recorded by `nianbao scan` locally). */
-  registry: 'config/registry.yaml',
+  registry: `${config}registry.yaml`,
 } as const;
+
+/** The ISO week of a digest record key (`digests/2026-W14.json`), or undefined for other keys. */
+export function parseDigestKey(key: string): string | undefined {
+  if (!key.startsWith(digests)) return undefined;
+  return /^(\d{4}-W\d{2})\.json$/.exec(key.slice(digests.length))?.[1];
+}
 
 /** Parses a raw object key back into its parts; undefined for metadata and foreign keys. */
 export function parseRawKey(key: string): { year: number; agencyId: string; sha256: string; ext: string } | undefined {

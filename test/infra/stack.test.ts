@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
 import { FETCH_WORKER_TIMEOUT, type NianbaoStack, VISIBILITY_FACTOR } from '../../infra/stack.ts';
 import { CONFIG_ENV } from '../../shared/config/config.ts';
+import { objectsUnder, PREFIXES } from '../../shared/storage/keys.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 
@@ -256,6 +257,12 @@ describe('write access', () => {
     expect(writesOf('nianbao-plan')).toEqual([]);
     // The triage endpoint (POST /triage) records verdicts, and nothing else.
     expect(writesOf('nianbao-rescanHttp')).toEqual(['triage/*']);
+    // Every store prefix (shared/storage/keys.ts) has a writer, except config/ which deployment uploads.
+    const written = new Set(
+      ['nianbao-fetchWorker', 'nianbao-parse', 'nianbao-notify', 'nianbao-rescanHttp'].flatMap(writesOf),
+    );
+    const unwritten = Object.values(PREFIXES).filter((prefix) => !written.has(objectsUnder(prefix)));
+    expect(unwritten).toEqual([PREFIXES.config]);
   });
 });
 
