@@ -17,10 +17,12 @@
  * - A report whose bytes changed after it was first found: `compliance.report-edited` (warning).
  */
 import type { Agency, Registry } from '../registry/agency.ts';
-import { APPLICANT_COLUMN_LABELS, APPLICANT_COLUMNS, APPLICATION_ROW_LABELS, unreadNote } from '../report/model.ts';
+import { unreadNote } from '../report/model.ts';
+import { carryoverMismatch } from '../rules/carryover.ts';
 import type { Finding } from '../rules/finding.ts';
 import { SEVERITY_RANK } from '../rules/finding.ts';
 import { YOY_RULE_INFO, YOY_RULES } from '../rules/yoy.ts';
+import { keys } from '../storage/keys.ts';
 import type { AgencyRunOutcome, ReportResult, SnapshotMeta } from '../storage/records.ts';
 import { beijingDate, daysAfterDeadline, deadlineFor, parseBeijingInstant, toBeijingIso } from './deadline.ts';
 import { type AgencyYearState, type Assessment, type ComplianceStatus, NEXT_STEPS } from './status.ts';
@@ -151,7 +153,7 @@ export function assessAgencyYear(input: AssessInput): Assessment {
   } else if (result) {
     findings.push(...result.findings);
     if (!result.findings.some((f) => f.rule === COMPLIANCE_RULES.carryoverMismatch)) {
-      findings.push(...carryoverFindings(input.previousYearResult ?? null, result, year));
+      findings.push(...carryoverFindings(input.previousYearResult ?? null, result));
     }
     findings.push(...yearOnYearFindings(input.previousYearResult ?? null, result));
     if (findings.some((f) => f.severity === 'error')) flags.add('inconsistent');
@@ -281,7 +283,7 @@ function unparseableReason(result: ReportResult | undefined): string | undefined
 }
 
 function resultKeyOf(result: ReportResult): string {
-  return `results/${result.year}/${result.agencyId}/${result.sha256}.json`;
+  return keys.result(result.year, result.agencyId, result.sha256);
 }
 
 function earliestFirstSeen(previous: AgencyYearState | undefined, snapshot: SnapshotMeta): string | undefined {
@@ -320,32 +322,13 @@ export function yearOnYearFindings(previous: ReportResult | null, current: Repor
   );
 }
 
-/** Last year's 四、结转下年度继续办理 must equal this year's 二、上年结转, column by column. */
-export function carryoverFindings(previous: ReportResult | null, current: ReportResult, year: number): Finding[] {
-  const before = previous?.report?.applications?.carriedOver;
-  const now = current.report?.applications?.carriedIn;
-  if (!before || !now) return [];
-  const findings: Finding[] = [];
-  for (const column of APPLICANT_COLUMNS) {
-    const expected = before[column]?.value;
-    const actual = now[column]?.value;
-    if (expected === null || expected === undefined || actual === null || actual === undefined) continue;
-    if (expected === actual) continue;
-    findings.push({
-      rule: COMPLIANCE_RULES.carryoverMismatch,
-      severity: 'error',
-      message: `${year - 1}年度报告“${APPLICATION_ROW_LABELS.carriedOver}”（${APPLICANT_COLUMN_LABELS[column]}）为 ${expected}，本年度报告“${APPLICATION_ROW_LABELS.carriedIn}”却为 ${actual}，两者应当相等。`,
-      location: {
-        section: '三',
-        row: APPLICATION_ROW_LABELS.carriedIn,
-        column: APPLICANT_COLUMN_LABELS[column],
-        at: now[column]?.at,
-      },
-      expected,
-      actual,
-    });
-  }
-  return findings;
+/**
+ * The carry-over rule (rules/carryover.ts) for a result parsed before last year's report was stored:
+ * last year's 四、结转下年度继续办理 must equal this year's 二、上年结转, column by column.
+ */
+export function carryoverFindings(previous: ReportResult | null, current: ReportResult): Finding[] {
+  if (!previous?.report || !current.report) return [];
+  return carryoverMismatch(current.report, { previousYear: previous.report });
 }
 
 /**

@@ -3,10 +3,11 @@
  * and writes the history records (state/{year}/{agencyId}.json). The only impure part of compliance.
  */
 import type { Agency, Registry } from '../registry/agency.ts';
-import { keys, parseRawKey } from '../storage/keys.ts';
+import { keys, PREFIXES, parseRawKey } from '../storage/keys.ts';
 import { getJson, type ObjectStore, updateJson } from '../storage/port.ts';
 import type { AgencyRunOutcome, ReportResult, RunManifest, SnapshotMeta } from '../storage/records.ts';
 import { assessAgencyYear, nextState } from './assess.ts';
+import { loadPreviousYearResult } from './previous-year.ts';
 import type { AgencyYearState, Assessment } from './status.ts';
 
 export interface UpdateAssessmentsOptions {
@@ -117,32 +118,13 @@ async function assessFromStore(
 
 /** The manifests of runs for `year`, oldest first. */
 export async function loadManifests(store: ObjectStore, year: number): Promise<RunManifest[]> {
-  const runKeys = (await store.list('runs/')).filter((key) => key.endsWith('.json'));
+  const runKeys = (await store.list(PREFIXES.runs)).filter((key) => key.endsWith('.json'));
   const manifests: RunManifest[] = [];
   for (const key of runKeys) {
     const manifest = await getJson<RunManifest>(store, key);
     if (manifest && manifest.year === year && Array.isArray(manifest.outcomes)) manifests.push(manifest);
   }
   return manifests.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.runId.localeCompare(b.runId));
-}
-
-async function loadPreviousYearResult(
-  store: ObjectStore,
-  agencyId: string,
-  year: number,
-): Promise<ReportResult | null> {
-  const state = await getJson<AgencyYearState>(store, keys.state(year, agencyId));
-  if (state?.current.resultKey) {
-    const result = await getJson<ReportResult>(store, state.current.resultKey);
-    if (result) return result;
-  }
-  const resultKeys = await store.list(keys.resultAgencyPrefix(year, agencyId));
-  let newest: ReportResult | null = null;
-  for (const key of resultKeys) {
-    const result = await getJson<ReportResult>(store, key);
-    if (result?.report && (!newest || result.parsedAt > newest.parsedAt)) newest = result;
-  }
-  return newest;
 }
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {

@@ -3,6 +3,7 @@
  * raw/{year}/{agencyId}/{sha256}.{ext} → results/{year}/{agencyId}/{sha256}.json.
  * The same function runs in the CLI scan and in the parse Lambda (S3 event on raw/).
  */
+import { loadPreviousYearResult } from '../compliance/previous-year.ts';
 import type { AgencyLevel } from '../registry/agency.ts';
 import type { AnnualReport } from '../report/model.ts';
 import { PARSER_VERSION } from '../report/parse.ts';
@@ -19,27 +20,6 @@ export interface ProcessOptions {
   force?: boolean;
   /** Memory, time and size limits of the parse sandbox (defaults fit the parse Lambda's 1536 MB). */
   limits?: SandboxLimits;
-}
-
-/**
- * The same agency's parsed report for the year before, when one is stored: the result of the
- * most recently published snapshot that parsed.
- */
-export async function loadPreviousYearReport(
-  store: ObjectStore,
-  year: number,
-  agencyId: string,
-): Promise<AnnualReport | null> {
-  const resultKeys = await store.list(keys.resultAgencyPrefix(year - 1, agencyId));
-  let best: { report: AnnualReport; order: string } | null = null;
-  for (const key of resultKeys) {
-    const result = await getJson<ReportResult>(store, key);
-    if (!result?.report) continue;
-    const meta = await getJson<SnapshotMeta>(store, keys.rawMeta(year - 1, agencyId, result.sha256));
-    const order = meta?.publishDate ?? meta?.fetchedAt ?? result.parsedAt;
-    if (!best || order > best.order) best = { report: result.report, order };
-  }
-  return best?.report ?? null;
 }
 
 /**
@@ -64,7 +44,7 @@ export async function processSnapshot(
   const bytes = await store.get(rawKey);
   if (!bytes) throw new Error(`Raw snapshot missing: ${rawKey}`);
   const meta = await getJson<SnapshotMeta>(store, keys.rawMeta(year, agencyId, sha256));
-  const previousYear = await loadPreviousYearReport(store, year, agencyId);
+  const previousYear = (await loadPreviousYearResult(store, agencyId, year - 1))?.report ?? null;
 
   const outcome = await analyseInSandbox(
     {

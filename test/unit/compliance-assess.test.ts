@@ -362,18 +362,22 @@ describe('carry-over', () => {
   const row = (total: number, natural: number): ApplicationRow => ({ total: cell(total), natural: cell(natural) });
 
   it('flags last year\u2019s 结转下年度 differing from this year\u2019s 上年结转, column by column', () => {
-    const last = result([], report({ carriedOver: row(5, 5) }));
+    const last = result([], { ...report({ carriedOver: row(5, 5) }), year: YEAR - 1 });
     const now = result([], report({ carriedIn: row(4, 5) }));
-    const findings = carryoverFindings(last, now, YEAR);
+    const findings = carryoverFindings(last, now);
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ rule: 'carryover.mismatch', expected: 5, actual: 4 });
     expect(findings[0]?.message).toContain('2023年度报告');
-    expect(carryoverFindings(last, result([], report({ carriedIn: row(5, 5) })), YEAR)).toEqual([]);
-    expect(carryoverFindings(null, now, YEAR)).toEqual([]);
+    expect(carryoverFindings(last, result([], report({ carriedIn: row(5, 5) })))).toEqual([]);
+    expect(carryoverFindings(null, now)).toEqual([]);
+    // Only the year before counts: a stored report of another year is not compared.
+    expect(carryoverFindings({ ...last, report: { ...(last.report as AnnualReport), year: YEAR - 2 } }, now)).toEqual(
+      [],
+    );
   });
 
   it('makes the assessment inconsistent, unless the validator already reported it', () => {
-    const last = result([], report({ carriedOver: row(5, 5) }));
+    const last = result([], { ...report({ carriedOver: row(5, 5) }), year: YEAR - 1 });
     const input = {
       agency,
       year: YEAR,
