@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
+import { escapeHtml } from '../html/escape.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -45,7 +46,7 @@ export async function htmlToPdf(html: string, options: { footer?: string } = {})
     // No network: the document is self-contained (inline CSS and SVG).
     await page.route('**/*', (route) => route.abort());
     await page.setContent(html, { waitUntil: 'load' });
-    const escaped = (options.footer ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    const escaped = escapeHtml(options.footer ?? '');
     const pdf = await page.pdf({
       format: 'A4',
       printBackground: true,

@@ -38,7 +38,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeGbk, escapeHtml, seedBodyHtml, seedTitle, seedYear, shiftYears } from './seed-html.ts';
+import { escapeHtml } from '../html/escape.ts';
+import { encodeGbk, seedBodyHtml, seedTitle, seedYear, shiftYears } from './seed-html.ts';
 
 export interface AgencySiteOptions {
   /** Report year the site publishes (default 2023; reports appear in year + 1). */

@@ -4,10 +4,7 @@
  * TextEncoder only writes UTF-8; a reverse table built from TextDecoder('gb18030') avoids a dependency).
  */
 
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+import { escapeHtml } from '../html/escape.ts';
 
 /** The report year a seed text is about (the first "20xx 年" in its title line). */
 export function seedYear(text: string): number {

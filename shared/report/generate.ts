@@ -3,6 +3,7 @@
  * template-faithful text (tab-separated, like PDF-extracted seeds) and as HTML with the template's real
  * rowspan/colspan table headers. Property tests, mutation tests, the benchmark and the demo use it.
  */
+import { escapeHtml } from '../html/escape.ts';
 import type { AgencyLevel } from '../registry/agency.ts';
 import {
   type AnnualReport,
@@ -355,10 +356,6 @@ export function renderText(spec: ReportSpec): string {
 }
 
 // ---- HTML ---------------------------------------------------------------------------------------
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 /** One table cell with the template's spans; tables are rows of these, rendered to HTML or to plain grids. */
 interface SpanCell {

@@ -71,6 +71,31 @@ export type ActiveDisclosureTable = Partial<
   Record<ActiveDisclosureRowId, Partial<Record<ActiveDisclosureColumnId, Cell>> & { label: string }>
 >;
 
+/** Section 二's row names as the 2021 template prints them (one home: site, rules, digest). */
+export const ACTIVE_ROW_LABELS: Record<ActiveDisclosureRowId, string> = {
+  rules: '规章',
+  normativeDocs: '行政规范性文件',
+  licensing: '行政许可',
+  penalty: '行政处罚',
+  enforcement: '行政强制',
+  fees: '行政事业性收费',
+  procurement: '政府集中采购',
+  otherServices: '其他对外管理服务事项',
+};
+
+/** Section 二's column names as the templates print them (2021 where both have the column). */
+export const ACTIVE_COLUMN_LABELS: Record<ActiveDisclosureColumnId, string> = {
+  issued: '本年制发件数',
+  repealed: '本年废止件数',
+  inForce: '现行有效件数',
+  published: '本年新公开数量',
+  decisions: '本年处理决定数量',
+  previousYear: '上一年项目数量',
+  added: '本年增/减',
+  amount: '本年收费金额（单位：万元）',
+  projects: '采购项目数量',
+};
+
 // ---- Section 三: 收到和处理政府信息公开申请情况 -----------------------------------------------------
 
 export const APPLICANT_COLUMNS = ['natural', 'business', 'research', 'nonprofit', 'legal', 'other', 'total'] as const;

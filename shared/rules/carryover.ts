@@ -1,5 +1,10 @@
 /** Across years: this year's 二、上年结转 must equal last year's 四、结转下年度继续办理, column by column. */
-import { APPLICANT_COLUMN_LABELS, APPLICANT_COLUMNS } from '../report/model.ts';
+import {
+  ACTIVE_COLUMN_LABELS,
+  ACTIVE_ROW_LABELS,
+  APPLICANT_COLUMN_LABELS,
+  APPLICANT_COLUMNS,
+} from '../report/model.ts';
 import type { Finding } from './finding.ts';
 import { applicationCellLocation, formatNumber } from './locate.ts';
 import type { Rule } from './rule.ts';
@@ -30,10 +35,7 @@ export const carryoverMismatch: Rule = (report, context) => {
   return findings;
 };
 
-const ACTIVE_ROWS = [
-  ['rules', '规章'],
-  ['normativeDocs', '行政规范性文件'],
-] as const;
+const ACTIVE_ROWS = ['rules', 'normativeDocs'] as const;
 
 /**
  * carryover.in-force (warning): 表二 现行有效件数 should be last year's plus 本年制发 minus 本年废止. A warning,
@@ -45,7 +47,8 @@ export const inForceCarryover: Rule = (report, context) => {
   if (report.year === null || previous.year === null || previous.year !== report.year - 1) return [];
   if (report.template !== '2021' || previous.template !== '2021') return [];
   const findings: Finding[] = [];
-  for (const [row, label] of ACTIVE_ROWS) {
+  for (const row of ACTIVE_ROWS) {
+    const label = ACTIVE_ROW_LABELS[row];
     const now = report.activeDisclosure[row];
     const before = previous.activeDisclosure[row]?.inForce?.value;
     const issued = now?.issued?.value;
@@ -61,7 +64,7 @@ export const inForceCarryover: Rule = (report, context) => {
       location: {
         section: '二',
         row: label,
-        column: '现行有效件数',
+        column: ACTIVE_COLUMN_LABELS.inForce,
         ...(now?.inForce?.at ? { at: now.inForce.at } : {}),
       },
       expected,

@@ -1,6 +1,7 @@
 /** Values that are possible arithmetically but implausible: fees in the wrong unit, negative or fractional counts. */
 import type { AgencyLevel } from '../registry/agency.ts';
 import {
+  ACTIVE_COLUMN_LABELS,
   type ActiveDisclosureColumnId,
   type ActiveDisclosureRowId,
   type AnnualReport,
@@ -75,20 +76,8 @@ function levelOf(
   return inferred ? { level: inferred, inferred: true } : null;
 }
 
-const ACTIVE_COLUMN_LABELS: Record<ActiveDisclosureColumnId, string> = {
-  issued: '本年制发件数',
-  repealed: '本年废止件数',
-  inForce: '现行有效件数',
-  published: '本年新公开数量',
-  decisions: '本年处理决定数量',
-  previousYear: '上一年项目数量',
-  added: '本年增/减',
-  amount: '本年收费金额（单位：万元）',
-  projects: '采购项目数量',
-};
-
 function feeLocation(cell: Cell, label: string): FindingLocation {
-  return { section: '二', row: label, column: '本年收费金额（单位：万元）', at: cell.at };
+  return { section: '二', row: label, column: ACTIVE_COLUMN_LABELS.amount, at: cell.at };
 }
 
 /** plausibility.fee-unit: a 行政事业性收费 amount in 万元 that is implausible for the agency's level. */
@@ -247,7 +236,7 @@ export const rulesTownship: Rule = (report, context) => {
       location: {
         section: '二',
         row: row.label,
-        column: column === 'issued' ? '本年制发件数' : '现行有效件数',
+        column: ACTIVE_COLUMN_LABELS[column],
         at: cell.at,
       },
       expected: 0,

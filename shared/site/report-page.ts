@@ -4,6 +4,8 @@
  */
 import type { AgencyYearState } from '../compliance/status.ts';
 import {
+  ACTIVE_COLUMN_LABELS,
+  ACTIVE_ROW_LABELS,
   type ActiveDisclosureColumnId,
   type ActiveDisclosureRowId,
   type AnnualReport,
@@ -28,29 +30,6 @@ import type { SiteAgency } from './collect.ts';
 import { escapeHtml, externalLink, hrefPath, upPath } from './html.ts';
 import { beijingTime, renderPage, SEVERITY_LABELS, statusBadge } from './layout.ts';
 import { agencyPagePath, archiveViewerPath, isLiveHtmlExt, reportPagePath } from './paths.ts';
-
-export const ACTIVE_ROW_LABELS: Record<ActiveDisclosureRowId, string> = {
-  rules: '规章',
-  normativeDocs: '行政规范性文件',
-  licensing: '行政许可',
-  penalty: '行政处罚',
-  enforcement: '行政强制',
-  fees: '行政事业性收费',
-  procurement: '政府集中采购',
-  otherServices: '其他对外管理服务事项',
-};
-
-export const ACTIVE_COLUMN_LABELS: Record<ActiveDisclosureColumnId, string> = {
-  issued: '本年制发件数',
-  repealed: '本年废止件数',
-  inForce: '现行有效件数',
-  published: '本年新公开数量',
-  decisions: '本年处理决定数量',
-  previousYear: '上一年项目数量',
-  added: '本年增/减',
-  amount: '本年收费金额（万元）',
-  projects: '采购项目数量',
-};
 
 /** Section 二's row groups, as the template prints them (one small table each). */
 const ACTIVE_GROUPS: { title: string; rows: ActiveDisclosureRowId[] }[] = [

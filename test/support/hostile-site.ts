@@ -19,7 +19,8 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
-import { escapeHtml, seedBodyHtml, seedTitle, seedYear } from '../../shared/demo/seed-html.ts';
+import { seedBodyHtml, seedTitle, seedYear } from '../../shared/demo/seed-html.ts';
+import { escapeHtml } from '../../shared/html/escape.ts';
 
 export interface HostileSiteOptions {
   /** Links on the many-links page (default 1,000,000). */

@@ -23,7 +23,7 @@ describe('demo site helpers', () => {
   it('renders tab-separated lines as table rows and escapes text', () => {
     const html = seedBodyHtml('标题\n\n第一段 <b>\n信息内容\t本年制发件数\n规章\t0\n\n结尾');
     expect(html).toBe(
-      '<p>第一段 &#60;b&#62;</p>\n<table border="1" cellspacing="0" cellpadding="2"><tr><td>信息内容</td><td>本年制发件数</td></tr><tr><td>规章</td><td>0</td></tr></table>\n<p>结尾</p>',
+      '<p>第一段 &lt;b&gt;</p>\n<table border="1" cellspacing="0" cellpadding="2"><tr><td>信息内容</td><td>本年制发件数</td></tr><tr><td>规章</td><td>0</td></tr></table>\n<p>结尾</p>',
     );
   });
 });

@@ -3,14 +3,15 @@
  * then a header row ("信息内容 | 本年制发件数 | …") naming the columns, then its rows. Column labels are
  * read from the header (so 2019 layouts map onto the same ids) and compared with the template's wording.
  */
-import type {
-  ActiveDisclosureColumnId,
-  ActiveDisclosureRowId,
-  ActiveDisclosureTable,
-  Cell,
-  LabelDeviation,
-  ParseNote,
-  Provenance,
+import {
+  ACTIVE_COLUMN_LABELS,
+  type ActiveDisclosureColumnId,
+  type ActiveDisclosureRowId,
+  type ActiveDisclosureTable,
+  type Cell,
+  type LabelDeviation,
+  type ParseNote,
+  type Provenance,
 } from '../model.ts';
 import { foldLabel } from '../normalize.ts';
 import { hasData, type TableRow, type ValueToken } from '../rows.ts';
@@ -42,13 +43,12 @@ const COLUMN_LABELS: readonly ColumnLabel[] = [
   { label: '采购总金额', column: 'amount', template: '2019' },
 ];
 
-const CANONICAL_2021: Partial<Record<ActiveDisclosureColumnId, string>> = {
-  issued: '本年制发件数',
-  repealed: '本年废止件数',
-  inForce: '现行有效件数',
-  decisions: '本年处理决定数量',
-  amount: '本年收费金额（单位：万元）',
-};
+const CANONICAL_2021: Partial<Record<ActiveDisclosureColumnId, string>> = Object.fromEntries(
+  (['issued', 'repealed', 'inForce', 'decisions', 'amount'] as const).map((column) => [
+    column,
+    ACTIVE_COLUMN_LABELS[column],
+  ]),
+);
 
 /** Every header word of the section 二 tables, both templates (to cut labels run together in text). */
 export const ACTIVE_HEADER_WORDS: readonly string[] = ['信息内容', ...new Set(COLUMN_LABELS.map((c) => c.label))];
