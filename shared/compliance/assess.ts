@@ -18,9 +18,10 @@
  */
 import type { Agency, Registry } from '../registry/agency.ts';
 import { unreadNote } from '../report/model.ts';
-import { carryoverMismatch } from '../rules/carryover.ts';
+import { CARRYOVER_MISMATCH_INFO, carryoverMismatch } from '../rules/carryover.ts';
 import type { Finding } from '../rules/finding.ts';
 import { SEVERITY_RANK } from '../rules/finding.ts';
+import type { RuleInfo } from '../rules/rule-info.ts';
 import { YOY_RULE_INFO, YOY_RULES } from '../rules/yoy.ts';
 import { keys } from '../storage/keys.ts';
 import type { AgencyRunOutcome, ReportResult, SnapshotMeta } from '../storage/records.ts';
@@ -43,8 +44,28 @@ export const STATUS_PRECEDENCE: readonly ComplianceStatus[] = [
 export const COMPLIANCE_RULES = {
   reportEdited: 'compliance.report-edited',
   reportRemoved: 'compliance.report-removed',
-  carryoverMismatch: 'carryover.mismatch',
+  carryoverMismatch: CARRYOVER_MISMATCH_INFO.id,
 } as const;
+
+/** What the assessment's own findings say about themselves (rules.html). */
+export const COMPLIANCE_RULE_INFO: RuleInfo[] = [
+  {
+    id: COMPLIANCE_RULES.reportEdited,
+    severity: 'warning',
+    title: '报告发布后被修改',
+    description:
+      '同一年度报告在不同时间抓取到内容不同的版本：报告发布后被替换或修改过。以最新版本评估，早先版本仍存档备查。',
+    example: '2月1日首次抓取的版本（3f2a9c1d）已被替换，共发现 2 个不同版本。',
+  },
+  {
+    id: COMPLIANCE_RULES.reportRemoved,
+    severity: 'error',
+    title: '报告发布后被撤下',
+    description:
+      '此前已找到的年度报告，本次检查时网站可以访问，但公开目录中已没有该报告，原文地址也返回 404/410。网站无法访问时不作此判断。',
+    example: '此前已于2月1日找到的2024年度报告，本次公开目录中已没有，原文地址返回 HTTP 404。',
+  },
+];
 
 export interface AssessInput {
   agency: Pick<Agency, 'id' | 'level' | 'deadline'>;

@@ -5,8 +5,8 @@
  */
 import { type Assessment, FETCH_FAILURE_STATUSES, STATUS_LABELS } from '../compliance/status.ts';
 import { emptyCounts, type GroupRates, groupRates, ratesOf } from '../export/rates.ts';
+import { findingInfo } from '../findings/catalogue.ts';
 import { AGENCY_LEVELS, type Agency, type AgencyLevel, LEVEL_LABELS } from '../registry/agency.ts';
-import { ruleInfo } from '../rules/catalogue.ts';
 import type { Finding, Severity } from '../rules/finding.ts';
 
 export interface EvaluationInput {
@@ -230,7 +230,7 @@ function commonDefects(
   return [...byRule]
     .map(([rule, entry]) => ({
       rule,
-      title: ruleInfo(rule)?.title ?? rule,
+      title: findingInfo(rule)?.title ?? rule,
       severity: entry.severity,
       findings: entry.findings,
       agencies: entry.agencies.size,

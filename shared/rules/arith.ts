@@ -21,6 +21,7 @@ import { applicantScratch, readApplicantRow, valueOrNaN } from './cells.ts';
 import type { Finding, FindingLocation } from './finding.ts';
 import { applicationCellLocation, describeSource, formatNumber, reviewCellLocation } from './locate.ts';
 import { type Rule, sameNumber } from './rule.ts';
+import type { RuleInfo } from './rule-info.ts';
 
 const APPLICANT_PARTS = APPLICANT_COLUMNS.filter((column) => column !== 'total');
 const ALL_ROWS: ApplicationRowId[] = [...APPLICATION_ROWS_2021, 'otherHandling'];
@@ -168,6 +169,16 @@ function applicationTerm(table: ApplicationTable, row: ApplicationRowId, column:
   return { cell, locate: () => applicationCellLocation(row, column, cell) };
 }
 
+/** What arith.row-total says about itself (rules.html, the evaluation's defect titles). */
+export const ARITH_ROW_TOTAL_INFO: RuleInfo = {
+  id: 'arith.row-total',
+  severity: 'error',
+  title: '申请人各列之和与总计不符',
+  description:
+    '表三每一行：自然人＋商业企业＋科研机构＋社会公益组织＋法律服务机构＋其他＝总计。有空白单元格时，若已填各列之和已超过总计（件数不可能为负），同样确定不符。',
+  example: '“（一）予以公开”一行各列之和为 45，总计却填 46；或“其他”列空白，而其余各列之和 12 已超过总计 10。',
+};
+
 /** arith.row-total: in every row of table 三, 自然人 + 五类法人 = 总计. */
 export const rowTotal: Rule = (report) => {
   const table = report.applications;
@@ -241,6 +252,15 @@ function unbalancedDespiteUnknowns(
   return null;
 }
 
+/** What arith.balance says about itself (rules.html, the evaluation's defect titles). */
+export const ARITH_BALANCE_INFO: RuleInfo = {
+  id: 'arith.balance',
+  severity: 'error',
+  title: '收结不平衡',
+  description: '表三每一列：一、本年新收＋二、上年结转＝三（七）总计＋四、结转下年度继续办理。',
+  example: '总计列：99＋0＝100，而办理结果总计 98＋结转 1＝99；或结转下年度空白，而新收＋结转 10 少于办理结果总计 12。',
+};
+
 /** arith.balance: per column, 一 + 二 = 三（七）总计 + 四 (the table's own header states it). */
 export const balance: Rule = (report) => {
   const table = report.applications;
@@ -294,6 +314,15 @@ export const balance: Rule = (report) => {
     });
   }
   return [...findings, ...skipped.finding()];
+};
+
+/** What arith.outcome-total says about itself (rules.html, the evaluation's defect titles). */
+export const ARITH_OUTCOME_TOTAL_INFO: RuleInfo = {
+  id: 'arith.outcome-total',
+  severity: 'error',
+  title: '办理结果总计与各项之和不符',
+  description: '表三每一列：（七）总计＝（一）＋（二）＋（三）1–8＋（四）1–3＋（五）1–5＋（六）1–3。',
+  example: '自然人列各项办理结果之和为 87，（七）总计填 88。',
 };
 
 /** arith.outcome-total: per column, 三（七）总计 = （一）+（二）+ all items of （三）…（六）. */
@@ -384,8 +413,26 @@ function reviewGroupTotal(rule: string, groups: ReviewGroupId[]): Rule {
   };
 }
 
+/** What arith.review-total says about itself (rules.html, the evaluation's defect titles). */
+export const ARITH_REVIEW_TOTAL_INFO: RuleInfo = {
+  id: 'arith.review-total',
+  severity: 'error',
+  title: '行政复议总计不符',
+  description: '表四行政复议：结果维持＋结果纠正＋其他结果＋尚未审结＝总计。',
+  example: '行政复议 1＋0＋0＋0，总计填 2。',
+};
+
 /** arith.review-total: 行政复议 总计 = 维持 + 纠正 + 其他 + 尚未审结. */
 export const reviewTotal: Rule = reviewGroupTotal('arith.review-total', ['review']);
+
+/** What arith.litigation-total says about itself (rules.html, the evaluation's defect titles). */
+export const ARITH_LITIGATION_TOTAL_INFO: RuleInfo = {
+  id: 'arith.litigation-total',
+  severity: 'error',
+  title: '行政诉讼总计不符',
+  description: '表四行政诉讼（未经复议直接起诉、复议后起诉）：四项结果之和＝总计。',
+  example: '未经复议直接起诉 0＋0＋2＋0，总计填 3。',
+};
 
 /** arith.litigation-total: the same for both 行政诉讼 groups (direct, and after review). */
 export const litigationTotal: Rule = reviewGroupTotal('arith.litigation-total', [
@@ -414,3 +461,33 @@ function ocrAware(rule: Rule): Rule {
 }
 
 export const ARITH_RULES: Rule[] = [rowTotal, balance, outcomeTotal, reviewTotal, litigationTotal].map(ocrAware);
+
+/** What arith.ocr-check says about itself (rules.html, the evaluation's defect titles). */
+export const ARITH_OCR_CHECK_INFO: RuleInfo = {
+  id: 'arith.ocr-check',
+  severity: 'warning',
+  title: 'OCR 结果需人工核对',
+  description:
+    '扫描件经文字识别（OCR）读出的数字不满足某条勾稽关系。识别可能把数字认错，因此只作提示而不判定为错误，请对照原件核对。',
+  example: 'OCR 读出“（一）予以公开”一行各列之和 18，总计识别为 13（原件可能是 18）。',
+};
+
+/** What arith.not-assessable says about itself (rules.html, the evaluation's defect titles). */
+export const ARITH_NOT_ASSESSABLE_INFO: RuleInfo = {
+  id: 'arith.not-assessable',
+  severity: 'info',
+  title: '勾稽关系无法核验',
+  description: '某条勾稽关系涉及空白、“/”或无法识别的单元格，因空白不按 0 计而无法核验。',
+  example: '“其他”列缺失且无法推算，该列的收结平衡无法核验。',
+};
+
+/** The rules of this module, described (rules/catalogue.ts gathers every module's). */
+export const ARITH_RULE_INFO: RuleInfo[] = [
+  ARITH_ROW_TOTAL_INFO,
+  ARITH_BALANCE_INFO,
+  ARITH_OUTCOME_TOTAL_INFO,
+  ARITH_REVIEW_TOTAL_INFO,
+  ARITH_LITIGATION_TOTAL_INFO,
+  ARITH_OCR_CHECK_INFO,
+  ARITH_NOT_ASSESSABLE_INFO,
+];

@@ -8,6 +8,16 @@ import {
 import type { Finding } from './finding.ts';
 import { applicationCellLocation, formatNumber } from './locate.ts';
 import type { Rule } from './rule.ts';
+import type { RuleInfo } from './rule-info.ts';
+
+/** What carryover.mismatch says about itself (rules.html, the evaluation's defect titles). */
+export const CARRYOVER_MISMATCH_INFO: RuleInfo = {
+  id: 'carryover.mismatch',
+  severity: 'error',
+  title: '上年结转与上年度报告不一致',
+  description: '本年“二、上年结转”（每一列）应等于上一年度报告的“四、结转下年度继续办理”。',
+  example: '2024 年度报告上年结转 0 件，2023 年度报告结转下年度 1 件。',
+};
 
 /** carryover.mismatch: needs ValidationContext.previousYear (the same agency, the year before). */
 export const carryoverMismatch: Rule = (report, context) => {
@@ -36,6 +46,16 @@ export const carryoverMismatch: Rule = (report, context) => {
 };
 
 const ACTIVE_ROWS = ['rules', 'normativeDocs'] as const;
+
+/** What carryover.in-force says about itself (rules.html, the evaluation's defect titles). */
+export const CARRYOVER_IN_FORCE_INFO: RuleInfo = {
+  id: 'carryover.in-force',
+  severity: 'warning',
+  title: '现行有效件数与上年不衔接',
+  description:
+    '表二规章、行政规范性文件：上年度现行有效件数＋本年制发－本年废止，应等于本年现行有效件数（需有上一年度报告）；文件失效而未计入废止时也会不一致，故为警告。',
+  example: '2021 年现行有效 181 件，2022 年制发 5、废止 17，应为 169 件，却填报 159 件。',
+};
 
 /**
  * carryover.in-force (warning): 表二 现行有效件数 should be last year's plus 本年制发 minus 本年废止. A warning,
@@ -75,3 +95,6 @@ export const inForceCarryover: Rule = (report, context) => {
 };
 
 export const CARRYOVER_RULES: Rule[] = [carryoverMismatch, inForceCarryover];
+
+/** The rules of this module, described (rules/catalogue.ts gathers every module's). */
+export const CARRYOVER_RULE_INFO: RuleInfo[] = [CARRYOVER_MISMATCH_INFO, CARRYOVER_IN_FORCE_INFO];

@@ -2,6 +2,17 @@
 import type { Finding } from './finding.ts';
 import { allMatches } from './regex.ts';
 import type { Rule } from './rule.ts';
+import type { RuleInfo } from './rule-info.ts';
+
+/** What meta.title-not-found says about itself (rules.html, the evaluation's defect titles). */
+export const META_TITLE_NOT_FOUND_INFO: RuleInfo = {
+  id: 'meta.title-not-found',
+  severity: 'info',
+  title: '文本中没有标题',
+  description:
+    '读取到的文本里没有标题行（常见于网页转存时未保留标题），正文也未写明发布机关或年度；不据此要求机关修改标题，如原件标题完整则无需处理。',
+  example: '网页正文从“根据《中华人民共和国政府信息公开条例》…”开始，标题在网页的另一处。',
+};
 
 /**
  * meta.title-not-found (info): the text holds no title line at all (a page stored without its heading), and
@@ -19,6 +30,15 @@ export const titleNotFound: Rule = (report) =>
       ]
     : [];
 
+/** What meta.agency-unknown says about itself (rules.html, the evaluation's defect titles). */
+export const META_AGENCY_UNKNOWN_INFO: RuleInfo = {
+  id: 'meta.agency-unknown',
+  severity: 'warning',
+  title: '无法识别发布机关',
+  description: '标题中没有写明机关全称。',
+  example: '标题只写“2024年政府信息公开工作年度报告”。',
+};
+
 /** meta.agency-unknown: the title did not name the agency. */
 export const agencyUnknown: Rule = (report) =>
   report.agency || report.title === null
@@ -33,6 +53,15 @@ export const agencyUnknown: Rule = (report) =>
           ...(report.title ? { actual: report.title } : {}),
         },
       ];
+
+/** What meta.year-unknown says about itself (rules.html, the evaluation's defect titles). */
+export const META_YEAR_UNKNOWN_INFO: RuleInfo = {
+  id: 'meta.year-unknown',
+  severity: 'warning',
+  title: '无法识别报告年度',
+  description: '标题中没有写明统计年度。',
+  example: '标题为“××局政府信息公开工作年度报告”。',
+};
 
 /** meta.year-unknown: the title did not name the report year. */
 export const yearUnknown: Rule = (report) =>
@@ -50,6 +79,15 @@ export const yearUnknown: Rule = (report) =>
 
 // Bounded gaps keep these linear on hostile input.
 const PERIOD_START = /统计(?:时限|期限|时间|区间|数据|周期)[^。\n]{0,12}?(\d{4})\s*年\s*0?1\s*月\s*0?1\s*日/g;
+
+/** What meta.period-mismatch says about itself (rules.html, the evaluation's defect titles). */
+export const META_PERIOD_MISMATCH_INFO: RuleInfo = {
+  id: 'meta.period-mismatch',
+  severity: 'warning',
+  title: '统计时限与报告年度不符',
+  description: '报告说明的统计时限起始年份与报告年度不同，疑似沿用往年文本。',
+  example: '2024 年度报告写“统计时限为2023年1月1日至2023年12月31日”。',
+};
 
 /** meta.period-mismatch: the stated statistical period starts in another year than the report's. */
 export const periodMismatch: Rule = (report) => {
@@ -73,3 +111,11 @@ export const periodMismatch: Rule = (report) => {
 };
 
 export const META_RULES: Rule[] = [titleNotFound, agencyUnknown, yearUnknown, periodMismatch];
+
+/** The rules of this module, described (rules/catalogue.ts gathers every module's). */
+export const META_RULE_INFO: RuleInfo[] = [
+  META_TITLE_NOT_FOUND_INFO,
+  META_AGENCY_UNKNOWN_INFO,
+  META_YEAR_UNKNOWN_INFO,
+  META_PERIOD_MISMATCH_INFO,
+];

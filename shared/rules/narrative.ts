@@ -16,6 +16,7 @@ import type { Finding, FindingLocation } from './finding.ts';
 import { formatNumber } from './locate.ts';
 import { allMatches } from './regex.ts';
 import type { Rule } from './rule.ts';
+import type { RuleInfo } from './rule-info.ts';
 
 interface NarrativeLine {
   text: string;
@@ -511,6 +512,16 @@ const SHARE = count(
   String.raw`${N}\s*件[，,]?\s*(?:占|占比为?|占总数的?|占全部申请的?|占申请总数的?)\s*([0-9０-９]{1,3}(?:[.．][0-9０-９]{1,4})?)\s*[%％]`,
 );
 
+/** What narrative.share says about itself (rules.html, the evaluation's defect titles). */
+export const NARRATIVE_SHARE_INFO: RuleInfo = {
+  id: 'narrative.share',
+  severity: 'warning',
+  title: '正文百分比与件数不符',
+  description:
+    '正文“N 件，占 P%”所写比例应等于 N 占本年申请数（新收、新收加上年结转、或办理结果总计，或同句所写的总数）的比例，按所写位数四舍五入后核对。',
+  example: '共收到申请 44 件，其中“网络申请 39 件，占 80.6%”，而 39÷44＝88.6%。',
+};
+
 /**
  * narrative.share: "网络申请 39 件，占 88.6%": the share must be the count over the year's applications
  * (新收, 新收＋上年结转, or 办理结果总计 — reports use each), within the rounding of the printed digits.
@@ -567,6 +578,16 @@ function sumOrNull(a: number | null, b: number | null): number | null {
   return a === null || b === null ? null : a + b;
 }
 
+/** What narrative.mismatch says about itself (rules.html, the evaluation's defect titles). */
+export const NARRATIVE_MISMATCH_INFO: RuleInfo = {
+  id: 'narrative.mismatch',
+  severity: 'warning',
+  title: '正文数字与表格不符',
+  description:
+    '正文（多在总体情况中）写明的申请、办理结果、复议诉讼件数与表三、表四不一致；合写的几类（“予以公开及部分公开 N 件”“不予公开、无法提供共 N 件”）按这几行之和核对；数字可为阿拉伯数字、全角数字或汉字数字（如“十一件”“两件”），“未收到政府信息公开申请”按 0 件核对。',
+  example: '正文称“予以公开 258 件”，表三“（一）予以公开”总计为 275。',
+};
+
 /** narrative.mismatch: a count stated in the text that the table contradicts. */
 export const narrativeMismatch: Rule = (report) => {
   if (!report.applications && !report.reviews) return [];
@@ -619,6 +640,15 @@ function itemPattern(unit: string): RegExp {
   }
   return pattern;
 }
+
+/** What narrative.sum says about itself (rules.html, the evaluation's defect titles). */
+export const NARRATIVE_SUM_INFO: RuleInfo = {
+  id: 'narrative.sum',
+  severity: 'warning',
+  title: '正文列举各项之和与总数不符',
+  description: '正文“共 N …，其中 …”列举的各项之和不等于 N；或受理数与所列办理结果、结转数对不上。',
+  example: '“累计公开信息 23 次，其中 … 2 次、1 次、11 次、1 次、3 次、1 次、5 次”合计 24 次。',
+};
 
 /** narrative.sum: an enumeration that does not add up to its stated total, including 受理 N 件 vs 办理结果. */
 export const narrativeSum: Rule = (report) => {
@@ -693,3 +723,6 @@ function receivedVersusOutcomes(report: AnnualReport, lines: NarrativeLine[], ma
 }
 
 export const NARRATIVE_RULES: Rule[] = [narrativeMismatch, narrativeSum, narrativeShare];
+
+/** The rules of this module, described (rules/catalogue.ts gathers every module's). */
+export const NARRATIVE_RULE_INFO: RuleInfo[] = [NARRATIVE_MISMATCH_INFO, NARRATIVE_SHARE_INFO, NARRATIVE_SUM_INFO];

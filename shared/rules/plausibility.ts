@@ -16,6 +16,7 @@ import { applicantScratch, readApplicantRow } from './cells.ts';
 import type { Finding, FindingLocation } from './finding.ts';
 import { applicationCellLocation, cellName, formatNumber, reviewCellLocation } from './locate.ts';
 import type { Rule } from './rule.ts';
+import type { RuleInfo } from './rule-info.ts';
 
 const LEVEL_NAMES: Record<AgencyLevel, string> = {
   'province-government': '省级人民政府',
@@ -79,6 +80,15 @@ function levelOf(
 function feeLocation(cell: Cell, label: string): FindingLocation {
   return { section: '二', row: label, column: ACTIVE_COLUMN_LABELS.amount, at: cell.at };
 }
+
+/** What plausibility.fee-unit says about itself (rules.html, the evaluation's defect titles). */
+export const PLAUSIBILITY_FEE_UNIT_INFO: RuleInfo = {
+  id: 'plausibility.fee-unit',
+  severity: 'warning',
+  title: '收费金额单位疑似有误',
+  description: '“行政事业性收费”以万元填报，金额对该级机关明显不合常理，疑似把“元”填进了“万元”栏。',
+  example: '某县人民政府填报 5268464.2119 万元（约 527 亿元）。',
+};
 
 /** plausibility.fee-unit: a 行政事业性收费 amount in 万元 that is implausible for the agency's level. */
 export const feeUnit: Rule = (report, context) => {
@@ -182,6 +192,15 @@ function suspiciousCells(report: AnnualReport, suspicious: CellCheck): CellHit[]
   return hits;
 }
 
+/** What plausibility.negative says about itself (rules.html, the evaluation's defect titles). */
+export const PLAUSIBILITY_NEGATIVE_INFO: RuleInfo = {
+  id: 'plausibility.negative',
+  severity: 'error',
+  title: '出现负数',
+  description: '件数和金额不可能为负。',
+  example: '“二、上年结转”填 −1。',
+};
+
 /**
  * plausibility.negative (a count or amount below zero) and plausibility.non-integer (a count that is not a
  * whole number), in one pass over the cells.
@@ -217,6 +236,15 @@ export const countValues: Rule = (report) =>
     return findings;
   });
 
+/** What plausibility.rules-township says about itself (rules.html, the evaluation's defect titles). */
+export const PLAUSIBILITY_RULES_TOWNSHIP_INFO: RuleInfo = {
+  id: 'plausibility.rules-township',
+  severity: 'warning',
+  title: '县乡机关填报了规章',
+  description: '县乡两级机关无权制定规章，却填报规章制发或现行有效件数。',
+  example: '某乡人民政府填报规章现行有效 3 件。',
+};
+
 /** plausibility.rules-township: a township reporting 规章 (only provinces and districted cities make them). */
 export const rulesTownship: Rule = (report, context) => {
   const level = levelOf(report, context.level);
@@ -246,6 +274,15 @@ export const rulesTownship: Rule = (report, context) => {
   return findings;
 };
 
+/** What plausibility.too-large says about itself (rules.html, the evaluation's defect titles). */
+export const PLAUSIBILITY_TOO_LARGE_INFO: RuleInfo = {
+  id: 'plausibility.too-large',
+  severity: 'error',
+  title: '数字大得不可能',
+  description: '单元格中的数字超过 2^53（约 9×10^15），不可能是真实的件数或金额；按无法核对处理，不作四舍五入。',
+  example: '“规章”本年废止件数填 99999999999999999999。',
+};
+
 /**
  * plausibility.too-large: a number beyond 2^53 (no real count or amount; a double cannot even hold it
  * exactly). The cell keeps its column but reads as unknown, never as a rounded value.
@@ -261,6 +298,15 @@ export const tooLarge: Rule = (report) =>
       actual: cell.at.raw,
     }),
   );
+
+/** What plausibility.copied-block says about itself (rules.html, the evaluation's defect titles). */
+export const PLAUSIBILITY_COPIED_BLOCK_INFO: RuleInfo = {
+  id: 'plausibility.copied-block',
+  severity: 'warning',
+  title: '复议后起诉一栏疑似复制',
+  description: '表四“行政诉讼（复议后起诉）”五个数字与“行政复议”完全相同（且有案件），疑似复制了行政复议一栏。',
+  example: '行政复议 6/1/0/0/7，复议后起诉也是 6/1/0/0/7。',
+};
 
 /**
  * plausibility.copied-block (warning): table 四's 复议后起诉 block identical, cell for cell, to its 行政复议 block
@@ -289,3 +335,22 @@ export const copiedReviewBlock: Rule = (report) => {
 };
 
 export const PLAUSIBILITY_RULES: Rule[] = [feeUnit, countValues, tooLarge, rulesTownship, copiedReviewBlock];
+
+/** What plausibility.non-integer says about itself (rules.html, the evaluation's defect titles). */
+export const PLAUSIBILITY_NON_INTEGER_INFO: RuleInfo = {
+  id: 'plausibility.non-integer',
+  severity: 'error',
+  title: '件数不是整数',
+  description: '件数栏目应为整数（收费金额除外）。',
+  example: '“行政许可”处理决定数量填 12.5。',
+};
+
+/** The rules of this module, described (rules/catalogue.ts gathers every module's). */
+export const PLAUSIBILITY_RULE_INFO: RuleInfo[] = [
+  PLAUSIBILITY_COPIED_BLOCK_INFO,
+  PLAUSIBILITY_FEE_UNIT_INFO,
+  PLAUSIBILITY_NEGATIVE_INFO,
+  PLAUSIBILITY_NON_INTEGER_INFO,
+  PLAUSIBILITY_TOO_LARGE_INFO,
+  PLAUSIBILITY_RULES_TOWNSHIP_INFO,
+];

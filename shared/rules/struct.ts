@@ -24,11 +24,21 @@ import { applicantScratch, readApplicantRow } from './cells.ts';
 import type { Finding, FindingLocation } from './finding.ts';
 import { applicationCellLocation, cellName, formatNumber, reviewCellLocation } from './locate.ts';
 import type { Rule } from './rule.ts';
+import type { RuleInfo } from './rule-info.ts';
 
 const TABLE_NAMES: Record<'二' | '三' | '四', string> = {
   二: '主动公开政府信息情况表',
   三: '收到和处理政府信息公开申请情况表',
   四: '行政复议、行政诉讼情况表',
+};
+
+/** What struct.section-missing says about itself (rules.html, the evaluation's defect titles). */
+export const STRUCT_SECTION_MISSING_INFO: RuleInfo = {
+  id: 'struct.section-missing',
+  severity: 'error',
+  title: '缺少报告章节',
+  description: '年度报告应包含一至六共六个部分（总体情况、主动公开、依申请公开、复议诉讼、问题及改进、其他事项）。',
+  example: '报告没有“五、存在的主要问题及改进情况”部分。',
 };
 
 /** struct.section-missing (one per missing section), or struct.no-sections when nothing was recognised. */
@@ -55,6 +65,15 @@ export const sectionMissing: Rule = (report) => {
     location: { section: id },
     expected: `${id}、${SECTION_TITLES[id]}`,
   }));
+};
+
+/** What struct.table-missing says about itself (rules.html, the evaluation's defect titles). */
+export const STRUCT_TABLE_MISSING_INFO: RuleInfo = {
+  id: 'struct.table-missing',
+  severity: 'error',
+  title: '缺少统计表格',
+  description: '第二、三、四部分应以模板表格填报数据；该部分存在但读不出表格。',
+  example: '第三部分只有文字“本年度未收到申请”，没有申请情况表。',
 };
 
 /** struct.table-missing: a section that must carry a table but none was read from it. */
@@ -294,6 +313,15 @@ function isBlank(cell: Cell): boolean {
   return (cell.value === null && cell.implausible !== true) || cell.blank === true;
 }
 
+/** What struct.blank-cell says about itself (rules.html, the evaluation's defect titles). */
+export const STRUCT_BLANK_CELL_INFO: RuleInfo = {
+  id: 'struct.blank-cell',
+  severity: 'warning',
+  title: '表格存在空白单元格',
+  description: '单元格为空白或填“/”“—”，按未知处理（不当作 0），每个表格汇总报告一次。',
+  example: '表三有 12 个单元格填为“/”，相关勾稽关系无法核验。',
+};
+
 /** struct.blank-cell: unknown cells ("", "/", "—") counted per table, one finding per table. */
 export const blankCells: Rule = (report) => {
   const perTable: Record<'二' | '三' | '四', FindingLocation[]> = { 二: [], 三: [], 四: [] };
@@ -359,6 +387,15 @@ export const blankCells: Rule = (report) => {
 const EMPTY_SECTION =
   /^[（(]?[一二三四五六七八九十\d]*[）)、.．]?\s*(?:无|暂无|没有|本年度无|无相关情况|无其他需要报告的事项|无需要报告的事项)[。.；;]?$/;
 
+/** What content.section-empty says about itself (rules.html, the evaluation's defect titles). */
+export const CONTENT_SECTION_EMPTY_INFO: RuleInfo = {
+  id: 'content.section-empty',
+  severity: 'warning',
+  title: '章节内容为空',
+  description: '总体情况、存在的主要问题及改进情况等部分没有内容或只写“无”。',
+  example: '“五、存在的主要问题及改进情况”下只有一个“无”字。',
+};
+
 /** content.section-empty: a narrative section (一, 五, 六) that is blank or says only "无". */
 export const sectionEmpty: Rule = (report) => {
   const findings: Finding[] = [];
@@ -386,3 +423,116 @@ export const sectionEmpty: Rule = (report) => {
 };
 
 export const STRUCT_RULES: Rule[] = [sectionMissing, tableMissing, parseNotes, blankCells, sectionEmpty];
+
+/** What struct.no-sections says about itself (rules.html, the evaluation's defect titles). */
+export const STRUCT_NO_SECTIONS_INFO: RuleInfo = {
+  id: 'struct.no-sections',
+  severity: 'error',
+  title: '未识别出任何章节',
+  description: '文件中找不到年度报告的任何章节标题，可能不是年度报告，或文本提取失败。',
+  example: '上传的是一份通知或一张图片，而非年度报告。',
+};
+
+/** What struct.column-missing says about itself (rules.html, the evaluation's defect titles). */
+export const STRUCT_COLUMN_MISSING_INFO: RuleInfo = {
+  id: 'struct.column-missing',
+  severity: 'warning',
+  title: '表格缺列（疑似提取损坏）',
+  description:
+    '表格某列在读出的内容中缺失，通常是读取造成的（PDF 转文字、网页或 DOCX 表格的合并单元格错位等，提示中写明具体原因），而非机关填报错误；能由算术关系唯一确定的数值已推算补全并标明。',
+  example: '表三各行缺少“其他”列：予以公开一行只有 37 0 0 0 0 46 六个数，“其他”按 46−37＝9 推算。',
+};
+
+/** What struct.row-unreadable says about itself (rules.html, the evaluation's defect titles). */
+export const STRUCT_ROW_UNREADABLE_INFO: RuleInfo = {
+  id: 'struct.row-unreadable',
+  severity: 'warning',
+  title: '表格行无法识别',
+  description: '表格中有一行的标签或数字无法识别，相关数字按未知处理。',
+  example: '表三中出现一行“（三）不予公开 9.其他”，模板中没有该项。',
+};
+
+/** What extract.no-text says about itself (rules.html, the evaluation's defect titles). */
+export const EXTRACT_NO_TEXT_INFO: RuleInfo = {
+  id: 'extract.no-text',
+  severity: 'error',
+  title: '扫描件，无法自动核验',
+  description:
+    '文件中提取不到文字（多为扫描图片版 PDF），系统无法读取表格和数字；这是系统读取能力的限制，不代表报告有误，需人工核对原件。该机关的状态记为“无法解析”。',
+  example: '报告 PDF 每页都是扫描图片，未安装 OCR。',
+};
+
+/** What extract.ocr says about itself (rules.html, the evaluation's defect titles). */
+export const EXTRACT_OCR_INFO: RuleInfo = {
+  id: 'extract.ocr',
+  severity: 'info',
+  title: '扫描件已用 OCR 识别',
+  description:
+    '扫描件在安装了 Tesseract 的机器上经 OCR 识别文字；识别出的数字均标为 OCR 来源，勾稽关系不符只作“OCR 结果需人工核对”的警告，不判定为错误；扫描件本身仍记为“无法解析”。',
+  example: '3 页扫描件经 OCR 识别，表三“（一）予以公开”一行各列之和与总计不符，提示人工核对。',
+};
+
+/** What extract.cells-run-together says about itself (rules.html, the evaluation's defect titles). */
+export const EXTRACT_CELLS_RUN_TOGETHER_INFO: RuleInfo = {
+  id: 'extract.cells-run-together',
+  severity: 'warning',
+  title: '表格单元格粘连，无法可靠拆分',
+  description:
+    '网页转存为文本时表格各单元格连在一起（如“本年新收政府信息公开申请数量21710000218”），且没有唯一一种满足表中勾稽关系的拆法；该表不作核验，不据此指责机关，需人工核对原件。只有一种拆法成立时按该拆法读取并注明。',
+  example: '表三各行数字连写，“121010014”可拆成多种 7 个数的组合。',
+};
+
+/** What extract.failed says about itself (rules.html, the evaluation's defect titles). */
+export const EXTRACT_FAILED_INFO: RuleInfo = {
+  id: 'extract.failed',
+  severity: 'error',
+  title: '文件无法读取',
+  description:
+    '文件格式不受支持、已损坏或读取程序出错，系统没有读到任何文字；不据此对报告的标题、章节或表格下任何结论，需人工核对原件。该机关的状态记为“无法解析”。',
+  example: '附件为早期金山 WPS 专有格式的 .wps 文件（不是 Word 97 兼容格式）。',
+};
+
+/** What extract.damage says about itself (rules.html, the evaluation's defect titles). */
+export const EXTRACT_DAMAGE_INFO: RuleInfo = {
+  id: 'extract.damage',
+  severity: 'info',
+  title: '文本提取可能有损坏',
+  description: '提取出的文字有缺字、粘连或乱码迹象，相关结果请对照原件确认。',
+  example: '“自20231月1日起”中年份与月份粘连。',
+};
+
+/** What extract.value-inferred says about itself (rules.html, the evaluation's defect titles). */
+export const EXTRACT_VALUE_INFERRED_INFO: RuleInfo = {
+  id: 'extract.value-inferred',
+  severity: 'info',
+  title: '缺失数值已按算术推算',
+  description: '原文缺失的单元格，在算术关系能唯一确定时已推算补全，并标明为推算值。',
+  example: '四、结转下年度继续办理一行缺“其他”列，由 1−1−0−0−0＝0 推算。',
+};
+
+/** What extract.truncated says about itself (rules.html, the evaluation's defect titles). */
+export const EXTRACT_TRUNCATED_INFO: RuleInfo = {
+  id: 'extract.truncated',
+  severity: 'warning',
+  title: '输入不完整',
+  description: '文件被截断或过大而只读取了一部分，核验只覆盖已读取的内容。',
+  example: '下载的 PDF 只有前两页。',
+};
+
+/** The rules of this module, described (rules/catalogue.ts gathers every module's). */
+export const STRUCT_RULE_INFO: RuleInfo[] = [
+  STRUCT_SECTION_MISSING_INFO,
+  STRUCT_NO_SECTIONS_INFO,
+  STRUCT_TABLE_MISSING_INFO,
+  STRUCT_COLUMN_MISSING_INFO,
+  STRUCT_ROW_UNREADABLE_INFO,
+  STRUCT_BLANK_CELL_INFO,
+  CONTENT_SECTION_EMPTY_INFO,
+  EXTRACT_NO_TEXT_INFO,
+  EXTRACT_OCR_INFO,
+  EXTRACT_CELLS_RUN_TOGETHER_INFO,
+  EXTRACT_FAILED_INFO,
+  EXTRACT_DAMAGE_INFO,
+  EXTRACT_VALUE_INFERRED_INFO,
+  EXTRACT_TRUNCATED_INFO,
+];

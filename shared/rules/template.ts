@@ -2,6 +2,16 @@
 import type { Finding } from './finding.ts';
 import { allMatches } from './regex.ts';
 import type { Rule } from './rule.ts';
+import type { RuleInfo } from './rule-info.ts';
+
+/** What template.label-deviation says about itself (rules.html, the evaluation's defect titles). */
+export const TEMPLATE_LABEL_DEVIATION_INFO: RuleInfo = {
+  id: 'template.label-deviation',
+  severity: 'warning',
+  title: '表格标签与模板不一致',
+  description: '表格中的栏目名称与国办公开办函〔2021〕30号模板原文不同。',
+  example: '表二写“本年度止件数”，模板为“本年废止件数”。',
+};
 
 /** template.label-deviation: a printed label that differs from the template's (本年度止件数 for 本年废止件数). */
 export const labelDeviation: Rule = (report) =>
@@ -15,6 +25,15 @@ export const labelDeviation: Rule = (report) =>
       actual: deviation.found,
     }),
   );
+
+/** What template.version-mismatch says about itself (rules.html, the evaluation's defect titles). */
+export const TEMPLATE_VERSION_MISMATCH_INFO: RuleInfo = {
+  id: 'template.version-mismatch',
+  severity: 'error',
+  title: '使用了旧版格式',
+  description: '2021 年度及以后的报告仍使用 2019 年试行格式（国办公开办函〔2019〕60号）。',
+  example: '2023 年度报告第三部分“（六）其他处理”只有一行，第二部分仍按“本年新制作数量”等栏目填报。',
+};
 
 /** template.version-mismatch: a report for 2021 or later in the 2019 trial layout. */
 export const versionMismatch: Rule = (report) => {
@@ -36,6 +55,15 @@ const WRONG_CITATIONS: { pattern: RegExp; correct: string }[] = [
   { pattern: /国办公开办涵/g, correct: '国办公开办函' },
   { pattern: /国办公开函\s*[〔[［(（]\s*20(?:19|21)/g, correct: '国办公开办函' },
 ];
+
+/** What template.citation-wrong says about itself (rules.html, the evaluation's defect titles). */
+export const TEMPLATE_CITATION_WRONG_INFO: RuleInfo = {
+  id: 'template.citation-wrong',
+  severity: 'warning',
+  title: '格式文件文号引用错误',
+  description: '报告引用年度报告格式文件时写错文号。',
+  example: '写作“国办发〔2021〕30号”，应为“国办公开办函〔2021〕30号”。',
+};
 
 /** template.citation-wrong: the template cited under a wrong document number (国办发〔2021〕30号, 办涵). */
 export const citationWrong: Rule = (report) => {
@@ -62,6 +90,16 @@ const INTRO_PARTS = /(?:全文包括|本报告由|报告由|全文由|包括)([^
 /** Words of section 一's sub-items (2021 template) that are not parts of the report. */
 const NOT_A_PART = ['政府信息管理', '平台建设', '监督保障'];
 
+/** What template.intro-parts says about itself (rules.html, the evaluation's defect titles). */
+export const TEMPLATE_INTRO_PARTS_INFO: RuleInfo = {
+  id: 'template.intro-parts',
+  severity: 'warning',
+  title: '开头所列六个部分与格式不符',
+  description:
+    '报告开头“全文包括……六部分”所列的部分与年度报告格式的六个部分不一致，例如把“政府信息管理”“平台建设”（总体情况下的内容）列为部分。',
+  example: '“全文包括总体情况、主动公开、依申请公开、政府信息管理、平台建设、其他需要报告的事项六个部分”。',
+};
+
 /**
  * template.intro-parts (warning): the introduction lists six parts that are not the template's six (as
  * 04/05: "总体情况、主动公开、依申请公开、政府信息管理、平台建设、其他需要报告的事项").
@@ -86,3 +124,11 @@ export const introParts: Rule = (report) => {
 };
 
 export const TEMPLATE_RULES: Rule[] = [labelDeviation, versionMismatch, citationWrong, introParts];
+
+/** The rules of this module, described (rules/catalogue.ts gathers every module's). */
+export const TEMPLATE_RULE_INFO: RuleInfo[] = [
+  TEMPLATE_LABEL_DEVIATION_INFO,
+  TEMPLATE_VERSION_MISMATCH_INFO,
+  TEMPLATE_CITATION_WRONG_INFO,
+  TEMPLATE_INTRO_PARTS_INFO,
+];

@@ -12,6 +12,7 @@ import { META_RULES } from './meta.ts';
 import { NARRATIVE_RULES } from './narrative.ts';
 import { PLAUSIBILITY_RULES } from './plausibility.ts';
 import type { Rule } from './rule.ts';
+import type { RuleInfo } from './rule-info.ts';
 import { STRUCT_RULES } from './struct.ts';
 import { TEMPLATE_RULES } from './template.ts';
 import { YOY_RULES } from './yoy.ts';
@@ -153,3 +154,24 @@ export async function analyseReport(
   }
   return { report, findings: validateReport(report, context) };
 }
+
+/** What extract.parse-failed says about itself (rules.html, the evaluation's defect titles). */
+export const EXTRACT_PARSE_FAILED_INFO: RuleInfo = {
+  id: 'extract.parse-failed',
+  severity: 'error',
+  title: '文件无法解析',
+  description: '文件损坏、格式不受支持或内容无法读取。',
+  example: '扩展名为 .pdf 的文件实为一段 HTML 错误页。',
+};
+
+/** What internal.rule-failed says about itself (rules.html, the evaluation's defect titles). */
+export const INTERNAL_RULE_FAILED_INFO: RuleInfo = {
+  id: 'internal.rule-failed',
+  severity: 'info',
+  title: '内部错误：规则运行失败',
+  description: '某条规则因程序错误未能运行；其余规则的结果不受影响。请向维护者报告。',
+  example: '（不应出现）',
+};
+
+/** The rules of this module, described (rules/catalogue.ts gathers every module's). */
+export const VALIDATOR_RULE_INFO: RuleInfo[] = [EXTRACT_PARSE_FAILED_INFO, INTERNAL_RULE_FAILED_INFO];

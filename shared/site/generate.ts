@@ -16,8 +16,9 @@ import {
   findingExportRows,
 } from '../export/rows.ts';
 import { statusWorkbook, XLSX_CONTENT_TYPE } from '../export/workbook.ts';
+import { FINDING_CATALOGUE } from '../findings/catalogue.ts';
 import type { Agency } from '../registry/agency.ts';
-import { RULE_CATALOGUE, type RuleInfo } from '../rules/catalogue.ts';
+import type { RuleInfo } from '../rules/rule-info.ts';
 import { keys, parseRawKey } from '../storage/keys.ts';
 import type { ObjectStore } from '../storage/port.ts';
 import { loadTriage, triageLabels } from '../triage/triage.ts';
@@ -43,8 +44,8 @@ export interface GenerateSiteOptions {
   years?: number[];
   /** The moment the site describes (the chart's last week, footers). */
   now: Date;
-  /** Rule catalogue for rules.html. @default RULE_CATALOGUE */
-  catalogue?: RuleInfo[];
+  /** Rule catalogue for rules.html. @default FINDING_CATALOGUE */
+  catalogue?: readonly RuleInfo[];
   /** Agencies processed at once (store reads in flight). @default 8 */
   concurrency?: number;
   /** Delete pages under site/ that this run did not write (removed agencies, old reports). @default true */
@@ -203,7 +204,7 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
     );
   }
   await write('agencies.html', renderAgencyList(index, generatedAt));
-  await write('rules.html', renderRulesPage(options.catalogue ?? RULE_CATALOGUE, ruleCounts, generatedAt));
+  await write('rules.html', renderRulesPage(options.catalogue ?? FINDING_CATALOGUE, ruleCounts, generatedAt));
   await write('findings.json', `${JSON.stringify(findingRows, null, 1)}\n`);
   await write('findings.csv', toCsv(FINDING_COLUMNS, findingRows));
   await write('agencies.csv', toCsv(AGENCY_COLUMNS, agencyStatusRows(allInputs, triageLabel)));

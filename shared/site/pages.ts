@@ -2,8 +2,8 @@
 import type { AgencyYearState, ComplianceStatus } from '../compliance/status.ts';
 import { PROBLEM_STATUSES, STATUS_LABELS, STATUS_ORDER } from '../compliance/status.ts';
 import type { AnnualReport } from '../report/model.ts';
-import type { RuleInfo } from '../rules/catalogue.ts';
 import type { Finding } from '../rules/finding.ts';
+import type { RuleInfo } from '../rules/rule-info.ts';
 import { isYoyJump, yearOnYearTotals } from '../rules/yoy.ts';
 import { parseRawKey } from '../storage/keys.ts';
 import type { ReportResult } from '../storage/records.ts';
@@ -488,7 +488,11 @@ ${yearSections}
 }
 
 /** Renders rules.html from the rule catalogue, with how often each rule fired. */
-export function renderRulesPage(catalogue: RuleInfo[], counts: Map<string, number>, generatedAt: string): string {
+export function renderRulesPage(
+  catalogue: readonly RuleInfo[],
+  counts: Map<string, number>,
+  generatedAt: string,
+): string {
   const known = new Set(catalogue.map((rule) => rule.id));
   const rows = catalogue
     .slice()
