@@ -131,9 +131,7 @@ export async function run(): Promise<void> {
       ext: 'html',
       meta: snapshotMeta(env.siteOrigin, 'text/html; charset=utf-8'),
     });
-    const pdfBytes = new Uint8Array(
-      readFileSync(path.join(import.meta.dirname, '../test/fixtures/sites/lushi-gxkj-2023.pdf')),
-    );
+    const pdfBytes = new Uint8Array(readFileSync(path.join(import.meta.dirname, '../demo/sites/lushi-gxkj-2023.pdf')));
     const pdf = await putSnapshot(env.store, {
       year: 2023,
       agencyId: 'lushi-gxkj',

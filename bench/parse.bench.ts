@@ -14,9 +14,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { extractPdfText } from '../shared/report/extract/pdf.ts';
-import { generateReport } from '../shared/report/generate.ts';
 import { parseReport, parseText } from '../shared/report/parse.ts';
 import { analyseReport, validateReport } from '../shared/rules/validate.ts';
+import { generateReport } from '../test/support/report-generator.ts';
 
 const CHILD_FLAG = 'NIANBAO_PARSE_BENCH_CHILD';
 

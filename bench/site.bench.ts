@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateSite } from '../shared/site/generate.ts';
-import { InMemoryStore, writeSyntheticPopulation } from '../shared/site/synthetic.ts';
 import { FileSystemStore } from '../shared/storage/fs-store.ts';
+import { InMemoryStore, writeSyntheticPopulation } from '../test/support/synthetic-store.ts';
 
 const AGENCIES = Number(process.env.SITE_BENCH_AGENCIES ?? 10_000);
 const NOW = new Date('2025-05-12T02:00:00Z');

@@ -30,4 +30,6 @@ if (major < REQUIRED_MAJOR) {
 const { register } = await import('tsx/esm/api');
 register();
 const { main } = await import('../shared/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+// The demo (its agency site and seeds) lives in demo/, outside what the Lambdas and the CLI run.
+const demo = { summary: '本机端到端演示（无需 AWS 与互联网）', load: async () => (await import('../demo/cli.ts')).run };
+process.exitCode = await main(process.argv.slice(2), { demo });

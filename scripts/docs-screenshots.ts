@@ -10,8 +10,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { run as runDemo } from '../demo/cli.ts';
 import { htmlToPdf, launchChromium } from '../shared/browser/chromium.ts';
-import { run as runDemo } from '../shared/cli/demo.ts';
 
 const DOCS = path.join(import.meta.dirname, '..', 'docs');
 const PHONE = { width: 390, height: 844 };

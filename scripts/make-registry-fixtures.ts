@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { encodeGbk } from '../shared/demo/seed-html.ts';
+import { encodeGbk } from '../demo/seed-html.ts';
 
 const OUT = path.join(import.meta.dirname, '..', 'test', 'fixtures', 'registry');
 const PROVINCE = '河南省';

@@ -4,7 +4,13 @@
  */
 type Command = (args: string[]) => Promise<number>;
 
-const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+/** A subcommand: its one-line summary for `nianbao --help`, and how to load it. */
+export interface CommandEntry {
+  summary: string;
+  load: () => Promise<Command>;
+}
+
+const COMMANDS: Record<string, CommandEntry> = {
   check: { summary: '校验年度报告文件（txt/html/pdf/docx）', load: async () => (await import('./check.ts')).run },
   scan: { summary: '按名录抓取各机关年度报告并存档', load: async () => (await import('./scan.ts')).run },
   digest: { summary: '生成并发送每周合规摘要邮件', load: async () => (await import('./digest.ts')).run },
@@ -20,24 +26,29 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   },
   site: { summary: '生成静态结果网站', load: async () => (await import('./site.ts')).run },
   serve: { summary: '在 127.0.0.1 上浏览结果网站', load: async () => (await import('./serve.ts')).run },
-  demo: { summary: '本机端到端演示（无需 AWS 与互联网）', load: async () => (await import('./demo.ts')).run },
 };
 
-export function usage(): string {
+/**
+ * Usage text of the production commands plus `extra` (bin/nianbao.mjs adds `demo`, which lives
+ * outside shared/ in demo/).
+ */
+export function usage(extra: Record<string, CommandEntry> = {}): string {
   const lines = ['用法：nianbao <命令> [选项]', '', '命令：'];
-  for (const [name, { summary }] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(8)}${summary}`);
+  for (const [name, { summary }] of Object.entries({ ...COMMANDS, ...extra }))
+    lines.push(`  ${name.padEnd(8)}${summary}`);
   return lines.join('\n');
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** Runs `argv` (without node and script); `extra` adds commands that live outside shared/. */
+export async function main(argv: string[], extra: Record<string, CommandEntry> = {}): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h') {
-    console.log(usage());
+    console.log(usage(extra));
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(extra, name) ? extra[name] : Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    console.error(`未知命令：${name}\n\n${usage()}`);
+    console.error(`未知命令：${name}\n\n${usage(extra)}`);
     return 2;
   }
   return (await command.load())(rest);

@@ -12,7 +12,7 @@ import * as cheerio from 'cheerio';
 import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { run as runDemo } from '../../shared/cli/demo.ts';
+import { run as runDemo } from '../../demo/cli.ts';
 import { run as runEvaluate } from '../../shared/cli/evaluate.ts';
 import { run as runExport } from '../../shared/cli/export.ts';
 import { loadRegistry } from '../../shared/registry/load.ts';

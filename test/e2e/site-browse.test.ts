@@ -12,15 +12,15 @@ import type { Agency } from '../../shared/registry/agency.ts';
 import { generateSite } from '../../shared/site/generate.ts';
 import { reportPagePath } from '../../shared/site/paths.ts';
 import { type SiteServer, startSiteServer } from '../../shared/site/server.ts';
+import { FileSystemStore } from '../../shared/storage/fs-store.ts';
+import { getJson } from '../../shared/storage/port.ts';
+import { launchChromium } from '../support/browser.ts';
 import {
   mutateApplications,
   syntheticReport,
   writeAgencyCase,
   writeSyntheticPopulation,
-} from '../../shared/site/synthetic.ts';
-import { FileSystemStore } from '../../shared/storage/fs-store.ts';
-import { getJson } from '../../shared/storage/port.ts';
-import { launchChromium } from '../support/browser.ts';
+} from '../support/synthetic-store.ts';
 
 const NOW = new Date('2025-05-12T02:00:00Z');
 const YEAR = 2024;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { run } from '../../shared/cli/demo.ts';
+import { run } from '../../demo/cli.ts';
 import { launchChromium } from '../support/browser.ts';
 
 let root: string;

@@ -7,10 +7,10 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSite } from '../../shared/site/generate.ts';
-import { writeSyntheticPopulation } from '../../shared/site/synthetic.ts';
 import { S3Store } from '../../shared/storage/s3-store.ts';
 import { type S3Harness, startS3rver } from '../integration/s3rver-harness.ts';
 import { launchChromium } from '../support/browser.ts';
+import { writeSyntheticPopulation } from '../support/synthetic-store.ts';
 
 const BUCKET = 'nianbao-site';
 const PREFIX = 'office/nb';

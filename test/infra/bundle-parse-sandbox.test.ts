@@ -66,12 +66,7 @@ beforeAll(async () => {
     });
     rawKeys[name] = key;
   };
-  await put(
-    'healthy-docx',
-    readFileSync(join(PROJECT_ROOT, 'test/fixtures/sites/lushi-gfdy-2023.docx')),
-    'docx',
-    DOCX_TYPE,
-  );
+  await put('healthy-docx', readFileSync(join(PROJECT_ROOT, 'demo/sites/lushi-gfdy-2023.docx')), 'docx', DOCX_TYPE);
   await put('paragraphs-100mib', makeDocxBomb(100, 'paragraphs'), 'docx', DOCX_TYPE);
   await put('spaces-1gib', makeDocxBomb(1024, 'spaces'), 'docx', DOCX_TYPE);
   await put('lying-sizes', makeDocxBomb(100, 'paragraphs', { lieAboutSize: true }), 'docx', DOCX_TYPE);

@@ -10,7 +10,7 @@ import { extractPdfText } from '../../shared/report/extract/pdf.ts';
 
 // The parse function's deployment layout: one index.mjs with pdfjs-dist external, and the copied
 // pdfjs-dist folder beside it. PDF extraction must work from there with no project node_modules.
-const PDF_FIXTURE = join(PROJECT_ROOT, 'test/fixtures/sites/lushi-gxkj-2023.pdf');
+const PDF_FIXTURE = join(PROJECT_ROOT, 'demo/sites/lushi-gxkj-2023.pdf');
 
 let workDir: string;
 

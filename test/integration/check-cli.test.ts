@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateReport, renderDocument, renderText } from '../../shared/report/generate.ts';
 import { makeDocx } from '../support/make-docx.ts';
+import { generateReport, renderDocument, renderText } from '../support/report-generator.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'nianbao-check-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,7 +51,7 @@ describe('nianbao check (child process)', () => {
       consistent,
       missing,
       broken,
-      join(import.meta.dirname, '../fixtures/seeds/004_30eabbe77a56ee75.txt'),
+      join(import.meta.dirname, '../../demo/seeds/004_30eabbe77a56ee75.txt'),
     );
     expect(code).toBe(2);
     expect(stderr).toContain('文件不存在');

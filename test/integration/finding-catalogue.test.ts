@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { run as demo } from '../../shared/cli/demo.ts';
+import { run as demo } from '../../demo/cli.ts';
 import { FINDING_CATALOGUE } from '../../shared/findings/catalogue.ts';
 import { analyseReport } from '../../shared/rules/validate.ts';
 import { FileSystemStore } from '../../shared/storage/fs-store.ts';

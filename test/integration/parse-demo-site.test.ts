@@ -2,7 +2,7 @@
 // analysed as the parse handler does, it must give no arith.* error (issue 2: none on any seed, in
 // whatever format it is published) and report the lost 其他 column with reconciling inferred values.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AgencySite, startAgencySite } from '../../shared/demo/agency-site.ts';
+import { type AgencySite, startAgencySite } from '../../demo/agency-site.ts';
 import { analyseReport } from '../../shared/rules/validate.ts';
 
 describe('seed 002 fetched from the demo agency site', () => {

@@ -4,11 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { valuesOf } from '../../shared/report/generate.ts';
 import type { Finding } from '../../shared/rules/finding.ts';
 import { analyseReport } from '../../shared/rules/validate.ts';
 import { type OfficeDoc, officeHtml } from '../support/office-doc.ts';
 import { closePdfRenderer, renderPdf } from '../support/render-pdf.ts';
+import { valuesOf } from '../support/report-generator.ts';
 
 afterAll(() => closePdfRenderer());
 

@@ -48,7 +48,7 @@ beforeAll(async () => {
   store = new FileSystemStore(dir);
   const docs = {
     bomb: makeDocxBomb(100, 'paragraphs'),
-    gfdy: readFileSync(new URL('../fixtures/sites/lushi-gfdy-2023.docx', import.meta.url)),
+    gfdy: readFileSync(new URL('../../demo/sites/lushi-gfdy-2023.docx', import.meta.url)),
   };
   for (const [agencyId, bytes] of Object.entries(docs)) {
     const { key } = await putSnapshot(store, {

@@ -6,8 +6,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type AgencySite, startAgencySite } from '../../demo/agency-site.ts';
 import { defaultReportYear, run } from '../../shared/cli/scan.ts';
-import { type AgencySite, startAgencySite } from '../../shared/demo/agency-site.ts';
 import type { RunManifest } from '../../shared/storage/records.ts';
 
 let site: AgencySite;

@@ -9,8 +9,8 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type AgencySite, startAgencySite } from '../../demo/agency-site.ts';
 import { run } from '../../shared/cli/scan.ts';
-import { type AgencySite, startAgencySite } from '../../shared/demo/agency-site.ts';
 import type { RunRecord } from '../../shared/fetch/run-record.ts';
 import type { SnapshotMeta } from '../../shared/storage/records.ts';
 

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AgencySite, startAgencySite } from '../../shared/demo/agency-site.ts';
+import { type AgencySite, startAgencySite } from '../../demo/agency-site.ts';
 import { createHttpClient } from '../../shared/fetch/http.ts';
 import { runScan } from '../../shared/fetch/scan.ts';
 import { loadRegistry } from '../../shared/registry/load.ts';

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shiftYears } from '../../shared/demo/seed-html.ts';
+import { shiftYears } from '../../demo/seed-html.ts';
 import { processSnapshot } from '../../shared/pipeline/process-snapshot.ts';
 import { PARSER_VERSION } from '../../shared/report/parse.ts';
 import { FileSystemStore } from '../../shared/storage/fs-store.ts';
@@ -44,7 +44,7 @@ async function snapshot(year: number, text: string) {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'nianbao-process-'));
   store = new FileSystemStore(dir);
-  seed = await readFile(new URL('../fixtures/seeds/000_8082592266180d8d.txt', import.meta.url), 'utf8');
+  seed = await readFile(new URL('../../demo/seeds/000_8082592266180d8d.txt', import.meta.url), 'utf8');
 });
 
 afterAll(async () => {

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AgencySite, type SiteRequest, startAgencySite } from '../../shared/demo/agency-site.ts';
+import { type AgencySite, type SiteRequest, startAgencySite } from '../../demo/agency-site.ts';
 import { createHttpClient } from '../../shared/fetch/http.ts';
 import { type PageCacheRecord, pageCacheKey } from '../../shared/fetch/page-cache.ts';
 import { runScan } from '../../shared/fetch/scan.ts';

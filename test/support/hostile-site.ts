@@ -19,7 +19,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
-import { seedBodyHtml, seedTitle, seedYear } from '../../shared/demo/seed-html.ts';
+import { seedBodyHtml, seedTitle, seedYear } from '../../demo/seed-html.ts';
 import { escapeHtml } from '../../shared/html/escape.ts';
 
 export interface HostileSiteOptions {
@@ -41,7 +41,7 @@ export interface HostileSite {
   close(): Promise<void>;
 }
 
-const SEED = new URL('../fixtures/seeds/000_8082592266180d8d.txt', import.meta.url);
+const SEED = new URL('../../demo/seeds/000_8082592266180d8d.txt', import.meta.url);
 
 export async function startHostileSite(options: HostileSiteOptions = {}): Promise<HostileSite> {
   const links = options.links ?? 1_000_000;

@@ -3,7 +3,6 @@
  * −1 where the value is ≥ 1) must get an arith.* error naming that very cell (row and column).
  */
 import { expect } from 'vitest';
-import type { GeneratedValues } from '../../shared/report/generate.ts';
 import {
   type AnnualReport,
   APPLICANT_COLUMN_LABELS,
@@ -18,6 +17,7 @@ import {
   REVIEW_GROUPS,
 } from '../../shared/report/model.ts';
 import type { Finding } from '../../shared/rules/finding.ts';
+import type { GeneratedValues } from './report-generator.ts';
 
 export interface Target {
   row: string;

@@ -1,5 +1,5 @@
 /**
- * The five real reports (extracted text) in test/fixtures/seeds, and the balance every table 三 must
+ * The five real reports (extracted text) in demo/seeds, and the balance every table 三 must
  * keep, for the tests that run them through the parsers and the validator.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { type AnnualReport, APPLICANT_COLUMNS } from '../../shared/report/model.ts';
 
-export const SEEDS_DIR = fileURLToPath(new URL('../fixtures/seeds/', import.meta.url));
+export const SEEDS_DIR = fileURLToPath(new URL('../../demo/seeds/', import.meta.url));
 
 /** The seed file names ('000_….txt' …), sorted. */
 export const SEED_FILES: readonly string[] = readdirSync(SEEDS_DIR)

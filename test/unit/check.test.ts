@@ -2,9 +2,9 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type CheckIO, type CheckResult, run } from '../../shared/cli/check.ts';
-import { generateReport, renderText } from '../../shared/report/generate.ts';
+import { generateReport, renderText } from '../support/report-generator.ts';
 
-const SEED_002 = fileURLToPath(new URL('../fixtures/seeds/002_4ae575586cf2a2c2.txt', import.meta.url));
+const SEED_002 = fileURLToPath(new URL('../../demo/seeds/002_4ae575586cf2a2c2.txt', import.meta.url));
 
 /** In-memory files plus the real seed on disk. */
 function harness(files: Record<string, string>): CheckIO & { stdout: string[]; stderr: string[] } {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { encodeGbk, seedBodyHtml, seedTitle, seedYear, shiftYears } from '../../shared/demo/seed-html.ts';
+import { encodeGbk, seedBodyHtml, seedTitle, seedYear, shiftYears } from '../../demo/seed-html.ts';
 
-const seed = readFileSync(new URL('../fixtures/seeds/003_4ecb60390e8643c1.txt', import.meta.url), 'utf8');
+const seed = readFileSync(new URL('../../demo/seeds/003_4ecb60390e8643c1.txt', import.meta.url), 'utf8');
 
 describe('demo site helpers', () => {
   it('encodes GBK that decodes back exactly (every seed character is in GBK)', () => {

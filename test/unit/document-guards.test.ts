@@ -10,7 +10,7 @@ import { DocumentLimitError } from '../../shared/report/limits.ts';
 import { parseReport } from '../../shared/report/parse.ts';
 import { flate, makeDocxBomb, makePdfBomb, makeZip } from '../support/bombs.ts';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/sites/${name}`, import.meta.url));
+const fixture = (name: string) => readFileSync(new URL(`../../demo/sites/${name}`, import.meta.url));
 const REAL_PDF = new URL('../../../shared/real-reports/01_huaian_city_gov_2024.pdf', import.meta.url);
 
 describe('DOCX (ZIP) check', () => {

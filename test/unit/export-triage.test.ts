@@ -17,7 +17,6 @@ import { renderAgenciesCsv, renderFindingsCsv, renderStatusWorkbook } from '../.
 import type { Agency } from '../../shared/registry/agency.ts';
 import type { Finding } from '../../shared/rules/finding.ts';
 import { generateSite } from '../../shared/site/generate.ts';
-import { InMemoryStore, writeAgencyCase } from '../../shared/site/synthetic.ts';
 import { openStore } from '../../shared/storage/open-store.ts';
 import type { ObjectStore } from '../../shared/storage/port.ts';
 import {
@@ -27,6 +26,7 @@ import {
   parseTriageInput,
   recordTriage,
 } from '../../shared/triage/triage.ts';
+import { InMemoryStore, writeAgencyCase } from '../support/synthetic-store.ts';
 
 const YEAR = 2024;
 const NOW = '2025-03-03T10:00:00+08:00';

@@ -6,11 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cloneValues, generateReport, renderHtml } from '../../shared/report/generate.ts';
 import { parseReport } from '../../shared/report/parse.ts';
 import { validateReport } from '../../shared/rules/validate.ts';
 import { assertAllCaught, caught, modelTargets, mutateAll, type Tally, valueTargets } from '../support/mutation.ts';
 import { closePdfRenderer, renderPdf } from '../support/render-pdf.ts';
+import { cloneValues, generateReport, renderHtml } from '../support/report-generator.ts';
 
 afterAll(() => closePdfRenderer());
 

@@ -1,10 +1,10 @@
 // Mutation tests: in a consistent report, changing any one numeric cell of tables 三 and 四 (+1, and −1
 // where the value is ≥ 1) must be caught by an arith.* error that names that very cell (row and column).
 import { describe, expect, it } from 'vitest';
-import { cloneValues, generateReport, renderHtml, renderText, reportFromValues } from '../../shared/report/generate.ts';
 import { parseHtml, parseText } from '../../shared/report/parse.ts';
 import { validateReport } from '../../shared/rules/validate.ts';
 import { assertAllCaught, caught, modelTargets, mutateAll, type Tally, valueTargets } from '../support/mutation.ts';
+import { cloneValues, generateReport, renderHtml, renderText, reportFromValues } from '../support/report-generator.ts';
 import { SEED_FILES, seedText } from '../support/seeds.ts';
 
 const SEEDS = [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233];

@@ -5,7 +5,7 @@ import { APPLICANT_COLUMNS } from '../../shared/report/model.ts';
 import { parseReport, parseText } from '../../shared/report/parse.ts';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/reports/${name}`, import.meta.url)));
-const SEED_003 = readFileSync(new URL('../fixtures/seeds/003_4ecb60390e8643c1.txt', import.meta.url), 'utf8');
+const SEED_003 = readFileSync(new URL('../../demo/seeds/003_4ecb60390e8643c1.txt', import.meta.url), 'utf8');
 
 describe('detectFormat', () => {
   const html = new TextEncoder().encode('<!DOCTYPE html><html><body>报告</body></html>');

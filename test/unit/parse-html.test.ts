@@ -4,7 +4,7 @@ import { type AnnualReport, APPLICANT_COLUMNS, APPLICATION_ROWS_2021, SECTION_ID
 import { parseHtml, parseText } from '../../shared/report/parse.ts';
 
 const FIXTURE = readFileSync(new URL('../fixtures/reports/template-2021.html', import.meta.url), 'utf8');
-const SEED_000 = readFileSync(new URL('../fixtures/seeds/000_8082592266180d8d.txt', import.meta.url), 'utf8');
+const SEED_000 = readFileSync(new URL('../../demo/seeds/000_8082592266180d8d.txt', import.meta.url), 'utf8');
 
 /** Every number of tables 三 and 四, in template order, for comparing two parses. */
 function numbers(report: AnnualReport): (number | null | undefined)[] {

@@ -10,7 +10,7 @@ import { parseHtml, parseText } from '../../shared/report/parse.ts';
 import { validateReport } from '../../shared/rules/validate.ts';
 
 const HUGE = '99999999999999999999';
-const TEXT = readFileSync(new URL('../fixtures/seeds/000_8082592266180d8d.txt', import.meta.url), 'utf8');
+const TEXT = readFileSync(new URL('../../demo/seeds/000_8082592266180d8d.txt', import.meta.url), 'utf8');
 const HTML = readFileSync(new URL('../fixtures/reports/template-2021.html', import.meta.url), 'utf8');
 
 describe('numbers beyond safe integers', () => {

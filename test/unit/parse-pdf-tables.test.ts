@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { valuesOf } from '../../shared/report/generate.ts';
 import {
   type AnnualReport,
   APPLICANT_COLUMNS,
@@ -16,6 +15,7 @@ import {
 import type { Finding } from '../../shared/rules/finding.ts';
 import { analyseReport } from '../../shared/rules/validate.ts';
 import { type OfficeDoc, officeHtml } from '../support/office-doc.ts';
+import { valuesOf } from '../support/report-generator.ts';
 
 const REAL_REPORTS = fileURLToPath(new URL('../../../shared/real-reports/', import.meta.url));
 const OFFICE = fileURLToPath(new URL('../fixtures/office/', import.meta.url));

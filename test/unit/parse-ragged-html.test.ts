@@ -2,7 +2,7 @@
 // per tab-separated cell, so the table is as ragged as the extracted text): same numbers and findings
 // as the text parser, and no arith.* false alarm from cells shifted into the wrong column.
 import { describe, expect, it } from 'vitest';
-import { seedBodyHtml, seedTitle } from '../../shared/demo/seed-html.ts';
+import { seedBodyHtml, seedTitle } from '../../demo/seed-html.ts';
 import type { AnnualReport } from '../../shared/report/model.ts';
 import { parseHtml, parseText } from '../../shared/report/parse.ts';
 import { validateReport } from '../../shared/rules/validate.ts';

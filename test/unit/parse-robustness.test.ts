@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { APPLICANT_COLUMNS, SECTION_IDS } from '../../shared/report/model.ts';
 import { MAX_TEXT_CHARS, parseHtml, parseReport, parseText } from '../../shared/report/parse.ts';
 
-const SEED_002 = readFileSync(new URL('../fixtures/seeds/002_4ae575586cf2a2c2.txt', import.meta.url), 'utf8');
+const SEED_002 = readFileSync(new URL('../../demo/seeds/002_4ae575586cf2a2c2.txt', import.meta.url), 'utf8');
 
 /** Deterministic pseudo-random generator (mulberry32) so a failure can be replayed. */
 function random(seed: number): () => number {

@@ -19,7 +19,7 @@ const SEEDS = {
 } as const;
 
 function seed(id: keyof typeof SEEDS): AnnualReport {
-  const text = readFileSync(new URL(`../fixtures/seeds/${SEEDS[id]}`, import.meta.url), 'utf8');
+  const text = readFileSync(new URL(`../../demo/seeds/${SEEDS[id]}`, import.meta.url), 'utf8');
   return parseText(text);
 }
 

@@ -2,9 +2,9 @@
 // finding. Few runs: each PDF costs a browser page.
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateReport, valuesOf } from '../../shared/report/generate.ts';
 import { analyseReport } from '../../shared/rules/validate.ts';
 import { closePdfRenderer, renderPdf } from '../support/render-pdf.ts';
+import { generateReport, valuesOf } from '../support/report-generator.ts';
 
 afterAll(() => closePdfRenderer());
 

@@ -2,12 +2,12 @@
 // arith finding, whatever the format; hostile input never crashes and always yields a clear finding.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type GeneratedReport, generateReport, renderDocument, valuesOf } from '../../shared/report/generate.ts';
 import type { AnnualReport } from '../../shared/report/model.ts';
 import { parseHtml, parseText } from '../../shared/report/parse.ts';
 import type { Finding } from '../../shared/rules/finding.ts';
 import { analyseReport, validateReport } from '../../shared/rules/validate.ts';
 import { makeDocx } from '../support/make-docx.ts';
+import { type GeneratedReport, generateReport, renderDocument, valuesOf } from '../support/report-generator.ts';
 
 function expectRoundTrip(generated: GeneratedReport, report: AnnualReport): void {
   expect(report.agency).toBe(generated.agency);

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { encodeGbk } from '../../demo/seed-html.ts';
 import { run } from '../../shared/cli/registry.ts';
-import { encodeGbk } from '../../shared/demo/seed-html.ts';
 import {
   formatImportIssue,
   importAgencies,

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { encodeGbk } from '../../shared/demo/seed-html.ts';
+import { encodeGbk } from '../../demo/seed-html.ts';
 import {
   agencyDeadline,
   DEFAULT_DEADLINES,

@@ -1,10 +1,10 @@
 // Narrative statements that combine categories ("予以公开及部分公开 N 件", "不予公开及无法提供") and shares
 // ("占 33.9%"): consistent ones raise nothing, real mismatches of this shape are found.
 import { describe, expect, it } from 'vitest';
-import { generateReport, reportFromValues } from '../../shared/report/generate.ts';
 import type { AnnualReport } from '../../shared/report/model.ts';
 import type { Finding } from '../../shared/rules/finding.ts';
 import { validateReport } from '../../shared/rules/validate.ts';
+import { generateReport, reportFromValues } from '../support/report-generator.ts';
 
 function withNarrative(text: string): AnnualReport {
   const report = reportFromValues(generateReport(11, { maxReceived: 30 }));

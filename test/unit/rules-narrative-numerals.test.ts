@@ -1,11 +1,11 @@
 // Narrative rules reading counts written in Chinese numerals or full-width digits, and "none" in words.
 import { describe, expect, it } from 'vitest';
-import { generateReport, renderText, reportFromValues } from '../../shared/report/generate.ts';
 import { type AnnualReport, type Cell, REVIEW_GROUP_LABELS } from '../../shared/report/model.ts';
 import { parseText } from '../../shared/report/parse.ts';
 import { countAt, parseCount } from '../../shared/rules/chinese-numerals.ts';
 import type { Finding } from '../../shared/rules/finding.ts';
 import { validateReport } from '../../shared/rules/validate.ts';
+import { generateReport, renderText, reportFromValues } from '../support/report-generator.ts';
 import { SEED_FILES, seedText } from '../support/seeds.ts';
 
 const DIGITS = '零一二三四五六七八九';

@@ -1,10 +1,10 @@
 // Partial rows (unknown cells, but the known ones already exceed the total: certain, since counts are never
 // negative) and OCR'd cells (a broken relation is a warning to check by hand, never an error).
 import { describe, expect, it } from 'vitest';
-import { generateReport, reportFromValues } from '../../shared/report/generate.ts';
 import type { AnnualReport, Cell } from '../../shared/report/model.ts';
 import type { Finding } from '../../shared/rules/finding.ts';
 import { validateReport } from '../../shared/rules/validate.ts';
+import { generateReport, reportFromValues } from '../support/report-generator.ts';
 
 function report(): AnnualReport {
   // Seed 11 with up to 30 received per column: every row of 三 has non-zero cells.

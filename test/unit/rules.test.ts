@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateReport, reportFromValues } from '../../shared/report/generate.ts';
 import type { AnnualReport, Cell } from '../../shared/report/model.ts';
 import { RULE_CATALOGUE } from '../../shared/rules/catalogue.ts';
 import type { Finding } from '../../shared/rules/finding.ts';
 import { inferAgencyLevel } from '../../shared/rules/plausibility.ts';
 import { type ValidationContext, validateReport } from '../../shared/rules/validate.ts';
+import { generateReport, reportFromValues } from '../support/report-generator.ts';
 
 // Every rule id any test here sees is checked against the catalogue at the end.
 const emitted = new Set<string>();

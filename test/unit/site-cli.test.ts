@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../shared/cli/site.ts';
-import { writeSyntheticPopulation } from '../../shared/site/synthetic.ts';
 import { FileSystemStore } from '../../shared/storage/fs-store.ts';
+import { writeSyntheticPopulation } from '../support/synthetic-store.ts';
 
 let root: string;
 

@@ -6,7 +6,7 @@ import { isoWeekLabel, weeklyChartSvg, weeklyCounts } from '../../shared/site/ch
 import { generateSite } from '../../shared/site/generate.ts';
 import { escapeHtml, jsonForScript, safeExternalUrl, safeSegment } from '../../shared/site/html.ts';
 import { renderReportPage } from '../../shared/site/report-page.ts';
-import { InMemoryStore, mutateApplications, syntheticReport, writeAgencyCase } from '../../shared/site/synthetic.ts';
+import { InMemoryStore, mutateApplications, syntheticReport, writeAgencyCase } from '../support/synthetic-store.ts';
 
 const NOW = new Date('2025-05-12T02:00:00Z');
 const agency: Agency = {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { Assessment } from '../../shared/compliance/status.ts';
-import { InMemoryStore as MemoryStore } from '../../shared/site/synthetic.ts';
 import {
   applyTriage,
   fingerprintFinding,
@@ -10,6 +9,7 @@ import {
   type TriageRecord,
   triageLookup,
 } from '../../shared/triage/triage.ts';
+import { InMemoryStore as MemoryStore } from '../support/synthetic-store.ts';
 
 const CELL = { section: '三' as const, row: '三（七）总计', column: '自然人' };
 const ERROR = {

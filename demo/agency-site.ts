@@ -27,7 +27,7 @@
  * department); override any with `publishDates`. Seed reports are served as written when `year` is
  * their year; for other years their years are shifted (synthetic, the numbers stay). lushi-gov's seed
  * is 2024's report, so for 2023 it is shifted too. PDF/DOCX attachments are the committed fixtures in
- * test/fixtures/sites/ (2023 reports); for other years those two agencies get inline HTML bodies.
+ * demo/sites/ (2023 reports); for other years those two agencies get inline HTML bodies.
  *
  * Every response carries ETag and Last-Modified and honours If-None-Match / If-Modified-Since (304), so
  * conditional GETs can be observed in `requests`.
@@ -38,7 +38,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { escapeHtml } from '../html/escape.ts';
+import { escapeHtml } from '../shared/html/escape.ts';
 import { encodeGbk, seedBodyHtml, seedTitle, seedYear, shiftYears } from './seed-html.ts';
 
 export interface AgencySiteOptions {
@@ -55,7 +55,7 @@ export interface AgencySiteOptions {
   flakyFailures?: number;
   /** Per-request artificial latency in ms (default 0). */
   latencyMs?: number;
-  /** Folder with the seed texts (default test/fixtures/seeds) and the attachment fixtures (test/fixtures/sites). */
+  /** Folder with the seed texts (default demo/seeds) and the attachment fixtures (demo/sites). */
   seedsDir?: string;
   fixturesDir?: string;
 }
@@ -99,8 +99,8 @@ export interface AgencySite {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-const DEFAULT_SEEDS = join(here, '..', '..', 'test', 'fixtures', 'seeds');
-const DEFAULT_FIXTURES = join(here, '..', '..', 'test', 'fixtures', 'sites');
+const DEFAULT_SEEDS = join(here, 'seeds');
+const DEFAULT_FIXTURES = join(here, 'sites');
 
 interface SeedReport {
   id: string;

@@ -3,8 +3,8 @@
  * template-faithful text (tab-separated, like PDF-extracted seeds) and as HTML with the template's real
  * rowspan/colspan table headers. Property tests, mutation tests, the benchmark and the demo use it.
  */
-import { escapeHtml } from '../html/escape.ts';
-import type { AgencyLevel } from '../registry/agency.ts';
+import { escapeHtml } from '../../shared/html/escape.ts';
+import type { AgencyLevel } from '../../shared/registry/agency.ts';
 import {
   type AnnualReport,
   APPLICANT_COLUMNS,
@@ -20,7 +20,7 @@ import {
   SECTION_IDS,
   SECTION_TITLES,
   type SectionId,
-} from './model.ts';
+} from '../../shared/report/model.ts';
 
 export type ApplicationRow2021 = (typeof APPLICATION_ROWS_2021)[number];
 

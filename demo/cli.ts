@@ -12,20 +12,20 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { STATUS_LABELS } from '../compliance/status.ts';
-import { updateAssessments } from '../compliance/update.ts';
-import { startAgencySite } from '../demo/agency-site.ts';
-import { createHttpClient } from '../fetch/http.ts';
-import { runScan } from '../fetch/scan.ts';
-import { linksFromBase } from '../notify/digest.ts';
-import { OutboxMailer } from '../notify/outbox-mailer.ts';
-import { runWeeklyDigest } from '../notify/weekly.ts';
-import { loadRegistry } from '../registry/load.ts';
-import { generateSite } from '../site/generate.ts';
-import { FileSystemStore } from '../storage/fs-store.ts';
-import { keys } from '../storage/keys.ts';
-import { DEFAULT_STORE_LOCATION } from '../storage/open-store.ts';
-import { parseOptionsOrExit } from './options.ts';
+import { parseOptionsOrExit } from '../shared/cli/options.ts';
+import { STATUS_LABELS } from '../shared/compliance/status.ts';
+import { updateAssessments } from '../shared/compliance/update.ts';
+import { createHttpClient } from '../shared/fetch/http.ts';
+import { runScan } from '../shared/fetch/scan.ts';
+import { linksFromBase } from '../shared/notify/digest.ts';
+import { OutboxMailer } from '../shared/notify/outbox-mailer.ts';
+import { runWeeklyDigest } from '../shared/notify/weekly.ts';
+import { loadRegistry } from '../shared/registry/load.ts';
+import { generateSite } from '../shared/site/generate.ts';
+import { FileSystemStore } from '../shared/storage/fs-store.ts';
+import { keys } from '../shared/storage/keys.ts';
+import { DEFAULT_STORE_LOCATION } from '../shared/storage/open-store.ts';
+import { startAgencySite } from './agency-site.ts';
 
 /** Report year the demo site publishes. */
 export const DEMO_YEAR = 2023;

@@ -4,7 +4,7 @@
  * TextEncoder only writes UTF-8; a reverse table built from TextDecoder('gb18030') avoids a dependency).
  */
 
-import { escapeHtml } from '../html/escape.ts';
+import { escapeHtml } from '../shared/html/escape.ts';
 
 /** The report year a seed text is about (the first "20xx 年" in its title line). */
 export function seedYear(text: string): number {

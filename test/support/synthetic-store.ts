@@ -4,15 +4,15 @@
  * straight through the store port (no fetcher, no parser involved).
  */
 import { createHash } from 'node:crypto';
-import type { AgencyYearState, Assessment, ComplianceStatus } from '../compliance/status.ts';
-import type { Agency, AgencyLevel } from '../registry/agency.ts';
-import { cloneValues, type GeneratedValues, generateReport, reportFromValues } from '../report/generate.ts';
-import type { AnnualReport } from '../report/model.ts';
-import type { Finding } from '../rules/finding.ts';
-import { validateReport } from '../rules/validate.ts';
-import { keys } from '../storage/keys.ts';
-import { type ObjectStore, putJson } from '../storage/port.ts';
-import type { AgencyRunOutcome, ReportResult, RunManifest, SnapshotMeta } from '../storage/records.ts';
+import type { AgencyYearState, Assessment, ComplianceStatus } from '../../shared/compliance/status.ts';
+import type { Agency, AgencyLevel } from '../../shared/registry/agency.ts';
+import type { AnnualReport } from '../../shared/report/model.ts';
+import type { Finding } from '../../shared/rules/finding.ts';
+import { validateReport } from '../../shared/rules/validate.ts';
+import { keys } from '../../shared/storage/keys.ts';
+import { type ObjectStore, putJson } from '../../shared/storage/port.ts';
+import type { AgencyRunOutcome, ReportResult, RunManifest, SnapshotMeta } from '../../shared/storage/records.ts';
+import { cloneValues, type GeneratedValues, generateReport, reportFromValues } from './report-generator.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -320,4 +320,4 @@ export async function writeWeeklyRuns(
 }
 
 /** Moved to storage/ (one in-memory adapter, with conditional writes); re-exported for callers here. */
-export { InMemoryStore } from '../storage/memory-store.ts';
+export { InMemoryStore } from '../../shared/storage/memory-store.ts';
