@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDigest, digestRecord, linksFromBase } from '../../shared/notify/digest.ts';
 import { renderDigestHtml } from '../../shared/notify/render.ts';
 import { launchChromium } from '../support/browser.ts';
-import { assessments, HOSTILE_NAME, HOSTILE_TITLE, registry } from '../unit/digest-fixtures.ts';
+import { assessments, HOSTILE_NAME, HOSTILE_TITLE, registry } from '../support/digest-fixtures.ts';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 const WEEK_1 = '2025-03-24T09:00:00+08:00';

@@ -8,8 +8,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSite } from '../../shared/site/generate.ts';
 import { S3Store } from '../../shared/storage/s3-store.ts';
-import { type S3Harness, startS3rver } from '../integration/s3rver-harness.ts';
 import { launchChromium } from '../support/browser.ts';
+import { type S3Harness, startS3rver } from '../support/s3rver-harness.ts';
 import { writeSyntheticPopulation } from '../support/synthetic-store.ts';
 
 const BUCKET = 'nianbao-site';

@@ -19,7 +19,7 @@ import { signRescanRequest } from '../../scripts/rescan.ts';
 import { keys, parseRawKey } from '../../shared/storage/keys.ts';
 import { getJson } from '../../shared/storage/port.ts';
 import type { RunManifest, SnapshotMeta } from '../../shared/storage/records.ts';
-import { type HandlerEnvironment, loadEvent, QUEUE_URL, useHandlerEnvironment } from './handler-harness.ts';
+import { type HandlerEnvironment, loadEvent, QUEUE_URL, useHandlerEnvironment } from '../support/handler-harness.ts';
 
 type Handlers = {
   plan: typeof import('../../functions/plan.ts');

@@ -12,7 +12,7 @@ import { keys } from '../../shared/storage/keys.ts';
 import { getJson, putJson } from '../../shared/storage/port.ts';
 import type { ReportResult, RunManifest } from '../../shared/storage/records.ts';
 import { type PutSnapshotResult, putSnapshot } from '../../shared/storage/snapshot.ts';
-import { type HandlerEnvironment, loadEvent, reportPage, useHandlerEnvironment } from './handler-harness.ts';
+import { type HandlerEnvironment, loadEvent, reportPage, useHandlerEnvironment } from '../support/handler-harness.ts';
 
 type StartSes = (config: { host: string; port: number }) => Promise<Server>;
 // A CommonJS module with `exports.default`: take whichever export is callable.

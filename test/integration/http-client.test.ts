@@ -16,7 +16,7 @@ import {
   TooManyRedirectsError,
 } from '../../shared/fetch/errors.ts';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from '../../shared/fetch/http.ts';
-import { encodeGbk } from './gbk.ts';
+import { encodeGbk } from '../support/gbk.ts';
 
 const TITLE = '卢氏县人民政府2024年政府信息公开工作年度报告';
 

@@ -16,7 +16,7 @@ import { SesMailer } from '../../shared/notify/ses-mailer.ts';
 import { runWeeklyDigest } from '../../shared/notify/weekly.ts';
 import { FileSystemStore } from '../../shared/storage/fs-store.ts';
 import { getJson } from '../../shared/storage/port.ts';
-import { assessments, HOSTILE_TITLE, registry } from '../unit/digest-fixtures.ts';
+import { assessments, HOSTILE_TITLE, registry } from '../support/digest-fixtures.ts';
 
 interface StoredEmail {
   messageId: string;

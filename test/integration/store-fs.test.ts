@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileSystemStore } from '../../shared/storage/fs-store.ts';
 import { openStore } from '../../shared/storage/open-store.ts';
-import { runStoreContract } from './store-contract.ts';
+import { runStoreContract } from '../support/store-contract.ts';
 
 const roots: string[] = [];
 async function freshRoot(): Promise<string> {

@@ -2,8 +2,8 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../shared/storage/open-store.ts';
 import { S3Store } from '../../shared/storage/s3-store.ts';
-import { type S3Harness, startS3rver } from './s3rver-harness.ts';
-import { runStoreContract } from './store-contract.ts';
+import { type S3Harness, startS3rver } from '../support/s3rver-harness.ts';
+import { runStoreContract } from '../support/store-contract.ts';
 
 let s3: S3Harness;
 const BUCKET = 'nianbao-contract';

@@ -15,7 +15,7 @@ import { generateSite } from '../../shared/site/generate.ts';
 import { keys } from '../../shared/storage/keys.ts';
 import { getText, putJson } from '../../shared/storage/port.ts';
 import { fingerprintFinding, loadTriage } from '../../shared/triage/triage.ts';
-import { BUCKET, type HandlerEnvironment, loadEvent, useHandlerEnvironment } from './handler-harness.ts';
+import { BUCKET, type HandlerEnvironment, loadEvent, useHandlerEnvironment } from '../support/handler-harness.ts';
 
 const YEAR = 2024;
 const NOW = '2025-02-10T09:00:00+08:00';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalCharset, charsetFromContentType, charsetFromMarkup, decodeBody } from '../../shared/fetch/charset.ts';
-import { encodeGbk } from '../integration/gbk.ts';
+import { encodeGbk } from '../support/gbk.ts';
 
 const TITLE = '卢氏县人民政府2024年政府信息公开工作年度报告';
 const utf8 = (text: string) => new TextEncoder().encode(text);

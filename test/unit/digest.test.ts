@@ -17,7 +17,7 @@ import {
   renderStatusWorkbook,
   safeHref,
 } from '../../shared/notify/render.ts';
-import { assessments, HOSTILE_NAME, HOSTILE_TITLE, registry } from './digest-fixtures.ts';
+import { assessments, HOSTILE_NAME, HOSTILE_TITLE, registry } from '../support/digest-fixtures.ts';
 
 const WEEK_1 = '2025-04-07T09:00:00+08:00'; // Monday of 2025-W15
 const WEEK_3 = '2025-04-23T09:00:00+08:00'; // Wednesday of 2025-W17

@@ -1,4 +1,4 @@
 import { InMemoryStore } from '../../shared/storage/memory-store.ts';
-import { runStoreContract } from '../integration/store-contract.ts';
+import { runStoreContract } from '../support/store-contract.ts';
 
 runStoreContract('InMemoryStore', async () => new InMemoryStore(), { manyKeys: 1_050 });
