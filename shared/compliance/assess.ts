@@ -408,5 +408,3 @@ function dateOf(iso: string | null | undefined): string {
   const ms = parseBeijingInstant(iso);
   return ms === undefined ? iso : beijingDate(ms);
 }
-
-export { loadManifests, type UpdateAssessmentsOptions, updateAssessments } from './update.ts';

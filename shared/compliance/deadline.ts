@@ -3,24 +3,12 @@
  * calendar arithmetic. Asia/Shanghai has had no daylight saving since 1991, so a fixed UTC+8 offset is
  * exact for every report year this tool handles; no time-zone database is needed.
  */
-import type { Agency, AgencyLevel, Registry } from '../registry/agency.ts';
+import { type Agency, LEGAL_DEADLINES, type Registry } from '../registry/agency.ts';
 
 const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/**
- * The law's defaults (2019 条例): departments by 1月31日, the county-and-above governments' own reports by
- * 3月31日. Townships are not named by art. 49; provinces set their date, 1月31日 is the usual one.
- */
-export const LEGAL_DEADLINES: Readonly<Record<AgencyLevel, string>> = {
-  'province-government': '03-31',
-  'city-government': '03-31',
-  'county-government': '03-31',
-  'province-department': '01-31',
-  'city-department': '01-31',
-  'county-department': '01-31',
-  township: '01-31',
-};
+export { LEGAL_DEADLINES };
 
 /** Under the old 条例 (reports for 2018 and earlier) every organ had until 3月31日. */
 export const PRE_2019_DEADLINE = '03-31';

@@ -75,3 +75,17 @@ export interface Registry {
   /** Who runs this monitor (e-mail or URL), put into the User-Agent so site operators can reach us. */
   contact?: string;
 }
+
+/**
+ * The law's defaults (2019 条例): departments by 1月31日, the county-and-above governments' own reports by
+ * 3月31日. Townships are not named by art. 49; provinces set their date, 1月31日 is the usual one.
+ */
+export const LEGAL_DEADLINES: Readonly<Record<AgencyLevel, string>> = {
+  'province-government': '03-31',
+  'city-government': '03-31',
+  'county-government': '03-31',
+  'province-department': '01-31',
+  'city-department': '01-31',
+  'county-department': '01-31',
+  township: '01-31',
+};

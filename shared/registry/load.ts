@@ -5,8 +5,15 @@
 import ipaddr from 'ipaddr.js';
 import { isMap, isPair, isScalar, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
-import { LEGAL_DEADLINES } from '../compliance/deadline.ts';
-import { AGENCY_LEVELS, type Agency, type AgencyLevel, type Recipient, type Registry } from './agency.ts';
+
+import {
+  AGENCY_LEVELS,
+  type Agency,
+  type AgencyLevel,
+  LEGAL_DEADLINES,
+  type Recipient,
+  type Registry,
+} from './agency.ts';
 
 export { AGENCY_LEVELS };
 

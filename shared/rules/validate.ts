@@ -2,7 +2,6 @@
  * The validator: every rule family run over one parsed report. Pure; the parser's damage notes become
  * findings too, and a parse that fails outright becomes a finding instead of an exception.
  */
-import type { AgencyLevel } from '../registry/agency.ts';
 import { type AnnualReport, SECTION_IDS, type SourceFormat, unreadNote } from '../report/model.ts';
 import { parseReport, type ReportInput } from '../report/parse.ts';
 import { ARITH_RULES } from './arith.ts';
@@ -11,18 +10,13 @@ import { type Finding, SEVERITY_RANK } from './finding.ts';
 import { META_RULES } from './meta.ts';
 import { NARRATIVE_RULES } from './narrative.ts';
 import { PLAUSIBILITY_RULES } from './plausibility.ts';
-import type { Rule } from './rule.ts';
+import type { Rule, ValidationContext } from './rule.ts';
 import type { RuleInfo } from './rule-info.ts';
 import { STRUCT_RULES } from './struct.ts';
 import { TEMPLATE_RULES } from './template.ts';
 import { YOY_RULES } from './yoy.ts';
 
-export interface ValidationContext {
-  /** Agency level from the registry, when known (plausibility checks depend on it). */
-  level?: AgencyLevel;
-  /** The same agency's report for the year before, when stored (carry-over check). */
-  previousYear?: AnnualReport | null;
-}
+export type { ValidationContext };
 
 /** Every rule, in family order. */
 export const ALL_RULES: Rule[] = [
