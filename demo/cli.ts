@@ -32,8 +32,14 @@ export const DEMO_YEAR = 2023;
 /** Monday 8 April 2024, 10:00 Beijing time: a week after the last deadline of the 2023 reports. */
 export const DEMO_NOW = '2024-04-08T02:00:00.000Z';
 
-const USAGE =
-  '用法：nianbao demo [--store 目录] [--now ISO时间]（默认目录 ./.nianbao，默认时间 2024-04-08 10:00 北京时间）';
+const USAGE = [
+  '用法：nianbao demo [--store 目录] [--now ISO时间]',
+  '',
+  '选项：',
+  '  --store 目录    演示结果写入的目录（默认 ./.nianbao）：存档、评估、摘要邮件（outbox/）和结果网站（site/）',
+  '  --now ISO时间   评估所用的“现在”（默认 2024-04-08 10:00 北京时间，两个截止日期之后）',
+  '  -h, --help      显示本说明',
+].join('\n');
 
 export async function run(args: string[]): Promise<number> {
   const parsed = parseOptionsOrExit(args, { store: { type: 'string' }, now: { type: 'string' } }, USAGE);

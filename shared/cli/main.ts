@@ -2,7 +2,18 @@
  * `nianbao` command-line entry. Each subcommand lives in its own module and is loaded on demand so
  * `nianbao check` does not pay for the AWS SDK.
  */
+import { readFileSync } from 'node:fs';
+import { closest } from '../text/closest.ts';
+
 type Command = (args: string[]) => Promise<number>;
+
+/** The package version (package.json), for `nianbao --version`. */
+export function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
+}
 
 /** A subcommand: its one-line summary for `nianbao --help`, and how to load it. */
 export interface CommandEntry {
@@ -33,9 +44,13 @@ const COMMANDS: Record<string, CommandEntry> = {
  * outside shared/ in demo/).
  */
 export function usage(extra: Record<string, CommandEntry> = {}): string {
-  const lines = ['用法：nianbao <命令> [选项]', '', '命令：'];
+  const lines = [
+    '用法：nianbao <命令> [选项]    （nianbao <命令> --help 查看各命令的选项；--version 查看版本）',
+    '',
+    '命令：',
+  ];
   for (const [name, { summary }] of Object.entries({ ...COMMANDS, ...extra }))
-    lines.push(`  ${name.padEnd(8)}${summary}`);
+    lines.push(`  ${name.padEnd(10)}${summary}`);
   return lines.join('\n');
 }
 
@@ -46,9 +61,15 @@ export async function main(argv: string[], extra: Record<string, CommandEntry> =
     console.log(usage(extra));
     return name ? 0 : 2;
   }
+  if (name === '--version' || name === '-v') {
+    console.log(`nianbao ${version()}`);
+    return 0;
+  }
   const command = Object.hasOwn(extra, name) ? extra[name] : Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    console.error(`未知命令：${name}\n\n${usage(extra)}`);
+    const hint = closest(name.replace(/^-+/, ''), [...Object.keys(COMMANDS), ...Object.keys(extra)]);
+    const what = name.startsWith('-') ? '未知选项' : '未知命令';
+    console.error(`${what}：${name}${hint ? `，是否应为 nianbao ${hint}？` : ''}\n\n${usage(extra)}`);
     return 2;
   }
   return (await command.load())(rest);

@@ -5,7 +5,14 @@ import { startSiteServer } from '../site/server.ts';
 import { DEFAULT_STORE_LOCATION } from '../storage/open-store.ts';
 import { parseOptionsOrExit } from './options.ts';
 
-const USAGE = '用法：nianbao serve [--store 目录] [--port 端口]';
+const USAGE = [
+  '用法：nianbao serve [--store 目录] [--port 端口]',
+  '',
+  '选项：',
+  '  --store 目录   存储位置（默认 ./.nianbao），浏览其中 site/ 下的结果网站和存档原件',
+  '  --port 端口    监听 127.0.0.1 的端口（默认 8080；0 为任选空闲端口）',
+  '  -h, --help     显示本说明',
+].join('\n');
 
 export async function run(args: string[]): Promise<number> {
   const parsed = parseOptionsOrExit(args, { store: { type: 'string' }, port: { type: 'string' } }, USAGE);

@@ -14,7 +14,16 @@ import { DEFAULT_STORE_LOCATION, openStore } from '../storage/open-store.ts';
 import { getText, type ObjectStore } from '../storage/port.ts';
 import { parseOptionsOrExit } from './options.ts';
 
-const USAGE = '用法：nianbao site [--store 目录|s3://桶/前缀] [--registry 名录.yaml] [--year 年度 ...] [--now ISO时间]';
+const USAGE = [
+  '用法：nianbao site [--store 目录|s3://桶/前缀] [--registry 名录.yaml] [--year 年度 ...] [--now ISO时间]',
+  '',
+  '选项：',
+  '  --store 目录|s3://桶/前缀  存储位置（默认 ./.nianbao）；网站写在其中的 site/ 下',
+  '  --registry 名录.yaml      先按此名录评估各机关；不指定时用存储中的名录（config/registry.yaml）',
+  '  --year 年度               只生成这些年度（可重复）；默认存储中的全部年度',
+  '  --now ISO时间             评估与页面时间所用的“现在”（默认当前时间）',
+  '  -h, --help                显示本说明',
+].join('\n');
 
 /** The registry from --registry, else the one stored at config/registry.yaml, else none (ids only). */
 async function readRegistry(store: ObjectStore, file: string | undefined): Promise<Registry | undefined> {

@@ -5,6 +5,7 @@
 import ipaddr from 'ipaddr.js';
 import { isMap, isPair, isScalar, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
+import { closest } from '../text/closest.ts';
 
 import {
   AGENCY_LEVELS,
@@ -197,6 +198,10 @@ export function loadRegistry(yamlText: string, fileName = 'registry.yaml'): Regi
       },
     ]);
   }
+  // A full-width colon after a key (输入法 left in Chinese mode) is the likeliest typo: YAML reads
+  // `name：卢氏县` as one string, and the errors that follow would not say why.
+  const fullWidthColons = fullWidthColonLines(yamlText);
+  if (fullWidthColons.length > 0) throw new RegistryError(fileName, fullWidthColons);
   const lineCounter = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number | undefined) => {
@@ -418,7 +423,25 @@ export function decodeRegistryBytes(bytes: Uint8Array, fileName = 'registry.yaml
 /** Reads and validates a registry file (UTF-8 or GBK/GB18030, see decodeRegistryBytes). */
 export async function loadRegistryFile(file: string): Promise<Registry> {
   const { readFile } = await import('node:fs/promises');
-  return loadRegistry(decodeRegistryBytes(await readFile(file), file), file);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'EISDIR') throw error;
+    throw new RegistryError(file, [
+      {
+        line: null,
+        column: null,
+        path: '',
+        message:
+          code === 'ENOENT'
+            ? '找不到名录文件，请检查路径和文件名（相对路径按当前目录计算）；可先用 nianbao registry 从 Excel 导入'
+            : '这是一个目录，不是名录文件；请指定其中的 .yaml 文件',
+      },
+    ]);
+  }
+  return loadRegistry(decodeRegistryBytes(bytes, file), file);
 }
 
 /** The deadline ('MM-DD' of the year after the report year) that applies to an agency. */
@@ -477,37 +500,27 @@ function describeValue(value: unknown): string {
   return `${typeName(typeof value)} ${String(value)}`;
 }
 
+/** Lines where an ASCII key is followed by a full-width colon（：）instead of ':' (at most 20). */
+function fullWidthColonLines(yamlText: string): RegistryIssue[] {
+  const issues: RegistryIssue[] = [];
+  const lines = yamlText.split('\n');
+  for (let index = 0; index < lines.length && issues.length < 20; index++) {
+    const match = /^(\s*(?:-\s+)?)([A-Za-z_][\w-]*)\s*：/.exec(lines[index] as string);
+    if (!match) continue;
+    issues.push({
+      line: index + 1,
+      column: (match[1] as string).length + (match[2] as string).length + 1,
+      path: '',
+      message: `YAML 语法错误：字段名 ${match[2]} 后面是全角冒号“：”，应为半角冒号“:”加空格（多半是输入法处于中文状态）`,
+    });
+  }
+  return issues;
+}
+
 function translateYamlError(code: string, message: string): string {
   if (code === 'DUPLICATE_KEY') return '重复的字段名';
   const detail = message.split('\n')[0];
   if (code === 'TAB_AS_INDENT') return 'YAML 语法错误：不能用 Tab 缩进，请用空格';
   if (code === 'BAD_INDENT') return `YAML 语法错误：缩进不对（${detail}）`;
   return `YAML 语法错误（${detail}）`;
-}
-
-/** The known key nearest to a misspelt one (edit distance ≤ 3), for "did you mean" hints. */
-function closest(key: string, known: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 4;
-  for (const candidate of known) {
-    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      next[j] = Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + cost);
-    }
-    row = next;
-  }
-  return row[b.length] ?? 0;
 }

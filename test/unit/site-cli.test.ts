@@ -63,8 +63,8 @@ describe('nianbao site', () => {
   it.each([
     [['--now', 'yesterday'], '--now'],
     [['--year', '24'], '--year'],
-    [['--unknown'], 'Unknown option'],
-    [['--registry', '/nonexistent/registry.yaml'], 'ENOENT'],
+    [['--unknown'], '未知选项：--unknown'],
+    [['--registry', '/nonexistent/registry.yaml'], '找不到名录文件'],
   ])('exits 2 on bad usage %j', async (args, message) => {
     const { code, err } = await quietly(['--store', root, ...args]);
     expect(code).toBe(2);
