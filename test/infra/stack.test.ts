@@ -1,7 +1,8 @@
-import type { App } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/app.ts';
+import { buildApp, FEATURE_FLAGS } from '../../infra/app.ts';
+import { STUB_CODE_CONTEXT } from '../../infra/lambda-defaults.ts';
 import { FETCH_WORKER_TIMEOUT, type NianbaoStack, VISIBILITY_FACTOR } from '../../infra/stack.ts';
 import { CONFIG_ENV } from '../../shared/config/config.ts';
 import { objectsUnder, PREFIXES } from '../../shared/storage/keys.ts';
@@ -23,8 +24,9 @@ let template: Template;
 let synthError: unknown;
 
 beforeAll(() => {
-  // One synth per file: bundling five functions with esbuild is the slow part.
-  ({ app, stack } = buildApp());
+  // Template assertions only: the functions' code is an inline stub (no esbuild bundling, the slow
+  // part). site-distribution.test.ts synthesises with real bundling, and bundle-*.test.ts run the bundles.
+  ({ app, stack } = buildApp(new App({ context: { ...FEATURE_FLAGS, [STUB_CODE_CONTEXT]: true } })));
   try {
     app.synth();
   } catch (error) {
