@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assessAgencyYear, carryoverFindings, nextState } from '../../shared/compliance/assess.ts';
+import { FINDING_CATALOGUE } from '../../shared/findings/catalogue.ts';
 import type { AnnualReport, ApplicationRow } from '../../shared/report/model.ts';
 import type { Finding } from '../../shared/rules/finding.ts';
 import type { AgencyRunOutcome, ReportResult, SnapshotMeta } from '../../shared/storage/records.ts';
@@ -72,7 +73,7 @@ function result(findings: Finding[] = [], parsed: AnnualReport | null = report()
 }
 
 const arithError: Finding = {
-  rule: 'arith.column-balance',
+  rule: 'arith.balance',
   severity: 'error',
   message: '表三“总计”列：一+二应等于三（七）+四，实为 10 ≠ 9。',
 };
@@ -196,7 +197,7 @@ describe('assessAgencyYear statuses', () => {
       result: result([arithError]),
     });
     expect(inconsistent.status).toBe('inconsistent');
-    expect(inconsistent.findings[0]?.rule).toBe('arith.column-balance');
+    expect(inconsistent.findings[0]?.rule).toBe('arith.balance');
     const both = assessAgencyYear({
       agency,
       year: YEAR,
@@ -207,7 +208,7 @@ describe('assessAgencyYear statuses', () => {
     });
     expect(both.status).toBe('late');
     expect(both.flags).toEqual(['late', 'inconsistent']);
-    expect(both.findings.map((f) => f.rule)).toContain('arith.column-balance');
+    expect(both.findings.map((f) => f.rule)).toContain('arith.balance');
   });
 
   it('warnings alone do not make a report inconsistent', () => {
@@ -217,7 +218,7 @@ describe('assessAgencyYear statuses', () => {
       now: NOW_AFTER,
       outcome: outcome('found'),
       snapshot: snapshot('2025-01-20'),
-      result: result([{ rule: 'plaus.fees-unit', severity: 'warning', message: '收费金额疑似以元为单位。' }]),
+      result: result([{ rule: 'plausibility.fee-unit', severity: 'warning', message: '收费金额疑似以元为单位。' }]),
     });
     expect(a.status).toBe('on-time');
     expect(a.findings).toHaveLength(1);
@@ -427,5 +428,19 @@ describe('fetch limits are not the agency\u2019s fault', () => {
     });
     expect(a.status).toBe('unparseable');
     expect(a.findings.some((f) => f.severity === 'error')).toBe(false);
+  });
+});
+
+describe('the rule ids of these fixtures', () => {
+  it('are ids that real rules emit', () => {
+    const ids = [
+      arithError.rule,
+      'plausibility.fee-unit',
+      'carryover.mismatch',
+      'fetch.js-rendered-list',
+      'extract.parse-failed',
+    ];
+    const catalogued = new Set(FINDING_CATALOGUE.map((info) => info.id));
+    expect(ids.filter((id) => !catalogued.has(id))).toEqual([]);
   });
 });

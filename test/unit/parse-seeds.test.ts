@@ -7,7 +7,7 @@ import {
   type ApplicationRowId,
   SECTION_IDS,
 } from '../../shared/report/model.ts';
-import { PARSER_VERSION, parseText } from '../../shared/report/parse.ts';
+import { parseText } from '../../shared/report/parse.ts';
 import { SEED_IDENTITIES } from '../support/seeds.ts';
 
 const SEEDS = {
@@ -146,9 +146,5 @@ describe('parseText on the five seeds', () => {
       for (const row of APPLICATION_ROWS_2021)
         expect(rowValues(report, row), `${id} ${row}`).toEqual([0, 0, 0, 0, 0, 0, 0]);
     }
-  });
-
-  it('exposes parser version 1.2.0 (1.1: ragged HTML tables read by the text rule; 1.2: PDF tables by geometry, .doc/.wps, text layouts, OCR)', () => {
-    expect(PARSER_VERSION).toBe('1.2.0');
   });
 });
