@@ -25,6 +25,7 @@ import type { DigestRecord } from '../../shared/notify/digest.ts';
 import { loadRegistry } from '../../shared/registry/load.ts';
 import { FileSystemStore } from '../../shared/storage/fs-store.ts';
 import { getJson } from '../../shared/storage/port.ts';
+import { loopbackClient } from '../support/loopback-http.ts';
 
 const AGENCIES = [
   'lushi-xczx',
@@ -63,10 +64,12 @@ beforeAll(async () => {
   // Last year first, so the carry-over check has something to compare with.
   const lastYear = await startAgencySite({ year: 2022, agencyIds: ['lushi-gov'], flakyFailures: 0 });
   try {
+    const registry = loadRegistry(lastYear.registryYaml);
     await runScan({
-      registry: loadRegistry(lastYear.registryYaml),
+      registry,
       year: 2022,
       store,
+      http: loopbackClient(registry),
       now: () => new Date('2023-04-10T02:00:00Z'),
     });
   } finally {
@@ -82,7 +85,8 @@ beforeAll(async () => {
   try {
     registryFile = path.join(dir, 'registry.yaml');
     await writeFile(registryFile, site.registryYaml);
-    await runScan({ registry: loadRegistry(site.registryYaml), year: 2023, store, now: () => new Date(NOW) });
+    const registry = loadRegistry(site.registryYaml);
+    await runScan({ registry, year: 2023, store, http: loopbackClient(registry), now: () => new Date(NOW) });
   } finally {
     await site.close();
   }
