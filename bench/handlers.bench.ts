@@ -21,7 +21,7 @@ import { CONFIG_ENV } from '../shared/config/config.ts';
 import { putJson } from '../shared/storage/port.ts';
 import type { RunManifest } from '../shared/storage/records.ts';
 import { putSnapshot } from '../shared/storage/snapshot.ts';
-import { BUCKET, loadEvent, reportPage, useHandlerEnvironment } from '../test/integration/handler-harness.ts';
+import { BUCKET, loadEvent, reportPage, useHandlerEnvironment } from '../test/support/handler-harness.ts';
 
 type StartSes = (config: { host: string; port: number }) => Promise<Server>;
 const startSes = (
