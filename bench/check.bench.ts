@@ -7,7 +7,7 @@
  * Goal (issue 13, item 4): ≥ 5,000 reports/s on one core. Environment: CHECK_FILES (2000), CHECK_RUNS (3).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, openSync, closeSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +38,16 @@ function runCheck(files: string[], outFile: string): Timing {
   const start = performance.now();
   const child = spawnSync(
     'bash',
-    ['-c', 'TIMEFORMAT="%U %S"; { time "$@" >&3 2>/dev/null; } 2>&1', 'check', process.execPath, join(root, 'bin/nianbao.mjs'), 'check', '--', ...files],
+    [
+      '-c',
+      'TIMEFORMAT="%U %S"; { time "$@" >&3 2>/dev/null; } 2>&1',
+      'check',
+      process.execPath,
+      join(root, 'bin/nianbao.mjs'),
+      'check',
+      '--',
+      ...files,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit', fd], encoding: 'utf8', maxBuffer: 1 << 20 },
   );
   const wallMs = performance.now() - start;

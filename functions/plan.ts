@@ -1,20 +1,20 @@
 /**
  * Planner, invoked weekly by EventBridge Scheduler: reads config/registry.yaml from the bucket and
- * enqueues one fetch job per host (at most N agencies each) for the fetch workers.
+ * enqueues one fetch job per host (at most N agencies each) for the fetch workers. Each job carries its
+ * agencies' records (functions/common/fetch-jobs.ts), so the workers and the parser need no registry.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { loadConfig } from '../shared/config/config.ts';
 import { createLogger, createMetrics, createSqsClient, defaultReportYear, openBucketStore } from './common/aws.ts';
-import { enqueueJobs, planJobs } from './common/fetch-jobs.ts';
-import { registryLoader } from './common/registry.ts';
+import { enqueueJobs, jobClientOf, planJobsFrom } from './common/fetch-jobs.ts';
+import { openRegistry } from './common/registry.ts';
 
 const config = loadConfig(process.env, ['queue']);
 const logger = createLogger('nianbao-plan');
 const metrics = createMetrics('nianbao-plan');
 const store = openBucketStore(config.bucketName);
 const sqs = createSqsClient();
-const loadRegistry = registryLoader(store, 0);
 
 /** The input the stack's schedule sends (ScheduleTargetInput with Scheduler context attributes). */
 const ScheduledEventSchema = z.object({
@@ -40,15 +40,16 @@ export async function handler(event: unknown): Promise<PlanResult> {
   const year = scheduled.year ?? config.reportYear ?? defaultReportYear(now);
   logger.appendKeys({ runId, year });
 
-  const registry = await loadRegistry(now);
-  const jobs = planJobs(registry, {
+  // One pass over the registry, validated slice by slice; only the jobs' small records are kept.
+  const registry = await openRegistry(store);
+  const jobs = planJobsFrom(registry.agencies, jobClientOf(registry.settings), {
     runId,
     year,
     trigger: 'schedule',
     maxAgenciesPerJob: config.maxAgenciesPerJob,
   });
   const sent = await enqueueJobs(sqs, config.queueUrl, jobs);
-  const agencies = jobs.reduce((total, job) => total + job.agencyIds.length, 0);
+  const agencies = jobs.reduce((total, job) => total + job.agencies.length, 0);
 
   metrics.addMetric('FetchJobsEnqueued', MetricUnit.Count, sent);
   metrics.addMetric('AgenciesPlanned', MetricUnit.Count, agencies);

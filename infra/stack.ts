@@ -158,6 +158,8 @@ export class NianbaoStack extends Stack {
     // Snapshots, each job's outcomes (functions/common/run-parts.ts), and the list/article page cache that
     // answers 304s (shared/fetch/page-cache.ts).
     fetchWorker.useBucket(store, { readPattern: '*', writePatterns: ['raw/*', 'run-parts/*', 'http-cache/*'] });
+    // A job short of time hands its unstarted agencies on as a continuation job (functions/fetch-worker.ts).
+    fetchWorker.useFetchQueue(fetchQueue, maxAgenciesPerJob);
     fetchWorker.function.addEventSource(
       new SqsEventSource(fetchQueue, {
         // One job per invocation: on a FIFO queue the records after a failed one go back unprocessed

@@ -1,5 +1,6 @@
 import type { Registry } from '../../shared/registry/agency.ts';
 import { loadRegistry } from '../../shared/registry/load.ts';
+import { type RegistryStream, streamRegistry } from '../../shared/registry/stream.ts';
 import { keys } from '../../shared/storage/keys.ts';
 import { getText, type ObjectStore } from '../../shared/storage/port.ts';
 
@@ -24,4 +25,15 @@ export function registryLoader(store: ObjectStore, maxAgeMs = 5 * 60_000): (now:
     cached = { registry: loadRegistry(text, keys.registry), loadedAt: now.getTime() };
     return cached.registry;
   };
+}
+
+/**
+ * Reads config/registry.yaml for one pass over its agencies (shared/registry/stream.ts): a large
+ * registry is validated a slice at a time, so the planner and the rescan endpoint stay within their
+ * memory at 150,000 agencies. Not cached: each call reads the current file.
+ */
+export async function openRegistry(store: ObjectStore): Promise<RegistryStream> {
+  const text = await getText(store, keys.registry);
+  if (text === undefined) throw new RegistryMissingError(store.location);
+  return streamRegistry(text, keys.registry);
 }

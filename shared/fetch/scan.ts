@@ -9,6 +9,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Agency, Registry } from '../registry/agency.ts';
+
+/**
+ * What a scan reads of an agency: what a fetch job carries in its SQS message (functions/common/
+ * fetch-jobs.ts), so a fetch worker needs no registry. Region, deadline, liaison are assessment facts.
+ */
+export type ScannableAgency = Pick<
+  Agency,
+  'id' | 'name' | 'level' | 'listUrls' | 'reportUrls' | 'charset' | 'respectRobots' | 'timeoutMs'
+>;
+
 import type { Finding } from '../rules/finding.ts';
 import { keys } from '../storage/keys.ts';
 import { getJson, type ObjectStore } from '../storage/port.ts';
@@ -169,7 +179,7 @@ function statusOf(error: unknown): FetchStatus {
 }
 
 interface AgencyContext {
-  agency: Agency;
+  agency: ScannableAgency;
   year: number;
   deps: ScanAgencyDeps;
   findings: Finding[];
@@ -484,6 +494,7 @@ async function storeDocument(
       charset,
       chosenBecause: info.chosenBecause,
       headers: response.headers,
+      agencyLevel: agency.level,
     },
   });
   return { key: put.key, created: put.created };
@@ -551,6 +562,7 @@ async function storeReused(
     meta: {
       ...reused,
       fetchedAt: response.fetchedAt ?? context.deps.now().toISOString(),
+      agencyLevel: context.agency.level,
     },
   });
   return { key: put.key, created: put.created };
@@ -731,7 +743,7 @@ function pickAttachments(attachments: AttachmentLink[], max: number): Attachment
 /**
  * Scans one agency for one year. Never throws: every failure becomes the outcome's status and error.
  */
-export async function scanAgency(agency: Agency, year: number, deps: ScanAgencyDeps): Promise<ScanOutcome> {
+export async function scanAgency(agency: ScannableAgency, year: number, deps: ScanAgencyDeps): Promise<ScanOutcome> {
   const budgetMs = Math.max(1, deps.agencyBudgetMs ?? DEFAULT_AGENCY_BUDGET_MS);
   const context: AgencyContext = {
     agency,
@@ -876,7 +888,7 @@ function runIdFor(now: Date): string {
     .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
-function hostOf(agency: Agency, year: number): string {
+function hostOf(agency: ScannableAgency, year: number): string {
   const url = agency.reportUrls?.[String(year)] ?? agency.listUrls[0] ?? '';
   try {
     return new URL(url).host;
