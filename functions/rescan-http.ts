@@ -20,7 +20,7 @@ import type { Agency } from '../shared/registry/agency.ts';
 import { parseTriageInput, recordTriage, TriageInputError } from '../shared/triage/triage.ts';
 import { createLogger, createMetrics, createSqsClient, defaultReportYear, openBucketStore } from './common/aws.ts';
 import { enqueueJobs, jobClientOf, planJobsFrom } from './common/fetch-jobs.ts';
-import { openRegistry } from './common/registry.ts';
+import { openRegistry, sliceFilter } from './common/registry.ts';
 
 const config = loadConfig(process.env, ['queue']);
 const logger = createLogger('nianbao-rescan');
@@ -66,12 +66,17 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
   }
   const request = parsed.data;
   const now = new Date();
-  // One pass over the registry (validated slice by slice, shared/registry/stream.ts): this function has
-  // 256 MB and a province's registry of 20,000 agencies loaded whole would not fit.
-  const registry = await openRegistry(store);
   const runId = `rescan-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '')}-${randomBytes(3).toString('hex')}`;
   const year = request.year ?? config.reportYear ?? defaultReportYear(now);
   const region = request.region?.split('/').filter((part) => part !== '');
+  // One pass over the registry, validating only the slices that can hold what was asked for
+  // (shared/registry/stream.ts): this function has 256 MB and a fraction of a vCPU, and a province's
+  // 20,000 agencies loaded whole did not fit.
+  const mayContain = sliceFilter({
+    ...(request.agencyIds ? { agencyIds: request.agencyIds } : {}),
+    ...(region ? { region } : {}),
+  });
+  const registry = await openRegistry(store, mayContain ? { mayContain } : {});
   const asked = new Set(request.agencyIds ?? []);
   const known = new Set<string>();
   function* noting(agencies: Iterable<Agency>): Generator<Agency> {
@@ -104,7 +109,7 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
 async function triage(body: unknown, callerArn: string): Promise<APIGatewayProxyStructuredResultV2> {
   try {
     const input = parseTriageInput(body);
-    const registry = await openRegistry(store);
+    const registry = await openRegistry(store, { mayContain: (text) => text.includes(input.agencyId) });
     let known = false;
     for (const agency of registry.agencies) known ||= agency.id === input.agencyId;
     if (!known) {

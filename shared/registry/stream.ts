@@ -19,6 +19,18 @@ export const SLICE_ABOVE_CHARS = 1024 * 1024;
 /** Largest registry accepted by the sliced loader: ~150,000 agencies fit in about 40 MB. */
 export const MAX_SLICED_REGISTRY_CHARS = 256 * 1024 * 1024;
 
+export interface StreamOptions {
+  sliceAboveChars?: number;
+  agenciesPerSlice?: number;
+  /**
+   * Validate only slices whose text passes this test (e.g. contains one of the ids asked for): a
+   * rescan of a few agencies or one region need not validate 150,000. Checks across the whole file
+   * (duplicate ids, recipients' regions) then cover only the slices read. Must never refuse a slice
+   * holding a wanted agency: test for substrings the agency's YAML necessarily contains.
+   */
+  mayContain?: (sliceText: string) => boolean;
+}
+
 /** A registry whose agencies are produced slice by slice; everything else is loaded up front. */
 export interface RegistryStream {
   settings: Omit<Registry, 'agencies'>;
@@ -79,11 +91,7 @@ function blockLayout(text: string): Layout | null {
  * Opens a registry for one pass over its agencies. Small files and unusual layouts are loaded whole
  * (`loadRegistry`); large block-list files are validated slice by slice.
  */
-export function streamRegistry(
-  text: string,
-  fileName = 'registry.yaml',
-  options: { sliceAboveChars?: number; agenciesPerSlice?: number } = {},
-): RegistryStream {
+export function streamRegistry(text: string, fileName = 'registry.yaml', options: StreamOptions = {}): RegistryStream {
   const layout = text.length > (options.sliceAboveChars ?? SLICE_ABOVE_CHARS) ? blockLayout(text) : null;
   if (!layout) {
     const registry = loadRegistry(text, fileName);
@@ -112,7 +120,10 @@ export function streamRegistry(
       skipRecipientRegions: true,
     },
   );
-  return { settings, agencies: slices(layout, settings, fileName, options.agenciesPerSlice ?? AGENCIES_PER_SLICE) };
+  return {
+    settings,
+    agencies: slices(layout, settings, fileName, options.agenciesPerSlice ?? AGENCIES_PER_SLICE, options.mayContain),
+  };
 }
 
 function* slices(
@@ -120,6 +131,7 @@ function* slices(
   settings: Omit<Registry, 'agencies'>,
   fileName: string,
   perSlice: number,
+  mayContain?: (sliceText: string) => boolean,
 ): Generator<Agency> {
   const issues: RegistryIssue[] = [];
   const firstLineOf = new Map<string, number>();
@@ -130,7 +142,9 @@ function* slices(
     const to = itemStarts[first + perSlice] ?? layout.end;
     // Two lines precede the slice in its own document: respectRobots and the agencies key.
     const lineShift = from - 2;
-    const sliceText = `respectRobots: ${settings.respectRobots}\nagencies:\n${lines.slice(from, to).join('\n')}\n`;
+    const body = lines.slice(from, to).join('\n');
+    if (mayContain && !mayContain(body)) continue;
+    const sliceText = `respectRobots: ${settings.respectRobots}\nagencies:\n${body}\n`;
     let agencies: Agency[];
     try {
       agencies = loadRegistry(sliceText, fileName).agencies;
@@ -158,6 +172,7 @@ function* slices(
     }
   }
   settings.recipients.forEach((recipient, index) => {
+    if (mayContain) return; // only some slices were read
     const wanted = recipient.region.join('/');
     if (recipient.region.length > 0 && !regionPrefixes.has(wanted)) {
       issues.push({
