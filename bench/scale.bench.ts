@@ -105,6 +105,7 @@ function countedAws(io: StageIO): { messages: () => { count: number; maxBytes: n
 
 const planStage: ScaleStage = {
   name: 'plan',
+  // The goal (deployed at 1,769 MB for a full vCPU, 5 min).
   limit: { memoryMb: 512, timeoutS: 60 },
   sizes: [1_000, 10_000, 30_000, 100_000, 150_000],
   async run(agencies, io) {
@@ -123,7 +124,8 @@ const planStage: ScaleStage = {
 
 const rescanStage: ScaleStage = {
   name: 'rescan (one region)',
-  limit: { memoryMb: 256, timeoutS: 30 },
+  // Deployed at 1,024 MB / 60 s (256 MB, its old size, holds ~30,000 agencies).
+  limit: { memoryMb: 1024, timeoutS: 60 },
   sizes: [1_000, 10_000, 30_000],
   bigSizes: [100_000, 150_000],
   async run(_agencies, io) {
