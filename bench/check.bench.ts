@@ -48,9 +48,9 @@ function runCheck(files: string[], outFile: string): Timing {
   return { wallMs, cpuMs: ((user ?? Number.NaN) + (sys ?? Number.NaN)) * 1000 };
 }
 
-/** The least of the runs: on a shared machine every disturbance adds time, none takes it away. */
-function least(values: number[]): number {
-  return Math.min(...values);
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 async function analyseRate(files: string[]): Promise<number> {
@@ -88,14 +88,18 @@ export async function run(): Promise<void> {
       small.push(runCheck(files.slice(0, count), out));
       large.push(runCheck(files, out));
     }
-    const wallSmall = least(small.map((t) => t.wallMs));
-    const wallLarge = least(large.map((t) => t.wallMs));
-    const cpuSmall = least(small.map((t) => t.cpuMs));
-    const cpuLarge = least(large.map((t) => t.cpuMs));
-    const perSecWall = count / ((wallLarge - wallSmall) / 1000);
-    const perSecCpu = count / ((cpuLarge - cpuSmall) / 1000);
+    // Each small run is paired with the large run right after it (same machine load), the rate taken
+    // per pair, and the median pair reported: the least of each size alone would pair unlike moments.
+    const rate = (pick: (t: Timing) => number) =>
+      median(small.map((t, i) => count / ((pick(large[i] as Timing) - pick(t)) / 1000)));
+    const perSecWall = rate((t) => t.wallMs);
+    const perSecCpu = rate((t) => t.cpuMs);
+    const wallSmall = median(small.map((t) => t.wallMs));
+    const wallLarge = median(large.map((t) => t.wallMs));
+    const cpuSmall = median(small.map((t) => t.cpuMs));
+    const cpuLarge = median(large.map((t) => t.cpuMs));
     console.log(
-      `load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores; ${seeds.length} seeds copied to ${count} and ${count * 2} files; least of ${runs} CLI runs each (${process.version})`,
+      `load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores; ${seeds.length} seeds copied to ${count} and ${count * 2} files; median of ${runs} paired CLI runs (${process.version})`,
     );
     console.log(
       `check ${count} files: wall ${wallSmall.toFixed(0)} ms, cpu ${cpuSmall.toFixed(0)} ms; ${count * 2} files: wall ${wallLarge.toFixed(0)} ms, cpu ${cpuLarge.toFixed(0)} ms`,
