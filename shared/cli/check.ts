@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { AnnualReport, SourceFormat, TemplateVersion } from '../report/model.ts';
-import type { Finding, Severity } from '../rules/finding.ts';
+import { type Finding, SEVERITY_LABELS, type Severity } from '../rules/finding.ts';
 import { describeSource } from '../rules/locate.ts';
 import { analyseReport } from '../rules/validate.ts';
 
@@ -42,8 +42,6 @@ export const CHECK_USAGE = [
   '',
   '退出码：0 无错误级问题；1 至少一个错误级问题；2 用法错误或有文件无法读取。',
 ].join('\n');
-
-const SEVERITY_LABELS: Record<Severity, string> = { error: '错误', warning: '警告', info: '提示' };
 
 const TEMPLATE_LABELS: Record<TemplateVersion, string> = {
   '2021': '2021 年格式（国办公开办函〔2021〕30号）',

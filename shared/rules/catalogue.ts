@@ -1,17 +1,9 @@
 // Every rule id with its Chinese description, for docs and the site. A test checks that every id any rule
 // emits is listed here.
-import type { Severity } from './finding.ts';
+import type { RuleInfo } from './rule-info.ts';
+import { YOY_RULE_INFO } from './yoy.ts';
 
-export interface RuleInfo {
-  id: string;
-  severity: Severity;
-  /** Short Chinese title, e.g. "申请人各列之和与总计不符". */
-  title: string;
-  /** What the rule checks, in Chinese. */
-  description: string;
-  /** A worked example, in Chinese. */
-  example: string;
-}
+export type { RuleInfo };
 
 export const RULE_CATALOGUE: RuleInfo[] = [
   // ---- struct / content / extract ----
@@ -328,6 +320,8 @@ export const RULE_CATALOGUE: RuleInfo[] = [
     description: '某条规则因程序错误未能运行；其余规则的结果不受影响。请向维护者报告。',
     example: '（不应出现）',
   },
+  // ---- across years (described beside their checks in yoy.ts) ----
+  ...YOY_RULE_INFO,
 ];
 
 /** The catalogue entry of a rule id, if any. */

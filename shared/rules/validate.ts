@@ -14,6 +14,7 @@ import { PLAUSIBILITY_RULES } from './plausibility.ts';
 import type { Rule } from './rule.ts';
 import { STRUCT_RULES } from './struct.ts';
 import { TEMPLATE_RULES } from './template.ts';
+import { YOY_RULES } from './yoy.ts';
 
 export interface ValidationContext {
   /** Agency level from the registry, when known (plausibility checks depend on it). */
@@ -31,6 +32,7 @@ export const ALL_RULES: Rule[] = [
   ...CARRYOVER_RULES,
   ...NARRATIVE_RULES,
   ...PLAUSIBILITY_RULES,
+  ...YOY_RULES,
 ];
 
 const SECTION_ORDER = new Map<string, number>(SECTION_IDS.map((id, index) => [id, index]));
