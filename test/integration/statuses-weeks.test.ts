@@ -112,7 +112,7 @@ async function week(nowIso: string, previous: DigestRecord | null): Promise<{ di
     respectRobots: false,
     perHostDelayMs: 0,
     retries: 0,
-    timeoutMs: 3000,
+    timeoutMs: 20_000, // semantics, not timing: a loaded CI machine must not turn a slow home page into an outage
     now,
   });
   try {
