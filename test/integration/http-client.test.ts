@@ -432,6 +432,24 @@ describe('HTTP client against a loopback site', () => {
     }
   });
 
+  it('takes robots.txt Crawl-delay as a floor on the per-host delay', async () => {
+    const own = await startSite({
+      '/robots.txt': (_req, res) => res.writeHead(200).end('User-agent: *\nCrawl-delay: 0.15\nDisallow: /no\n'),
+      '/page': (_req, res) => res.writeHead(200).end('x'),
+    });
+    try {
+      const http = client({ perHostDelayMs: 0 });
+      for (let i = 0; i < 3; i++) await http.get(`${own.origin}/page?i=${i}`);
+      const requests = own.seen.filter((seen) => seen.path.startsWith('/page'));
+      expect(requests).toHaveLength(3);
+      for (let i = 1; i < requests.length; i++) {
+        expect((requests[i]?.start ?? 0) - (requests[i - 1]?.end ?? 0)).toBeGreaterThanOrEqual(150);
+      }
+    } finally {
+      await own.close();
+    }
+  });
+
   it('caps global concurrency across hosts', async () => {
     const slow: Handler = (_req, res) => void setTimeout(() => res.writeHead(200).end('x'), 80);
     const sites = await Promise.all([startSite({ '/s': slow }), startSite({ '/s': slow }), startSite({ '/s': slow })]);

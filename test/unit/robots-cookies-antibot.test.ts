@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { looksLikeAntiBot } from '../../shared/fetch/anti-bot.ts';
 import { CookieJar } from '../../shared/fetch/cookies.ts';
-import { parseRobots, robotsAllows } from '../../shared/fetch/robots.ts';
+import { MAX_CRAWL_DELAY_MS, parseRobots, robotsAllows } from '../../shared/fetch/robots.ts';
 
 describe('robots.txt', () => {
   const text = [
@@ -41,9 +41,22 @@ describe('robots.txt', () => {
 
   it('treats an empty Disallow and a missing group as allow-all; Allow wins ties', () => {
     expect(robotsAllows(parseRobots('User-agent: *\nDisallow:\n', 'nianbao-watch'), '/x').allowed).toBe(true);
-    expect(parseRobots('Disallow: /\n', 'nianbao-watch')).toEqual({ rules: [], group: null });
+    const noGroup = parseRobots('Disallow: /\n', 'nianbao-watch');
+    expect(noGroup.group).toBeNull();
+    expect(robotsAllows(noGroup, '/').allowed).toBe(true);
     const tie = parseRobots('User-agent: *\nDisallow: /page\nAllow: /page\n', 'nianbao-watch');
     expect(robotsAllows(tie, '/page.html').allowed).toBe(true);
+  });
+});
+
+describe('robots.txt Crawl-delay', () => {
+  it("reads our group's Crawl-delay in ms, falls back to *, and caps a huge one", () => {
+    expect(parseRobots('User-agent: *\nCrawl-delay: 2\n', 'nianbao-watch').crawlDelayMs).toBe(2000);
+    const both = 'User-agent: *\nCrawl-delay: 9\n\nUser-agent: nianbao-watch\nCrawl-delay: 0.5\nDisallow: /x\n';
+    expect(parseRobots(both, 'nianbao-watch').crawlDelayMs).toBe(500);
+    expect(parseRobots('User-agent: *\nCrawl-delay: 86400\n', 'nianbao-watch').crawlDelayMs).toBe(MAX_CRAWL_DELAY_MS);
+    expect(parseRobots('User-agent: *\nCrawl-delay: soon\n', 'nianbao-watch').crawlDelayMs).toBeNull();
+    expect(parseRobots('User-agent: *\nDisallow: /a\n', 'nianbao-watch').crawlDelayMs).toBeNull();
   });
 });
 
