@@ -179,7 +179,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       try {
         await globalGate.acquire(now, sleep);
         try {
-          const cookie = cookies.header(url.hostname, now());
+          const cookie = cookies.header(url.href, now());
           if (cookie) headers.cookie = cookie;
           stats.requests++;
           if (callOptions.signal?.aborted) throw new CancelledError(url.href);
@@ -198,7 +198,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       }
       gate.release(now);
       const fetchedAt = nowDate();
-      if (raw.setCookie.length > 0) cookies.store(url.hostname, raw.setCookie, now());
+      if (raw.setCookie.length > 0) cookies.store(url.href, raw.setCookie, now());
       if (raw.status === 304) stats.notModified++;
 
       if (!callOptions.forRobots) {
@@ -260,7 +260,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     const visits = new Map<string, number>([[current.href, 1]]);
     for (;;) {
       if (callOptions.signal?.aborted) throw new CancelledError(current.href);
-      const cookiesBefore = cookies.header(current.hostname, now());
+      const cookiesBefore = cookies.header(current.href, now());
       const result = await hop(current, callOptions);
       const location = result.raw.headers.location;
       if (!REDIRECT_STATUSES.has(result.raw.status) || !location) {
@@ -278,7 +278,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       redirects.push(current.href);
       const seen = visits.get(next.href) ?? 0;
       // Coming back to a URL is a loop, except once right after a new cookie (gateways do that).
-      const cookieChanged = cookies.header(current.hostname, now()) !== cookiesBefore;
+      const cookieChanged = cookies.header(current.href, now()) !== cookiesBefore;
       if (seen >= 2 || (seen === 1 && !cookieChanged)) throw new RedirectLoopError(next.href, redirects);
       if (redirects.length > maxRedirects) throw new TooManyRedirectsError(next.href, redirects, maxRedirects);
       visits.set(next.href, seen + 1);
