@@ -4,6 +4,7 @@
  * CloudFront alike; links to archived originals climb out of site/ to raw/ in the same store.
  */
 
+import { mapLimit } from '../async/map-limit.ts';
 import { STATUS_LABELS } from '../compliance/status.ts';
 import type { Agency } from '../registry/agency.ts';
 import { RULE_CATALOGUE, type RuleInfo } from '../rules/catalogue.ts';
@@ -11,7 +12,7 @@ import { keys, parseRawKey } from '../storage/keys.ts';
 import type { ObjectStore } from '../storage/port.ts';
 import { fingerprintFinding, loadTriage, TRIAGE_LABELS } from '../triage/triage.ts';
 import { renderArchiveViewer } from './archive-view.ts';
-import { collectSiteIndex, loadAgencyYear, mapLimit } from './collect.ts';
+import { collectSiteIndex, loadAgencyYear } from './collect.ts';
 import { type FindingRow, findingsCsv } from './export.ts';
 import { LEVEL_LABELS, SEVERITY_LABELS, SITE_CSS, STYLESHEET_PATH } from './layout.ts';
 import { type AgencyYearView, renderAgencyList, renderAgencyPage, renderOverview, renderRulesPage } from './pages.ts';

@@ -4,7 +4,7 @@
  * outcome handed to `afterAgency` (the pipeline parses its snapshots there) before it is recorded.
  */
 import { randomBytes } from 'node:crypto';
-import type { Agency, Registry } from '../../registry/agency.ts';
+import { type Agency, hostOfAgency, type Registry } from '../../registry/agency.ts';
 import { keys } from '../../storage/keys.ts';
 import type { ObjectStore } from '../../storage/port.ts';
 import type { AgencyRunOutcome, FetchStatus } from '../../storage/records.ts';
@@ -60,15 +60,6 @@ function runIdFor(now: Date): string {
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
-}
-
-function hostOf(agency: Agency, year: number): string {
-  const url = agency.reportUrls?.[String(year)] ?? agency.listUrls[0] ?? '';
-  try {
-    return new URL(url).host;
-  } catch {
-    return '';
-  }
 }
 
 /**
@@ -183,7 +174,7 @@ async function scanAll(
   // Host-aware queue: one FIFO per host, taken round-robin, skipping hosts already busy.
   const queues = new Map<string, { agency: Agency; index: number }[]>();
   agencies.forEach((agency, index) => {
-    const host = hostOf(agency, year);
+    const host = hostOfAgency(agency, year);
     const queue = queues.get(host) ?? [];
     queue.push({ agency, index });
     queues.set(host, queue);
