@@ -1,6 +1,8 @@
 // Entry points of the report parser. Signatures are a contract shared with the validator and the CLI.
+
+import { decodeBody } from '../text/charset.ts';
 import { parseLines } from './core.ts';
-import { decodeText, detectFormat } from './detect-format.ts';
+import { detectFormat } from './detect-format.ts';
 import { extractDocxHtml } from './extract/docx.ts';
 import { htmlToLines } from './extract/html.ts';
 import { extractPdfText, type PdfLimits } from './extract/pdf.ts';
@@ -48,11 +50,11 @@ export async function parseReport(input: ReportInput, limits: PdfLimits = {}): P
         { kind: 'extraction-damage', detail: '旧版 Word（.doc/.wps）格式暂不支持解析，请提供 PDF、DOCX 或网页版本' },
       ]);
     case 'html': {
-      const { text } = decodeText(bytes, input.charset, input.contentType);
+      const { text } = decodeBody(bytes, input.contentType, input.charset);
       return parseHtml(text, 'html');
     }
     case 'text': {
-      const { text } = decodeText(bytes, input.charset, input.contentType);
+      const { text } = decodeBody(bytes, input.contentType, input.charset);
       return parseText(text, 'text');
     }
     default:

@@ -2,7 +2,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { decodeBody } from '../../shared/fetch/charset.ts';
 import {
   AntiBotBlockedError,
   BlockedAddressError,
@@ -16,6 +15,7 @@ import {
   TooManyRedirectsError,
 } from '../../shared/fetch/errors.ts';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from '../../shared/fetch/http.ts';
+import { decodeBody } from '../../shared/text/charset.ts';
 import { encodeGbk } from './gbk.ts';
 
 const TITLE = '卢氏县人民政府2024年政府信息公开工作年度报告';

@@ -5,6 +5,7 @@
  */
 import type { AgencyRunOutcome, FetchStatus, SnapshotMeta } from '../../storage/records.ts';
 import { putSnapshot } from '../../storage/snapshot.ts';
+import { decodeBody } from '../../text/charset.ts';
 import {
   type ArticlePage,
   type AttachmentLink,
@@ -12,7 +13,6 @@ import {
   isErrorPageInsteadOfFile,
   parseArticlePage,
 } from '../article.ts';
-import { decodeBody } from '../charset.ts';
 import { htmlShape } from '../html-limits.ts';
 import { dateFromUrl, describeDisagreement, instantToBeijingIso, resolvePublishDate } from '../publish-date.ts';
 import { isAnnualReportTitle, type ReportCandidate } from '../title-match.ts';
