@@ -3,32 +3,14 @@
  * Kept apart from the client so errors.ts can name FetchedResponse without importing the client.
  */
 import type { Resolver } from '../address-guard.ts';
+import type { FetchedResponse } from '../response.ts';
 import type { RobotsPolicy } from '../robots.ts';
+
+export type { FetchedResponse } from '../response.ts';
 
 /** Our product token in User-Agent and robots.txt groups. */
 export const PRODUCT_TOKEN = 'nianbao-watch';
 export const CLIENT_VERSION = '0.1';
-
-export interface FetchedResponse {
-  /** Final URL, after redirects. */
-  url: string;
-  status: number;
-  /** Response headers with lower-case names; repeated headers joined with ', ' (set-cookie with '\n'). */
-  headers: Record<string, string>;
-  /** The body as served (after undoing Content-Encoding); empty for 304. */
-  body: Uint8Array;
-  /** ISO time the response finished. */
-  fetchedAt: string;
-  notModified: boolean;
-  /** URLs that redirected, in order (the final URL is not included). */
-  redirects: string[];
-  /** Network attempts for the final hop (1 = no retry). */
-  attempts: number;
-  /** The IP address the final hop connected to. */
-  address: string;
-  /** What robots.txt says about the final URL, and whether it was obeyed. */
-  robots: { allowed: boolean; rule: string | null; respected: boolean };
-}
 
 export interface GetOptions {
   /** ETag from a previous fetch (sent as If-None-Match). */
