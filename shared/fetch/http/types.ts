@@ -1,6 +1,6 @@
 /**
  * The polite client's public shapes: what a call returns, what it takes, what the client reports.
- * Kept apart from the client so errors.ts can name FetchedResponse without importing the client.
+ * FetchedResponse itself lives in ../response.ts, below the errors that carry it.
  */
 import type { Resolver } from '../address-guard.ts';
 import type { FetchedResponse } from '../response.ts';
