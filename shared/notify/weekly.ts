@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { Assessment } from '../compliance/status.ts';
 import { updateAssessments } from '../compliance/update.ts';
+import { XLSX_CONTENT_TYPE } from '../export/workbook.ts';
 import type { Registry } from '../registry/agency.ts';
 import { keys } from '../storage/keys.ts';
 import { getJson, type ObjectStore, putJson } from '../storage/port.ts';
@@ -26,7 +27,14 @@ import {
 } from './digest.ts';
 import type { Mailer, SentReceipt } from './mailer.ts';
 import { buildRawMessage } from './mime.ts';
-import { renderAgencyNotice, renderDigestHtml, renderDigestText, renderFindingsCsv } from './render.ts';
+import {
+  renderAgenciesCsv,
+  renderAgencyNotice,
+  renderDigestHtml,
+  renderDigestText,
+  renderFindingsCsv,
+  renderStatusWorkbook,
+} from './render.ts';
 
 export interface RecipientSet {
   /** Region path prefix of the slice ([] = everything). */
@@ -80,6 +88,11 @@ export interface ComposedDigest {
   text: string;
   csv: string;
   csvFilename: string;
+  /** One row per agency of the slice (CSV) and the status workbook (XLSX). */
+  agenciesCsv: string;
+  agenciesCsvFilename: string;
+  workbook: Uint8Array;
+  workbookFilename: string;
   raw: Uint8Array;
   messageId: string;
 }
@@ -93,6 +106,10 @@ export async function composeDigestEmail(
   const text = renderDigestText(digest);
   const csv = renderFindingsCsv(digest);
   const csvFilename = `年报问题清单-${digest.isoWeek}.csv`;
+  const agenciesCsv = renderAgenciesCsv(digest);
+  const agenciesCsvFilename = `年报机关状态-${digest.isoWeek}.csv`;
+  const workbook = await renderStatusWorkbook(digest);
+  const workbookFilename = `年报监测-${digest.isoWeek}.xlsx`;
   const messageId = `${digest.isoWeek}.${shortHash(recipientsKey(envelope.to))}@nianbao-watch`;
   const raw = await buildRawMessage({
     from: envelope.from,
@@ -102,9 +119,26 @@ export async function composeDigestEmail(
     html,
     date: envelope.date,
     messageId,
-    attachments: [{ filename: csvFilename, content: csv, contentType: 'text/csv; charset=utf-8' }],
+    attachments: [
+      { filename: csvFilename, content: csv, contentType: 'text/csv; charset=utf-8' },
+      { filename: agenciesCsvFilename, content: agenciesCsv, contentType: 'text/csv; charset=utf-8' },
+      { filename: workbookFilename, content: workbook, contentType: XLSX_CONTENT_TYPE },
+    ],
   });
-  return { digest, subject: digest.subject, html, text, csv, csvFilename, raw, messageId };
+  return {
+    digest,
+    subject: digest.subject,
+    html,
+    text,
+    csv,
+    csvFilename,
+    agenciesCsv,
+    agenciesCsvFilename,
+    workbook,
+    workbookFilename,
+    raw,
+    messageId,
+  };
 }
 
 /** The latest digest record of a week before `isoWeek`, if any. */

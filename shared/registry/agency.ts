@@ -19,6 +19,17 @@ export const AGENCY_LEVELS = [
   'township',
 ] as const satisfies readonly AgencyLevel[];
 
+/** Chinese name of each level, as the site, the exports and the registry import show it. */
+export const LEVEL_LABELS: Record<AgencyLevel, string> = {
+  'province-government': '省级人民政府',
+  'city-government': '市级人民政府',
+  'county-government': '县级人民政府',
+  'province-department': '省级政府部门',
+  'city-department': '市级政府部门',
+  'county-department': '县级政府部门',
+  township: '乡镇（街道）',
+};
+
 /** One agency of the registry (registry.yaml). */
 export interface Agency {
   id: string;

@@ -3,7 +3,18 @@
  * decoded by the one decoder, shared/text/charset.ts.
  */
 
-export type DetectedFormat = 'pdf' | 'docx' | 'doc' | 'html' | 'text' | 'unknown';
+export type DetectedFormat = 'pdf' | 'docx' | 'doc' | 'wps' | 'html' | 'text' | 'unknown';
+
+/** What the first bytes of a file say it is: the one magic-byte sniffer (the fetcher uses it too). */
+export type MagicKind = 'pdf' | 'zip' | 'ole';
+
+/** PDF header within the first KB, a ZIP (OOXML, OFD) or an OLE2 compound file (.doc, .wps, .xls), else null. */
+export function sniffMagic(bytes: Uint8Array): MagicKind | null {
+  if (findPdfHeader(bytes) >= 0) return 'pdf';
+  if (startsWith(bytes, 0, [0x50, 0x4b, 0x03, 0x04])) return 'zip';
+  if (startsWith(bytes, 0, [0xd0, 0xcf, 0x11, 0xe0])) return 'ole';
+  return null;
+}
 
 export interface FormatHints {
   fileName?: string;
@@ -12,15 +23,22 @@ export interface FormatHints {
 
 /** Detects the format of a file from its bytes, content type and name. */
 export function detectFormat(bytes: Uint8Array, hints: FormatHints = {}): DetectedFormat {
-  if (findPdfHeader(bytes) >= 0) return 'pdf';
-  if (startsWith(bytes, 0, [0x50, 0x4b, 0x03, 0x04])) return 'docx'; // PK zip (OOXML)
-  if (startsWith(bytes, 0, [0xd0, 0xcf, 0x11, 0xe0])) return 'doc'; // OLE2 compound file (Word 97–2003, WPS)
   const type = (hints.contentType ?? '').toLowerCase();
   const name = (hints.fileName ?? '').toLowerCase().replace(/[?#].*$/, '');
+  const magic = sniffMagic(bytes);
+  if (magic === 'pdf') return 'pdf';
+  if (magic === 'zip') return 'docx'; // PK zip (OOXML)
+  // OLE2 compound file: Word 97–2003 or WPS (the same container; the name tells which was published).
+  if (magic === 'ole') return name.endsWith('.wps') || type.includes('wps') ? 'wps' : 'doc';
   // Declared PDF without the %PDF header: often an HTML error page; sniff instead.
   if (type.includes('pdf') || name.endsWith('.pdf')) return sniffText(bytes);
   if (type.includes('wordprocessingml') || name.endsWith('.docx')) return 'docx';
-  if (type.includes('msword') || name.endsWith('.doc') || name.endsWith('.wps')) return 'doc';
+  // Named Word/WPS without the OLE header: Word's "save as web page" .doc is HTML; anything else is still
+  // handed to the Word reader, which says plainly that it cannot open it.
+  if (name.endsWith('.wps') || type.includes('msword') || name.endsWith('.doc')) {
+    if (looksLikeHtml(bytes)) return 'html';
+    return name.endsWith('.wps') ? 'wps' : 'doc';
+  }
   if (type.includes('html') || name.endsWith('.html') || name.endsWith('.htm') || name.endsWith('.shtml'))
     return 'html';
   if (type.startsWith('text/') || name.endsWith('.txt')) return looksLikeHtml(bytes) ? 'html' : 'text';
