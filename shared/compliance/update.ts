@@ -2,6 +2,7 @@
  * Reads what the fetcher and the parser stored, assesses every agency of the registry for one year
  * and writes the history records (state/{year}/{agencyId}.json). The only impure part of compliance.
  */
+import { mapLimit } from '../async/map-limit.ts';
 import type { Agency, Registry } from '../registry/agency.ts';
 import { keys, parseRawKey } from '../storage/keys.ts';
 import { getJson, type ObjectStore, updateJson } from '../storage/port.ts';
@@ -143,17 +144,4 @@ async function loadPreviousYearResult(
     if (result?.report && (!newest || result.parsedAt > newest.parsedAt)) newest = result;
   }
   return newest;
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      out[index] = await task(items[index] as T);
-    }
-  });
-  await Promise.all(workers);
-  return out;
 }

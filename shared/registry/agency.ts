@@ -75,3 +75,18 @@ export interface Registry {
   /** Who runs this monitor (e-mail or URL), put into the User-Agent so site operators can reach us. */
   contact?: string;
 }
+
+/**
+ * The host a fetch of this agency starts on (the year's report URL, else the first list page), lower
+ * case; '(none)' or '(invalid)' when there is no usable URL. The run's scheduler and the FIFO message
+ * groups both key agencies by it (an SQS group id must not be empty, hence the labels).
+ */
+export function hostOfAgency(agency: Agency, year: number): string {
+  const url = agency.reportUrls?.[String(year)] ?? agency.listUrls[0];
+  if (!url) return '(none)';
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    return '(invalid)';
+  }
+}

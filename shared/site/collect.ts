@@ -4,6 +4,7 @@
  * one agency at a time by the generator so 10,000 agencies never sit in memory together.
  */
 
+import { mapLimit } from '../async/map-limit.ts';
 import type { AgencyYearState, ComplianceStatus } from '../compliance/status.ts';
 import type { Agency, AgencyLevel } from '../registry/agency.ts';
 import { getJson, type ObjectStore } from '../storage/port.ts';
@@ -47,20 +48,6 @@ export interface SiteIndex {
 
 /** How many run manifests feed the fetch history (the newest ones); weekly runs make this about a year. */
 export const MAX_RUNS_READ = 60;
-
-/** Runs `worker` over `items` with at most `limit` in flight. */
-export async function mapLimit<T, R>(items: T[], limit: number, worker: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await worker(items[index] as T);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
-}
 
 /** Groups keys `{prefix}{year}/{agencyId}/…` by agency id. */
 function groupByAgency(keyList: string[], prefix: string): Map<string, string[]> {

@@ -4,6 +4,7 @@
  * CloudFront alike; links to archived originals climb out of site/ to raw/ in the same store.
  */
 
+import { mapLimit } from '../async/map-limit.ts';
 import { buildEvaluation } from '../evaluate/model.ts';
 import { renderEvaluationHtml } from '../evaluate/render.ts';
 import { toCsv } from '../export/csv.ts';
@@ -22,7 +23,7 @@ import { keys, parseRawKey } from '../storage/keys.ts';
 import type { ObjectStore } from '../storage/port.ts';
 import { loadTriage, triageLabels } from '../triage/triage.ts';
 import { renderArchiveViewer } from './archive-view.ts';
-import { collectSiteIndex, loadAgencyYear, mapLimit } from './collect.ts';
+import { collectSiteIndex, loadAgencyYear } from './collect.ts';
 import { siteExportInput, statusWorkbookPath } from './export.ts';
 import { SITE_CSS, STYLESHEET_PATH } from './layout.ts';
 import { type AgencyYearView, renderAgencyList, renderAgencyPage, renderOverview, renderRulesPage } from './pages.ts';
