@@ -156,26 +156,36 @@ function isRunning(manifest: RunManifest): boolean {
   return (manifest as RunManifest & { state?: string }).state === 'running';
 }
 
-/** One fetch attempt as the site lists it (newest `maxRuns` folded runs only). */
-export function fetchRecordsOf(
-  index: OutcomeIndex,
-  agencyId: string,
-  maxRuns: number,
-): { runId: string; at: string; status: FetchStatus; snapshots: number; error?: string }[] {
-  const from = Math.max(0, index.runs.length - maxRuns);
-  const records: { runId: string; at: string; status: FetchStatus; snapshots: number; error?: string }[] = [];
-  for (const segment of index.agencies[agencyId]?.fetches ?? []) {
-    for (let i = Math.max(from, segment.first); i <= segment.last; i++) {
-      const run = index.runs[i];
-      if (!run) continue;
-      records.push({
-        runId: run.runId,
-        at: run.startedAt,
-        status: segment.status,
-        snapshots: segment.snapshots,
-        ...(segment.error ? { error: segment.error } : {}),
-      });
-    }
-  }
-  return records;
+/** A stretch of runs in which an agency's fetch looked the same, as the site lists it. */
+export interface FetchStretch {
+  runId: string;
+  /** The first run of the stretch. */
+  at: string;
+  status: FetchStatus;
+  snapshots: number;
+  error?: string;
+  /** Closed stretches: the last run and how many runs it spans. Absent while it still lasts. */
+  until?: string;
+  runs?: number;
+}
+
+/**
+ * An agency's fetch log as stretches of unchanged results, oldest first, the newest `maxStretches`. A
+ * week that fetched the same as the week before changes nothing here (so the agency's page is not
+ * rewritten); the stretch that reaches the latest run is open ("since").
+ */
+export function fetchStretchesOf(index: OutcomeIndex, agencyId: string, maxStretches: number): FetchStretch[] {
+  const lastRun = index.runs.length - 1;
+  return (index.agencies[agencyId]?.fetches ?? []).slice(-maxStretches).map((segment) => {
+    const first = index.runs[segment.first];
+    const last = index.runs[segment.last];
+    return {
+      runId: first?.runId ?? '',
+      at: first?.startedAt ?? '',
+      status: segment.status,
+      snapshots: segment.snapshots,
+      ...(segment.error ? { error: segment.error } : {}),
+      ...(segment.last < lastRun ? { until: last?.startedAt ?? '', runs: segment.last - segment.first + 1 } : {}),
+    };
+  });
 }

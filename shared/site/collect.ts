@@ -4,11 +4,11 @@
  * one agency at a time by the generator so 10,000 agencies never sit in memory together.
  */
 
-import { fetchRecordsOf, loadOutcomeIndex } from '../compliance/outcome-index.ts';
+import { type FetchStretch, fetchStretchesOf, loadOutcomeIndex } from '../compliance/outcome-index.ts';
 import type { AgencyYearState, ComplianceStatus } from '../compliance/status.ts';
 import type { Agency, AgencyLevel } from '../registry/agency.ts';
 import { getJson, type ObjectStore } from '../storage/port.ts';
-import type { FetchStatus, ReportResult, SnapshotMeta } from '../storage/records.ts';
+import type { ReportResult, SnapshotMeta } from '../storage/records.ts';
 import type { TriageLookup } from '../triage/triage.ts';
 
 /** One agency as the site shows it (from the registry, or only its id when the registry lacks it). */
@@ -23,14 +23,8 @@ export interface SiteAgency {
   liaison?: { name?: string; phone?: string; email?: string };
 }
 
-/** One fetch attempt for an agency-year, read from a run manifest. */
-export interface FetchRecord {
-  runId: string;
-  at: string;
-  status: FetchStatus;
-  error?: string;
-  snapshots: number;
-}
+/** Fetches of an agency-year with the same result in consecutive runs (see fetchStretchesOf). */
+export type FetchRecord = FetchStretch;
 
 export interface SiteIndex {
   years: number[];
@@ -46,8 +40,8 @@ export interface SiteIndex {
   metaKeys: Map<number, Map<string, string[]>>;
 }
 
-/** How many runs feed the fetch history (the newest ones); weekly runs make this about a year. */
-export const MAX_RUNS_READ = 60;
+/** How many stretches of the fetch history an agency page lists (the newest ones). */
+export const MAX_FETCH_STRETCHES = 60;
 
 /** Runs `worker` over `items` with at most `limit` in flight. */
 export async function mapLimit<T, R>(items: T[], limit: number, worker: (item: T) => Promise<R>): Promise<R[]> {
@@ -132,7 +126,7 @@ export async function collectSiteIndex(
     const outcomeIndex = await loadOutcomeIndex(store, year);
     const byAgency = new Map<string, FetchRecord[]>();
     for (const agencyId of Object.keys(outcomeIndex.agencies)) {
-      const records = fetchRecordsOf(outcomeIndex, agencyId, MAX_RUNS_READ);
+      const records = fetchStretchesOf(outcomeIndex, agencyId, MAX_FETCH_STRETCHES);
       if (records.length) byAgency.set(agencyId, records);
     }
     fetches.set(year, byAgency);
