@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadOutcomeIndex } from '../../shared/compliance/outcome-index.ts';
 import { updateAssessments } from '../../shared/compliance/update.ts';
+import { linksFromBase } from '../../shared/notify/digest.ts';
+import { runWeeklyDigest } from '../../shared/notify/weekly.ts';
 import { generateSite } from '../../shared/site/generate.ts';
 import { InMemoryStore, writeSyntheticPopulation } from '../../shared/site/synthetic.ts';
 import { CountingStore } from '../../shared/storage/counting-store.ts';
@@ -98,5 +100,41 @@ describe('site regeneration', () => {
     expect(rewritten).toBeGreaterThan(1);
     expect(rewritten).toBeLessThan(12);
     expect(store.counts.putsByPrefix.site).toBe(rewritten);
+  });
+});
+
+describe('digest size cap', () => {
+  it('leaves out attachments beyond the cap, largest first, and links the full lists on the site', async () => {
+    const { store, registry } = await population(200);
+    const full = { ...registry, deadlines: {}, recipients: [] } as never;
+    const sent: { raw: Uint8Array; html?: string }[] = [];
+    const mailer = {
+      kind: 'outbox',
+      async send(message: { raw: Uint8Array; html?: string }) {
+        sent.push(message);
+        return { messageId: 'm', location: 'test' };
+      },
+    };
+    const run = (maxEmailBytes?: number) =>
+      runWeeklyDigest({
+        store,
+        registry: full,
+        year: YEAR,
+        now: NOW.getTime(),
+        mailer: mailer as never,
+        from: 'digest@example.org',
+        recipients: [{ region: [], to: ['office@example.org'] }],
+        links: linksFromBase('https://nianbao.example.org'),
+        force: true,
+        ...(maxEmailBytes ? { maxEmailBytes } : {}),
+      });
+    await run();
+    const uncapped = sent[0]?.raw.byteLength ?? 0;
+    expect(sent[0]?.html).not.toContain('附件过大');
+    await run(uncapped - 1);
+    const capped = sent[1];
+    expect(capped?.raw.byteLength).toBeLessThan(uncapped);
+    expect(capped?.html).toContain('附件过大，未随邮件发送');
+    expect(capped?.html).toContain('https://nianbao.example.org/site/status-2024.xlsx');
   });
 });
