@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { consolidateRunParts, runPartKey } from '../../functions/common/run-parts.ts';
 import { loadOutcomeIndex } from '../../shared/compliance/outcome-index.ts';
 import { updateAssessments } from '../../shared/compliance/update.ts';
 import { linksFromBase } from '../../shared/notify/digest.ts';
@@ -63,6 +64,28 @@ describe('outcome index', () => {
     const index = await loadOutcomeIndex(store, YEAR, { stats });
     expect(stats.rebuilt).toBe(true);
     expect(index.runs[0]?.runId).toBe('old');
+  });
+
+  it('rebuilds after late run parts rewrote a folded manifest', async () => {
+    const { store } = await population(5);
+    const part = (agencyId: string): RunManifest => ({
+      runId: 'late',
+      year: YEAR,
+      startedAt: new Date(NOW.getTime() + WEEK).toISOString(),
+      finishedAt: new Date(NOW.getTime() + WEEK).toISOString(),
+      outcomes: [{ agencyId, year: YEAR, status: 'not-found', snapshots: [], findings: [], pagesFetched: 1 }],
+    });
+    await putJson(store, runPartKey('late', 'job-1'), part('a00001'));
+    await consolidateRunParts(store, () => NOW);
+    expect((await loadOutcomeIndex(store, YEAR)).agencies.a00002?.latest?.status).not.toBe('not-found');
+    await putJson(store, runPartKey('late', 'job-2'), part('a00002'));
+    await consolidateRunParts(store, () => NOW);
+    const stats = { manifestsRead: 0, rebuilt: false };
+    const index = await loadOutcomeIndex(store, YEAR, { stats });
+    expect(stats.rebuilt).toBe(true);
+    expect(index.agencies.a00002?.latest?.status).toBe('not-found');
+    expect(index.agencies.a00001?.latest?.status).toBe('not-found');
+    expect(index.runs.filter((run) => run.runId === 'late')).toHaveLength(1);
   });
 
   it('does not rewrite a state when only the moment of assessment changed', async () => {
