@@ -13,6 +13,7 @@ import { isUtf8, transcode } from 'node:buffer';
 import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { extractPdfText } from '../shared/report/extract/pdf.ts';
 import { generateReport } from '../shared/report/generate.ts';
 import { parseReport, parseText } from '../shared/report/parse.ts';
 import { analyseReport, validateReport } from '../shared/rules/validate.ts';
@@ -194,7 +195,12 @@ async function measure(): Promise<void> {
       console.log(`pdf: skipped, Chromium unavailable (${error instanceof Error ? error.message : String(error)})`);
     }
     if (pdfCorpus.length > 0) {
-      await measureFormat('pdf', pdfCorpus, 'report.pdf', [['one byte scan', byteScanFloor]], 1);
+      const pdf = await measureFormat('pdf', pdfCorpus, 'report.pdf', [['one byte scan', byteScanFloor]], 3);
+      let pages = 0;
+      for (const bytes of pdfCorpus) pages += (await extractPdfText(bytes)).pages;
+      console.log(
+        `  PDF: ${rate(pdfCorpus.length, pdf.run.cpuMs).toFixed(1)} reports/s, ${(pdf.run.cpuMs / pdfCorpus.length).toFixed(1)} ms per PDF, ${(pdf.run.cpuMs / pages).toFixed(1)} ms per page (${pages} pages, ${(pages / pdfCorpus.length).toFixed(1)} per PDF; parse + validate, CPU)`,
+      );
       // parseReport alone for PDF too, to show extraction dominates.
       const parseTiming = await time(async () => {
         for (const bytes of pdfCorpus) await parseReport({ bytes, fileName: 'report.pdf' });

@@ -8,15 +8,17 @@
  * time; when too little is left it enqueues the agencies not started as a continuation job (same host,
  * same FIFO group) instead of cutting an agency short or being killed by Lambda mid-agency.
  *
- * Partial batch failures on a FIFO queue (message group = host): a record that cannot be processed
- * (malformed JSON, not a fetch job, a store write that failed) stops the batch. As AWS's Lambda guide asks for FIFO queues, that
+ * Partial batch failures on a FIFO queue (message group = host), with Powertools'
+ * SqsFifoPartialProcessorAsync: a record that cannot be processed (malformed JSON, not a fetch job, a
+ * store write that failed) stops the batch. As AWS's Lambda guide asks for FIFO queues, that
  * record and every record after it (unprocessed) are reported in `batchItemFailures`, so no later job
  * of the same host overtakes the failed one; after 3 receives the failed record lands in the FIFO
  * dead-letter queue. An agency whose site is down is not a failure: its outcome says `unreachable`.
  */
+import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { loadConfig } from '../shared/config/config.ts';
 import { userFacingError } from '../shared/fetch/errors.ts';
 import { createHttpClient } from '../shared/fetch/http.ts';
@@ -67,20 +69,20 @@ function httpFor(settings: FetchJob['client']): ScanHttp {
   return http;
 }
 
+/** The invocation is nearly out of time: this record and every later one go back unprocessed. */
+class OutOfTimeError extends Error {
+  constructor(messageId: string) {
+    super(`no time left for fetch job ${messageId}`);
+    this.name = 'OutOfTimeError';
+  }
+}
+
 export async function handler(
   event: SQSEvent,
   context: Pick<Context, 'getRemainingTimeInMillis'>,
 ): Promise<SQSBatchResponse> {
-  const batchItemFailures: SQSBatchItemFailure[] = [];
-
-  // FIFO order: once one record fails (or time runs out), every later record goes back unprocessed.
-  let stopped = false;
-  for (const record of event.Records) {
-    if (stopped || context.getRemainingTimeInMillis() < SAFETY_MARGIN_MS) {
-      stopped = true;
-      batchItemFailures.push({ itemIdentifier: record.messageId });
-      continue;
-    }
+  const runRecord = async (record: SQSRecord): Promise<void> => {
+    if (context.getRemainingTimeInMillis() < SAFETY_MARGIN_MS) throw new OutOfTimeError(record.messageId);
     try {
       const job = parseJob(record);
       await runJob(job, httpFor(job.client), () => context.getRemainingTimeInMillis());
@@ -91,12 +93,17 @@ export async function handler(
         error,
       });
       metrics.addMetric(error instanceof PoisonedJobError ? 'PoisonedJobs' : 'FailedJobs', MetricUnit.Count, 1);
-      batchItemFailures.push({ itemIdentifier: record.messageId });
-      stopped = true;
+      throw error;
     }
-  }
+  };
+  // The FIFO processor stops at the first failed record and fails it and every later one, so no later
+  // job of the same host (message group) overtakes it. A batch that fails as a whole is still an
+  // answer (all records handed back), not an invocation error.
+  const response = await processPartialResponse(event, runRecord, new SqsFifoPartialProcessorAsync(), {
+    throwOnFullBatchFailure: false,
+  });
   if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  return { batchItemFailures };
+  return response;
 }
 
 function parseJob(record: SQSRecord): FetchJob {

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { SendMessageBatchCommand, type SendMessageBatchCommandOutput, type SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
-import { AGENCY_LEVELS, type Agency, type Registry } from '../../shared/registry/agency.ts';
+import { AGENCY_LEVELS, type Agency, hostOfAgency, type Registry } from '../../shared/registry/agency.ts';
 
 export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
@@ -73,17 +73,6 @@ export interface PlanJobsOptions {
   agencyIds?: string[];
   /** Only agencies under this region path, e.g. ['河南省', '三门峡市']. */
   region?: string[];
-}
-
-/** The host a fetch of this agency starts on (the report URL of the year, else the first list page). */
-export function hostOfAgency(agency: Pick<Agency, 'reportUrls' | 'listUrls'>, year: number): string {
-  const url = agency.reportUrls?.[String(year)] ?? agency.listUrls[0];
-  if (!url) return '(none)';
-  try {
-    return new URL(url).host.toLowerCase();
-  } catch {
-    return '(invalid)';
-  }
 }
 
 /** Whether an agency's region path starts with `region`. */

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { AnnualReport, SourceFormat, TemplateVersion } from '../report/model.ts';
-import type { Finding, Severity } from '../rules/finding.ts';
+import { type Finding, SEVERITY_LABELS, type Severity } from '../rules/finding.ts';
 import { describeSource } from '../rules/locate.ts';
 import { analyseReport } from '../rules/validate.ts';
 
@@ -71,13 +71,11 @@ function defaultIO(): CheckIO & { flush: () => void } {
 export const CHECK_USAGE = [
   '用法：nianbao check 文件... [--json]',
   '',
-  '解析并校验政府信息公开工作年度报告（支持 .txt、.html、.pdf、.docx）。',
+  '解析并校验政府信息公开工作年度报告（支持 .txt、.html、.pdf、.docx、.doc、.wps；扫描版 PDF 在安装了 tesseract 时会 OCR 辅助识别）。',
   '  --json   以 JSON 数组输出：[{file, agency, year, format, template, findings}]',
   '',
   '退出码：0 无错误级问题；1 至少一个错误级问题；2 用法错误或有文件无法读取。',
 ].join('\n');
-
-const SEVERITY_LABELS: Record<Severity, string> = { error: '错误', warning: '警告', info: '提示' };
 
 const TEMPLATE_LABELS: Record<TemplateVersion, string> = {
   '2021': '2021 年格式（国办公开办函〔2021〕30号）',

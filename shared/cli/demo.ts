@@ -16,10 +16,10 @@ import { STATUS_LABELS } from '../compliance/status.ts';
 import { updateAssessments } from '../compliance/update.ts';
 import { startAgencySite } from '../demo/agency-site.ts';
 import { createHttpClient } from '../fetch/http.ts';
-import { runScan } from '../fetch/scan.ts';
 import { linksFromBase } from '../notify/digest.ts';
 import { OutboxMailer } from '../notify/outbox-mailer.ts';
 import { runWeeklyDigest } from '../notify/weekly.ts';
+import { runScanAndParse } from '../pipeline/scan-run.ts';
 import { loadRegistry } from '../registry/load.ts';
 import { generateSite } from '../site/generate.ts';
 import { FileSystemStore } from '../storage/fs-store.ts';
@@ -75,9 +75,9 @@ export async function run(args: string[]): Promise<number> {
       retryBaseDelayMs: 100,
       retryMaxDelayMs: 500,
     });
-    let manifest: Awaited<ReturnType<typeof runScan>>;
+    let manifest: Awaited<ReturnType<typeof runScanAndParse>>;
     try {
-      manifest = await runScan({ registry, year: DEMO_YEAR, store, http, now: demoClock });
+      manifest = await runScanAndParse({ registry, year: DEMO_YEAR, store, http, now: demoClock });
     } finally {
       http.close();
     }

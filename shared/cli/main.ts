@@ -8,6 +8,12 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   check: { summary: '校验年度报告文件（txt/html/pdf/docx）', load: async () => (await import('./check.ts')).run },
   scan: { summary: '按名录抓取各机关年度报告并存档', load: async () => (await import('./scan.ts')).run },
   digest: { summary: '生成并发送每周合规摘要邮件', load: async () => (await import('./digest.ts')).run },
+  export: { summary: '导出机关状态工作簿（xlsx）与 CSV', load: async () => (await import('./export.ts')).run },
+  evaluate: {
+    summary: '生成年度评估报告（HTML，可打印为 PDF）',
+    load: async () => (await import('./evaluate.ts')).run,
+  },
+  registry: { summary: '从 Excel/CSV 导入名录，或导出为 Excel', load: async () => (await import('./registry.ts')).run },
   triage: {
     summary: '标记问题：已核实、误报、已整改、已督办；查看核查记录',
     load: async () => (await import('./triage.ts')).run,

@@ -17,9 +17,10 @@
  * - A report whose bytes changed after it was first found: `compliance.report-edited` (warning).
  */
 import type { Agency, Registry } from '../registry/agency.ts';
-import { APPLICANT_COLUMN_LABELS, APPLICANT_COLUMNS, APPLICATION_ROW_LABELS } from '../report/model.ts';
+import { APPLICANT_COLUMN_LABELS, APPLICANT_COLUMNS, APPLICATION_ROW_LABELS, unreadNote } from '../report/model.ts';
 import type { Finding } from '../rules/finding.ts';
 import { SEVERITY_RANK } from '../rules/finding.ts';
+import { YOY_RULE_INFO, YOY_RULES } from '../rules/yoy.ts';
 import type { AgencyRunOutcome, ReportResult, SnapshotMeta } from '../storage/records.ts';
 import { beijingDate, daysAfterDeadline, deadlineFor, parseBeijingInstant, toBeijingIso } from './deadline.ts';
 import { type AgencyYearState, type Assessment, type ComplianceStatus, NEXT_STEPS } from './status.ts';
@@ -152,6 +153,7 @@ export function assessAgencyYear(input: AssessInput): Assessment {
     if (!result.findings.some((f) => f.rule === COMPLIANCE_RULES.carryoverMismatch)) {
       findings.push(...carryoverFindings(input.previousYearResult ?? null, result, year));
     }
+    findings.push(...yearOnYearFindings(input.previousYearResult ?? null, result));
     if (findings.some((f) => f.severity === 'error')) flags.add('inconsistent');
   }
 
@@ -267,9 +269,9 @@ function blockedCause(error: string | undefined): string {
 function unparseableReason(result: ReportResult | undefined): string | undefined {
   if (!result) return '报告已存档，但尚无解析结果';
   if (!result.report) return '报告无法解析（未能读取内容）';
-  if (result.report.notes.some((n) => n.kind === 'no-text')) {
-    return '报告没有可提取的文字（可能是扫描件），无法核对数据';
-  }
+  const unread = unreadNote(result.report);
+  if (unread?.kind === 'no-text') return '扫描件，无法自动核验（报告没有可提取的文字），请人工核对原件';
+  if (unread) return `未能读取报告文件（${unread.detail}），请人工核对原件`;
   const { activeDisclosure, applications, reviews } = result.report;
   const extractionFailed = result.findings.some((f) => f.severity === 'error' && /^(extract|parse)\./.test(f.rule));
   if (!activeDisclosure && !applications && !reviews && extractionFailed) {
@@ -303,6 +305,19 @@ function editedFinding(previous: AgencyYearState | undefined, snapshot: Snapshot
     expected: first.sha256,
     actual: snapshot.sha256,
   };
+}
+
+/**
+ * The year-on-year rules (rules/yoy.ts) for a result parsed before last year's report was stored:
+ * run here once both are at hand, unless the parse already ran them.
+ */
+export function yearOnYearFindings(previous: ReportResult | null, current: ReportResult): Finding[] {
+  if (!previous?.report || !current.report) return [];
+  const ran = new Set(YOY_RULE_INFO.map((info) => info.id));
+  if (current.findings.some((f) => ran.has(f.rule))) return [];
+  return YOY_RULES.flatMap((rule) =>
+    rule(current.report as NonNullable<ReportResult['report']>, { previousYear: previous.report }),
+  );
 }
 
 /** Last year's 四、结转下年度继续办理 must equal this year's 二、上年结转, column by column. */

@@ -5,6 +5,7 @@
  * (Content-Type, Content-Disposition, magic bytes) and recognises tiny HTML "downloads" as error pages.
  */
 import type * as cheerio from 'cheerio';
+import { sniffMagic } from '../report/detect-format.ts';
 import { loadHtml } from './discover.ts';
 import { dateFromPageText } from './publish-date.ts';
 
@@ -242,10 +243,6 @@ export function fileNameFromDisposition(header: string | undefined | null): stri
   }
 }
 
-function startsWith(bytes: Uint8Array, signature: number[]): boolean {
-  return signature.every((b, i) => bytes[i] === b);
-}
-
 /** The kind of a downloaded document: magic bytes first, then Content-Disposition, Content-Type, URL. */
 export function detectDocumentType(
   bytes: Uint8Array,
@@ -260,20 +257,21 @@ export function detectDocumentType(
   const declared = nameExt || urlExt;
   const result = (kind: DocumentKind, ext: string = kind): DocumentType => ({ kind, ext, fileName });
 
-  // Skip a UTF-8 BOM or leading white space for the %PDF check: some servers prepend junk.
-  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 1024));
-  if (head.includes('%PDF-')) return result('pdf');
-  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) {
+  // Magic bytes: the parser's sniffer (one home; %PDF- is accepted after leading junk, as readers do).
+  const magic = sniffMagic(bytes);
+  if (magic === 'pdf') return result('pdf');
+  if (magic === 'zip') {
     if (declared === 'xlsx' || type.includes('spreadsheet')) return result('xlsx');
     if (declared === 'ofd' || type.includes('ofd')) return result('ofd');
     return result('docx');
   }
-  if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0])) {
+  if (magic === 'ole') {
     if (declared === 'wps') return result('wps');
     if (declared === 'xls' || type.includes('excel')) return result('xls');
     return result('doc');
   }
-  const text = head
+  const text = new TextDecoder('latin1')
+    .decode(bytes.subarray(0, 1024))
     .replace(/^\ufeff|^\xef\xbb\xbf/, '')
     .trimStart()
     .toLowerCase();

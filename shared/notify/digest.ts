@@ -10,7 +10,7 @@ import type { Finding, Severity } from '../rules/finding.ts';
 import { SEVERITY_RANK } from '../rules/finding.ts';
 import { agencyPagePath, archiveViewerPath, isLiveHtmlExt, reportPagePath } from '../site/paths.ts';
 import { parseRawKey } from '../storage/keys.ts';
-import { applyTriage, describeVerdict, TRIAGE_LABELS, type TriageLookup } from '../triage/triage.ts';
+import { applyTriage, describeVerdict, type TriageLookup, triageLabels } from '../triage/triage.ts';
 
 /** Findings (by rule) that are a problem of their own in the diff, beside the status flags. */
 const PROBLEM_RULES = ['compliance.report-edited', 'compliance.report-removed'] as const;
@@ -149,10 +149,30 @@ export interface Digest {
     /** Full counts (the lists above stop at `maxChangeItems`). */
     counts: { new: number; stillOpen: number; resolved: number };
   };
-  /** Every finding of every assessed agency in the slice (the CSV attachment). */
+  /** Every finding of every assessed agency in the slice. */
   allFindings: DigestFindingRecord[];
   /** 即将到期: agencies with no report found yet whose deadline is within `leadDays`, soonest first. */
   earlyWarning: { leadDays: number; items: EarlyWarningItem[] };
+  /** Every registry agency of the slice, assessed or not, in registry order (the attachments). */
+  agencies: DigestAgency[];
+}
+
+/** One registry agency of a digest slice with its assessment (null when not assessed yet). */
+export interface DigestAgency {
+  agency: Pick<Agency, 'id' | 'name' | 'level' | 'region'>;
+  /**
+   * As assessed (before triage, like the site's workbook: the verdicts are in 核查状态), null when not
+   * assessed yet.
+   */
+  assessment: Assessment | null;
+  /**
+   * Every finding with its 核查状态 ('' when nobody judged it), the dismissed ones too: the attachments
+   * list them marked 误报, only the email's lists leave them out.
+   */
+  findings: { finding: Finding; triage: string }[];
+  /** 核查状态 of the agency-year's status ('' when none). */
+  triage: string;
+  links: DigestLinks;
 }
 
 export interface DigestFindingRecord {
@@ -295,6 +315,7 @@ export function buildDigest(options: BuildDigestOptions): Digest {
   const sliceAgencies = options.registry.agencies.filter(inSlice);
   // The office's view: what an official dismissed is gone from the lists (counted apart below).
   const triaged = new Map(options.assessments.map((a) => [`${a.year}/${a.agencyId}`, applyTriage(a, options.triage)]));
+  const triageLabel = triageLabels(options.triage);
   const officeView = options.assessments.map((a) => triaged.get(`${a.year}/${a.agencyId}`)?.assessment ?? a);
   const assessments = officeView.filter((a) => inSlice(agencies.get(a.agencyId)));
   const year = assessments[0]?.year ?? new Date(nowMs).getUTCFullYear() - 1;
@@ -366,7 +387,6 @@ export function buildDigest(options: BuildDigestOptions): Digest {
     const links = buildLinks(assessment, options.links);
     // The export carries every finding, dismissed ones too, each with its 核查状态.
     for (const finding of [...assessment.findings, ...(triage?.dismissed ?? [])]) {
-      const verdict = options.triage?.forFinding(assessment.agencyId, assessment.year, finding);
       allFindings.push({
         region,
         agencyId: assessment.agencyId,
@@ -375,7 +395,7 @@ export function buildDigest(options: BuildDigestOptions): Digest {
         status: assessment.status,
         finding,
         links,
-        triage: verdict ? TRIAGE_LABELS[verdict.state] : '',
+        triage: triageLabel(assessment.agencyId, assessment.year, finding) ?? '',
       });
     }
     const own = problemsByAgency.get(`${assessment.year}/${assessment.agencyId}`) ?? [];
@@ -445,6 +465,22 @@ export function buildDigest(options: BuildDigestOptions): Digest {
       .map(([region, c]) => ({ region, ...c })),
   };
   const earlyWarning = earlyWarningOf(options, sliceAgencies, assessments, year, nowMs);
+  // The attachments are the site's status workbook for the slice: the assessment as assessed, every
+  // finding, and the officials' verdicts in 核查状态 (a dismissed finding is listed, marked 误报).
+  const asAssessed = new Map(options.assessments.map((assessment) => [assessment.agencyId, assessment]));
+  const agencyRows: DigestAgency[] = sliceAgencies.map((agency) => {
+    const assessment = asAssessed.get(agency.id) ?? null;
+    return {
+      agency,
+      assessment,
+      findings: (assessment?.findings ?? []).map((finding) => ({
+        finding,
+        triage: triageLabel(agency.id, assessment?.year ?? year, finding) ?? '',
+      })),
+      triage: triageLabel(agency.id, assessment?.year ?? year) ?? '',
+      links: assessment ? buildLinks(assessment, options.links) : agencyLinks(agency.id, options.links),
+    };
+  });
   return {
     isoWeek,
     generatedAt: toBeijingIso(nowMs),
@@ -456,6 +492,7 @@ export function buildDigest(options: BuildDigestOptions): Digest {
     regions,
     changes,
     allFindings,
+    agencies: agencyRows,
   };
 }
 
@@ -579,7 +616,8 @@ export function oneSentence(message: string, maxLength = 160): string {
   return flat.length > maxLength ? `${flat.slice(0, maxLength - 1)}…` : flat;
 }
 
-function buildLinks(assessment: Assessment, options: LinkOptions | undefined): DigestLinks {
+/** The links of one assessment: the source page, the archived copy, our report page and agency page. */
+export function buildLinks(assessment: Assessment, options: LinkOptions | undefined): DigestLinks {
   const links: DigestLinks = {};
   const source = assessment.pageUrl ?? assessment.sourceUrl;
   if (source) links.source = source;
@@ -600,6 +638,10 @@ function buildLinks(assessment: Assessment, options: LinkOptions | undefined): D
     }
   }
   return links;
+}
+
+function agencyLinks(agencyId: string, options: LinkOptions | undefined): DigestLinks {
+  return options?.siteBase ? { agency: `${options.siteBase}/${encodeKey(agencyPagePath(agencyId))}` } : {};
 }
 
 function encodeKey(key: string): string {

@@ -5,9 +5,22 @@
  */
 import type { ComplianceStatus } from '../compliance/status.ts';
 import { STATUS_LABELS, STATUS_ORDER } from '../compliance/status.ts';
-import { escapeHtml } from '../html/escape.ts';
-import type { Severity } from '../rules/finding.ts';
+import { statusColor } from '../compliance/status-colors.ts';
+import { toCsv } from '../export/csv.ts';
+import {
+  AGENCY_COLUMNS,
+  type AgencyExportInput,
+  agencyStatusRows,
+  FINDING_COLUMNS,
+  findingExportRows,
+  type TriageLabel,
+} from '../export/rows.ts';
+import { statusWorkbook } from '../export/workbook.ts';
+import { escapeHtml, safeHref } from '../html/escape.ts';
+import { SEVERITY_LABELS } from '../rules/finding.ts';
 import type { Digest, DigestLinks, DigestProblemView, DigestRow, EarlyWarningItem } from './digest.ts';
+
+export { escapeHtml, safeHref };
 
 /** 联系人 张三 · 电话 0398-1234567 · 邮箱 a@b (registry-provided: escape when rendering). */
 export function liaisonText(liaison: EarlyWarningItem['liaison']): string {
@@ -43,49 +56,8 @@ export function daysLeftText(item: Pick<EarlyWarningItem, 'daysLeft'>): string {
   return item.daysLeft === 0 ? '今天截止' : `距截止日期还有 ${item.daysLeft} 天`;
 }
 
-const SEVERITY_LABELS: Record<Severity, string> = { error: '错误', warning: '警告', info: '提示' };
-
-const STATUS_COLORS: Record<ComplianceStatus, { fg: string; bg: string }> = {
-  missing: { fg: '#ffffff', bg: '#b42318' },
-  late: { fg: '#ffffff', bg: '#c4320a' },
-  inconsistent: { fg: '#ffffff', bg: '#7a2e0e' },
-  unparseable: { fg: '#1d2939', bg: '#fedf89' },
-  unreachable: { fg: '#1d2939', bg: '#d0d5dd' },
-  blocked: { fg: '#ffffff', bg: '#5d6d7e' },
-  'address-broken': { fg: '#ffffff', bg: '#a04000' },
-  pending: { fg: '#1d2939', bg: '#eaecf0' },
-  'on-time': { fg: '#ffffff', bg: '#067647' },
-};
-
-export { escapeHtml };
-
-/**
- * A URL fit for an href: http, https and relative references only (plus file: for local links we build
- * ourselves when `allowFile`). Anything else (javascript:, data:, vbscript:, …) gives undefined.
- * The result still needs escapeHtml inside the attribute.
- */
-export function safeHref(url: string | undefined, options: { allowFile?: boolean } = {}): string | undefined {
-  if (!url) return undefined;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: browsers ignore these inside schemes, so must we
-  const trimmed = url.trim().replace(/[\u0000-\u001f\u007f]/g, '');
-  if (trimmed === '') return undefined;
-  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(trimmed)?.[1]?.toLowerCase();
-  if (scheme === undefined) {
-    // Relative: refuse protocol-relative '//host' (it leaves the site) and backslash tricks.
-    return trimmed.startsWith('//') || trimmed.includes('\\') ? undefined : trimmed;
-  }
-  if (scheme === 'http' || scheme === 'https' || (scheme === 'file' && options.allowFile)) {
-    try {
-      return new URL(trimmed).href;
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
-}
-
 function badge(status: ComplianceStatus): string {
-  const color = STATUS_COLORS[status];
+  const color = statusColor(status);
   return `<span style="display:inline-block;padding:1px 6px;border-radius:3px;font-size:12px;color:${color.fg};background:${color.bg};white-space:nowrap">${escapeHtml(STATUS_LABELS[status])}</span>`;
 }
 
@@ -125,6 +97,38 @@ function changeText(row: DigestRow): string {
   return row.change === 'new' ? '本周新增' : `已持续 ${durationText(row.openDays)}`;
 }
 
+/**
+ * Phone and print rules for mail clients that honour a <style> block (Apple Mail, iOS, Gmail apps,
+ * Outlook on the web); clients that strip it keep the inline table layout. At 390 px each agency row
+ * becomes a block (no name squeezed to three characters a line); printing keeps rows whole.
+ */
+const DIGEST_RESPONSIVE_CSS = `
+@media only screen and (max-width: 600px) {
+  table.agencies, table.agencies tbody, table.agencies tr, table.agencies td { display: block !important; width: auto !important; }
+  table.agencies tr.head { display: none !important; }
+  table.agencies tr { border-bottom: 2px solid #98a2b3; padding: 6px 0; }
+  table.agencies td { border: 0 !important; padding: 2px 4px !important; }
+  table.agencies td.c-change, table.agencies td.c-links { display: inline-block !important; color: #475467; }
+  table.outer { table-layout: fixed !important; }
+  td.outer-cell { padding: 10px !important; }
+  table.changes, table.changes tbody, table.changes tr, table.changes th, table.changes td { display: block !important; width: auto !important; }
+  table.changes tr.head { display: none !important; }
+  table.changes td::before { display: block; font-weight: bold; margin-bottom: 2px; }
+  table.changes td.c-new::before { content: attr(data-title); }
+  table.changes td.c-open::before { content: attr(data-title); }
+  table.changes td.c-resolved::before { content: attr(data-title); }
+  table.regions th, table.regions td { white-space: nowrap; }
+  h1 { font-size: 18px !important; }
+}
+@media print {
+  table { page-break-inside: auto; }
+  tr { page-break-inside: avoid; break-inside: avoid; }
+  h2, h3 { page-break-after: avoid; break-after: avoid; }
+  a { color: inherit !important; }
+  span { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+`;
+
 /** The HTML part. */
 export function renderDigestHtml(digest: Digest): string {
   const cell = 'padding:6px 8px;border:1px solid #d0d5dd;vertical-align:top;font-size:13px;line-height:1.5';
@@ -155,17 +159,17 @@ export function renderDigestHtml(digest: Digest): string {
           const title = `${row.title ? `<div style="color:#475467;font-size:12px">${escapeHtml(row.title)}</div>` : ''}${row.liaison ? `<div style="color:#475467;font-size:12px">${escapeHtml(liaisonText(row.liaison))}</div>` : ''}`;
           const reason = `${row.reason ? `<div style="color:#344054">${escapeHtml(row.reason)}</div>` : ''}${row.nextStep ? `<div style="color:#175cd3;font-weight:bold">建议：${escapeHtml(row.nextStep)}</div>` : ''}${row.detail ? `<div style="color:#98a2b3;font-size:11px">技术信息：${escapeHtml(row.detail)}</div>` : ''}`;
           return `<tr>
-<td style="${cell}"><strong>${escapeHtml(row.agencyName)}</strong>${title}</td>
-<td style="${cell}">${row.flags.map(badge).join(' ')}<div style="color:#475467;font-size:12px">${escapeHtml(statusDetail(row))}</div>${row.statusVerdict ? `<div style="color:#067647;font-size:12px">${escapeHtml(row.statusVerdict)}</div>` : ''}</td>
-<td style="${cell}">${reason}${findings}${more}</td>
-<td style="${cell};white-space:nowrap">${escapeHtml(changeText(row))}</td>
-<td style="${cell}">${linksHtml(row.links)}</td>
+<td class="c-name" style="${cell}"><strong>${escapeHtml(row.agencyName)}</strong>${title}</td>
+<td class="c-status" style="${cell}">${row.flags.map(badge).join(' ')}<div style="color:#475467;font-size:12px">${escapeHtml(statusDetail(row))}</div>${row.statusVerdict ? `<div style="color:#067647;font-size:12px">${escapeHtml(row.statusVerdict)}</div>` : ''}</td>
+<td class="c-problems" style="${cell}">${reason}${findings}${more}</td>
+<td class="c-change" style="${cell};white-space:nowrap">${escapeHtml(changeText(row))}</td>
+<td class="c-links" style="${cell}">${linksHtml(row.links)}</td>
 </tr>`;
         })
         .join('\n');
       return `<h3 style="font-size:15px;margin:20px 0 6px 0">${escapeHtml(region.region)}</h3>
-<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">
-<tr><th style="${head}">机关</th><th style="${head}">状态</th><th style="${head}">主要问题</th><th style="${head}">变化</th><th style="${head}">链接</th></tr>
+<table role="presentation" class="agencies" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">
+<tr class="head"><th style="${head}">机关</th><th style="${head}">状态</th><th style="${head}">主要问题</th><th style="${head}">变化</th><th style="${head}">链接</th></tr>
 ${rows}
 </table>`;
     })
@@ -186,9 +190,10 @@ ${rows}
   const scope = digest.regionFilter.length ? `范围：${digest.regionFilter.join('/')}；` : '';
 
   return `<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(digest.subject)}</title></head>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(digest.subject)}</title>
+<style>${DIGEST_RESPONSIVE_CSS}</style></head>
 <body style="margin:0;padding:0;background:#ffffff;font-family:'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;color:#101828">
-<table role="presentation" cellpadding="0" cellspacing="0" style="width:100%;max-width:960px;margin:0 auto"><tr><td style="padding:16px">
+<table role="presentation" class="outer" cellpadding="0" cellspacing="0" style="width:100%;max-width:960px;margin:0 auto"><tr><td class="outer-cell" style="padding:16px">
 <h1 style="font-size:20px;margin:0 0 4px 0">政府信息公开工作年度报告 · 合规监测周报</h1>
 <div style="color:#475467;font-size:13px">${escapeHtml(digest.isoWeek)}（生成于 ${escapeHtml(digest.generatedAt.slice(0, 16).replace('T', ' '))}，北京时间）；${escapeHtml(scope)}${digest.year}年度报告；名录中 ${summary.agencies} 个机关，已核查 ${summary.assessed} 个${summary.notChecked ? `，尚未抓取 ${summary.notChecked} 个` : ''}。</div>
 ${earlyWarningHtml(digest, cell, head)}
@@ -199,19 +204,21 @@ ${summaryRows}
 </table>
 <div style="color:#667085;font-size:12px;margin-top:4px">一个机关可能兼有多种问题（例如既逾期又数据不一致）：主要状态每个机关只计一次，右列按每种问题分别计数。${dismissedText(digest)}</div>
 <h2 style="font-size:16px;margin:16px 0 6px 0">各地区</h2>
-<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">
+<div class="scroll" style="overflow-x:auto">
+<table role="presentation" class="regions" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">
 <tr><th style="${head}">地区</th><th style="${head}">机关数</th>${regionHead}</tr>
 ${regionRows}
 </table>
+</div>
 <h2 style="font-size:16px;margin:16px 0 6px 0">与上周相比${changes.previousWeek ? `（上次：${escapeHtml(changes.previousWeek)}）` : '（首次生成）'}</h2>
-<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">
-<tr><th style="${head};width:33%">本周新增 ${changes.counts.new}</th><th style="${head};width:34%">仍未解决 ${changes.counts.stillOpen}</th><th style="${head};width:33%">已解决 ${changes.counts.resolved}</th></tr>
-<tr><td style="${cell}">${changeList(changes.new, false, changes.counts.new)}</td><td style="${cell}">${changeList(changes.stillOpen, true, changes.counts.stillOpen)}</td><td style="${cell}">${changeList(changes.resolved, false, changes.counts.resolved)}</td></tr>
+<table role="presentation" class="changes" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">
+<tr class="head"><th style="${head};width:33%">本周新增 ${changes.counts.new}</th><th style="${head};width:34%">仍未解决 ${changes.counts.stillOpen}</th><th style="${head};width:33%">已解决 ${changes.counts.resolved}</th></tr>
+<tr><td class="c-new" data-title="本周新增 ${changes.counts.new}" style="${cell}">${changeList(changes.new, false, changes.counts.new)}</td><td class="c-open" data-title="仍未解决 ${changes.counts.stillOpen}" style="${cell}">${changeList(changes.stillOpen, true, changes.counts.stillOpen)}</td><td class="c-resolved" data-title="已解决 ${changes.counts.resolved}" style="${cell}">${changeList(changes.resolved, false, changes.counts.resolved)}</td></tr>
 </table>
 <h2 style="font-size:16px;margin:16px 0 6px 0">需要关注的机关</h2>
 ${regionSections || '<div style="color:#667085">本周没有需要关注的机关。</div>'}
-${summary.omittedRows ? `<p style="color:#b42318">另有 ${summary.omittedRows} 个有问题的机关未在邮件中列出，请查看附件 CSV 或结果网站。</p>` : ''}
-<p style="color:#667085;font-size:12px;margin-top:20px">附件 CSV 列出全部问题（UTF-8，可用 Excel 直接打开）。“无法访问”表示本系统抓取失败，不代表该机关未公开。本邮件由系统自动生成。</p>
+${summary.omittedRows ? `<p style="color:#b42318">另有 ${summary.omittedRows} 个有问题的机关未在邮件中列出，请查看附件或结果网站。</p>` : ''}
+<p style="color:#667085;font-size:12px;margin-top:20px">附件：年报监测 Excel 工作簿（机关状态、问题清单、按地区统计）；问题清单 CSV 列出全部问题，机关状态 CSV 每个机关一行（含未公开、逾期、无法访问的机关及逾期天数；UTF-8，可用 Excel 直接打开）。“无法访问”表示本系统抓取失败，不代表该机关未公开。本邮件由系统自动生成。</p>
 </td></tr></table>
 </body></html>
 `;
@@ -292,73 +299,54 @@ export function renderDigestText(digest: Digest): string {
     }
   }
   if (summary.omittedRows)
-    lines.push('', `另有 ${summary.omittedRows} 个有问题的机关未在邮件中列出，请查看附件 CSV 或结果网站。`);
-  lines.push('', '附件 CSV 列出全部问题。“无法访问”表示本系统抓取失败，不代表该机关未公开。');
+    lines.push('', `另有 ${summary.omittedRows} 个有问题的机关未在邮件中列出，请查看附件或结果网站。`);
+  lines.push(
+    '',
+    '附件：年报监测 Excel 工作簿；问题清单 CSV 列出全部问题；机关状态 CSV 每个机关一行（含未公开、逾期、无法访问的机关）。“无法访问”表示本系统抓取失败，不代表该机关未公开。',
+  );
   return `${lines.join('\n')}\n`;
 }
 
-const CSV_HEADER = [
-  '地区',
-  '机关',
-  '机关代码',
-  '年度',
-  '状态',
-  '严重程度',
-  '规则',
-  '问题说明',
-  '章节',
-  '行',
-  '列',
-  '应为',
-  '实为',
-  '原网页',
-  '存档快照',
-  '核查结果',
-  '核查状态',
-];
-
-/**
- * One CSV cell per RFC 4180: quoted when it holds a comma, quote, CR or LF (quotes doubled). Text
- * starting with = + - @ (or tab/CR) gets a leading apostrophe so a spreadsheet never runs it as a
- * formula; numbers are left as numbers.
- */
-export function csvCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+/** The export inputs of a digest: every agency of the slice, with the email's links. */
+function exportInputs(digest: Digest): AgencyExportInput[] {
+  return digest.agencies.map(({ agency, assessment, findings, links }) => ({
+    agency: { id: agency.id, name: agency.name, level: agency.level, region: agency.region },
+    year: digest.year,
+    assessment,
+    findings: findings.map((entry) => entry.finding),
+    links: { source: links.source, snapshot: links.snapshot, results: links.results ?? links.agency },
+  }));
 }
 
-/** The findings attachment: UTF-8 with a BOM (so Excel reads it right), CRLF line ends. */
+/** The 核查状态 the digest recorded (from the triage lookup it was built with), as the export rows' hook. */
+function digestTriageLabel(digest: Digest): TriageLabel {
+  const byAgency = new Map(digest.agencies.map((entry) => [entry.agency.id, entry]));
+  return (agencyId, year, finding) => {
+    const entry = year === digest.year ? byAgency.get(agencyId) : undefined;
+    if (!entry) return undefined;
+    const label = finding ? entry.findings.find((f) => f.finding === finding)?.triage : entry.triage;
+    return label || undefined;
+  };
+}
+
+/** The findings attachment (findings.csv's columns): UTF-8 with a BOM, CRLF, formulas neutralised. */
 export function renderFindingsCsv(digest: Digest): string {
-  const lines = [CSV_HEADER.map(csvCell).join(',')];
-  for (const record of digest.allFindings) {
-    const f = record.finding;
-    lines.push(
-      [
-        record.region,
-        record.agencyName,
-        record.agencyId,
-        record.year,
-        STATUS_LABELS[record.status],
-        SEVERITY_LABELS[f.severity],
-        f.rule,
-        f.message,
-        f.location?.section ?? '',
-        f.location?.row ?? '',
-        f.location?.column ?? '',
-        f.expected ?? '',
-        f.actual ?? '',
-        record.links.source ?? '',
-        record.links.snapshot ?? '',
-        record.links.results ?? record.links.agency ?? '',
-        record.triage,
-      ]
-        .map(csvCell)
-        .join(','),
-    );
-  }
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return toCsv(FINDING_COLUMNS, findingExportRows(exportInputs(digest), digestTriageLabel(digest)));
+}
+
+/** One row per agency of the slice (agencies.csv's columns), the missing and late ones with days late. */
+export function renderAgenciesCsv(digest: Digest): string {
+  return toCsv(AGENCY_COLUMNS, agencyStatusRows(exportInputs(digest), digestTriageLabel(digest)));
+}
+
+/** The status workbook of the slice (the site's status-{Y}.xlsx for these agencies). */
+export function renderStatusWorkbook(digest: Digest): Promise<Uint8Array> {
+  const inputs = exportInputs(digest);
+  const label = digestTriageLabel(digest);
+  return statusWorkbook(agencyStatusRows(inputs, label), findingExportRows(inputs, label), {
+    year: digest.year,
+    generatedAt: new Date(Date.parse(digest.generatedAt)),
+  });
 }
 
 /**

@@ -19,6 +19,17 @@ export const AGENCY_LEVELS = [
   'township',
 ] as const satisfies readonly AgencyLevel[];
 
+/** Chinese name of each level, as the site, the exports and the registry import show it. */
+export const LEVEL_LABELS: Record<AgencyLevel, string> = {
+  'province-government': '省级人民政府',
+  'city-government': '市级人民政府',
+  'county-government': '县级人民政府',
+  'province-department': '省级政府部门',
+  'city-department': '市级政府部门',
+  'county-department': '县级政府部门',
+  township: '乡镇（街道）',
+};
+
 /** One agency of the registry (registry.yaml). */
 export interface Agency {
   id: string;
@@ -63,4 +74,19 @@ export interface Registry {
   agencies: Agency[];
   /** Who runs this monitor (e-mail or URL), put into the User-Agent so site operators can reach us. */
   contact?: string;
+}
+
+/**
+ * The host a fetch of this agency starts on (the year's report URL, else the first list page), lower
+ * case; '(none)' or '(invalid)' when there is no usable URL. The run's scheduler and the FIFO message
+ * groups both key agencies by it (an SQS group id must not be empty, hence the labels).
+ */
+export function hostOfAgency(agency: Pick<Agency, 'reportUrls' | 'listUrls'>, year: number): string {
+  const url = agency.reportUrls?.[String(year)] ?? agency.listUrls[0];
+  if (!url) return '(none)';
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    return '(invalid)';
+  }
 }

@@ -142,7 +142,8 @@ const agencySchema = z.strictObject({
   liaison: z
     .strictObject({
       name: z.string().trim().min(1).max(100).optional(),
-      phone: z.string().trim().min(1).max(100).optional(),
+      // Coerced: an unquoted 13800138000 in YAML is a number.
+      phone: z.coerce.string().trim().min(1).max(100).optional(),
       email: z.email({ error: '不是合法的电子邮件地址' }).optional(),
     })
     .optional(),

@@ -23,7 +23,7 @@ import {
 import { ActiveDisclosureReader, type ActiveLayoutEvidence } from './tables/active.ts';
 import { ApplicationsReader } from './tables/applications.ts';
 import { ReviewsReader } from './tables/reviews.ts';
-import { extractTitle, yearFromStatisticsPeriod } from './title.ts';
+import { extractTitle, identityFromBody, yearFromStatisticsPeriod } from './title.ts';
 
 export interface CoreOptions {
   format: SourceFormat;
@@ -36,6 +36,8 @@ export interface CoreOptions {
 const MAX_PREFIX_LINES = 40;
 const MAX_PROSE_ROW_LABEL = 60;
 const MAX_DAMAGE_NOTES = 10;
+/** A line ending in values set apart by runs of spaces ("…申请数量      3001     53  0"), bounded. */
+const SPACED_VALUES = /^[^\t]{1,80}? {2,}[-\d.／/—]{1,12}(?: +[-\d.／/—]{1,12}){0,20}$/;
 /** A year glued to its month ("20231月"): the 年 was lost in extraction. */
 const GLUED_DATE = /(?:19|20)\d{2}(?:0?[1-9]|1[0-2])月(?:\d{1,2}日)?/;
 
@@ -115,7 +117,8 @@ export function parseLines(source: LineSource, options: CoreOptions): AnnualRepo
         }
       }
       if (current === '二' || current === '三' || current === '四') {
-        if (trimmed.length <= MAX_PROSE_ROW_LABEL && !trimmed.endsWith('。')) {
+        // Layout text (pdftotext -layout) pads cells with runs of spaces: long lines, short labels.
+        if ((trimmed.length <= MAX_PROSE_ROW_LABEL || SPACED_VALUES.test(trimmed)) && !trimmed.endsWith('。')) {
           row = rowFromLooseText(trimmed, i + 1);
         }
       }
@@ -140,7 +143,13 @@ export function parseLines(source: LineSource, options: CoreOptions): AnnualRepo
     else notes.push({ kind: 'section-missing', section: id, detail: `未找到第${id}部分“${SECTION_TITLES[id]}”的标题` });
   }
 
-  const titleInfo = extractTitle(prefix.length > 0 ? prefix : firstLines(lines), options.fallbackTitle);
+  let titleInfo = extractTitle(prefix.length > 0 ? prefix : firstLines(lines), options.fallbackTitle);
+  if (titleInfo.agency === null) {
+    // No title in the text (a page stored without its heading): the body names the agency elsewhere.
+    const body = identityFromBody(lines);
+    if (body)
+      titleInfo = { title: titleInfo.title ?? body.title, agency: body.agency, year: titleInfo.year ?? body.year };
+  }
   const year = titleInfo.year ?? statisticsYear;
   const template = detectTemplate(active.evidence, applications.table);
   const activeTable = active.rowsFound > 0 ? active.table : null;

@@ -502,6 +502,29 @@ export function renderDocument(spec: ReportSpec): { title: string; paragraphs: s
   return { title: `${spec.agency}${spec.year}年政府信息公开工作年度报告`, paragraphs, tables };
 }
 
+/** A table cell as typed in a word processor: text and the grid rows/columns it covers. */
+export type TypedCell = SpanCell;
+
+/** One block of a report as typed: a section heading, a paragraph, or a table with merged cells. */
+export type TypedBlock = { heading: string } | { paragraph: string } | { table: TypedCell[][] };
+
+/**
+ * The report as typed in Word: headings, paragraphs and the three tables with their merged cells (rows list
+ * the cells that start in them, as HTML does). Office fixtures (scripts/fixtures) are built from it.
+ */
+export function renderBlocks(spec: ReportSpec): { title: string; blocks: TypedBlock[] } {
+  const paragraphs = narrative(spec);
+  const blocks: TypedBlock[] = [{ paragraph: PREAMBLE }];
+  for (const id of SECTION_IDS) {
+    blocks.push({ heading: `${id}、${SECTION_TITLES[id]}` });
+    if (id === '二') blocks.push({ table: table二(spec.values) });
+    else if (id === '三') blocks.push({ table: table三(spec.values) });
+    else if (id === '四') blocks.push({ table: table四(spec.values) });
+    else for (const paragraph of paragraphs[id]) blocks.push({ paragraph });
+  }
+  return { title: `${spec.agency}${spec.year}年政府信息公开工作年度报告`, blocks };
+}
+
 // ---- Model (no parser involved) -----------------------------------------------------------------
 
 function cell(value: number): Cell {

@@ -3,13 +3,16 @@
  * Every number keeps where it was read, so a finding can point an official at the exact cell.
  */
 
-export type SourceFormat = 'text' | 'html' | 'pdf' | 'docx';
+/** The format the report was read from, as its bytes say (a .doc is 'doc', never 'docx'). */
+export type SourceFormat = 'text' | 'html' | 'pdf' | 'docx' | 'doc' | 'wps';
 
 /** Which national template the report follows: 国办公开办函〔2021〕30号 or the 2019 trial format (〔2019〕60号). */
 export type TemplateVersion = '2021' | '2019' | 'unknown';
 
 /** Where a value was read: a line of extracted text, or a cell of an HTML/DOCX table. */
 export interface Provenance {
+  /** Set when the text was recognised by OCR from an image (a scan): the digits may be misread. */
+  ocr?: boolean;
   /** 1-based line in the extracted text (text and PDF input). */
   line?: number;
   /** 0-based table index in document order (HTML and DOCX input). */
@@ -212,7 +215,13 @@ export interface ParseNote {
     | 'table-missing'
     | 'section-missing'
     | 'extraction-damage'
+    // Nothing could be read (format unsupported, file unreadable, extractor failed): no finding may rest on the text.
+    | 'extraction-failed'
     | 'no-text'
+    // A scan's text recognised by OCR (every cell marked Provenance.ocr): an aid, not a reading to judge by.
+    | 'ocr'
+    // Table cells run together in the text and no certain way to separate them: the table is not read.
+    | 'cells-run-together'
     | 'input-truncated';
   section?: SectionId;
   row?: string;
@@ -237,4 +246,12 @@ export interface AnnualReport {
   notes: ParseNote[];
   /** The full extracted text (narrative checks read it); kept so findings can quote lines. */
   text: string;
+}
+
+/**
+ * The note saying we could not read the document's text (unsupported or unreadable file, extractor failure,
+ * a scan without OCR), or undefined. When set, no finding may rest on the text we did not get.
+ */
+export function unreadNote(report: Pick<AnnualReport, 'notes'>): ParseNote | undefined {
+  return report.notes.find((note) => note.kind === 'extraction-failed' || note.kind === 'no-text');
 }

@@ -46,12 +46,13 @@ export function sectionOrder(id: SectionId): number {
 
 /** Template titles and their real-world variants, for headings run together with the first sentence. */
 const FULL_TITLES: Record<SectionId, readonly string[]> = {
-  一: ['总体情况'],
+  一: ['总体情况', '基本情况'],
   二: ['主动公开政府信息情况'],
   三: ['收到和处理政府信息公开申请情况'],
   四: [
     '政府信息公开行政复议、行政诉讼情况',
     '因政府信息公开工作被申请行政复议和提起行政诉讼情况',
+    '因政府信息公开工作被申请行政复议、提起行政诉讼情况',
     '政府信息公开行政复议和行政诉讼情况',
   ],
   五: ['存在的主要问题及改进情况', '政府信息公开工作存在的主要问题及改进情况', '存在问题及改进情况'],
@@ -79,4 +80,26 @@ export function splitRunOnHeading(trimmed: string): { id: SectionId; heading: st
     }
   }
   return null;
+}
+
+/**
+ * The template's section headings inside one run of text (a page with all text nodes joined), in order:
+ * "一、总体情况" … "六、其他需要报告的事项", each after the previous one. Only the template's titles count.
+ */
+export function findTemplateHeadings(text: string): { id: SectionId; start: number; end: number }[] {
+  const found: { id: SectionId; start: number; end: number }[] = [];
+  let from = 0;
+  for (const id of SECTION_IDS) {
+    let best: { start: number; end: number } | null = null;
+    for (const title of FULL_TITLES[id]) {
+      const start = text.indexOf(`${id}、${title}`, from);
+      if (start >= 0 && (best === null || start < best.start))
+        best = { start, end: start + id.length + 1 + title.length };
+    }
+    if (best) {
+      found.push({ id, ...best });
+      from = best.end;
+    }
+  }
+  return found;
 }

@@ -127,3 +127,43 @@ export function yearFromStatisticsPeriod(line: string): number | null {
   const loose = PERIOD_YEAR.exec(line);
   return loose ? Number(loose[1]) : null;
 }
+
+/** A name that signs a report: ends like an agency (厅, 局, 委员会, 人民政府 …). */
+const SIGNATURE = /^[\u4e00-\u9fff（）()]{2,30}(?:厅|局|委员会|委|人民政府|政府|办公室|办|院|中心|署|会|所|站|队)$/;
+const DATE_LINE = /^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$/;
+/** The report named inside a sentence: "编写了《XX厅2019年度政府信息公开工作报告》", "发布XX厅2021年…年度报告". */
+const NAMED_REPORT =
+  /(?:《|发布|公布|编制|编写了?|形成)([\u4e00-\u9fff（）()]{2,40}?(?:19|20)\d{2}\s*年度?\s*政府信息公开工作(?:年度)?报告)/;
+
+/**
+ * The agency (and year) when the title was not in the text (pages stored without their heading): the
+ * report named in an opening sentence or an "附件：" line, else the sign-off (agency line, then a date).
+ */
+export function identityFromBody(lines: readonly string[]): TitleInfo | null {
+  const limit = Math.min(lines.length, 4000);
+  for (let i = 0; i < Math.min(limit, 60); i++) {
+    const line = (lines[i] as string).trim();
+    if (line.length === 0 || line.length > 2000) continue;
+    const named = NAMED_REPORT.exec(line.slice(0, 600));
+    if (named) {
+      const info = readTitle(named[1] as string);
+      if (info.agency !== null) return info;
+    }
+  }
+  const tail: string[] = [];
+  for (let i = limit - 1; i >= 0 && tail.length < 8; i--) {
+    const line = (lines[i] as string).trim();
+    if (line.length > 0) tail.unshift(line);
+  }
+  for (let i = 0; i < tail.length; i++) {
+    const line = tail[i] as string;
+    if (line.startsWith('附件')) {
+      const info = readTitle(line.replace(/^附件\s*\d*\s*[：:]?/, ''));
+      if (info.agency !== null) return info;
+    }
+    const next = tail[i + 1];
+    if (SIGNATURE.test(line) && next !== undefined && DATE_LINE.test(next))
+      return { title: null, agency: line, year: null };
+  }
+  return null;
+}

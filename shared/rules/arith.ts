@@ -100,10 +100,14 @@ function checkSum(
     else expected += value;
   }
   if (!known) {
-    skipped.add(
-      relation,
-      [total, ...parts].filter((term) => term.cell === undefined || term.cell.value === null),
-    );
+    const unknown = [total, ...parts].filter((term) => term.cell === undefined || term.cell.value === null);
+    const totalValue = total.cell?.value;
+    // Counts are never negative: known parts already above a known total break the relation whatever the
+    // unknown cells hold.
+    if (totalValue !== undefined && totalValue !== null && expected > totalValue && !sameNumber(expected, totalValue)) {
+      return exceedsTotal(rule, total, parts, unknown, expected, totalValue, relation);
+    }
+    skipped.add(relation, unknown);
     return null;
   }
   const actual = total.cell?.value ?? 0;
@@ -117,6 +121,45 @@ function checkSum(
     cells: [total.locate(), ...parts.map((term) => term.locate())],
     expected,
     actual,
+  };
+}
+
+/** Names the cells of a term list for a message: "自然人（3）、商业企业（空白）". */
+function termNames(terms: Term[], byColumn: boolean): string {
+  const shown = terms.slice(0, 8).map((term) => {
+    const location = term.locate();
+    const value = term.cell?.value;
+    const name = (byColumn ? location.column : location.row) ?? '';
+    return `${name}（${value === undefined ? '未读到' : value === null ? '空白' : formatNumber(value)}）`;
+  });
+  return `${shown.join('、')}${terms.length > 8 ? ` 等 ${terms.length} 项` : ''}`;
+}
+
+/** The certain breach of `total = Σ parts` when parts are unknown but the known ones already exceed the total. */
+function exceedsTotal(
+  rule: string,
+  total: Term,
+  parts: Term[],
+  unknown: Term[],
+  knownSum: number,
+  totalValue: number,
+  relation: string,
+): Finding {
+  // Zeros add nothing to the excess: only the non-zero known parts are named.
+  const known = parts.filter(
+    (term) => term.cell?.value !== undefined && term.cell.value !== null && term.cell.value !== 0,
+  );
+  // Parts of one row differ by column; parts of one column (三（七）总计) by row.
+  const columns = parts.map((term) => term.locate().column);
+  const byColumn = new Set(columns).size === columns.length;
+  return {
+    rule,
+    severity: 'error',
+    message: `表${total.locate().section ?? ''}${relation}：已填的 ${termNames(known, byColumn)} 之和为 ${formatNumber(knownSum)}，已超过“总计”填报的 ${formatNumber(totalValue)}${describeSource(total.locate())}，至少相差 ${formatNumber(knownSum - totalValue)}。另有 ${unknown.length} 个单元格（${termNames(unknown, byColumn)}）空白或无法识别，但件数不可能为负，无论其实际数值为何，这一关系都不成立。请核对这些数字。`,
+    location: total.locate(),
+    cells: [total.locate(), ...known.map((term) => term.locate()), ...unknown.map((term) => term.locate())],
+    expected: `≥ ${formatNumber(knownSum)}`,
+    actual: totalValue,
   };
 }
 
@@ -161,6 +204,43 @@ export const rowTotal: Rule = (report) => {
   return [...findings, ...skipped.finding()];
 };
 
+const BALANCE_NAMES = ['本年新收', '上年结转', '办理结果总计', '结转下年度'];
+
+/**
+ * 一 + 二 = 三（七） + 四 with unknown cells: when one side is fully known and the other side's known cells
+ * already exceed it, the relation fails whatever the unknowns hold (counts are never negative).
+ */
+function unbalancedDespiteUnknowns(
+  left: Term[],
+  right: Term[],
+): { complete: number; partial: number; completeName: string; partialName: string } | null {
+  const side = (terms: Term[], offset: number) => {
+    let sum = 0;
+    let complete = true;
+    const names: string[] = [];
+    terms.forEach((term, i) => {
+      const value = term.cell?.value;
+      if (value === undefined || value === null) complete = false;
+      else {
+        sum += value;
+        names.push(`${BALANCE_NAMES[offset + i]}（${formatNumber(value)}）`);
+      }
+    });
+    return { sum, complete, names: names.join('加') };
+  };
+  const a = side(left, 0);
+  const b = side(right, 2);
+  for (const [full, partial] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    if (full.complete && !partial.complete && partial.sum > full.sum && !sameNumber(partial.sum, full.sum)) {
+      return { complete: full.sum, partial: partial.sum, completeName: full.names, partialName: partial.names };
+    }
+  }
+  return null;
+}
+
 /** arith.balance: per column, 一 + 二 = 三（七）总计 + 四 (the table's own header states it). */
 export const balance: Rule = (report) => {
   const table = report.applications;
@@ -183,6 +263,19 @@ export const balance: Rule = (report) => {
     const label = APPLICANT_COLUMN_LABELS[column];
     const unknown = terms.filter((term) => term.cell === undefined || term.cell.value === null);
     if (unknown.length > 0) {
+      const certain = unbalancedDespiteUnknowns([received, carriedIn], [handled, carriedOver]);
+      if (certain) {
+        findings.push({
+          rule: 'arith.balance',
+          severity: 'error',
+          message: `表三“${label}”列：${certain.completeName}共 ${formatNumber(certain.complete)} 件，而另一侧已填的${certain.partialName}已达 ${formatNumber(certain.partial)} 件，超出 ${formatNumber(certain.partial - certain.complete)}。另有 ${unknown.length} 个单元格空白或无法识别，但件数不可能为负，按模板“第一项加第二项之和，等于第三项加第四项之和”这一关系无论如何都不成立。请核对该列这四个数字。`,
+          location: { ...received.locate() },
+          cells: terms.map((term) => term.locate()),
+          expected: certain.complete,
+          actual: `≥ ${formatNumber(certain.partial)}`,
+        });
+        continue;
+      }
       skipped.add(`“${label}”列 一＋二＝三（七）＋四`, unknown);
       continue;
     }
@@ -300,4 +393,24 @@ export const litigationTotal: Rule = reviewGroupTotal('arith.litigation-total', 
   'litigationAfterReview',
 ]);
 
-export const ARITH_RULES: Rule[] = [rowTotal, balance, outcomeTotal, reviewTotal, litigationTotal];
+/**
+ * A broken relation that involves a cell read by OCR is not certain: the digits may be misrecognised. It
+ * becomes an arith.ocr-check warning ("OCR 结果需人工核对"), never an error.
+ */
+function ocrAware(rule: Rule): Rule {
+  const wrapped: Rule = (report, context) =>
+    rule(report, context).map((finding) =>
+      finding.severity === 'error' && finding.cells?.some((cell) => cell.at?.ocr === true)
+        ? {
+            ...finding,
+            rule: 'arith.ocr-check',
+            severity: 'warning',
+            message: `OCR 结果需人工核对（原规则 ${finding.rule}，涉及的数字由文字识别读出，可能识别有误）：${finding.message}`,
+          }
+        : finding,
+    );
+  Object.defineProperty(wrapped, 'name', { value: rule.name });
+  return wrapped;
+}
+
+export const ARITH_RULES: Rule[] = [rowTotal, balance, outcomeTotal, reviewTotal, litigationTotal].map(ocrAware);

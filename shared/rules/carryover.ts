@@ -30,4 +30,45 @@ export const carryoverMismatch: Rule = (report, context) => {
   return findings;
 };
 
-export const CARRYOVER_RULES: Rule[] = [carryoverMismatch];
+const ACTIVE_ROWS = [
+  ['rules', '规章'],
+  ['normativeDocs', '行政规范性文件'],
+] as const;
+
+/**
+ * carryover.in-force (warning): 表二 现行有效件数 should be last year's plus 本年制发 minus 本年废止. A warning,
+ * not an error: a document can also lapse (失效) without being repealed. Needs the previous year's report.
+ */
+export const inForceCarryover: Rule = (report, context) => {
+  const previous = context.previousYear;
+  if (!previous?.activeDisclosure || !report.activeDisclosure) return [];
+  if (report.year === null || previous.year === null || previous.year !== report.year - 1) return [];
+  if (report.template !== '2021' || previous.template !== '2021') return [];
+  const findings: Finding[] = [];
+  for (const [row, label] of ACTIVE_ROWS) {
+    const now = report.activeDisclosure[row];
+    const before = previous.activeDisclosure[row]?.inForce?.value;
+    const issued = now?.issued?.value;
+    const repealed = now?.repealed?.value;
+    const inForce = now?.inForce?.value;
+    if (before == null || issued == null || repealed == null || inForce == null) continue;
+    const expected = before + issued - repealed;
+    if (expected === inForce) continue;
+    findings.push({
+      rule: 'carryover.in-force',
+      severity: 'warning',
+      message: `表二“${label}”：${previous.year}年度报告的现行有效件数为 ${formatNumber(before)}，本年制发 ${formatNumber(issued)} 件、废止 ${formatNumber(repealed)} 件，现行有效应为 ${formatNumber(expected)} 件，但本年填报 ${formatNumber(inForce)} 件，相差 ${formatNumber(Math.abs(expected - inForce))}。如有文件失效而未列入废止，请在报告中说明；否则请核对这几个数字。`,
+      location: {
+        section: '二',
+        row: label,
+        column: '现行有效件数',
+        ...(now?.inForce?.at ? { at: now.inForce.at } : {}),
+      },
+      expected,
+      actual: inForce,
+    });
+  }
+  return findings;
+};
+
+export const CARRYOVER_RULES: Rule[] = [carryoverMismatch, inForceCarryover];

@@ -1,17 +1,9 @@
 // Every rule id with its Chinese description, for docs and the site. A test checks that every id any rule
 // emits is listed here.
-import type { Severity } from './finding.ts';
+import type { RuleInfo } from './rule-info.ts';
+import { YOY_RULE_INFO } from './yoy.ts';
 
-export interface RuleInfo {
-  id: string;
-  severity: Severity;
-  /** Short Chinese title, e.g. "申请人各列之和与总计不符". */
-  title: string;
-  /** What the rule checks, in Chinese. */
-  description: string;
-  /** A worked example, in Chinese. */
-  example: string;
-}
+export type { RuleInfo };
 
 export const RULE_CATALOGUE: RuleInfo[] = [
   // ---- struct / content / extract ----
@@ -41,7 +33,7 @@ export const RULE_CATALOGUE: RuleInfo[] = [
     severity: 'warning',
     title: '表格缺列（疑似提取损坏）',
     description:
-      '表格某列在提取出的文本中缺失，通常是 PDF 转文字造成的，而非机关填报错误；能由算术关系唯一确定的数值已推算补全并标明。',
+      '表格某列在读出的内容中缺失，通常是读取造成的（PDF 转文字、网页或 DOCX 表格的合并单元格错位等，提示中写明具体原因），而非机关填报错误；能由算术关系唯一确定的数值已推算补全并标明。',
     example: '表三各行缺少“其他”列：予以公开一行只有 37 0 0 0 0 46 六个数，“其他”按 46−37＝9 推算。',
   },
   {
@@ -68,9 +60,34 @@ export const RULE_CATALOGUE: RuleInfo[] = [
   {
     id: 'extract.no-text',
     severity: 'error',
-    title: '无法提取文字（需要 OCR）',
-    description: '文件中提取不到文字，多为扫描图片版 PDF，需 OCR 后才能核验。',
-    example: '报告 PDF 每页都是扫描图片。',
+    title: '扫描件，无法自动核验',
+    description:
+      '文件中提取不到文字（多为扫描图片版 PDF），系统无法读取表格和数字；这是系统读取能力的限制，不代表报告有误，需人工核对原件。该机关的状态记为“无法解析”。',
+    example: '报告 PDF 每页都是扫描图片，未安装 OCR。',
+  },
+  {
+    id: 'extract.ocr',
+    severity: 'info',
+    title: '扫描件已用 OCR 识别',
+    description:
+      '扫描件在安装了 Tesseract 的机器上经 OCR 识别文字；识别出的数字均标为 OCR 来源，勾稽关系不符只作“OCR 结果需人工核对”的警告，不判定为错误；扫描件本身仍记为“无法解析”。',
+    example: '3 页扫描件经 OCR 识别，表三“（一）予以公开”一行各列之和与总计不符，提示人工核对。',
+  },
+  {
+    id: 'extract.cells-run-together',
+    severity: 'warning',
+    title: '表格单元格粘连，无法可靠拆分',
+    description:
+      '网页转存为文本时表格各单元格连在一起（如“本年新收政府信息公开申请数量21710000218”），且没有唯一一种满足表中勾稽关系的拆法；该表不作核验，不据此指责机关，需人工核对原件。只有一种拆法成立时按该拆法读取并注明。',
+    example: '表三各行数字连写，“121010014”可拆成多种 7 个数的组合。',
+  },
+  {
+    id: 'extract.failed',
+    severity: 'error',
+    title: '文件无法读取',
+    description:
+      '文件格式不受支持、已损坏或读取程序出错，系统没有读到任何文字；不据此对报告的标题、章节或表格下任何结论，需人工核对原件。该机关的状态记为“无法解析”。',
+    example: '附件为早期金山 WPS 专有格式的 .wps 文件（不是 Word 97 兼容格式）。',
   },
   {
     id: 'extract.parse-failed',
@@ -127,15 +144,17 @@ export const RULE_CATALOGUE: RuleInfo[] = [
     id: 'arith.row-total',
     severity: 'error',
     title: '申请人各列之和与总计不符',
-    description: '表三每一行：自然人＋商业企业＋科研机构＋社会公益组织＋法律服务机构＋其他＝总计。',
-    example: '“（一）予以公开”一行各列之和为 45，总计却填 46。',
+    description:
+      '表三每一行：自然人＋商业企业＋科研机构＋社会公益组织＋法律服务机构＋其他＝总计。有空白单元格时，若已填各列之和已超过总计（件数不可能为负），同样确定不符。',
+    example: '“（一）予以公开”一行各列之和为 45，总计却填 46；或“其他”列空白，而其余各列之和 12 已超过总计 10。',
   },
   {
     id: 'arith.balance',
     severity: 'error',
     title: '收结不平衡',
     description: '表三每一列：一、本年新收＋二、上年结转＝三（七）总计＋四、结转下年度继续办理。',
-    example: '总计列：99＋0＝100，而办理结果总计 98＋结转 1＝99。',
+    example:
+      '总计列：99＋0＝100，而办理结果总计 98＋结转 1＝99；或结转下年度空白，而新收＋结转 10 少于办理结果总计 12。',
   },
   {
     id: 'arith.outcome-total',
@@ -159,11 +178,27 @@ export const RULE_CATALOGUE: RuleInfo[] = [
     example: '未经复议直接起诉 0＋0＋2＋0，总计填 3。',
   },
   {
+    id: 'arith.ocr-check',
+    severity: 'warning',
+    title: 'OCR 结果需人工核对',
+    description:
+      '扫描件经文字识别（OCR）读出的数字不满足某条勾稽关系。识别可能把数字认错，因此只作提示而不判定为错误，请对照原件核对。',
+    example: 'OCR 读出“（一）予以公开”一行各列之和 18，总计识别为 13（原件可能是 18）。',
+  },
+  {
     id: 'arith.not-assessable',
     severity: 'info',
     title: '勾稽关系无法核验',
     description: '某条勾稽关系涉及空白、“/”或无法识别的单元格，因空白不按 0 计而无法核验。',
     example: '“其他”列缺失且无法推算，该列的收结平衡无法核验。',
+  },
+  {
+    id: 'template.intro-parts',
+    severity: 'warning',
+    title: '开头所列六个部分与格式不符',
+    description:
+      '报告开头“全文包括……六部分”所列的部分与年度报告格式的六个部分不一致，例如把“政府信息管理”“平台建设”（总体情况下的内容）列为部分。',
+    example: '“全文包括总体情况、主动公开、依申请公开、政府信息管理、平台建设、其他需要报告的事项六个部分”。',
   },
   // ---- carryover ----
   {
@@ -179,8 +214,16 @@ export const RULE_CATALOGUE: RuleInfo[] = [
     severity: 'warning',
     title: '正文数字与表格不符',
     description:
-      '正文（多在总体情况中）写明的申请、办理结果、复议诉讼件数与表三、表四不一致；数字可为阿拉伯数字、全角数字或汉字数字（如“十一件”“两件”），“未收到政府信息公开申请”按 0 件核对。',
+      '正文（多在总体情况中）写明的申请、办理结果、复议诉讼件数与表三、表四不一致；合写的几类（“予以公开及部分公开 N 件”“不予公开、无法提供共 N 件”）按这几行之和核对；数字可为阿拉伯数字、全角数字或汉字数字（如“十一件”“两件”），“未收到政府信息公开申请”按 0 件核对。',
     example: '正文称“予以公开 258 件”，表三“（一）予以公开”总计为 275。',
+  },
+  {
+    id: 'narrative.share',
+    severity: 'warning',
+    title: '正文百分比与件数不符',
+    description:
+      '正文“N 件，占 P%”所写比例应等于 N 占本年申请数（新收、新收加上年结转、或办理结果总计，或同句所写的总数）的比例，按所写位数四舍五入后核对。',
+    example: '共收到申请 44 件，其中“网络申请 39 件，占 80.6%”，而 39÷44＝88.6%。',
   },
   {
     id: 'narrative.sum',
@@ -189,7 +232,22 @@ export const RULE_CATALOGUE: RuleInfo[] = [
     description: '正文“共 N …，其中 …”列举的各项之和不等于 N；或受理数与所列办理结果、结转数对不上。',
     example: '“累计公开信息 23 次，其中 … 2 次、1 次、11 次、1 次、3 次、1 次、5 次”合计 24 次。',
   },
+  {
+    id: 'carryover.in-force',
+    severity: 'warning',
+    title: '现行有效件数与上年不衔接',
+    description:
+      '表二规章、行政规范性文件：上年度现行有效件数＋本年制发－本年废止，应等于本年现行有效件数（需有上一年度报告）；文件失效而未计入废止时也会不一致，故为警告。',
+    example: '2021 年现行有效 181 件，2022 年制发 5、废止 17，应为 169 件，却填报 159 件。',
+  },
   // ---- plausibility ----
+  {
+    id: 'plausibility.copied-block',
+    severity: 'warning',
+    title: '复议后起诉一栏疑似复制',
+    description: '表四“行政诉讼（复议后起诉）”五个数字与“行政复议”完全相同（且有案件），疑似复制了行政复议一栏。',
+    example: '行政复议 6/1/0/0/7，复议后起诉也是 6/1/0/0/7。',
+  },
   {
     id: 'plausibility.fee-unit',
     severity: 'warning',
@@ -227,6 +285,14 @@ export const RULE_CATALOGUE: RuleInfo[] = [
   },
   // ---- meta ----
   {
+    id: 'meta.title-not-found',
+    severity: 'info',
+    title: '文本中没有标题',
+    description:
+      '读取到的文本里没有标题行（常见于网页转存时未保留标题），正文也未写明发布机关或年度；不据此要求机关修改标题，如原件标题完整则无需处理。',
+    example: '网页正文从“根据《中华人民共和国政府信息公开条例》…”开始，标题在网页的另一处。',
+  },
+  {
     id: 'meta.agency-unknown',
     severity: 'warning',
     title: '无法识别发布机关',
@@ -254,6 +320,8 @@ export const RULE_CATALOGUE: RuleInfo[] = [
     description: '某条规则因程序错误未能运行；其余规则的结果不受影响。请向维护者报告。',
     example: '（不应出现）',
   },
+  // ---- across years (described beside their checks in yoy.ts) ----
+  ...YOY_RULE_INFO,
 ];
 
 /** The catalogue entry of a rule id, if any. */

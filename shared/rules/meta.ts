@@ -3,9 +3,25 @@ import type { Finding } from './finding.ts';
 import { allMatches } from './regex.ts';
 import type { Rule } from './rule.ts';
 
+/**
+ * meta.title-not-found (info): the text holds no title line at all (a page stored without its heading), and
+ * the body does not name the agency either. Nothing to blame: the title may well be on the original page.
+ */
+export const titleNotFound: Rule = (report) =>
+  report.title === null && (report.agency === null || report.year === null)
+    ? [
+        {
+          rule: 'meta.title-not-found',
+          severity: 'info',
+          message: `读取到的文本中没有标题行${report.agency === null ? '，也未能从正文识别发布机关' : ''}${report.year === null ? '，未能识别报告年度' : ''}。这通常是网页转存时未保留标题所致；如原件标题写明了机关全称和年度，则无需处理。`,
+          location: {},
+        },
+      ]
+    : [];
+
 /** meta.agency-unknown: the title did not name the agency. */
 export const agencyUnknown: Rule = (report) =>
-  report.agency
+  report.agency || report.title === null
     ? []
     : [
         {
@@ -20,7 +36,7 @@ export const agencyUnknown: Rule = (report) =>
 
 /** meta.year-unknown: the title did not name the report year. */
 export const yearUnknown: Rule = (report) =>
-  report.year !== null
+  report.year !== null || report.title === null
     ? []
     : [
         {
@@ -56,4 +72,4 @@ export const periodMismatch: Rule = (report) => {
   return findings;
 };
 
-export const META_RULES: Rule[] = [agencyUnknown, yearUnknown, periodMismatch];
+export const META_RULES: Rule[] = [titleNotFound, agencyUnknown, yearUnknown, periodMismatch];

@@ -206,6 +206,21 @@ const CASES_END = '(?=$|[。，,；;、：:！？!?）)\\s]|案|和|及|与|或|
 /** Time words just before a "none" statement that limit it to part of the year (上半年未收到…). */
 const PART_OF_YEAR = /半年|季度|月|此前|以前|以来|目前|往年|历年|近年|上年|去年/;
 
+/** The outcome categories of table 三 as the text names them, with the rows each one sums. */
+const CATEGORY_PREFIX: Record<string, string> = {
+  予以公开: 'granted',
+  部分公开: 'partlyGranted',
+  不予公开: 'withheld',
+  无法提供: 'unavailable',
+  不予处理: 'notProcessed',
+  其他处理: 'otherHandling',
+};
+const CATEGORY = `(?:${Object.keys(CATEGORY_PREFIX).join('|')})`;
+/** How the text joins categories into one count: 予以公开及部分公开, 不予公开、无法提供, 予以公开和部分公开. */
+const JOIN = '(?:以及|[和及与、])';
+/** Not the last category of a combined statement ("予以公开及部分公开 5 件" is no statement about 部分公开 alone). */
+const NOT_COMBINED = `(?<!${CATEGORY}${JOIN})`;
+
 const OUTCOME_FACTS: StatedFact[] = [
   {
     id: 'granted',
@@ -219,7 +234,7 @@ const OUTCOME_FACTS: StatedFact[] = [
     id: 'partlyGranted',
     keyword: '部分公开',
     label: '部分公开',
-    pattern: count(String.raw`部分公开\s*${N}\s*件`),
+    pattern: count(String.raw`${NOT_COMBINED}部分公开\s*${N}\s*件`),
     tableValues: (report) => nullable(rowTotal(report, 'partlyGranted')),
     where: { section: '三', row: '三（二）部分公开', column: '总计' },
   },
@@ -227,7 +242,7 @@ const OUTCOME_FACTS: StatedFact[] = [
     id: 'withheld',
     keyword: '不予公开',
     label: '不予公开',
-    pattern: count(String.raw`不予公开\s*${N}\s*件`),
+    pattern: count(String.raw`${NOT_COMBINED}不予公开\s*${N}\s*件`),
     tableValues: (report) => nullable(rowsTotal(report, 'withheld')),
     where: { section: '三', row: '三（三）不予公开', column: '总计' },
   },
@@ -235,7 +250,7 @@ const OUTCOME_FACTS: StatedFact[] = [
     id: 'unavailable',
     keyword: '无法提供',
     label: '无法提供',
-    pattern: count(String.raw`无法提供\s*${N}\s*件`),
+    pattern: count(String.raw`${NOT_COMBINED}无法提供\s*${N}\s*件`),
     tableValues: (report) => nullable(rowsTotal(report, 'unavailable')),
     where: { section: '三', row: '三（四）无法提供', column: '总计' },
   },
@@ -243,7 +258,7 @@ const OUTCOME_FACTS: StatedFact[] = [
     id: 'notProcessed',
     keyword: '不予处理',
     label: '不予处理',
-    pattern: count(String.raw`不予处理\s*${N}\s*件`),
+    pattern: count(String.raw`${NOT_COMBINED}不予处理\s*${N}\s*件`),
     tableValues: (report) => nullable(rowsTotal(report, 'notProcessed')),
     where: { section: '三', row: '三（五）不予处理', column: '总计' },
   },
@@ -251,7 +266,7 @@ const OUTCOME_FACTS: StatedFact[] = [
     id: 'otherHandling',
     keyword: '其他处理',
     label: '其他处理',
-    pattern: count(String.raw`其他处理\s*${N}\s*件`),
+    pattern: count(String.raw`${NOT_COMBINED}其他处理\s*${N}\s*件`),
     tableValues: (report) => nullable(rowsTotal(report, 'otherHandling')),
     where: { section: '三', row: '三（六）其他处理', column: '总计' },
   },
@@ -373,6 +388,7 @@ const PIECE = keywordBit('件');
 const MISMATCH_LINE =
   PIECE | keywordBit('起') | keywordBit('数量为') | keywordBit('未') | keywordBit('没有') | keywordBit('无');
 const ENUMERATION_LINE = keywordBit('其中');
+const SHARE_LINE = PIECE | keywordBit('占');
 /** Per fact: its keyword's bit, and the bits of which it needs one (all bits when it has no anyOf). */
 const FACT_MASKS = new Map<StatedFact, { keyword: number; anyOf: number }>(
   STATED_FACTS.map((fact) => [
@@ -435,6 +451,122 @@ function at(report: AnnualReport, line: NarrativeLine, raw: string): FindingLoca
   return { line: lineNumber, raw };
 }
 
+/**
+ * "予以公开及部分公开 5 件", "不予公开、无法提供共 3 件": one count for two or three categories, checked against the
+ * sum of their rows. "分别为" (one count each) never matches: the count must follow the categories directly.
+ */
+const COMBINED = count(
+  String.raw`(${CATEGORY})${JOIN}(${CATEGORY})(?:${JOIN}(${CATEGORY}))?(?:的|类)?(?:申请)?(?:共计|共|合计|均为)?\s*${N}\s*件`,
+);
+
+function combinedMismatches(report: AnnualReport, line: NarrativeLine, seen: Set<string>): Finding[] {
+  const findings: Finding[] = [];
+  for (const match of allMatches(COMBINED, line.text)) {
+    const categories = [match[1], match[2], match[3]].filter((c): c is string => c !== undefined);
+    if (new Set(categories).size !== categories.length) continue;
+    const raw = match[4] as string;
+    const end = match.index + match[0].length;
+    const stated = countAt(line.text, match.index + match[0].lastIndexOf(raw), raw, end);
+    if (stated === null) continue;
+    let sum = 0;
+    for (const category of categories) {
+      const prefix = CATEGORY_PREFIX[category] as string;
+      const value =
+        prefix === 'granted' || prefix === 'partlyGranted' ? rowTotal(report, prefix) : rowsTotal(report, prefix);
+      if (value === null) {
+        sum = Number.NaN;
+        break;
+      }
+      sum += value;
+    }
+    if (Number.isNaN(sum) || sum === stated) continue;
+    const label = categories.join('、');
+    const key = `combined|${label}|${stated}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const where: FindingLocation = {
+      section: '三',
+      row: `三（${categories.map(categoryNumber).join('）+（')}）${label}`,
+      column: '总计',
+    };
+    findings.push({
+      rule: 'narrative.mismatch',
+      severity: 'warning',
+      message: `正文称“${match[0].trim()}”，但表三${categories.map((c) => `“${c}”`).join('与')}的总计合计为 ${formatNumber(sum)}。文字与表格应一致，请核对哪一处有误并更正。`,
+      location: where,
+      cells: [where, { section: '三', at: at(report, line, match[0]) }],
+      expected: sum,
+      actual: stated,
+    });
+  }
+  return findings;
+}
+
+function categoryNumber(category: string): string {
+  return ['一', '二', '三', '四', '五', '六'][Object.keys(CATEGORY_PREFIX).indexOf(category)] as string;
+}
+
+/** "N 件，占 P%" in a line about applications: a share of the year's applications. */
+const SHARE = count(
+  String.raw`${N}\s*件[，,]?\s*(?:占|占比为?|占总数的?|占全部申请的?|占申请总数的?)\s*([0-9０-９]{1,3}(?:[.．][0-9０-９]{1,4})?)\s*[%％]`,
+);
+
+/**
+ * narrative.share: "网络申请 39 件，占 88.6%": the share must be the count over the year's applications
+ * (新收, 新收＋上年结转, or 办理结果总计 — reports use each), within the rounding of the printed digits.
+ */
+export const narrativeShare: Rule = (report) => {
+  const bases = [
+    rowTotal(report, 'received'),
+    sumOrNull(rowTotal(report, 'received'), rowTotal(report, 'carriedIn')),
+    rowTotal(report, 'outcomeTotal'),
+  ].filter((base): base is number => base !== null && base > 0);
+  const findings: Finding[] = [];
+  const lines = narrativeLines(report);
+  const masks = lineKeywords(report, lines);
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] as NarrativeLine;
+    if (((masks[index] as number) & SHARE_LINE) !== SHARE_LINE || !line.text.includes('申请')) continue;
+    // A total stated in the same sentence ("共收到申请 44 件") is a base too.
+    const statedTotal = matchesOf(RECEIVED, line.text)[0]?.value;
+    const candidates = statedTotal !== undefined && statedTotal > 0 ? [...bases, statedTotal] : bases;
+    if (candidates.length === 0) continue;
+    for (const match of allMatches(SHARE, line.text)) {
+      const raw = match[1] as string;
+      const value = countAt(line.text, match.index + match[0].indexOf(raw), raw, match.index + match[0].length);
+      if (value === null) continue;
+      const printed = (match[2] as string).replace(/[０-９．]/g, (ch) =>
+        ch === '．' ? '.' : String.fromCharCode(ch.charCodeAt(0) - 0xfee0),
+      );
+      const percent = Number(printed);
+      const decimals = printed.includes('.') ? (printed.split('.')[1] as string).length : 0;
+      // One unit of the last printed digit: rounding (half a unit) and reports that truncate instead.
+      const tolerance = 10 ** -decimals + 1e-9;
+      if (candidates.some((base) => Math.abs((value / base) * 100 - percent) <= tolerance)) continue;
+      const base = candidates[0] as number;
+      const actualShare = Math.round((value / base) * 1000) / 10;
+      findings.push({
+        rule: 'narrative.share',
+        severity: 'warning',
+        message: `正文称“${match[0].trim()}”，但 ${value} 件占本年申请（${base} 件）的 ${actualShare}%，与所写比例不符（已考虑四舍五入）。请核对件数或百分比。`,
+        location: {
+          section: '三',
+          row: '一、本年新收政府信息公开申请数量',
+          column: '总计',
+          at: at(report, line, match[0]),
+        },
+        expected: actualShare,
+        actual: percent,
+      });
+    }
+  }
+  return findings;
+};
+
+function sumOrNull(a: number | null, b: number | null): number | null {
+  return a === null || b === null ? null : a + b;
+}
+
 /** narrative.mismatch: a count stated in the text that the table contradicts. */
 export const narrativeMismatch: Rule = (report) => {
   if (!report.applications && !report.reviews) return [];
@@ -446,6 +578,7 @@ export const narrativeMismatch: Rule = (report) => {
     const line = lines[index] as NarrativeLine;
     const mask = masks[index] as number;
     if ((mask & MISMATCH_LINE) === 0) continue;
+    if ((mask & PIECE) !== 0) findings.push(...combinedMismatches(report, line, seen));
     for (const fact of STATED_FACTS) {
       for (const match of matchesOf(fact, line.text, mask)) {
         const values = fact.tableValues(report);
@@ -559,4 +692,4 @@ function receivedVersusOutcomes(report: AnnualReport, lines: NarrativeLine[], ma
   return [];
 }
 
-export const NARRATIVE_RULES: Rule[] = [narrativeMismatch, narrativeSum];
+export const NARRATIVE_RULES: Rule[] = [narrativeMismatch, narrativeSum, narrativeShare];

@@ -273,4 +273,30 @@ export const tooLarge: Rule = (report) =>
     }),
   );
 
-export const PLAUSIBILITY_RULES: Rule[] = [feeUnit, countValues, tooLarge, rulesTownship];
+/**
+ * plausibility.copied-block (warning): table 四's 复议后起诉 block identical, cell for cell, to its 行政复议 block
+ * with cases in two or more results and a total of 5 or more: a probable copy (the two count different cases).
+ */
+export const copiedReviewBlock: Rule = (report) => {
+  const review = report.reviews?.review;
+  const after = report.reviews?.litigationAfterReview;
+  if (!review || !after) return [];
+  const columns = ['upheld', 'corrected', 'other', 'pending', 'total'] as const;
+  const values = columns.map((column) => [review[column]?.value, after[column]?.value] as const);
+  if (values.some(([a, b]) => a == null || b == null || a !== b)) return [];
+  // Small or single-result blocks coincide by chance (1/0/0/0/1 twice); a copy shows in a varied block.
+  const total = review.total?.value ?? 0;
+  const nonZeroResults = values.slice(0, 4).filter(([a]) => a !== 0).length;
+  if (total < 5 || nonZeroResults < 2) return [];
+  return [
+    {
+      rule: 'plausibility.copied-block',
+      severity: 'warning',
+      message: `表四“行政诉讼（复议后起诉）”五个数字（${values.map(([a]) => a).join('/')}）与“行政复议”完全相同，疑似复制了行政复议一栏。复议后起诉的案件通常只是复议案件的一部分，请核对该栏。`,
+      location: { section: '四', row: '行政诉讼（复议后起诉）', column: '总计' },
+      actual: values.map(([a]) => a).join('/'),
+    },
+  ];
+};
+
+export const PLAUSIBILITY_RULES: Rule[] = [feeUnit, countValues, tooLarge, rulesTownship, copiedReviewBlock];

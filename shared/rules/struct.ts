@@ -18,6 +18,7 @@ import {
   SECTION_IDS,
   SECTION_TITLES,
   type SectionId,
+  type SourceFormat,
 } from '../report/model.ts';
 import { applicantScratch, readApplicantRow } from './cells.ts';
 import type { Finding, FindingLocation } from './finding.ts';
@@ -64,8 +65,14 @@ export const tableMissing: Rule = (report) => {
   if (report.sections.二 && !report.activeDisclosure) missing.set('二', undefined);
   if (report.sections.三 && !report.applications) missing.set('三', undefined);
   if (report.sections.四 && !report.reviews) missing.set('四', undefined);
+  // A table whose cells we could not separate is there: extract.cells-run-together says so.
+  for (const note of report.notes) {
+    if (note.kind === 'cells-run-together' && (note.section === '二' || note.section === '三' || note.section === '四'))
+      missing.delete(note.section);
+  }
   for (const note of report.notes) {
     if (note.kind !== 'table-missing') continue;
+    if (report.notes.some((other) => other.kind === 'cells-run-together' && other.section === note.section)) continue;
     const section = note.section;
     if (section === '二' || section === '三' || section === '四') {
       const hasTable =
@@ -79,6 +86,16 @@ export const tableMissing: Rule = (report) => {
     message: `第${section}部分缺少“${TABLE_NAMES[section]}”（或其内容无法识别）。请按国办公开办函〔2021〕30号格式以表格填报该部分数据。${note?.detail ? `（解析说明：${note.detail}）` : ''}`,
     location: note?.at ? { section, at: note.at } : { section },
   }));
+};
+
+/** What damages a table in each source format: the message names the real cause, not always "PDF". */
+const DAMAGE_CAUSE: Record<SourceFormat, string> = {
+  pdf: 'PDF 转文字造成的提取损坏',
+  html: '网页表格结构（合并单元格错位、缺格）造成的读取损坏',
+  docx: 'DOCX 表格结构（合并单元格错位、缺格）造成的读取损坏',
+  doc: 'Word 97（.doc）文件转文字造成的提取损坏',
+  wps: 'WPS（.wps）文件转文字造成的提取损坏',
+  text: '文字提取（转存为文本时表格各列错位或丢失分隔）造成的提取损坏',
 };
 
 function columnLabel(column: string | undefined): string {
@@ -141,7 +158,7 @@ export const parseNotes: Rule = (report) => {
       unattributed.set(key, [...(unattributed.get(key) ?? []), note]);
     }
   }
-  const damage = '这很可能是 PDF 转文字造成的提取损坏，而非机关填报错误。';
+  const damage = `这很可能是${DAMAGE_CAUSE[report.format]}，而非机关填报错误。`;
   const inferredText = (inferred: string[]) =>
     inferred.length > 0
       ? `凡能由算术关系唯一确定的数值已推算补全（${inferred.slice(0, 6).join('，')}${inferred.length > 6 ? ' 等' : ''}），其余按未知处理。`
@@ -226,7 +243,31 @@ export const parseNotes: Rule = (report) => {
         findings.push({
           rule: 'extract.no-text',
           severity: 'error',
-          message: `未能从文件中提取到文字（${note.detail}），可能是扫描图片版 PDF，需要 OCR 后才能核验。建议机关发布可复制文字的版本。`,
+          message: `扫描件，无法自动核验：${note.detail}。系统读不到其中的表格和数字，这不代表报告有误。下一步：请人工打开原件核对；如需自动核验，可请该机关另行发布可复制文字的版本（PDF 文字版、DOCX 或网页）。`,
+          location,
+        });
+        break;
+      case 'ocr':
+        findings.push({
+          rule: 'extract.ocr',
+          severity: 'info',
+          message: `${note.detail}。OCR 可能认错数字，以下与 OCR 结果有关的提示都只供人工核对时参考，不作为报告有误的结论。`,
+          location,
+        });
+        break;
+      case 'cells-run-together':
+        findings.push({
+          rule: 'extract.cells-run-together',
+          severity: 'warning',
+          message: `${note.detail}。这是文本转存造成的，不代表报告有误；该表数据未核验，请对照原件人工核对。`,
+          location,
+        });
+        break;
+      case 'extraction-failed':
+        findings.push({
+          rule: 'extract.failed',
+          severity: 'error',
+          message: `未能读取该文件：${note.detail}。这是系统读取能力的限制，不代表报告有误，本次未对其标题、章节和表格作任何核验。下一步：请人工打开原件核对；如需自动核验，可请该机关同时发布 PDF 文字版、DOCX 或网页版本。`,
           location,
         });
         break;

@@ -57,4 +57,32 @@ export const citationWrong: Rule = (report) => {
   return findings;
 };
 
-export const TEMPLATE_RULES: Rule[] = [labelDeviation, versionMismatch, citationWrong];
+/** The six parts as the introduction lists them ("本报告由…六部分组成", "全文包括…"), bounded. */
+const INTRO_PARTS = /(?:全文包括|本报告由|报告由|全文由|包括)([^。]{10,200}?)(?:等)?(?:六|6)(?:个)?部分/;
+/** Words of section 一's sub-items (2021 template) that are not parts of the report. */
+const NOT_A_PART = ['政府信息管理', '平台建设', '监督保障'];
+
+/**
+ * template.intro-parts (warning): the introduction lists six parts that are not the template's six (as
+ * 04/05: "总体情况、主动公开、依申请公开、政府信息管理、平台建设、其他需要报告的事项").
+ */
+export const introParts: Rule = (report) => {
+  const head = report.text.slice(0, 5000);
+  const match = INTRO_PARTS.exec(head);
+  if (!match) return [];
+  const listed = match[1] as string;
+  const wrong = NOT_A_PART.filter((word) => listed.includes(word));
+  if (wrong.length === 0 || /复议|诉讼/.test(listed)) return [];
+  const line = head.slice(0, match.index).split('\n').length;
+  return [
+    {
+      rule: 'template.intro-parts',
+      severity: 'warning',
+      message: `报告开头所列的六个部分（“${listed.replace(/^[，,：:\s]+/, '')}”）与年度报告格式的六个部分不符：“${wrong.join('”“')}”是“总体情况”下的内容，而“收到和处理政府信息公开申请情况”“政府信息公开行政复议、行政诉讼情况”“存在的主要问题及改进情况”未列出。请按国办公开办函〔2021〕30号的六个部分表述。`,
+      location: { at: { line, raw: match[0].slice(0, 120) } },
+      actual: listed,
+    },
+  ];
+};
+
+export const TEMPLATE_RULES: Rule[] = [labelDeviation, versionMismatch, citationWrong, introParts];

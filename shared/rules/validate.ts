@@ -3,7 +3,7 @@
  * findings too, and a parse that fails outright becomes a finding instead of an exception.
  */
 import type { AgencyLevel } from '../registry/agency.ts';
-import { type AnnualReport, SECTION_IDS, type SourceFormat } from '../report/model.ts';
+import { type AnnualReport, SECTION_IDS, type SourceFormat, unreadNote } from '../report/model.ts';
 import { parseReport, type ReportInput } from '../report/parse.ts';
 import { ARITH_RULES } from './arith.ts';
 import { CARRYOVER_RULES } from './carryover.ts';
@@ -14,6 +14,7 @@ import { PLAUSIBILITY_RULES } from './plausibility.ts';
 import type { Rule } from './rule.ts';
 import { STRUCT_RULES } from './struct.ts';
 import { TEMPLATE_RULES } from './template.ts';
+import { YOY_RULES } from './yoy.ts';
 
 export interface ValidationContext {
   /** Agency level from the registry, when known (plausibility checks depend on it). */
@@ -31,6 +32,7 @@ export const ALL_RULES: Rule[] = [
   ...CARRYOVER_RULES,
   ...NARRATIVE_RULES,
   ...PLAUSIBILITY_RULES,
+  ...YOY_RULES,
 ];
 
 const SECTION_ORDER = new Map<string, number>(SECTION_IDS.map((id, index) => [id, index]));
@@ -51,8 +53,36 @@ export function sortFindings(findings: Finding[]): Finding[] {
     .map(({ finding }) => finding);
 }
 
-/** Runs every rule; findings sorted by severity, then section. Pure. */
+/**
+ * Rules that may run on a document we could not read: only the ones reporting the reading itself. Every
+ * other family (meta, struct, template, content, arith, narrative, …) would judge text we did not get.
+ */
+const SPEAKS_OF_READING = /^(?:extract|internal)\./;
+/** With OCR text: also its arithmetic, which on OCR'd cells is only ever a warning to check by hand. */
+const OCR_AID = /^arith\.(?:ocr-check|not-assessable)$/;
+
+/**
+ * Runs every rule; findings sorted by severity, then section. Pure. When the text could not be read
+ * (unreadNote), only the findings about the reading remain, and the one that says why comes first.
+ */
 export function validateReport(report: AnnualReport, context: ValidationContext = {}): Finding[] {
+  const unread = unreadNote(report);
+  if (unread) {
+    const ocr = report.notes.some((note) => note.kind === 'ocr');
+    const reading = runRules(report, context).filter(
+      (finding) => SPEAKS_OF_READING.test(finding.rule) || (ocr && OCR_AID.test(finding.rule)),
+    );
+    const cause = unread.kind === 'no-text' ? 'extract.no-text' : 'extract.failed';
+    return [
+      ...reading.filter((finding) => finding.rule === cause),
+      ...sortFindings(reading.filter((finding) => finding.rule !== cause)),
+    ];
+  }
+  const findings = runRules(report, context);
+  return findings.length < 2 ? findings : sortFindings(findings);
+}
+
+function runRules(report: AnnualReport, context: ValidationContext): Finding[] {
   const findings: Finding[] = [];
   for (const rule of ALL_RULES) {
     try {
@@ -67,13 +97,15 @@ export function validateReport(report: AnnualReport, context: ValidationContext 
       });
     }
   }
-  return findings.length < 2 ? findings : sortFindings(findings);
+  return findings;
 }
 
 function formatFromName(fileName: string | undefined): SourceFormat {
   const extension = fileName?.toLowerCase().split('.').pop();
   if (extension === 'pdf') return 'pdf';
   if (extension === 'docx') return 'docx';
+  if (extension === 'doc') return 'doc';
+  if (extension === 'wps') return 'wps';
   if (extension === 'html' || extension === 'htm') return 'html';
   return 'text';
 }

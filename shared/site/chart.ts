@@ -5,19 +5,8 @@
 import { beijingDate, isoWeekOf, isoWeekStartMs } from '../compliance/deadline.ts';
 import type { AgencyYearState, ComplianceStatus } from '../compliance/status.ts';
 import { STATUS_LABELS, STATUS_ORDER } from '../compliance/status.ts';
+import { statusColor } from '../compliance/status-colors.ts';
 import { escapeHtml } from './html.ts';
-
-export const STATUS_COLORS: Record<ComplianceStatus, string> = {
-  missing: '#c0392b',
-  late: '#e67e22',
-  inconsistent: '#8e44ad',
-  unparseable: '#7f8c8d',
-  unreachable: '#95a5a6',
-  blocked: '#5d6d7e',
-  'address-broken': '#a04000',
-  pending: '#3498db',
-  'on-time': '#27ae60',
-};
 
 export interface WeekCounts {
   /** ISO week label, e.g. "2025-W14". */
@@ -119,7 +108,7 @@ export function weeklyChartSvg(weeks: WeekCounts[]): string {
       const h = (count / maxTotal) * plotHeight;
       y -= h;
       parts.push(
-        `<rect class="bar" data-week="${week.week}" data-status="${status}" data-count="${count}" x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${barWidth.toFixed(1)}" height="${h.toFixed(1)}" fill="${STATUS_COLORS[status]}"><title>${escapeHtml(`${week.week}（${week.monday} 起）${STATUS_LABELS[status]}：${count}`)}</title></rect>`,
+        `<rect class="bar" data-week="${week.week}" data-status="${status}" data-count="${count}" x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${barWidth.toFixed(1)}" height="${h.toFixed(1)}" fill="${statusColor(status).bg}"><title>${escapeHtml(`${week.week}（${week.monday} 起）${STATUS_LABELS[status]}：${count}`)}</title></rect>`,
       );
     }
     if (index % labelEvery === 0 || index === weeks.length - 1) {
@@ -131,7 +120,7 @@ export function weeklyChartSvg(weeks: WeekCounts[]): string {
   parts.push('</svg>');
   const legend = STATUS_ORDER.map(
     (status) =>
-      `<span class="legend-item"><span class="swatch" style="background:${STATUS_COLORS[status]}"></span>${STATUS_LABELS[status]}</span>`,
+      `<span class="legend-item"><span class="swatch" style="background:${statusColor(status).bg}"></span>${STATUS_LABELS[status]}</span>`,
   ).join('');
   return `<figure class="chart-box">${parts.join('')}<figcaption>${legend}<br>横轴为每周一日期（北京时间），纵轴为各状态机关数（按该周结束时的最新评估计）。</figcaption></figure>`;
 }

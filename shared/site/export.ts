@@ -1,69 +1,48 @@
-/** The machine-readable findings beside the site: findings.json and findings.csv (UTF-8 with BOM for Excel). */
-import type { ComplianceStatus } from '../compliance/status.ts';
-import type { Finding } from '../rules/finding.ts';
-
-/** One finding with the agency and report it belongs to. */
-export interface FindingRow {
-  year: number;
-  agencyId: string;
-  agency: string;
-  region: string;
-  level: string;
-  status: ComplianceStatus | null;
-  /** Chinese label of the status (未评估 when not assessed). */
-  statusLabel: string;
-  sha256: string | null;
-  rule: string;
-  severity: Finding['severity'];
-  /** 错误 / 警告 / 提示 */
-  severityLabel: string;
-  section: string;
-  row: string;
-  column: string;
-  expected: string;
-  actual: string;
-  message: string;
-  /** 核查状态: an official's verdict (误报, 已核实, 已整改, 已督办), '' when none. */
-  triage: string;
-  /** The finding's stable fingerprint (shared/triage), what `nianbao triage --finding` takes. */
-  fingerprint: string;
-  /** Report page, relative to the site root. */
-  page: string;
-}
-
-export const FINDING_CSV_COLUMNS: { key: keyof FindingRow; header: string }[] = [
-  { key: 'year', header: '年度' },
-  { key: 'agencyId', header: '机关编号' },
-  { key: 'agency', header: '机关名称' },
-  { key: 'region', header: '地区' },
-  { key: 'level', header: '级别' },
-  { key: 'statusLabel', header: '状态' },
-  { key: 'rule', header: '规则' },
-  { key: 'severityLabel', header: '严重程度' },
-  { key: 'section', header: '部分' },
-  { key: 'row', header: '行' },
-  { key: 'column', header: '列' },
-  { key: 'expected', header: '应为' },
-  { key: 'actual', header: '实际' },
-  { key: 'message', header: '说明' },
-  { key: 'triage', header: '核查状态' },
-  { key: 'fingerprint', header: '问题指纹' },
-  { key: 'sha256', header: 'SHA-256' },
-  { key: 'page', header: '页面' },
-];
-
 /**
- * One CSV field. Text a spreadsheet would run as a formula (leading =, +, -, @, tab, CR) gets a leading
- * apostrophe, except plain numbers such as "-3" which stay numbers.
+ * The machine-readable files beside the site: findings.json, findings.csv, agencies.csv (one row per
+ * registry agency and year) and status-{Y}.xlsx, all from the shared export rows (shared/export/).
+ * Links are relative to the site root: report pages inside site/, archived originals one level up.
  */
-export function csvField(value: unknown): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text) && !/^[+-]?\d+(\.\d+)?$/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+import type { Assessment } from '../compliance/status.ts';
+import type { AgencyExportInput, ExportLinks } from '../export/rows.ts';
+import type { Finding } from '../rules/finding.ts';
+import type { SiteAgency } from './collect.ts';
+import { agencyPagePath, reportPagePath } from './paths.ts';
+
+/** The status workbook of one year inside site/. */
+export function statusWorkbookPath(year: number): string {
+  return `status-${Math.trunc(year)}.xlsx`;
 }
 
-export function findingsCsv(rows: FindingRow[]): string {
-  const lines = [FINDING_CSV_COLUMNS.map((column) => csvField(column.header)).join(',')];
-  for (const row of rows) lines.push(FINDING_CSV_COLUMNS.map((column) => csvField(row[column.key])).join(','));
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+/** Site-relative links of one agency-year. */
+export function siteExportLinks(
+  agency: Pick<SiteAgency, 'id'>,
+  year: number,
+  assessment: Assessment | null,
+  currentSha: string | undefined,
+): ExportLinks {
+  const links: ExportLinks = {
+    results: currentSha ? reportPagePath(year, agency.id, currentSha) : agencyPagePath(agency.id),
+  };
+  const source = assessment?.pageUrl ?? assessment?.sourceUrl;
+  if (source) links.source = source;
+  if (assessment?.rawKey) links.snapshot = `../${assessment.rawKey}`;
+  return links;
+}
+
+/** The export input of one agency-year as the site knows it. */
+export function siteExportInput(
+  agency: SiteAgency,
+  year: number,
+  assessment: Assessment | null,
+  findings: Finding[],
+  currentSha: string | undefined,
+): AgencyExportInput {
+  return {
+    agency: { id: agency.id, name: agency.name, level: agency.level, region: agency.region },
+    year,
+    assessment,
+    findings,
+    links: siteExportLinks(agency, year, assessment, currentSha),
+  };
 }

@@ -4,18 +4,38 @@
  * CloudFront alike; links to archived originals climb out of site/ to raw/ in the same store.
  */
 
-import { STATUS_LABELS } from '../compliance/status.ts';
+import { createHash } from 'node:crypto';
+import { mapLimit } from '../async/map-limit.ts';
+import { buildEvaluation } from '../evaluate/model.ts';
+import { renderEvaluationHtml } from '../evaluate/render.ts';
+import { toCsv } from '../export/csv.ts';
+import { loadAssessments } from '../export/load.ts';
+import {
+  AGENCY_COLUMNS,
+  type AgencyExportInput,
+  agencyStatusRows,
+  FINDING_COLUMNS,
+  findingExportRows,
+} from '../export/rows.ts';
+import { statusWorkbook, XLSX_CONTENT_TYPE } from '../export/workbook.ts';
 import type { Agency } from '../registry/agency.ts';
 import { RULE_CATALOGUE, type RuleInfo } from '../rules/catalogue.ts';
 import { keys, parseRawKey } from '../storage/keys.ts';
-import type { ObjectStore } from '../storage/port.ts';
-import { fingerprintFinding, loadTriage, TRIAGE_LABELS } from '../triage/triage.ts';
+import { getJson, type ObjectStore, putJson } from '../storage/port.ts';
+import { loadTriage, triageLabels } from '../triage/triage.ts';
 import { renderArchiveViewer } from './archive-view.ts';
-import { collectSiteIndex, loadAgencyYear, mapLimit } from './collect.ts';
-import { type FindingRow, findingsCsv } from './export.ts';
-import { LEVEL_LABELS, SEVERITY_LABELS, SITE_CSS, STYLESHEET_PATH } from './layout.ts';
+import { collectSiteIndex, loadAgencyYear } from './collect.ts';
+import { siteExportInput, statusWorkbookPath } from './export.ts';
+import { beijingTime, SITE_CSS, STYLESHEET_PATH } from './layout.ts';
 import { type AgencyYearView, renderAgencyList, renderAgencyPage, renderOverview, renderRulesPage } from './pages.ts';
-import { agencyPagePath, archiveViewerPath, isLiveHtmlExt, overviewPath, reportPagePath } from './paths.ts';
+import {
+  agencyPagePath,
+  archiveViewerPath,
+  evaluationPath,
+  isLiveHtmlExt,
+  overviewPath,
+  reportPagePath,
+} from './paths.ts';
 import { mergeFindings, renderReportPage } from './report-page.ts';
 
 export interface GenerateSiteOptions {
@@ -36,12 +56,30 @@ export interface GenerateSiteOptions {
 export interface GenerateSiteResult {
   /** HTML pages written. */
   pages: number;
-  /** Bytes written in total (pages, stylesheet, findings.json/csv). */
+  /** Bytes written in total (pages, stylesheet, findings.json/csv; unchanged files are not written). */
   bytes: number;
   /** Files written (pages included). */
   files: number;
   /** Stale files removed from site/. */
   pruned: number;
+  /** Files whose content had not changed since the last run, so were not written again. */
+  unchanged: number;
+}
+
+/** Content hash per site key, as last written (keys.sitePageHashes). */
+type SitePageHashes = Record<string, string>;
+
+/** The page footer's generation time changes every run; it alone does not make a page worth rewriting. */
+function contentHash(body: Uint8Array, footerTime: Uint8Array): string {
+  const hash = createHash('sha256');
+  const at = footerTime.byteLength > 0 ? indexOfBytes(body, footerTime) : -1;
+  if (at < 0) hash.update(body);
+  else hash.update(body.subarray(0, at)).update(body.subarray(at + footerTime.byteLength));
+  return hash.digest('hex');
+}
+
+function indexOfBytes(body: Uint8Array, needle: Uint8Array): number {
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength).lastIndexOf(needle);
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -49,6 +87,7 @@ const CONTENT_TYPES: Record<string, string> = {
   css: 'text/css; charset=utf-8',
   json: 'application/json; charset=utf-8',
   csv: 'text/csv; charset=utf-8',
+  xlsx: XLSX_CONTENT_TYPE,
 };
 
 /** Builds every page of the site from the store's state/, results/, raw/ metadata and runs/. */
@@ -58,19 +97,34 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
   index.triage = await loadTriage(store);
   const written = new Set<string>();
   const encoder = new TextEncoder();
+  // Pages are written only when their content changed (the footer's time aside): a quiet week rewrites
+  // the pages of the agencies that changed, not the whole site. A page missing from site/ is written.
+  const existingKeys = new Set(await store.list(keys.site('')));
+  const previousHashes = (await getJson<SitePageHashes>(store, keys.sitePageHashes).catch(() => undefined)) ?? {};
+  const hashes: SitePageHashes = {};
+  const footerTime = encoder.encode(`生成时间：${beijingTime(generatedAt)}（北京时间）`);
   let bytes = 0;
   let pages = 0;
-  const write = async (path: string, content: string): Promise<void> => {
+  let unchanged = 0;
+  const write = async (path: string, content: string | Uint8Array): Promise<void> => {
     const key = keys.site(path);
-    const body = encoder.encode(content);
+    const body = typeof content === 'string' ? encoder.encode(content) : content;
     const extension = path.slice(path.lastIndexOf('.') + 1);
-    await store.put(key, body, { contentType: CONTENT_TYPES[extension] ?? 'application/octet-stream' });
+    const hash = contentHash(body, footerTime);
+    hashes[key] = hash;
     written.add(key);
-    bytes += body.byteLength;
     if (extension === 'html') pages++;
+    if (previousHashes[key] === hash && existingKeys.has(key)) {
+      unchanged++;
+      return;
+    }
+    await store.put(key, body, { contentType: CONTENT_TYPES[extension] ?? 'application/octet-stream' });
+    bytes += body.byteLength;
   };
 
-  const findingRows: FindingRow[] = [];
+  // Export inputs by year, in registry order (the mapLimit lanes finish out of order).
+  const exportInputs = new Map<number, (AgencyExportInput | undefined)[]>(index.years.map((year) => [year, []]));
+  const agencyOrder = new Map(index.agencies.map((agency, position) => [agency.id, position]));
   const ruleCounts = new Map<string, number>();
   await mapLimit(index.agencies, options.concurrency ?? 8, async (agency) => {
     const views: AgencyYearView[] = [];
@@ -80,6 +134,8 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
       const fetches = index.fetches.get(year)?.get(agency.id) ?? [];
       if (!state && results.length === 0 && fetches.length === 0) {
         views.push({ year, state, results, fetches, sourceUrls: new Map() });
+        (exportInputs.get(year) as (AgencyExportInput | undefined)[])[agencyOrder.get(agency.id) ?? 0] =
+          siteExportInput(agency, year, null, [], undefined);
         continue;
       }
       const currentSha =
@@ -104,46 +160,64 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
       const findings = state
         ? mergeFindings(current?.findings ?? [], state.current.findings)
         : (current?.findings ?? []);
-      for (const finding of findings) {
-        ruleCounts.set(finding.rule, (ruleCounts.get(finding.rule) ?? 0) + 1);
-        findingRows.push({
-          year,
-          agencyId: agency.id,
-          agency: agency.name,
-          region: agency.region.join('/'),
-          level: agency.level ? LEVEL_LABELS[agency.level] : '',
-          status: state?.current.status ?? null,
-          statusLabel: state ? (STATUS_LABELS[state.current.status] ?? state.current.status) : '未评估',
-          sha256: currentSha ?? null,
-          rule: finding.rule,
-          severity: finding.severity,
-          severityLabel: SEVERITY_LABELS[finding.severity] ?? finding.severity,
-          section: finding.location?.section ?? '',
-          row: finding.location?.row ?? '',
-          column: finding.location?.column ?? '',
-          expected: finding.expected === undefined ? '' : String(finding.expected),
-          actual: finding.actual === undefined ? '' : String(finding.actual),
-          message: finding.message,
-          triage: (() => {
-            const verdict = index.triage?.forFinding(agency.id, year, finding);
-            return verdict ? TRIAGE_LABELS[verdict.state] : '';
-          })(),
-          fingerprint: fingerprintFinding(agency.id, year, finding),
-          page: current ? reportPagePath(year, agency.id, current.sha256) : agencyPagePath(agency.id),
-        });
-      }
+      for (const finding of findings) ruleCounts.set(finding.rule, (ruleCounts.get(finding.rule) ?? 0) + 1);
+      (exportInputs.get(year) as (AgencyExportInput | undefined)[])[agencyOrder.get(agency.id) ?? 0] = siteExportInput(
+        agency,
+        year,
+        state?.current ?? null,
+        findings,
+        current?.sha256,
+      );
       const sourceUrls = new Map<string, string>();
       for (const [sha, meta] of metas) sourceUrls.set(sha, meta.url);
-      views.push({ year, state, results, fetches, sourceUrls });
+      views.push({ year, state, results, fetches, sourceUrls, report: current?.report ?? null });
     }
     await write(agencyPagePath(agency.id), renderAgencyPage(agency, views, generatedAt, index.triage));
   });
 
-  // Stable order for diffs and for people reading the CSV.
-  findingRows.sort(
-    (a, b) => b.year - a.year || a.region.localeCompare(b.region) || a.agencyId.localeCompare(b.agencyId),
+  // Newest year first, registry order within a year: stable for diffs and for people reading the CSV.
+  // With a registry, the exports list its agencies (one row each); without, whatever the store holds.
+  const exported = new Set(
+    index.agencies.filter((agency) => agency.inRegistry || !options.registry).map((agency) => agency.id),
   );
+  const byYear = index.years
+    .slice()
+    .reverse()
+    .map((year) => ({
+      year,
+      inputs: (exportInputs.get(year) ?? []).filter(
+        (input): input is AgencyExportInput => input !== undefined && exported.has(input.agency.id),
+      ),
+    }));
+  const allInputs = byYear.flatMap(({ inputs }) => inputs);
+  // 核查状态 of every row from the officials' verdicts (the same lookup the pages' badges use).
+  const triageLabel = triageLabels(index.triage);
+  const findingRows = findingExportRows(allInputs, triageLabel);
+  for (const { year, inputs } of byYear) {
+    const agencies = agencyStatusRows(inputs, triageLabel);
+    const findings = findingExportRows(inputs, triageLabel);
+    await write(statusWorkbookPath(year), await statusWorkbook(agencies, findings, { year, generatedAt: options.now }));
+  }
   await write(STYLESHEET_PATH, SITE_CSS);
+  // The year's evaluation of the registry's agencies (levels known), beside each overview.
+  const evaluated = index.agencies.filter(
+    (agency): agency is typeof agency & { level: NonNullable<typeof agency.level> } =>
+      agency.level !== null && exported.has(agency.id),
+  );
+  for (const year of index.years) {
+    const current = new Map([...(index.states.get(year)?.values() ?? [])].map((s) => [s.agencyId, s.current]));
+    const before = index.states.has(year - 1)
+      ? new Map([...(index.states.get(year - 1)?.values() ?? [])].map((s) => [s.agencyId, s.current]))
+      : await loadAssessments(store, evaluated, year - 1);
+    const evaluation = buildEvaluation({
+      year,
+      agencies: evaluated,
+      assessments: current,
+      previous: before,
+      now: options.now,
+    });
+    await write(evaluationPath(year), renderEvaluationHtml(evaluation, { backHref: overviewPath(year) }));
+  }
   const latest = index.years[index.years.length - 1];
   for (const year of index.years) {
     const html = renderOverview(index, year, options.now, generatedAt);
@@ -164,13 +238,17 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
   await write('agencies.html', renderAgencyList(index, generatedAt));
   await write('rules.html', renderRulesPage(options.catalogue ?? RULE_CATALOGUE, ruleCounts, generatedAt));
   await write('findings.json', `${JSON.stringify(findingRows, null, 1)}\n`);
-  await write('findings.csv', findingsCsv(findingRows));
+  await write('findings.csv', toCsv(FINDING_COLUMNS, findingRows));
+  await write('agencies.csv', toCsv(AGENCY_COLUMNS, agencyStatusRows(allInputs, triageLabel)));
 
   let pruned = 0;
   if (options.prune ?? true) {
-    const stale = (await store.list(keys.site(''))).filter((key) => !written.has(key));
+    const stale = [...existingKeys].filter((key) => !written.has(key));
     await mapLimit(stale, 16, (key) => store.delete(key));
     pruned = stale.length;
   }
-  return { pages, bytes, files: written.size, pruned };
+  // Pages kept (not pruned) keep their hash; the record changes only when some page did.
+  const kept = options.prune === false ? { ...previousHashes, ...hashes } : hashes;
+  if (JSON.stringify(kept) !== JSON.stringify(previousHashes)) await putJson(store, keys.sitePageHashes, kept);
+  return { pages, bytes, files: written.size, pruned, unchanged };
 }

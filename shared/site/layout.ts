@@ -2,20 +2,12 @@
 import { toBeijingIso } from '../compliance/deadline.ts';
 import type { ComplianceStatus } from '../compliance/status.ts';
 import { STATUS_LABELS } from '../compliance/status.ts';
-import type { AgencyLevel } from '../registry/agency.ts';
+import { statusBadgeCss } from '../compliance/status-colors.ts';
+import { LEVEL_LABELS } from '../registry/agency.ts';
+import { SEVERITY_LABELS } from '../rules/finding.ts';
 import { escapeHtml, scriptHash, upPath } from './html.ts';
 
-export const LEVEL_LABELS: Record<AgencyLevel, string> = {
-  'province-government': '省级人民政府',
-  'city-government': '市级人民政府',
-  'county-government': '县级人民政府',
-  'province-department': '省级政府部门',
-  'city-department': '市级政府部门',
-  'county-department': '县级政府部门',
-  township: '乡镇（街道）',
-};
-
-export const SEVERITY_LABELS = { error: '错误', warning: '警告', info: '提示' } as const;
+export { LEVEL_LABELS, SEVERITY_LABELS };
 
 /** Where the stylesheet lives inside site/. */
 export const STYLESHEET_PATH = 'assets/site.css';
@@ -116,11 +108,7 @@ table.data td.num, table.data th.num { text-align: right; font-variant-numeric: 
 table.data tr.depth-1 td:first-child { padding-left: 24px; }
 table.data tr.depth-2 td:first-child { padding-left: 40px; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 13px; color: #fff; background: #7f8c8d; white-space: nowrap; }
-.status-on-time { background: #27ae60; } .status-late { background: #e67e22; } .status-missing { background: #c0392b; }
-.status-pending { background: #3498db; } .status-unreachable { background: #95a5a6; } .status-inconsistent { background: #8e44ad; }
-.status-unparseable { background: #7f8c8d; } .status-blocked { background: #5d6d7e; } .status-address-broken { background: #a04000; } .status-none { background: #cbd2d9; color: #333; }
 .status-note { background: #fff; border-left: 4px solid #cbd2d9; padding: 4px 12px; margin: 8px 0; } .status-note p { margin: 4px 0; }
-.status-note-missing, .status-note-late { border-color: #c0392b; } .status-note-blocked { border-color: #5d6d7e; } .status-note-address-broken { border-color: #a04000; }
 .status-note .detail { font-size: 12px; }
 .triage { display: inline-block; padding: 0 6px; margin-left: 4px; border-radius: 3px; font-size: 12px; border: 1px solid #98a2b3; color: #344054; background: #f2f4f7; }
 .triage-dismissed { border-color: #98a2b3; color: #475467; text-decoration: line-through; } .triage-confirmed { border-color: #b42318; color: #b42318; background: #fef3f2; }
@@ -152,4 +140,46 @@ ol.findings li:target { background: #fff6c9; }
 code, .mono { font-family: "Noto Sans Mono CJK SC", monospace; font-size: 13px; word-break: break-all; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 14px; background: #fff; border: 1px solid var(--line); padding: 10px 14px; border-radius: 6px; }
 dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
+${statusBadgeCss()}
+/* Phones (390 px): the nav wraps small, wide tables scroll sideways instead of squeezing names to one
+   character a line, and the agency list becomes one card per agency. */
+@media (max-width: 640px) {
+  body { font-size: 15px; }
+  header.top nav { gap: 6px 14px; padding: 8px 12px; font-size: 14px; }
+  header.top a.brand { flex-basis: 100%; margin: 0; }
+  main { padding: 10px; }
+  h1 { font-size: 19px; }
+  table.data { display: block; overflow-x: auto; -webkit-overflow-scrolling: touch; }
+  table.data th, table.data td { min-width: 4.5em; }
+  table.data th:first-child, table.data td:first-child { min-width: 9em; }
+  .cards .card { min-width: 0; flex: 1 1 40%; }
+  .filters label { flex: 1 1 45%; } .filters select, .filters input { min-width: 0; width: 100%; }
+  #agency-table { display: block; border: 0; background: none; }
+  #agency-table thead { display: none; }
+  #agency-table tbody, #agency-table tr { display: block; }
+  #agency-table tr { background: #fff; border: 1px solid var(--line); border-radius: 6px; margin: 0 0 8px; padding: 6px 10px; }
+  #agency-table td { display: inline; border: 0; padding: 0; min-width: 0; }
+  #agency-table td:first-child { display: block; font-weight: 600; min-width: 0; }
+  #agency-table td[data-label]::before { content: attr(data-label) "："; color: var(--muted); font-size: 13px; }
+  #agency-table td + td { margin-right: 10px; font-size: 14px; }
+  dl.facts { grid-template-columns: minmax(0, 1fr); gap: 0 0; }
+  dl.facts dd { margin-bottom: 6px; min-width: 0; overflow-wrap: anywhere; }
+  .report-table-block .table-wrap { flex-basis: 100%; }
+}
+/* Print (A4): no navigation or filters, tables keep their header on every page and rows whole. */
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  header.top, .filters, noscript, .screen-only { display: none !important; }
+  body { background: #fff; font-size: 10pt; }
+  main { max-width: none; padding: 0; }
+  footer { margin: 8mm 0 0; padding: 0; }
+  table.data { display: table; overflow: visible; font-size: 9pt; }
+  thead { display: table-header-group; }
+  tr, .chart-box, .card, dl.facts, ol.findings li { break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; }
+  .report-table-block { display: block; }
+  .report-table-block .table-wrap { overflow: visible; }
+  a { color: inherit; text-decoration: none; }
+  .badge { border: 1px solid #667085; print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+}
 `;

@@ -1,16 +1,26 @@
 /** The overview, agency list, agency and rule catalogue pages. */
 import type { AgencyYearState, ComplianceStatus } from '../compliance/status.ts';
 import { PROBLEM_STATUSES, STATUS_LABELS, STATUS_ORDER } from '../compliance/status.ts';
+import type { AnnualReport } from '../report/model.ts';
 import type { RuleInfo } from '../rules/catalogue.ts';
 import type { Finding } from '../rules/finding.ts';
+import { isYoyJump, yearOnYearTotals } from '../rules/yoy.ts';
 import { parseRawKey } from '../storage/keys.ts';
 import type { ReportResult } from '../storage/records.ts';
 import { describeVerdict, fingerprintFinding, TRIAGE_LABELS, type TriageLookup } from '../triage/triage.ts';
 import { weeklyChartSvg, weeklyCounts } from './chart.ts';
 import type { FetchRecord, SiteAgency, SiteIndex } from './collect.ts';
+import { statusWorkbookPath } from './export.ts';
 import { escapeHtml, externalLink, hrefPath, jsonForScript } from './html.ts';
 import { beijingDate, beijingTime, LEVEL_LABELS, renderPage, SEVERITY_LABELS, statusBadge } from './layout.ts';
-import { agencyPagePath, archiveViewerPath, isLiveHtmlExt, overviewPath, reportPagePath } from './paths.ts';
+import {
+  agencyPagePath,
+  archiveViewerPath,
+  evaluationPath,
+  isLiveHtmlExt,
+  overviewPath,
+  reportPagePath,
+} from './paths.ts';
 
 const FETCH_STATUS_LABELS: Record<string, string> = {
   found: '已找到',
@@ -138,6 +148,7 @@ export function renderOverview(index: SiteIndex, year: number, now: Date, genera
   const html = `
 <h1>${year} 年度政府信息公开工作年度报告 · 合规总览</h1>
 <p class="muted">年度：${yearLinks}。截至 ${escapeHtml(beijingTime(now.toISOString()))}（北京时间）。</p>
+<p class="downloads"><a href="${evaluationPath(year)}">${year} 年度评估报告（可打印）</a> · <a href="${statusWorkbookPath(year)}">机关状态工作簿（Excel）</a> · <a href="agencies.csv">机关状态 CSV</a> · <a href="findings.csv">问题清单 CSV</a></p>
 <div class="cards">${cards}</div>
 <h2>每周趋势</h2>
 ${weeklyChartSvg(weeklyCounts(states, now))}
@@ -258,9 +269,10 @@ const AGENCY_LIST_SCRIPT = `(function () {
     if (els.search.value) params.set('q', els.search.value);
     history.replaceState(null, '', '#' + params.toString());
   }
-  function cell(text, className) {
+  function cell(text, className, label) {
     var td = document.createElement('td');
     if (className) td.className = className;
+    if (label) td.setAttribute('data-label', label);
     td.textContent = text;
     return td;
   }
@@ -292,8 +304,8 @@ const AGENCY_LIST_SCRIPT = `(function () {
       link.textContent = a.n;
       nameCell.appendChild(link);
       tr.appendChild(nameCell);
-      tr.appendChild(cell(a.r || '—'));
-      tr.appendChild(cell(data.levelLabels[a.l] || '—'));
+      tr.appendChild(cell(a.r || '—', '', '地区'));
+      tr.appendChild(cell(data.levelLabels[a.l] || '—', '', '级别'));
       var statusCell = document.createElement('td');
       var badge = document.createElement('span');
       badge.className = 'badge status-' + s;
@@ -301,14 +313,16 @@ const AGENCY_LIST_SCRIPT = `(function () {
       statusCell.appendChild(badge);
       tr.appendChild(statusCell);
       var triageCell = document.createElement('td');
-      ((a.t && a.t[year]) || []).forEach(function (state) {
+      var verdicts = (a.t && a.t[year]) || [];
+      if (verdicts.length) triageCell.setAttribute('data-label', '核查');
+      verdicts.forEach(function (state) {
         var mark = document.createElement('span');
         mark.className = 'triage triage-' + state;
         mark.textContent = data.triageLabels[state];
         triageCell.appendChild(mark);
       });
       tr.appendChild(triageCell);
-      tr.appendChild(cell(a.e[year] === undefined ? '—' : String(a.e[year]), 'num'));
+      tr.appendChild(cell(a.e[year] === undefined ? '—' : String(a.e[year]), 'num', '错误'));
       fragment.appendChild(tr);
     });
     els.rows.replaceChildren(fragment);
@@ -367,6 +381,30 @@ export interface AgencyYearView {
   fetches: FetchRecord[];
   /** sha256 → URL the snapshot was fetched from. */
   sourceUrls: Map<string, string>;
+  /** The current report as parsed (for the year-on-year totals). */
+  report?: AnnualReport | null;
+}
+
+/** 表三/表四 totals beside last year's, when both years' reports were read. */
+function yearOnYearTable(
+  year: number,
+  current: AnnualReport | null | undefined,
+  previous: AnnualReport | null | undefined,
+): string {
+  if (!current || !previous) return '';
+  const rows = yearOnYearTotals(current, previous)
+    .filter((total) => total.current !== null || total.previous !== null)
+    .map((total) => {
+      const jump = total.current !== null && total.previous !== null && isYoyJump(total.previous, total.current);
+      const change =
+        total.current === null || total.previous === null
+          ? '—'
+          : `${total.current - total.previous > 0 ? '+' : ''}${total.current - total.previous}`;
+      return `<tr${jump ? ' class="yoy-jump"' : ''}><td>${escapeHtml(total.label)}</td><td class="num">${total.previous ?? '—'}</td><td class="num">${total.current ?? '—'}</td><td class="num">${change}${jump ? ' <span class="sev-warning">变化超过 5 倍</span>' : ''}</td></tr>`;
+    })
+    .join('');
+  if (!rows) return '';
+  return `<h3>与上年比较</h3><div class="table-wrap"><table class="data yoy"><thead><tr><th>项目</th><th class="num">${year - 1} 年度</th><th class="num">${year} 年度</th><th class="num">变化</th></tr></thead><tbody>${rows}</tbody></table></div><p class="muted">“—”表示该年度报告中此项未能读出或为空白（不当作 0）。</p>`;
 }
 
 /** Renders agency/{id}.html: every year's status, the reports found, status and fetch history, findings. */
@@ -396,8 +434,9 @@ export function renderAgencyPage(
         `<tr><td><a href="#year-${year}">${year}</a></td><td>${statusBadge(state?.current.status ?? null)}</td><td>${escapeHtml(beijingDate(state?.current.deadline))}</td><td>${escapeHtml(beijingTime(state?.current.publishDate))}</td><td class="num">${state?.current.daysLate ?? '—'}</td><td class="num">${state ? state.current.findings.filter((f) => f.severity === 'error').length : '—'}</td></tr>`,
     )
     .join('');
+  const reportsByYear = new Map(years.map((view) => [view.year, view.report]));
   const yearSections = years
-    .map(({ year, state, results, fetches, sourceUrls }) => {
+    .map(({ year, state, results, fetches, sourceUrls, report }) => {
       const currentSha =
         state?.current.resultKey?.match(/([0-9a-f]{64})\.json$/)?.[1] ?? results[results.length - 1]?.sha256;
       const reportRows = results
@@ -422,7 +461,7 @@ export function renderAgencyPage(
         .reverse()
         .map(
           (record) =>
-            `<tr><td>${escapeHtml(beijingTime(record.at))}</td><td>${escapeHtml(FETCH_STATUS_LABELS[record.status] ?? record.status)}</td><td class="num">${record.snapshots}</td><td>${escapeHtml(record.error ?? '')}</td></tr>`,
+            `<tr><td>${escapeHtml(fetchStretchTime(record))}</td><td>${escapeHtml(FETCH_STATUS_LABELS[record.status] ?? record.status)}</td><td class="num">${record.snapshots}</td><td>${escapeHtml(record.error ?? '')}</td></tr>`,
         )
         .join('');
       const current = state?.current;
@@ -430,9 +469,10 @@ export function renderAgencyPage(
 <dl class="facts"><dt>截止日期</dt><dd>${escapeHtml(beijingDate(current?.deadline))}</dd><dt>发布时间</dt><dd>${escapeHtml(beijingTime(current?.publishDate))}${current?.daysLate ? `（逾期 ${current.daysLate} 天）` : ''}</dd><dt>来源</dt><dd>${externalLink(current?.sourceUrl) || '—'}</dd><dt>首次发现</dt><dd>${escapeHtml(beijingTime(state?.firstSeen))}</dd><dt>最近变化</dt><dd>${escapeHtml(beijingTime(state?.lastChanged))}</dd><dt>最近评估</dt><dd>${escapeHtml(beijingTime(current?.assessedAt))}</dd></dl>
 ${statusExplanation(current)}${verdictBadge(triage?.forStatus(agency.id, year)) ? `<p class="status-verdict">核查：${verdictBadge(triage?.forStatus(agency.id, year))}</p>` : ''}
 <h3>问题</h3>${findingList(current?.findings ?? [], current, triage, agency.id, year)}
+${yearOnYearTable(year, report, reportsByYear.get(year - 1))}
 <h3>已存档的报告</h3>${reportRows ? `<table class="data"><thead><tr><th>报告</th><th>SHA-256</th><th>解析时间</th><th class="num">错误数</th><th>链接</th></tr></thead><tbody>${reportRows}</tbody></table>` : '<p class="muted">尚未找到报告。</p>'}
 <h3>状态变化</h3>${history ? `<table class="data"><thead><tr><th>时间</th><th>状态</th><th>版本</th></tr></thead><tbody>${history}</tbody></table>` : '<p class="muted">无记录。</p>'}
-<h3>抓取记录</h3>${fetchRows ? `<table class="data"><thead><tr><th>时间</th><th>结果</th><th class="num">存档文件数</th><th>错误</th></tr></thead><tbody>${fetchRows}</tbody></table>` : '<p class="muted">无记录。</p>'}
+<h3>抓取记录</h3>${fetchRows ? `<table class="data"><thead><tr><th>时间（结果相同的连续抓取合为一行）</th><th>结果</th><th class="num">存档文件数</th><th>错误</th></tr></thead><tbody>${fetchRows}</tbody></table>` : '<p class="muted">无记录。</p>'}
 </section>`;
     })
     .join('\n');
@@ -470,4 +510,11 @@ ${rows ? `<table class="data rules"><thead><tr><th>规则编号</th><th>级别</
 ${unlisted ? `<h2>目录外的规则编号</h2><table class="data"><thead><tr><th>规则编号</th><th class="num">出现次数</th></tr></thead><tbody>${unlisted}</tbody></table>` : ''}
 `;
   return renderPage({ title: '校验规则', depth: 0, body, generatedAt });
+}
+
+/** "X 起" while the stretch lasts; "X 至 Y（n 次）" once a different result followed. */
+function fetchStretchTime(record: FetchRecord): string {
+  if (!record.until) return `${beijingTime(record.at)} 起`;
+  if (record.until === record.at) return beijingTime(record.at);
+  return `${beijingTime(record.at)} 至 ${beijingTime(record.until)}（${record.runs ?? 2} 次）`;
 }

@@ -15,6 +15,11 @@ export function overviewPath(year: number): string {
   return `year-${Math.trunc(year)}.html`;
 }
 
+/** The printable evaluation of one report year. */
+export function evaluationPath(year: number): string {
+  return `evaluation-${Math.trunc(year)}.html`;
+}
+
 /**
  * The read-only viewer of an archived HTML original (site/archive/{year}/{agency}/{sha256}.html). An
  * agency's HTML opened straight from the store (file://, no server headers) would run its scripts; the

@@ -14,6 +14,9 @@
  * triage/{year}/{agencyId}.json               TriageRecord: officials' verdicts on findings + audit trail
  *                                             (shared/triage/triage.ts)
  * config/registry.yaml                        the registry the scans use (uploaded on AWS, recorded by `scan`)
+ * index/{year}/outcomes.json                  OutcomeIndex: runs folded once (shared/compliance/outcome-index.ts)
+ * index/{year}/refold/{runId}                 marker: a folded manifest was rewritten, rebuild the index
+ * index/site-pages.json                       SitePageHashes: content hash per site page (skip unchanged PUTs)
  */
 export const RAW_PREFIX = 'raw/';
 export const RESULTS_PREFIX = 'results/';
@@ -40,6 +43,11 @@ export const keys = {
   triagePrefix: (year: number) => `triage/${year}/`,
   /** The registry used by scheduled runs (uploaded by deployment on AWS, recorded by `nianbao scan` locally). */
   registry: 'config/registry.yaml',
+  /** Latest outcome per agency and the fetch log of a year, folded from runs/ once. */
+  outcomeIndex: (year: number) => `index/${year}/outcomes.json`,
+  outcomeIndexRefoldPrefix: (year: number) => `index/${year}/refold/`,
+  /** Content hash of every page the site generator wrote (so unchanged pages are not written again). */
+  sitePageHashes: 'index/site-pages.json',
 } as const;
 
 /** Parses a raw object key back into its parts; undefined for metadata and foreign keys. */

@@ -316,3 +316,17 @@ export function describeVerdict(entry: TriageEntry): string {
 function beijingDateOf(now: Date): string {
   return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
+
+/**
+ * The 核查状态 label of the exports (shared/export's TriageLabel hook: workbook, findings.csv,
+ * agencies.csv): with a finding its own verdict (or one on its whole rule), without one the verdict on
+ * the agency-year's status. Undefined when nobody has judged it (or there is no lookup).
+ */
+export function triageLabels(
+  lookup: TriageLookup | undefined,
+): (agencyId: string, year: number, finding?: Pick<Finding, 'rule' | 'location'>) => string | undefined {
+  return (agencyId, year, finding) => {
+    const verdict = finding ? lookup?.forFinding(agencyId, year, finding) : lookup?.forStatus(agencyId, year);
+    return verdict ? TRIAGE_LABELS[verdict.state] : undefined;
+  };
+}

@@ -20,8 +20,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run as digestCli } from '../../shared/cli/digest.ts';
 import type { AgencyYearState } from '../../shared/compliance/status.ts';
 import { startAgencySite } from '../../shared/demo/agency-site.ts';
-import { runScan } from '../../shared/fetch/scan.ts';
 import type { DigestRecord } from '../../shared/notify/digest.ts';
+import { runScanAndParse } from '../../shared/pipeline/scan-run.ts';
 import { loadRegistry } from '../../shared/registry/load.ts';
 import { FileSystemStore } from '../../shared/storage/fs-store.ts';
 import { getJson } from '../../shared/storage/port.ts';
@@ -63,7 +63,7 @@ beforeAll(async () => {
   // Last year first, so the carry-over check has something to compare with.
   const lastYear = await startAgencySite({ year: 2022, agencyIds: ['lushi-gov'], flakyFailures: 0 });
   try {
-    await runScan({
+    await runScanAndParse({
       registry: loadRegistry(lastYear.registryYaml),
       year: 2022,
       store,
@@ -82,7 +82,7 @@ beforeAll(async () => {
   try {
     registryFile = path.join(dir, 'registry.yaml');
     await writeFile(registryFile, site.registryYaml);
-    await runScan({ registry: loadRegistry(site.registryYaml), year: 2023, store, now: () => new Date(NOW) });
+    await runScanAndParse({ registry: loadRegistry(site.registryYaml), year: 2023, store, now: () => new Date(NOW) });
   } finally {
     await site.close();
   }

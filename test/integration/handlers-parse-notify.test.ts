@@ -166,7 +166,11 @@ describe('notify (weekly schedule)', () => {
     expect(emails[0]?.from).toContain('digest@example.org');
     expect(emails[0]?.subject).toMatch(/年报/);
     expect(emails[0]?.body.html).toContain('卢氏县发展和改革委员会');
-    expect(emails[0]?.attachments.map((a) => a.filename)).toEqual([expect.stringMatching(/\.csv$/)]);
+    expect(emails[0]?.attachments.map((a) => a.filename)).toEqual([
+      expect.stringMatching(/^年报问题清单.*\.csv$/),
+      expect.stringMatching(/^年报机关状态.*\.csv$/),
+      expect.stringMatching(/^年报监测.*\.xlsx$/),
+    ]);
     expect(await env.store.has(keys.digest('2025-W15'))).toBe(true);
     expect(result.sitePages).toBeGreaterThan(0);
     expect((await env.store.list('site/')).length).toBeGreaterThan(0);

@@ -174,10 +174,10 @@ describe('one report in HTML, PDF and DOCX', () => {
     expect(report.notes.some((n) => n.kind === 'section-missing')).toBe(false);
   });
 
-  it('reports a damaged PDF as extraction damage', async () => {
+  it('reports a damaged PDF as an extraction failure', async () => {
     const damaged = pdfBytes.slice(0, 2000);
     const report = await parseReport({ bytes: damaged, fileName: 'cut.pdf' });
     expect(report.format).toBe('pdf');
-    expect(report.notes.some((n) => n.kind === 'extraction-damage' || n.kind === 'no-text')).toBe(true);
+    expect(report.notes.some((n) => n.kind === 'extraction-failed' || n.kind === 'no-text')).toBe(true);
   });
 });

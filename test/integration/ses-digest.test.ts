@@ -105,14 +105,18 @@ describe('digest through SES', () => {
     expect(smx?.body.text).not.toContain('洛阳');
 
     // The attachment: CSV, UTF-8 with BOM, every finding of the slice.
-    expect(all?.attachments).toHaveLength(1);
+    expect(all?.attachments.map((a) => a.filename)).toEqual([
+      '年报问题清单-2025-W15.csv',
+      '年报机关状态-2025-W15.csv',
+      '年报监测-2025-W15.xlsx',
+    ]);
     const attachment = all?.attachments[0];
     expect(attachment?.filename).toBe('年报问题清单-2025-W15.csv');
     expect(attachment?.contentType).toMatch(/^text\/csv/);
     const csv = Buffer.from(attachment?.content ?? '', 'base64');
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = csv.toString('utf8').split('\r\n');
-    expect(lines[0]).toContain('地区,机关,机关代码');
+    expect(lines[0]).toContain('地区,机关,机关编号');
     expect(lines.filter((l) => l.includes('lushi-fgw'))).toHaveLength(2);
 
     const record = await getJson<{ sends: { to: string[]; via: string }[] }>(store, 'digests/2025-W15.json');

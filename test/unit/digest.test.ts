@@ -9,11 +9,12 @@ import {
 } from '../../shared/notify/digest.ts';
 import { buildRawMessage } from '../../shared/notify/mime.ts';
 import {
-  csvCell,
   escapeHtml,
+  renderAgenciesCsv,
   renderDigestHtml,
   renderDigestText,
   renderFindingsCsv,
+  renderStatusWorkbook,
   safeHref,
 } from '../../shared/notify/render.ts';
 import { assessments, HOSTILE_NAME, HOSTILE_TITLE, registry } from './digest-fixtures.ts';
@@ -200,22 +201,13 @@ describe('CSV attachment', () => {
   it('starts with a UTF-8 BOM and uses CRLF', () => {
     expect(csv.charCodeAt(0)).toBe(0xfeff);
     expect(csv.split('\r\n')[0]).toBe(
-      '\uFEFF地区,机关,机关代码,年度,状态,严重程度,规则,问题说明,章节,行,列,应为,实为,原网页,存档快照,核查结果,核查状态',
+      '\uFEFF地区,机关,机关编号,级别,年度,状态,严重程度,规则,问题说明,章节,行,列,应为,实为,核查状态,问题指纹,原网页,存档,核查页,SHA-256',
     );
     expect(csv.endsWith('\r\n')).toBe(true);
     expect(csv.split('\r\n').length - 2).toBe(4); // four findings
   });
 
   it('quotes per RFC 4180 and neutralises formulas', () => {
-    expect(csvCell('a,b')).toBe('"a,b"');
-    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
-    expect(csvCell('line1\nline2')).toBe('"line1\nline2"');
-    expect(csvCell('=1+1')).toBe("'=1+1");
-    expect(csvCell('+86')).toBe("'+86");
-    expect(csvCell('-x')).toBe("'-x");
-    expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
-    expect(csvCell(-5)).toBe('-5');
-    expect(csvCell(null)).toBe('');
     expect(csv).toContain(`"'=HYPERLINK(""http://evil"",""点我"")"`);
     expect(csv).toContain('"正文称“<img src=x onerror=alert(1)>”受理 258 件，表三为 275 件。"'.replace(/^"|"$/g, ''));
   });
@@ -254,5 +246,18 @@ describe('MIME', () => {
     const boundaries = [...text.matchAll(/boundary="([^"]+)"/g)].map((m) => m[1]);
     expect(boundaries).toHaveLength(2);
     for (const b of boundaries) expect(text).toContain(`--${b}--`);
+  });
+});
+
+describe('per-agency attachments', () => {
+  const digest = buildDigest({ registry, assessments: assessments(), now: WEEK_1 });
+
+  it('list every agency of the slice, the on-time, missing, unreachable and never-checked ones too', async () => {
+    const lines = renderAgenciesCsv(digest).split('\r\n').slice(1, -1);
+    expect(lines).toHaveLength(registry.agencies.length);
+    const statuses = lines.map((line) => line.split(',')[5]).sort();
+    expect(statuses).toEqual(['按时公开', '无法访问', '数据不一致', '未公开', '未评估', '逾期公开'].sort());
+    const bytes = await renderStatusWorkbook(digest);
+    expect([...bytes.subarray(0, 2)]).toEqual([0x50, 0x4b]); // a ZIP: .xlsx
   });
 });

@@ -149,20 +149,20 @@ describe('parser robustness', () => {
   });
 
   it.each([
-    ['random bytes', Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251), 'x.bin', 'extraction-damage'],
+    ['random bytes', Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251), 'x.bin', 'extraction-failed'],
     [
-      'a legacy Word file',
+      'a truncated Word file',
       Uint8Array.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]),
       'r.doc',
-      'extraction-damage',
+      'extraction-failed',
     ],
     [
       'a zip that is not a DOCX',
       Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5]),
       'r.docx',
-      'extraction-damage',
+      'extraction-failed',
     ],
-    ['a PDF header and garbage', new TextEncoder().encode('%PDF-1.7\n garbage garbage'), 'r.pdf', 'extraction-damage'],
+    ['a PDF header and garbage', new TextEncoder().encode('%PDF-1.7\n garbage garbage'), 'r.pdf', 'extraction-failed'],
   ] as const)('parseReport turns %s into a note', async (_name, bytes, fileName, kind) => {
     const report = await parseReport({ bytes, fileName });
     expect(report.notes[0]?.kind).toBe(kind);

@@ -148,7 +148,7 @@ describe('parseText on the five seeds', () => {
     }
   });
 
-  it('exposes parser version 1.1.0 (1.1: ragged HTML tables read by the text rule)', () => {
-    expect(PARSER_VERSION).toBe('1.1.0');
+  it('exposes parser version 1.2.0 (1.1: ragged HTML tables read by the text rule; 1.2: PDF tables by geometry, .doc/.wps, text layouts, OCR)', () => {
+    expect(PARSER_VERSION).toBe('1.2.0');
   });
 });

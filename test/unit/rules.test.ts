@@ -194,7 +194,7 @@ describe('struct, template, meta', () => {
     const missing = byRule(findings, 'struct.column-missing');
     expect(missing).toHaveLength(1);
     expect(missing[0]).toMatchObject({ severity: 'warning', location: { section: '三', column: '其他' } });
-    expect(missing[0]?.message).toContain('提取损坏');
+    expect(missing[0]?.message).toContain('损坏');
     expect(missing[0]?.message).toContain('而非机关填报错误');
     expect(missing[0]?.message).toContain(`三（七）总计＝${outcome.value}`);
     expect(missing[0]?.cells?.map((cell) => cell.row)).toEqual(['三（一）予以公开', '三（七）总计']);
@@ -202,16 +202,43 @@ describe('struct, template, meta', () => {
     expect(byRule(findings, 'extract.value-inferred')).toEqual([]);
   });
 
-  it('parse notes: no-text asks for OCR; truncation and damage are reported', () => {
+  it.each([
+    ['html', '网页表格'],
+    ['docx', 'DOCX 表格'],
+    ['pdf', 'PDF 转文字'],
+  ] as const)('struct.column-missing in a %s report names that cause', (format, cause) => {
+    const report = consistentReport();
+    report.format = format;
+    report.notes.push({
+      kind: 'column-missing',
+      section: '三',
+      row: 'granted',
+      column: 'other',
+      detail: '该行只有 6 个数',
+    });
+    const message = byRule(validate(report), 'struct.column-missing')[0]?.message ?? '';
+    expect(message).toContain(cause);
+    if (format !== 'pdf') expect(message).not.toContain('PDF');
+  });
+
+  it('parse notes: no-text says scan, first, and silences every rule that would judge the text', () => {
+    const report = consistentReport();
+    report.agency = null;
+    report.notes.push({ kind: 'no-text', detail: 'PDF 共 3 页，没有文字层' });
+    const findings = validate(report);
+    expect(findings[0]?.rule).toBe('extract.no-text');
+    expect(findings[0]?.message).toContain('扫描件，无法自动核验');
+    expect(findings.map((finding) => finding.rule).filter((rule) => !rule.startsWith('extract.'))).toEqual([]);
+  });
+
+  it('parse notes: truncation and damage are reported', () => {
     const report = consistentReport();
     report.notes.push(
-      { kind: 'no-text', detail: 'PDF 共 3 页，没有文字层' },
       { kind: 'input-truncated', detail: '只读取了前 5 MB' },
       { kind: 'extraction-damage', detail: '“自20231月1日起”' },
       { kind: 'row-unreadable', section: '三', row: '（三）不予公开 9.其他', detail: '模板中没有该行' },
     );
     const findings = validate(report);
-    expect(byRule(findings, 'extract.no-text')[0]?.message).toContain('OCR');
     expect(byRule(findings, 'extract.truncated')).toHaveLength(1);
     expect(byRule(findings, 'extract.damage')).toHaveLength(1);
     expect(byRule(findings, 'struct.row-unreadable')).toHaveLength(1);
@@ -263,6 +290,13 @@ describe('struct, template, meta', () => {
     let findings = validate(report);
     expect(byRule(findings, 'meta.agency-unknown')).toHaveLength(1);
     expect(byRule(findings, 'meta.year-unknown')).toHaveLength(1);
+    // No title line at all (a page stored without its heading): one neutral info, nothing blaming the title.
+    report.title = null;
+    findings = validate(report);
+    expect(findings.filter((finding) => finding.rule.startsWith('meta.')).map((finding) => finding.rule)).toEqual([
+      'meta.title-not-found',
+    ]);
+    expect(byRule(findings, 'meta.title-not-found')[0]?.severity).toBe('info');
     const fresh = consistentReport();
     fresh.year = (fresh.year as number) + 1;
     findings = byRule(validate(fresh), 'meta.period-mismatch');

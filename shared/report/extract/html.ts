@@ -5,8 +5,9 @@
 import { load } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import type { ParseNote } from '../model.ts';
-import { normalizeText, readCell } from '../normalize.ts';
-import type { GridCellRef, GridLine, LineSource } from '../rows.ts';
+import { normalizeText } from '../normalize.ts';
+import type { GridLine, LineSource } from '../rows.ts';
+import { emitTable, fillCell, type SlotGrid } from './grid.ts';
 
 const BLOCK_TAGS = new Set([
   'p',
@@ -182,13 +183,6 @@ function hasNestedTable(table: Element): boolean {
   return false;
 }
 
-interface Slot {
-  text: string;
-  origin: boolean;
-  /** Copy of a cell spanning down from a row above (same column as its origin). */
-  vertical: boolean;
-}
-
 function tableRows(table: Element): Element[] {
   const rows: Element[] = [];
   for (const child of table.children ?? []) {
@@ -213,11 +207,11 @@ function readTable(table: Element, state: WalkState): void {
   const rows = tableRows(table);
   if (rows.length > MAX_GRID_ROWS) state.truncated = true;
   const rowCount = Math.min(rows.length, MAX_GRID_ROWS);
-  const grid: (Slot | undefined)[][] = [];
+  const grid: SlotGrid = [];
   for (let r = 0; r < rowCount; r++) grid.push([]);
   for (let r = 0; r < rowCount; r++) {
     const tr = rows[r] as Element;
-    const gridRow = grid[r] as (Slot | undefined)[];
+    const gridRow = grid[r] as SlotGrid[number];
     let col = 0;
     for (const child of tr.children ?? []) {
       if (child.type !== 'tag') continue;
@@ -230,64 +224,11 @@ function readTable(table: Element, state: WalkState): void {
       }
       const rowSpan = span(cell.attribs?.rowspan, Math.min(MAX_SPAN, rowCount - r));
       const colSpan = span(cell.attribs?.colspan, MAX_GRID_COLS - col);
-      const text = normalizeText(cellText(cell));
-      for (let dr = 0; dr < rowSpan; dr++) {
-        const target = grid[r + dr] as (Slot | undefined)[];
-        for (let dc = 0; dc < colSpan; dc++) {
-          if (target[col + dc] !== undefined) continue;
-          target[col + dc] = { text, origin: dr === 0 && dc === 0, vertical: dr > 0 && dc === 0 };
-        }
-      }
+      fillCell(grid, r, col, rowSpan, colSpan, normalizeText(cellText(cell)));
       col += colSpan;
     }
   }
-  const tableIndex = state.tableCount++;
-  const ragged = isRagged(grid);
-  for (let r = 0; r < rowCount; r++) {
-    const gridRow = grid[r] as (Slot | undefined)[];
-    const cells: string[] = [];
-    const refs: GridCellRef[] = [];
-    const spanned: boolean[] = [];
-    const texts: string[] = [];
-    for (let c = 0; c < gridRow.length; c++) {
-      const slot = gridRow[c];
-      if (!slot || (!slot.origin && !slot.vertical)) continue;
-      cells.push(slot.text);
-      refs.push({ table: tableIndex, row: r, col: c });
-      spanned.push(!slot.origin);
-      if (slot.origin) texts.push(slot.text);
-    }
-    if (cells.length === 0) continue;
-    state.grid.set(state.lines.length, ragged ? { cells, refs, spanned, ragged } : { cells, refs, spanned });
-    state.lines.push(texts.join('\t'));
-  }
-}
-
-/**
- * True when a column holds a label in one data row and a written value in another: the table was typed
- * unaligned (often extracted text pasted into a table), so grid positions do not name columns. In an
- * aligned table an empty cell is a blank value wherever it sits; header rows (labels only) don't count.
- */
-function isRagged(grid: readonly (Slot | undefined)[][]): boolean {
-  const labelColumns = new Set<number>();
-  const valueColumns = new Set<number>();
-  const rowLabels: number[] = [];
-  for (const gridRow of grid) {
-    rowLabels.length = 0;
-    let hasValue = false;
-    for (let c = 0; c < gridRow.length; c++) {
-      const slot = gridRow[c];
-      if (!slot?.origin || slot.text.length === 0) continue;
-      if (readCell(slot.text) === null) rowLabels.push(c);
-      else {
-        hasValue = true;
-        valueColumns.add(c);
-      }
-    }
-    if (hasValue) for (const c of rowLabels) labelColumns.add(c);
-  }
-  for (const c of labelColumns) if (valueColumns.has(c)) return true;
-  return false;
+  emitTable(grid, state.tableCount++, state);
 }
 
 /** Text of a cell: line breaks and paragraphs inside it become spaces. */

@@ -50,6 +50,9 @@ const CANONICAL_2021: Partial<Record<ActiveDisclosureColumnId, string>> = {
   amount: '本年收费金额（单位：万元）',
 };
 
+/** Every header word of the section 二 tables, both templates (to cut labels run together in text). */
+export const ACTIVE_HEADER_WORDS: readonly string[] = ['信息内容', ...new Set(COLUMN_LABELS.map((c) => c.label))];
+
 const ROW_LABELS: readonly (readonly [string, ActiveDisclosureRowId])[] = [
   ['规章', 'rules'],
   ['规范性文件', 'normativeDocs'],
@@ -60,6 +63,9 @@ const ROW_LABELS: readonly (readonly [string, ActiveDisclosureRowId])[] = [
   ['行政事业性收费', 'fees'],
   ['政府集中采购', 'procurement'],
 ];
+
+/** Row names of the section 二 tables as printed (行政规范性文件 contains 规范性文件). */
+export const ACTIVE_ROW_WORDS: readonly string[] = ['行政规范性文件', ...ROW_LABELS.map(([label]) => label)];
 
 /** The 2021 columns of each row, used when no header row was read. */
 const DEFAULT_COLUMNS: Record<ActiveDisclosureRowId, readonly ActiveDisclosureColumnId[]> = {

@@ -1,0 +1,23 @@
+/** Where the commands that read results find the registry: --registry FILE, else config/registry.yaml in the store. */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Registry } from '../registry/agency.ts';
+import { loadRegistry } from '../registry/load.ts';
+import { keys } from '../storage/keys.ts';
+import { getText, type ObjectStore } from '../storage/port.ts';
+
+/** The registry from `file`, else the stored one; throws a Chinese message when there is neither. */
+export async function readRegistryFrom(store: ObjectStore, file: string | undefined): Promise<Registry> {
+  if (file) return loadRegistry(await readFile(file, 'utf8'), path.basename(file));
+  const stored = await getText(store, keys.registry);
+  if (stored !== undefined) return loadRegistry(stored, keys.registry);
+  throw new Error(`未指定 --registry，存储中也没有 ${keys.registry}（请先运行 scan 或用 --registry 指定名录）`);
+}
+
+/** Parses a --year value (four digits), or the default. */
+export function parseYear(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const year = Number(value);
+  if (!/^\d{4}$/.test(value) || year < 2008 || year > 2100) throw new Error(`--year 应为四位年份：${value}`);
+  return year;
+}

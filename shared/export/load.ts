@@ -1,0 +1,51 @@
+/** Reads what the exports and the evaluation need from the store: each registry agency's assessment. */
+
+import { mapLimit } from '../async/map-limit.ts';
+import type { AgencyYearState, Assessment } from '../compliance/status.ts';
+import { buildLinks, type LinkOptions } from '../notify/digest.ts';
+import type { Agency } from '../registry/agency.ts';
+import { keys } from '../storage/keys.ts';
+import { getJson, type ObjectStore } from '../storage/port.ts';
+import type { AgencyExportInput } from './rows.ts';
+
+/**
+ * The current assessment of every registry agency for `year` (agencies never assessed are absent). One
+ * listing of state/{year}/ first, so a year nobody was assessed for costs one request, not one per agency.
+ */
+export async function loadAssessments(
+  store: ObjectStore,
+  agencies: readonly Pick<Agency, 'id'>[],
+  year: number,
+): Promise<Map<string, Assessment>> {
+  const stored = new Set(await store.list(keys.statePrefix(year)));
+  const present = agencies.filter((agency) => stored.has(keys.state(year, agency.id)));
+  const states = await mapLimit(present, 16, (agency) =>
+    getJson<AgencyYearState>(store, keys.state(year, agency.id)).catch(() => undefined),
+  );
+  const byAgency = new Map<string, Assessment>();
+  for (const state of states) if (state?.current?.agencyId) byAgency.set(state.current.agencyId, state.current);
+  return byAgency;
+}
+
+/** Export inputs of every registry agency for `year`, in registry order, with the digest's links. */
+export function exportInputsOf(
+  agencies: readonly Agency[],
+  year: number,
+  assessments: Map<string, Assessment>,
+  links?: LinkOptions,
+): AgencyExportInput[] {
+  return agencies.map((agency) => {
+    const assessment = assessments.get(agency.id) ?? null;
+    const digestLinks = assessment ? buildLinks(assessment, links) : {};
+    return {
+      agency: { id: agency.id, name: agency.name, level: agency.level, region: agency.region },
+      year,
+      assessment,
+      links: {
+        ...(digestLinks.source ? { source: digestLinks.source } : {}),
+        ...(digestLinks.snapshot ? { snapshot: digestLinks.snapshot } : {}),
+        ...(digestLinks.results || digestLinks.agency ? { results: digestLinks.results ?? digestLinks.agency } : {}),
+      },
+    };
+  });
+}
