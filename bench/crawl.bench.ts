@@ -175,7 +175,6 @@ async function crawl(): Promise<void> {
     http,
     now: () => new Date(),
     concurrency,
-    process: false,
     onOutcome: (outcome) => {
       statuses[outcome.status] = (statuses[outcome.status] ?? 0) + 1;
     },

@@ -17,6 +17,7 @@ import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient }
 import type { S3Event, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import sesLocal from 'aws-ses-v2-local';
+import type { FetchJob } from '../functions/common/fetch-jobs.ts';
 import { CONFIG_ENV } from '../shared/config/config.ts';
 import { putJson } from '../shared/storage/port.ts';
 import type { RunManifest } from '../shared/storage/records.ts';
@@ -105,12 +106,14 @@ export async function run(): Promise<void> {
     );
 
     // Worker: one job, 2 agencies on one loopback host, the client's default 1 s per-host delay.
-    const batch = loadEvent<SQSEvent>('sqs-fetch-batch-one-poisoned.json');
+    const batch = loadEvent<SQSEvent>('sqs-fetch-batch-one-poisoned.json', { SITE_ORIGIN: env.siteOrigin });
+    const first = JSON.parse(batch.Records[0]?.body ?? '{}') as FetchJob;
+    const third = JSON.parse(batch.Records[2]?.body ?? '{}') as FetchJob;
     const oneJob: SQSEvent = {
       Records: [
         {
           ...(batch.Records[0] as SQSEvent['Records'][number]),
-          body: (batch.Records[0]?.body ?? '').replace('["lushi-gov"]', '["lushi-gov","lushi-fgw"]'),
+          body: JSON.stringify({ ...first, agencies: [...first.agencies, ...third.agencies] }),
         },
       ],
     };

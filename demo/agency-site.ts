@@ -850,7 +850,7 @@ export async function startAgencySite(options: AgencySiteOptions = {}): Promise<
     ...FAILING.map((a) => ({ ...a, extra: a.extra ?? '' })),
   ].filter((a) => !wanted || wanted.has(a.id));
   const registryYaml = [
-    '# 演示用名录：本机模拟的政府网站（127.0.0.1），由 shared/demo/agency-site.ts 生成。',
+    '# 演示用名录：本机模拟的政府网站（127.0.0.1），由 demo/agency-site.ts 生成。',
     'respectRobots: true',
     'allowHosts:',
     '  - 127.0.0.1',

@@ -16,10 +16,10 @@ import { parseOptionsOrExit } from '../shared/cli/options.ts';
 import { STATUS_LABELS } from '../shared/compliance/status.ts';
 import { updateAssessments } from '../shared/compliance/update.ts';
 import { createHttpClient } from '../shared/fetch/http.ts';
-import { runScan } from '../shared/fetch/scan.ts';
 import { linksFromBase } from '../shared/notify/digest.ts';
 import { OutboxMailer } from '../shared/notify/outbox-mailer.ts';
 import { runWeeklyDigest } from '../shared/notify/weekly.ts';
+import { runScanAndParse } from '../shared/pipeline/scan-run.ts';
 import { loadRegistry } from '../shared/registry/load.ts';
 import { generateSite } from '../shared/site/generate.ts';
 import { FileSystemStore } from '../shared/storage/fs-store.ts';
@@ -81,9 +81,9 @@ export async function run(args: string[]): Promise<number> {
       retryBaseDelayMs: 100,
       retryMaxDelayMs: 500,
     });
-    let manifest: Awaited<ReturnType<typeof runScan>>;
+    let manifest: Awaited<ReturnType<typeof runScanAndParse>>;
     try {
-      manifest = await runScan({ registry, year: DEMO_YEAR, store, http, now: demoClock });
+      manifest = await runScanAndParse({ registry, year: DEMO_YEAR, store, http, now: demoClock });
     } finally {
       http.close();
     }

@@ -5,7 +5,9 @@
  * putSnapshot writes the raw bytes first and their .meta.json second, and the parser needs the
  * metadata (content type, charset). So a raw-bytes event is parsed only when its metadata is already
  * there, and a .meta.json event parses the snapshot it describes: whichever arrives last does the work,
- * and a duplicate is a cheap no-op. Results go under results/, outside the trigger's prefix.
+ * and a duplicate is a cheap no-op. Results go under results/, outside the trigger's prefix. The
+ * agency's level (plausibility checks depend on it) is read from that metadata, where the fetcher
+ * wrote it, so this function never loads the registry.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { S3Event } from 'aws-lambda';
@@ -15,14 +17,12 @@ import { processSnapshot } from '../shared/pipeline/process-snapshot.ts';
 import { keys, parseRawKey } from '../shared/storage/keys.ts';
 import { getJson, type ObjectStore } from '../shared/storage/port.ts';
 import type { SnapshotMeta } from '../shared/storage/records.ts';
-import { agencyLevelLoader } from './common/agency-levels.ts';
 import { createLogger, createMetrics, openBucketStore } from './common/aws.ts';
 
 const config = loadConfig(process.env);
 const logger = createLogger('nianbao-parse');
 const metrics = createMetrics('nianbao-parse');
 const store = openBucketStore(config.bucketName);
-const loadAgencyLevels = agencyLevelLoader(store);
 // Documents are parsed in a worker thread kept under this function's memory (1536 MB in the stack):
 // a decompression bomb becomes a 无法解析 result, not an out-of-memory crash and a retry loop.
 const sandboxLimits = sandboxLimitsForMemory(Number(process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE));
@@ -48,15 +48,8 @@ export async function handler(event: S3Event): Promise<ParseSummary> {
       summary.skipped.push({ key, reason: rawKey.skip });
       continue;
     }
-    const parts = parseRawKey(rawKey);
-    const levels = await loadAgencyLevels(new Date()).catch((error: unknown) => {
-      // The level only sharpens plausibility checks; parse without it rather than not at all.
-      logger.warn('registry unreadable, parsing without agency level', { error });
-      return new Map<string, never>();
-    });
-    const level = parts ? levels.get(parts.agencyId) : undefined;
+    // The agency's level comes from the snapshot's metadata (the fetcher records it): no registry here.
     const result = await processSnapshot(store, rawKey, {
-      ...(level ? { level } : {}),
       now: () => new Date(),
       limits: sandboxLimits,
     });

@@ -1,20 +1,21 @@
 /**
  * Planner, invoked weekly by EventBridge Scheduler: reads config/registry.yaml from the bucket and
- * enqueues one fetch job per host (at most N agencies each) for the fetch workers.
+ * enqueues one fetch job per host (at most N agencies each) for the fetch workers. Each job carries its
+ * agencies' records (functions/common/fetch-jobs.ts), so the workers and the parser need no registry.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { loadConfig } from '../shared/config/config.ts';
+import { crawlCapacity } from '../shared/fetch/crawl-capacity.ts';
 import { createLogger, createMetrics, createSqsClient, defaultReportYear, openBucketStore } from './common/aws.ts';
-import { enqueueJobs, planJobs } from './common/fetch-jobs.ts';
-import { registryLoader } from './common/registry.ts';
+import { agenciesPerHost, enqueueJobs, jobClientOf, planJobsFrom } from './common/fetch-jobs.ts';
+import { openRegistry } from './common/registry.ts';
 
 const config = loadConfig(process.env, ['queue']);
 const logger = createLogger('nianbao-plan');
 const metrics = createMetrics('nianbao-plan');
 const store = openBucketStore(config.bucketName);
 const sqs = createSqsClient();
-const loadRegistry = registryLoader(store, 0);
 
 /** The input the stack's schedule sends (ScheduleTargetInput with Scheduler context attributes). */
 const ScheduledEventSchema = z.object({
@@ -24,6 +25,9 @@ const ScheduledEventSchema = z.object({
   /** Optional override for a manual invoke: which report year to scan. */
   year: z.number().int().min(2008).max(2100).optional(),
 });
+
+/** From the weekly fetch (Sunday 18:00 UTC) to the digest (Monday 00:00 UTC), infra/stack.ts. */
+export const CRAWL_WINDOW_SECONDS = 6 * 3600;
 
 export interface PlanResult {
   runId: string;
@@ -40,19 +44,38 @@ export async function handler(event: unknown): Promise<PlanResult> {
   const year = scheduled.year ?? config.reportYear ?? defaultReportYear(now);
   logger.appendKeys({ runId, year });
 
-  const registry = await loadRegistry(now);
-  const jobs = planJobs(registry, {
+  // One pass over the registry, validated slice by slice; only the jobs' small records are kept.
+  const registry = await openRegistry(store);
+  const jobs = planJobsFrom(registry.agencies, jobClientOf(registry.settings), {
     runId,
     year,
     trigger: 'schedule',
     maxAgenciesPerJob: config.maxAgenciesPerJob,
   });
   const sent = await enqueueJobs(sqs, config.queueUrl, jobs);
-  const agencies = jobs.reduce((total, job) => total + job.agencyIds.length, 0);
+  const agencies = jobs.reduce((total, job) => total + job.agencies.length, 0);
 
+  // The weekly fetch has until the digest (6 h in the stack's schedules); a host is one FIFO group, so
+  // one whose agencies take longer than that at the polite pace cannot finish, whatever the workers.
+  const capacity = crawlCapacity(agenciesPerHost(jobs), { windowSeconds: CRAWL_WINDOW_SECONDS });
+  metrics.addMetric('FetchWorkersNeeded', MetricUnit.Count, capacity.workers);
+  metrics.addMetric('HostsOverCrawlWindow', MetricUnit.Count, capacity.hostsOverWindow.length);
+  if (capacity.hostsOverWindow.length > 0) {
+    logger.warn('hosts too large to crawl inside the window at the polite pace', {
+      windowHours: CRAWL_WINDOW_SECONDS / 3600,
+      maxAgenciesPerHost: capacity.maxAgenciesPerHost,
+      hosts: capacity.hostsOverWindow.slice(0, 20),
+    });
+  }
   metrics.addMetric('FetchJobsEnqueued', MetricUnit.Count, sent);
   metrics.addMetric('AgenciesPlanned', MetricUnit.Count, agencies);
   metrics.publishStoredMetrics();
-  logger.info('fetch jobs enqueued', { jobs: sent, agencies, hosts: new Set(jobs.map((job) => job.host)).size });
+  logger.info('fetch jobs enqueued', {
+    jobs: sent,
+    agencies,
+    hosts: capacity.hosts,
+    workersNeeded: capacity.workers,
+    busiestHostHours: capacity.busiestHostSeconds / 3600,
+  });
   return { runId, year, agencies, jobs: sent };
 }

@@ -16,17 +16,17 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { loadConfig } from '../shared/config/config.ts';
+import type { Agency } from '../shared/registry/agency.ts';
 import { parseTriageInput, recordTriage, TriageInputError } from '../shared/triage/triage.ts';
 import { createLogger, createMetrics, createSqsClient, defaultReportYear, openBucketStore } from './common/aws.ts';
-import { enqueueJobs, planJobs, unknownAgencyIds } from './common/fetch-jobs.ts';
-import { registryLoader } from './common/registry.ts';
+import { enqueueJobs, jobClientOf, planJobsFrom } from './common/fetch-jobs.ts';
+import { openRegistry, sliceFilter } from './common/registry.ts';
 
 const config = loadConfig(process.env, ['queue']);
 const logger = createLogger('nianbao-rescan');
 const metrics = createMetrics('nianbao-rescan');
 const store = openBucketStore(config.bucketName);
 const sqs = createSqsClient();
-const loadRegistry = registryLoader(store, 60_000);
 
 export const RescanRequestSchema = z
   .strictObject({
@@ -66,14 +66,26 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
   }
   const request = parsed.data;
   const now = new Date();
-  const registry = await loadRegistry(now);
-  const unknown = unknownAgencyIds(registry, request.agencyIds ?? []);
-  if (unknown.length > 0) return reply(400, { error: '名录中没有这些机构编号', agencyIds: unknown });
-
   const runId = `rescan-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '')}-${randomBytes(3).toString('hex')}`;
   const year = request.year ?? config.reportYear ?? defaultReportYear(now);
   const region = request.region?.split('/').filter((part) => part !== '');
-  const jobs = planJobs(registry, {
+  // One pass over the registry, validating only the slices that can hold what was asked for
+  // (shared/registry/stream.ts): this function has 256 MB and a fraction of a vCPU, and a province's
+  // 20,000 agencies loaded whole did not fit.
+  const mayContain = sliceFilter({
+    ...(request.agencyIds ? { agencyIds: request.agencyIds } : {}),
+    ...(region ? { region } : {}),
+  });
+  const registry = await openRegistry(store, mayContain ? { mayContain } : {});
+  const asked = new Set(request.agencyIds ?? []);
+  const known = new Set<string>();
+  function* noting(agencies: Iterable<Agency>): Generator<Agency> {
+    for (const agency of agencies) {
+      if (asked.has(agency.id)) known.add(agency.id);
+      yield agency;
+    }
+  }
+  const jobs = planJobsFrom(noting(registry.agencies), jobClientOf(registry.settings), {
     runId,
     year,
     trigger: 'rescan',
@@ -81,7 +93,9 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
     ...(request.agencyIds ? { agencyIds: request.agencyIds } : {}),
     ...(region ? { region } : {}),
   });
-  const agencies = jobs.reduce((total, job) => total + job.agencyIds.length, 0);
+  const unknown = [...asked].filter((id) => !known.has(id));
+  if (unknown.length > 0) return reply(400, { error: '名录中没有这些机构编号', agencyIds: unknown });
+  const agencies = jobs.reduce((total, job) => total + job.agencies.length, 0);
   if (agencies === 0) return reply(400, { error: '没有符合条件的机构', region: request.region ?? null });
 
   await enqueueJobs(sqs, config.queueUrl, jobs);
@@ -95,8 +109,10 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
 async function triage(body: unknown, callerArn: string): Promise<APIGatewayProxyStructuredResultV2> {
   try {
     const input = parseTriageInput(body);
-    const registry = await loadRegistry(new Date());
-    if (unknownAgencyIds(registry, [input.agencyId]).length > 0) {
+    const registry = await openRegistry(store, { mayContain: (text) => text.includes(input.agencyId) });
+    let known = false;
+    for (const agency of registry.agencies) known ||= agency.id === input.agencyId;
+    if (!known) {
       return reply(400, { error: '名录中没有这个机构编号', agencyId: input.agencyId });
     }
     const entry = await recordTriage(store, input, new Date(), { via: 'http', caller: callerArn });

@@ -143,7 +143,10 @@ export class NianbaoStack extends Stack {
     const plan = new NianbaoFunction(this, 'Plan', {
       name: 'plan',
       description: 'Weekly: reads config/registry.yaml and enqueues one fetch job per host (≤ N agencies each)',
-      timeout: Duration.minutes(2),
+      // Memory buys CPU on Lambda (1,769 MB = one vCPU): planning 150,000 agencies takes ~35 s of CPU
+      // and ~450 MB (bench/scale.bench.ts), which at 512 MB (~0.3 vCPU) would outrun two minutes.
+      timeout: Duration.minutes(5),
+      memorySize: 1769,
     });
     plan.useBucket(store, { readPattern: objectsUnder(PREFIXES.config) });
     plan.useFetchQueue(fetchQueue, maxAgenciesPerJob);
@@ -161,6 +164,8 @@ export class NianbaoStack extends Stack {
       readPattern: '*',
       writePatterns: [PREFIXES.raw, PREFIXES.runParts, PREFIXES.pageCache].map(objectsUnder),
     });
+    // A job short of time hands its unstarted agencies on as a continuation job (functions/fetch-worker.ts).
+    fetchWorker.useFetchQueue(fetchQueue, maxAgenciesPerJob);
     fetchWorker.function.addEventSource(
       new SqsEventSource(fetchQueue, {
         // One job per invocation: on a FIFO queue the records after a failed one go back unprocessed
@@ -197,13 +202,19 @@ export class NianbaoStack extends Stack {
       memorySize: 1024,
       overrides: props.reserveConcurrency === false ? {} : { reservedConcurrentExecutions: 1 },
     });
-    // Run manifests folded from the parts (which it deletes), assessment history, sent digests, and
-    // the site (stale pages are deleted).
+    // Run manifests folded from the parts (which it deletes), assessment history, sent digests, the
+    // site (stale pages are deleted), and the indexes that spare it re-reading every run and page
+    // (outcomes, refold markers, site page hashes).
     notify.useBucket(store, {
       readPattern: '*',
-      writePatterns: [PREFIXES.runs, PREFIXES.runParts, PREFIXES.state, PREFIXES.digests, PREFIXES.site].map(
-        objectsUnder,
-      ),
+      writePatterns: [
+        PREFIXES.runs,
+        PREFIXES.runParts,
+        PREFIXES.state,
+        PREFIXES.digests,
+        PREFIXES.site,
+        PREFIXES.index,
+      ].map(objectsUnder),
     });
     if (props.mail.kind === 'ses') notify.useSes(props.mail.identity, props.mail.from);
     else notify.useSmtp(props.mail.smtpUrl, props.mail.from);
@@ -212,8 +223,11 @@ export class NianbaoStack extends Stack {
     const rescan = new NianbaoFunction(this, 'RescanHttp', {
       name: 'rescanHttp',
       description: 'POST {agencyIds?, region?, year?} (SigV4-signed): enqueues a rescan, answers 202 {runId}',
-      timeout: Duration.seconds(30),
-      memorySize: 256,
+      // A region rescan reads the registry's slices that can hold the region (bench/scale.bench.ts:
+      // 7 s of CPU and 224 MB at 30,000 agencies when every slice matches); 256 MB (~0.15 vCPU) did not
+      // fit a province.
+      timeout: Duration.minutes(1),
+      memorySize: 1024,
     });
     // Reads state/ to name the finding a triage fingerprint points at; writes only triage/.
     rescan.useBucket(store, { readPattern: '*', writePatterns: [objectsUnder(PREFIXES.triage)] });

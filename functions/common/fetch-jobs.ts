@@ -11,9 +11,34 @@
 import { createHash } from 'node:crypto';
 import { SendMessageBatchCommand, type SendMessageBatchCommandOutput, type SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
-import type { Agency, Registry } from '../../shared/registry/agency.ts';
+import { AGENCY_LEVELS, type Agency, hostOfAgency, type Registry } from '../../shared/registry/agency.ts';
 
 export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+/**
+ * An agency as a job carries it: what a scan reads (shared/fetch/scan.ts ScannableAgency), with only
+ * the job year's report URL. ~200–300 bytes of JSON, so the worker and the parse function need no
+ * registry (the fetcher writes the level into each snapshot's metadata for the parser).
+ */
+export const JobAgencySchema = z.strictObject({
+  id: z.string().min(1).max(64),
+  name: z.string().min(1).max(200),
+  level: z.enum(AGENCY_LEVELS),
+  listUrls: z.array(z.string().max(2048)).max(20),
+  reportUrls: z.record(z.string().regex(/^\d{4}$/), z.string().max(2048)).optional(),
+  charset: z.string().max(40).optional(),
+  respectRobots: z.boolean().optional(),
+  timeoutMs: z.number().int().min(1000).max(300_000).optional(),
+});
+
+export type JobAgency = z.infer<typeof JobAgencySchema>;
+
+/** The registry's crawl settings a worker builds its HTTP client from. */
+export const JobClientSchema = z.strictObject({
+  respectRobots: z.boolean(),
+  allowHosts: z.array(z.string().max(300)).max(1000),
+  contact: z.string().max(300).optional(),
+});
 
 export const FetchJobSchema = z.object({
   kind: z.literal('fetch'),
@@ -22,11 +47,22 @@ export const FetchJobSchema = z.object({
   jobId: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/),
   year: z.number().int().min(2008).max(2100),
   host: z.string(),
-  agencyIds: z.array(z.string().min(1)).min(1).max(500),
+  agencies: z.array(JobAgencySchema).min(1).max(500),
+  client: JobClientSchema,
   trigger: z.enum(['schedule', 'rescan']),
 });
 
 export type FetchJob = z.infer<typeof FetchJobSchema>;
+
+/**
+ * Largest message body a job may have: SQS takes 256 KiB (262,144 bytes) per message and per
+ * SendMessageBatch call; a job is cut smaller until its body fits under this, and ten fit one batch
+ * call only when each is under a tenth of it (enqueueJobs sends smaller batches otherwise).
+ */
+export const MAX_JOB_MESSAGE_BYTES = 250_000;
+
+/** SQS's limit on the whole SendMessageBatch request (the sum of its bodies). */
+const MAX_BATCH_BYTES = 262_144;
 
 export interface PlanJobsOptions {
   runId: string;
@@ -39,20 +75,14 @@ export interface PlanJobsOptions {
   region?: string[];
 }
 
-/** The host a fetch of this agency starts on (the report URL of the year, else the first list page). */
-export function hostOfAgency(agency: Agency, year: number): string {
-  const url = agency.reportUrls?.[String(year)] ?? agency.listUrls[0];
-  if (!url) return '(none)';
-  try {
-    return new URL(url).host.toLowerCase();
-  } catch {
-    return '(invalid)';
-  }
+/** Whether an agency's region path starts with `region`. */
+export function inRegion(agency: Pick<Agency, 'region'>, region: readonly string[]): boolean {
+  return region.every((part, index) => agency.region[index] === part);
 }
 
 /** Agencies whose region path starts with `region`. */
 export function agenciesInRegion(registry: Registry, region: string[]): Agency[] {
-  return registry.agencies.filter((agency) => region.every((part, index) => agency.region[index] === part));
+  return registry.agencies.filter((agency) => inRegion(agency, region));
 }
 
 /** Ids asked for that the registry does not know. */
@@ -61,34 +91,111 @@ export function unknownAgencyIds(registry: Registry, agencyIds: readonly string[
   return agencyIds.filter((id) => !known.has(id));
 }
 
-/** Groups the selected agencies by host and cuts each group into jobs of at most `maxAgenciesPerJob`. */
-export function planJobs(registry: Registry, options: PlanJobsOptions): FetchJob[] {
+/** The record a job carries for an agency (only the fields a scan reads). */
+export function jobAgencyOf(agency: Agency, year: number): JobAgency {
+  const record: JobAgency = { id: agency.id, name: agency.name, level: agency.level, listUrls: agency.listUrls };
+  const reportUrl = agency.reportUrls?.[String(year)];
+  if (reportUrl) record.reportUrls = { [String(year)]: reportUrl };
+  if (agency.charset) record.charset = agency.charset;
+  if (agency.respectRobots !== undefined) record.respectRobots = agency.respectRobots;
+  if (agency.timeoutMs !== undefined) record.timeoutMs = agency.timeoutMs;
+  return record;
+}
+
+/** The crawl settings of a registry, as a job carries them. */
+export function jobClientOf(registry: Pick<Registry, 'respectRobots' | 'allowHosts' | 'contact'>): FetchJob['client'] {
+  return {
+    respectRobots: registry.respectRobots,
+    allowHosts: registry.allowHosts,
+    ...(registry.contact ? { contact: registry.contact } : {}),
+  };
+}
+
+/** The UTF-8 size of a job's message body. */
+export function jobMessageBytes(job: FetchJob): number {
+  return Buffer.byteLength(JSON.stringify(job));
+}
+
+/** Thrown when one agency's record alone is larger than a message may be (a registry with absurd URLs). */
+export class JobTooLargeError extends Error {
+  constructor(agencyId: string, bytes: number) {
+    super(`agency ${agencyId} alone makes a ${bytes}-byte fetch job (SQS limit ${MAX_JOB_MESSAGE_BYTES})`);
+    this.name = 'JobTooLargeError';
+  }
+}
+
+/**
+ * Groups agencies by host, one pass, and cuts each group into jobs of at most `maxAgenciesPerJob`
+ * (fewer when the message would exceed MAX_JOB_MESSAGE_BYTES). `agencies` may be any iterable, so a
+ * streamed registry is never held whole as Agency objects here: only the small job records are kept.
+ */
+export function planJobsFrom(
+  agencies: Iterable<Agency>,
+  client: FetchJob['client'],
+  options: PlanJobsOptions,
+): FetchJob[] {
   const wanted = options.agencyIds ? new Set(options.agencyIds) : undefined;
-  const selected = (options.region ? agenciesInRegion(registry, options.region) : registry.agencies).filter(
-    (agency) => !wanted || wanted.has(agency.id),
-  );
-  const byHost = new Map<string, string[]>();
-  for (const agency of selected) {
+  const byHost = new Map<string, JobAgency[]>();
+  for (const agency of agencies) {
+    if (wanted && !wanted.has(agency.id)) continue;
+    if (options.region && !inRegion(agency, options.region)) continue;
     const host = hostOfAgency(agency, options.year);
-    const ids = byHost.get(host) ?? [];
-    ids.push(agency.id);
-    byHost.set(host, ids);
+    let list = byHost.get(host);
+    if (!list) {
+      list = [];
+      byHost.set(host, list);
+    }
+    list.push(jobAgencyOf(agency, options.year));
   }
   const jobs: FetchJob[] = [];
-  for (const [host, ids] of byHost) {
-    for (let start = 0; start < ids.length; start += options.maxAgenciesPerJob) {
-      jobs.push({
-        kind: 'fetch',
-        runId: options.runId,
-        jobId: String(jobs.length + 1).padStart(5, '0'),
-        year: options.year,
-        host,
-        agencyIds: ids.slice(start, start + options.maxAgenciesPerJob),
-        trigger: options.trigger,
-      });
+  const push = (host: string, slice: JobAgency[]) => {
+    const job: FetchJob = {
+      kind: 'fetch',
+      runId: options.runId,
+      jobId: String(jobs.length + 1).padStart(5, '0'),
+      year: options.year,
+      host,
+      agencies: slice,
+      client,
+      trigger: options.trigger,
+    };
+    const bytes = jobMessageBytes(job);
+    if (bytes <= MAX_JOB_MESSAGE_BYTES) {
+      jobs.push(job);
+      return;
+    }
+    if (slice.length === 1) throw new JobTooLargeError(slice[0]?.id ?? '?', bytes);
+    const half = Math.ceil(slice.length / 2);
+    push(host, slice.slice(0, half));
+    push(host, slice.slice(half));
+  };
+  // Busiest hosts first: a host's jobs run one after another (one FIFO group), so the crawl ends no
+  // sooner than the busiest host's chain; starting the long chains first keeps the other workers'
+  // short jobs filling in beside them (longest-first list scheduling, bench/crawl-sim.bench.ts).
+  const hosts = [...byHost].sort((a, b) => b[1].length - a[1].length);
+  for (const [host, list] of hosts) {
+    for (let start = 0; start < list.length; start += options.maxAgenciesPerJob) {
+      push(host, list.slice(start, start + options.maxAgenciesPerJob));
     }
   }
   return jobs;
+}
+
+/** Agencies per host of a plan, for crawlCapacity (shared/fetch/crawl-capacity.ts). */
+export function agenciesPerHost(jobs: readonly FetchJob[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const job of jobs) counts.set(job.host, (counts.get(job.host) ?? 0) + job.agencies.length);
+  return counts;
+}
+
+/** Groups the selected agencies of a loaded registry by host and cuts each group into jobs. */
+export function planJobs(registry: Registry, options: PlanJobsOptions): FetchJob[] {
+  return planJobsFrom(registry.agencies, jobClientOf(registry), options);
+}
+
+/** The ids of a job's agencies, in its order. */
+export function jobAgencyIds(job: Pick<FetchJob, 'agencies'>): string[] {
+  return job.agencies.map((agency) => agency.id);
 }
 
 /** SQS's limit on MessageGroupId and MessageDeduplicationId: 128 characters of this set. */
@@ -126,15 +233,15 @@ export class EnqueueError extends Error {
  */
 export async function enqueueJobs(sqs: SQSClient, queueUrl: string, jobs: readonly FetchJob[]): Promise<number> {
   let sent = 0;
-  for (let start = 0; start < jobs.length; start += 10) {
-    let batch = jobs.slice(start, start + 10);
+  for (const group of batchesOf(jobs)) {
+    let batch = group;
     for (let attempt = 1; batch.length > 0; attempt++) {
       const output: SendMessageBatchCommandOutput = await sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: queueUrl,
-          Entries: batch.map((job) => ({
-            Id: job.jobId.replace(/[^A-Za-z0-9_-]/g, '_'),
-            MessageBody: JSON.stringify(job),
+          Entries: batch.map(({ job, body }) => ({
+            Id: entryIdOf(job),
+            MessageBody: body,
             MessageGroupId: messageGroupIdOf(job),
             MessageDeduplicationId: deduplicationIdOf(job),
           })),
@@ -142,15 +249,37 @@ export async function enqueueJobs(sqs: SQSClient, queueUrl: string, jobs: readon
       );
       const failedIds = new Set((output.Failed ?? []).map((entry) => entry.Id));
       sent += batch.length - failedIds.size;
-      batch = batch.filter((job) => failedIds.has(job.jobId.replace(/[^A-Za-z0-9_-]/g, '_')));
+      batch = batch.filter(({ job }) => failedIds.has(entryIdOf(job)));
       if (batch.length > 0 && attempt >= 2) {
         const detail = (output.Failed ?? []).map((entry) => `${entry.Code}: ${entry.Message}`).join('; ');
         throw new EnqueueError(
-          batch.map((job) => job.jobId),
+          batch.map(({ job }) => job.jobId),
           detail,
         );
       }
     }
   }
   return sent;
+}
+
+function entryIdOf(job: FetchJob): string {
+  return job.jobId.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
+/** Consecutive jobs in batches of at most 10 entries and MAX_BATCH_BYTES of bodies (SQS's two limits). */
+function* batchesOf(jobs: readonly FetchJob[]): Generator<{ job: FetchJob; body: string }[]> {
+  let batch: { job: FetchJob; body: string }[] = [];
+  let bytes = 0;
+  for (const job of jobs) {
+    const body = JSON.stringify(job);
+    const size = Buffer.byteLength(body);
+    if (batch.length === 10 || (batch.length > 0 && bytes + size > MAX_BATCH_BYTES)) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+    batch.push({ job, body });
+    bytes += size;
+  }
+  if (batch.length > 0) yield batch;
 }

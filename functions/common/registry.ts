@@ -1,5 +1,6 @@
 import type { Registry } from '../../shared/registry/agency.ts';
 import { loadRegistry } from '../../shared/registry/load.ts';
+import { type RegistryStream, type StreamOptions, streamRegistry } from '../../shared/registry/stream.ts';
 import { keys } from '../../shared/storage/keys.ts';
 import { getText, type ObjectStore } from '../../shared/storage/port.ts';
 
@@ -24,4 +25,33 @@ export function registryLoader(store: ObjectStore, maxAgeMs = 5 * 60_000): (now:
     cached = { registry: loadRegistry(text, keys.registry), loadedAt: now.getTime() };
     return cached.registry;
   };
+}
+
+/**
+ * Reads config/registry.yaml for one pass over its agencies (shared/registry/stream.ts): a large
+ * registry is validated a slice at a time, so the planner and the rescan endpoint stay within their
+ * memory at 150,000 agencies. Not cached: each call reads the current file.
+ */
+export async function openRegistry(
+  store: ObjectStore,
+  options: Pick<StreamOptions, 'mayContain'> = {},
+): Promise<RegistryStream> {
+  const text = await getText(store, keys.registry);
+  if (text === undefined) throw new RegistryMissingError(store.location);
+  return streamRegistry(text, keys.registry, options);
+}
+
+/**
+ * A slice test for a request naming some agencies or a region: the slice must contain one of the ids,
+ * or every part of the region path, as text (an agency's YAML always does). Nothing asked: every slice.
+ */
+export function sliceFilter(wanted: {
+  agencyIds?: readonly string[];
+  region?: readonly string[];
+}): StreamOptions['mayContain'] {
+  const ids = wanted.agencyIds ?? [];
+  const region = wanted.region ?? [];
+  if (ids.length === 0 && region.length === 0) return undefined;
+  return (text) =>
+    (ids.length === 0 || ids.some((id) => text.includes(id))) && region.every((part) => text.includes(part));
 }

@@ -2,10 +2,12 @@
  * On AWS one fetch run is spread over hundreds of worker invocations. Each writes the outcomes of its
  * job to `run-parts/{runId}/{jobId}.json`; the weekly notifier folds a run's parts into the one
  * `runs/{runId}.json` manifest the domain code reads (the same layout as a local `nianbao scan`), then
- * deletes them. Keeping parts out of `runs/` matters: the assessments and the site read every manifest
- * under `runs/`, and 1,000 job files a week would make that read grow by 50,000 objects a year.
+ * deletes them. The assessments and the site read the runs through the outcome index
+ * (shared/compliance/outcome-index.ts), which folds each manifest once; a rewritten manifest leaves a
+ * refold marker so the index is rebuilt.
  */
 
+import { refoldMarkerKey } from '../../shared/compliance/outcome-index.ts';
 import { type RunRecord, STALE_RUN_MS } from '../../shared/fetch/run-record.ts';
 import { keys, RUN_PARTS_PREFIX } from '../../shared/storage/keys.ts';
 import { getJson, type ObjectStore, putJson } from '../../shared/storage/port.ts';
@@ -96,6 +98,8 @@ export async function consolidateRunParts(
       outcomes: [...latest.values()].map(({ outcome }) => outcome),
     };
     await putJson(store, keys.run(runId), merged);
+    // The outcome index may already have folded the earlier version of this manifest: rebuild it.
+    if (existing) await store.put(refoldMarkerKey(merged.year, runId), '');
     // Deleted only after the merged manifest is written: a failure in between folds them again next time.
     for (const key of runPartKeys) await store.delete(key);
     consolidated.push({ runId, parts: runPartKeys.length, agencies: merged.outcomes.length });

@@ -3,7 +3,7 @@
  * Exit 0: no error-severity finding; 1: at least one; 2: bad usage or a file that could not be read
  * (the other files are still checked).
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import type { AnnualReport, SourceFormat, TemplateVersion } from '../report/model.ts';
 import { type Finding, SEVERITY_LABELS, type Severity } from '../rules/finding.ts';
 import { describeSource } from '../rules/locate.ts';
@@ -25,14 +25,48 @@ export interface CheckResult {
 export interface CheckIO {
   out: (text: string) => void;
   err: (text: string) => void;
-  readFile: (path: string) => Promise<Uint8Array>;
+  /** Synchronous by default: one awaited read per file cost more than parsing it (issue 13: 1,266/s). */
+  readFile: (path: string) => Uint8Array | Promise<Uint8Array>;
 }
 
-const defaultIO: CheckIO = {
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
-  readFile: (path) => readFile(path),
-};
+/**
+ * Standard output gathered into chunks of this size: thousands of small writes (one per file) cost
+ * more than the formatting. Flushed before exit and before anything goes to standard error, so the
+ * two streams keep their order on a terminal.
+ */
+const OUT_CHUNK_CHARS = 64 * 1024;
+
+function bufferedStdout(): { out: (text: string) => void; flush: () => void } {
+  let pending: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (pending.length === 0) return;
+    process.stdout.write(pending.join(''));
+    pending = [];
+    size = 0;
+  };
+  return {
+    out: (text) => {
+      pending.push(text, '\n');
+      size += text.length + 1;
+      if (size >= OUT_CHUNK_CHARS) flush();
+    },
+    flush,
+  };
+}
+
+function defaultIO(): CheckIO & { flush: () => void } {
+  const stdout = bufferedStdout();
+  return {
+    out: stdout.out,
+    err: (text) => {
+      stdout.flush();
+      process.stderr.write(`${text}\n`);
+    },
+    readFile: (path) => readFileSync(path),
+    flush: stdout.flush,
+  };
+}
 
 export const CHECK_USAGE = [
   '用法：nianbao check 文件... [--json]',
@@ -102,7 +136,8 @@ export function formatResult(result: CheckResult): string {
 async function checkFile(file: string, io: CheckIO): Promise<CheckResult> {
   let bytes: Uint8Array;
   try {
-    bytes = await io.readFile(file);
+    const read = io.readFile(file);
+    bytes = read instanceof Uint8Array ? read : await read;
   } catch (error) {
     return {
       file,
@@ -123,7 +158,17 @@ function resultOf(file: string, report: AnnualReport, findings: Finding[]): Chec
 }
 
 /** Entry point of `nianbao check`. */
-export async function run(args: string[], io: CheckIO = defaultIO): Promise<number> {
+export async function run(args: string[], io?: CheckIO): Promise<number> {
+  if (io) return check(args, io);
+  const stdio = defaultIO();
+  try {
+    return await check(args, stdio);
+  } finally {
+    stdio.flush();
+  }
+}
+
+async function check(args: string[], io: CheckIO): Promise<number> {
   const files: string[] = [];
   let json = false;
   let afterDashes = false;
@@ -143,20 +188,26 @@ export async function run(args: string[], io: CheckIO = defaultIO): Promise<numb
     return 2;
   }
 
+  // Only --json needs every result at the end; the text output keeps counts, so nothing a file's
+  // parse allocated outlives it (retained findings kept whole report texts alive for the GC to mark).
   const results: CheckResult[] = [];
+  let checked = 0;
+  let unreadable = 0;
+  let withErrors = 0;
   for (const file of files) {
     const result = await checkFile(file, io);
-    results.push(result);
+    checked++;
+    if (result.error) unreadable++;
+    if (result.findings.some((finding) => finding.severity === 'error')) withErrors++;
     if (result.error) io.err(result.error);
-    if (!json) io.out(`${formatResult(result)}\n`);
+    if (json) results.push(result);
+    else io.out(`${formatResult(result)}\n`);
   }
 
-  const unreadable = results.filter((result) => result.error).length;
-  const withErrors = results.filter((result) => result.findings.some((finding) => finding.severity === 'error')).length;
   if (json) io.out(JSON.stringify(results, null, 2));
   else {
     io.out(
-      `共检查 ${results.length} 个文件：${withErrors} 个有错误级问题${unreadable > 0 ? `，${unreadable} 个无法读取` : ''}。`,
+      `共检查 ${checked} 个文件：${withErrors} 个有错误级问题${unreadable > 0 ? `，${unreadable} 个无法读取` : ''}。`,
     );
   }
   if (unreadable > 0) return 2;

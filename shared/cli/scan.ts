@@ -178,13 +178,14 @@ export async function run(args: string[]): Promise<number> {
   const { keys } = await import('../storage/keys.ts');
   await store.put(keys.registry, registryText, { contentType: 'application/yaml; charset=utf-8' });
 
-  const { runScan, RunFailedError } = await import('../fetch/scan.ts');
+  const { RunFailedError } = await import('../fetch/scan.ts');
+  const { runScanAndParse } = await import('../pipeline/scan-run.ts');
   const tty = process.stderr.isTTY === true;
   const total = agencyIds.length || registry.agencies.length;
   console.error(`开始抓取 ${year} 年度报告：${total} 个机关，存储于 ${store.location}`);
   let manifest: RunManifest;
   try {
-    manifest = await runScan({
+    manifest = await runScanAndParse({
       registry,
       year,
       store,

@@ -84,7 +84,7 @@ export async function run(args: string[]): Promise<number> {
   const result = await generateSite(store, { registry, years, now });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
-    `已生成结果网站：${result.pages} 个页面，共 ${(result.bytes / 1024 / 1024).toFixed(1)} MB，用时 ${seconds} 秒${result.pruned ? `，清理过期文件 ${result.pruned} 个` : ''}。`,
+    `已生成结果网站：${result.pages} 个页面，写入 ${(result.bytes / 1024 / 1024).toFixed(1)} MB${result.unchanged ? `（${result.unchanged} 个文件内容未变，未重写）` : ''}，用时 ${seconds} 秒${result.pruned ? `，清理过期文件 ${result.pruned} 个` : ''}。`,
   );
   if (/^s3:\/\//i.test(location)) {
     console.log(`位置：${store.location}/site/index.html（通过 CloudFront 访问，见 README）`);

@@ -2,11 +2,13 @@
  * Reads what the fetcher and the parser stored, assesses every agency of the registry for one year
  * and writes the history records (state/{year}/{agencyId}.json). The only impure part of compliance.
  */
+import { mapLimit } from '../async/map-limit.ts';
 import type { Agency, Registry } from '../registry/agency.ts';
 import { keys, PREFIXES, parseRawKey } from '../storage/keys.ts';
-import { getJson, type ObjectStore, updateJson } from '../storage/port.ts';
+import { getJson, type ObjectStore, type PutCondition, WriteConflictError } from '../storage/port.ts';
 import type { AgencyRunOutcome, ReportResult, RunManifest, SnapshotMeta } from '../storage/records.ts';
 import { assessAgencyYear, nextState } from './assess.ts';
+import { loadOutcomeIndex } from './outcome-index.ts';
 import { loadPreviousYearResult } from './previous-year.ts';
 import type { AgencyYearState, Assessment } from './status.ts';
 
@@ -18,8 +20,8 @@ export interface UpdateAssessmentsOptions {
 }
 
 /**
- * Assesses every agency of `registry` for `year` from the store's run manifests, snapshots and
- * results, and writes `state/{year}/{agencyId}.json`. An agency that no run has covered yet is not
+ * Assesses every agency of `registry` for `year` from the store's outcome index (run manifests folded
+ * once), snapshots and results, and writes `state/{year}/{agencyId}.json`. An agency that no run has covered yet is not
  * assessed (there is nothing to say about it; the digest counts it as not yet checked). Returns the
  * assessments in registry order.
  */
@@ -30,15 +32,13 @@ export async function updateAssessments(
   now: string | number,
   options: UpdateAssessmentsOptions = {},
 ): Promise<Assessment[]> {
-  const manifests = await loadManifests(store, year);
+  // One index object instead of every manifest ever stored (see outcome-index.ts).
+  const index = await loadOutcomeIndex(store, year, { write: options.write !== false });
   const latest = new Map<string, AgencyRunOutcome>();
   const latestFound = new Map<string, AgencyRunOutcome>();
-  for (const manifest of manifests) {
-    for (const outcome of manifest.outcomes) {
-      if (outcome.year !== year) continue;
-      latest.set(outcome.agencyId, outcome);
-      if (outcome.status === 'found' && outcome.snapshots.length) latestFound.set(outcome.agencyId, outcome);
-    }
+  for (const [agencyId, entry] of Object.entries(index.agencies)) {
+    if (entry.latest) latest.set(agencyId, entry.latest);
+    if (entry.latestFound) latestFound.set(agencyId, entry.latestFound);
   }
 
   const results = await mapLimit(registry.agencies, options.concurrency ?? 16, async (agency) => {
@@ -52,7 +52,7 @@ export async function updateAssessments(
     let assessment: Awaited<ReturnType<typeof assessFromStore>> | undefined;
     const probe = await store.has(keys.state(year, agency.id));
     if (!outcome && !probe) return undefined;
-    await updateJson<AgencyYearState>(store, keys.state(year, agency.id), async (previous) => {
+    await updateUnlessSame(store, keys.state(year, agency.id), async (previous) => {
       assessment = await assessFromStore(store, registry, agency, year, now, outcome, latestFound, previous);
       return assessment.state;
     });
@@ -116,7 +116,39 @@ async function assessFromStore(
   return { assessment, state: nextState(previous, assessment, seen) };
 }
 
-/** The manifests of runs for `year`, oldest first. */
+/**
+ * Like updateJson, but writes nothing when the new state equals the stored one apart from the moment
+ * of assessment (a quiet week: same outcome, same report, same verdict). The stored `assessedAt` then
+ * stays the last time the assessment said something new.
+ */
+async function updateUnlessSame(
+  store: ObjectStore,
+  key: string,
+  update: (previous: AgencyYearState | undefined) => Promise<AgencyYearState>,
+  maxAttempts = 25,
+): Promise<void> {
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const current = await store.getVersioned(key);
+    const previous = current ? (JSON.parse(new TextDecoder().decode(current.body)) as AgencyYearState) : undefined;
+    const next = await update(previous);
+    if (previous && sameApartFromAssessedAt(previous, next)) return;
+    const body = `${JSON.stringify(next, null, 2)}\n`;
+    const condition: PutCondition = current ? { ifMatch: current.version } : { ifNoneMatch: '*' };
+    if (await store.putIf(key, body, condition, { contentType: 'application/json; charset=utf-8' })) return;
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
+  }
+  throw new WriteConflictError(key, maxAttempts);
+}
+
+function sameApartFromAssessedAt(previous: AgencyYearState, next: AgencyYearState): boolean {
+  const strip = (state: AgencyYearState) => JSON.stringify({ ...state, current: { ...state.current, assessedAt: '' } });
+  return strip(previous) === strip(next);
+}
+
+/**
+ * The manifests of runs for `year`, oldest first. Reads every manifest: for tools and tests only; the
+ * weekly path reads the outcome index.
+ */
 export async function loadManifests(store: ObjectStore, year: number): Promise<RunManifest[]> {
   const runKeys = (await store.list(PREFIXES.runs)).filter((key) => key.endsWith('.json'));
   const manifests: RunManifest[] = [];
@@ -125,17 +157,4 @@ export async function loadManifests(store: ObjectStore, year: number): Promise<R
     if (manifest && manifest.year === year && Array.isArray(manifest.outcomes)) manifests.push(manifest);
   }
   return manifests.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.runId.localeCompare(b.runId));
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      out[index] = await task(items[index] as T);
-    }
-  });
-  await Promise.all(workers);
-  return out;
 }

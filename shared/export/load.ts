@@ -1,8 +1,9 @@
 /** Reads what the exports and the evaluation need from the store: each registry agency's assessment. */
+
+import { mapLimit } from '../async/map-limit.ts';
 import type { AgencyYearState, Assessment } from '../compliance/status.ts';
 import { buildLinks, type LinkOptions } from '../notify/digest.ts';
 import type { Agency } from '../registry/agency.ts';
-import { mapLimit } from '../site/collect.ts';
 import { keys } from '../storage/keys.ts';
 import { getJson, type ObjectStore } from '../storage/port.ts';
 import type { AgencyExportInput } from './rows.ts';

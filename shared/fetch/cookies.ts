@@ -1,69 +1,37 @@
 /**
- * A minimal cookie jar, one per host name: enough to replay the session cookies that gateways and
- * anti-bot front ends set. Domain and Path attributes are not scoped further (we only talk to one
- * site per host); Expires/Max-Age are honoured.
+ * The run's cookie jar, on `tough-cookie` (RFC 6265: Domain, Path, Secure, public suffixes refused).
+ * Gateways and anti-bot front ends set session cookies, often for the parent domain
+ * (`Domain=example.gov.cn` from www.), which must be replayed to the sibling hosts (xxgk.) too.
+ *
+ * Expiry runs on our clock, not tough-cookie's: its lookups compare against Date.now() and count
+ * Max-Age from the last access, so Max-Age is turned into an absolute Expires when a cookie is stored
+ * and lookups filter by the `now` they are given.
  */
-
-interface StoredCookie {
-  value: string;
-  /** Epoch ms, or null for a session cookie. */
-  expires: number | null;
-}
+import { Cookie, CookieJar as ToughJar } from 'tough-cookie';
 
 export class CookieJar {
-  readonly #byHost = new Map<string, Map<string, StoredCookie>>();
+  readonly #jar = new ToughJar();
 
-  /** Records the Set-Cookie headers of a response from `hostname` at time `now` (epoch ms). */
-  store(hostname: string, setCookie: readonly string[], now: number): void {
+  /** Records the Set-Cookie headers of a response from `url` at time `now` (epoch ms). */
+  store(url: string, setCookie: readonly string[], now: number): void {
+    const at = new Date(now);
     for (const header of setCookie) {
-      const [pair, ...attributes] = header.split(';');
-      if (!pair) continue;
-      const eq = pair.indexOf('=');
-      if (eq <= 0) continue;
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      let expires: number | null = null;
-      for (const attribute of attributes) {
-        const [rawKey, ...rest] = attribute.split('=');
-        const key = rawKey?.trim().toLowerCase();
-        const attrValue = rest.join('=').trim();
-        if (key === 'max-age' && /^-?\d+$/.test(attrValue)) {
-          expires = now + Number(attrValue) * 1000; // Max-Age wins over Expires
-          break;
-        }
-        if (key === 'expires') {
-          const parsed = Date.parse(attrValue);
-          if (!Number.isNaN(parsed)) expires = parsed;
-        }
+      const cookie = Cookie.parse(header);
+      if (!cookie) continue;
+      if (typeof cookie.maxAge === 'number') {
+        cookie.expires = new Date(cookie.maxAge <= 0 ? 0 : now + cookie.maxAge * 1000); // Max-Age wins over Expires
+        cookie.maxAge = null;
       }
-      const jar = this.#jar(hostname);
-      if (expires !== null && expires <= now) jar.delete(name);
-      else jar.set(name, { value, expires });
+      // A refused cookie (public suffix, another site's domain) is dropped, as a browser would.
+      this.#jar.setCookieSync(cookie, url, { now: at, ignoreError: true });
     }
   }
 
-  /** The Cookie header value for a request to `hostname`, or undefined when there is none. */
-  header(hostname: string, now: number): string | undefined {
-    const jar = this.#byHost.get(hostname.toLowerCase());
-    if (!jar) return undefined;
-    const parts: string[] = [];
-    for (const [name, cookie] of jar) {
-      if (cookie.expires !== null && cookie.expires <= now) {
-        jar.delete(name);
-        continue;
-      }
-      parts.push(`${name}=${cookie.value}`);
-    }
-    return parts.length > 0 ? parts.join('; ') : undefined;
-  }
-
-  #jar(hostname: string): Map<string, StoredCookie> {
-    const key = hostname.toLowerCase();
-    let jar = this.#byHost.get(key);
-    if (!jar) {
-      jar = new Map();
-      this.#byHost.set(key, jar);
-    }
-    return jar;
+  /** The Cookie header value for a request to `url`, or undefined when there is none. */
+  header(url: string, now: number): string | undefined {
+    const live = this.#jar
+      .getCookiesSync(url, { expire: false, sort: true })
+      .filter((cookie) => !(cookie.expires instanceof Date) || cookie.expires.getTime() > now);
+    return live.length > 0 ? live.map((cookie) => cookie.cookieString()).join('; ') : undefined;
   }
 }

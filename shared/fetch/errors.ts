@@ -2,7 +2,7 @@
  * Errors of the polite HTTP client. Messages are Chinese (they end up in run manifests and e-mails)
  * and always name the method and URL.
  */
-import type { FetchedResponse } from './http.ts';
+import type { FetchedResponse } from './response.ts';
 
 export class FetchError extends Error {
   readonly url: string;

@@ -13,7 +13,7 @@
  *
  * The prefix is deliberately not under `raw/`: the S3 parse trigger listens there.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../storage/hash.ts';
 import { keys } from '../storage/keys.ts';
 import type { ObjectStore } from '../storage/port.ts';
 
@@ -59,10 +59,6 @@ export interface CacheableResponse {
 export interface Validators {
   ifNoneMatch?: string;
   ifModifiedSince?: string;
-}
-
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** The store key of a URL's record: `http-cache/{sha256 of the URL}.json`. */

@@ -1,18 +1,23 @@
 /**
- * A small robots.txt parser (RFC 9309 subset): groups by User-agent, Allow/Disallow with `*` and `$`,
- * the longest match wins and Allow wins ties. Our group is the one naming `nianbao-watch`, else `*`.
+ * robots.txt on `robots-parser` (RFC 9309 groups, `*` and `$`, longest match wins, Allow wins ties,
+ * percent-encoding normalised). We add what the client needs around it: which group applied (for the
+ * run record), the deciding rule as written (for the Chinese refusal), and Crawl-delay in milliseconds.
  */
+import robotsParserModule from 'robots-parser';
 
-export interface RobotsRule {
-  allow: boolean;
-  pattern: string;
-}
+// The package is CommonJS (`module.exports = function`) but its types declare an ES default export.
+const robotsParser = robotsParserModule as unknown as typeof robotsParserModule.default;
+
+/** Longest Crawl-delay we honour (a site's "Crawl-delay: 86400" must not stall the run for a day). */
+export const MAX_CRAWL_DELAY_MS = 30_000;
 
 export interface RobotsPolicy {
-  /** The rules of the group that applies to us (empty: everything allowed). */
-  rules: RobotsRule[];
-  /** Which group applied: our product token, '*', or none. */
+  /** Which group applied: our product token, '*', or none (everything allowed). */
   group: string | null;
+  /** Crawl-delay of that group in ms (capped at MAX_CRAWL_DELAY_MS), or null when the group sets none. */
+  crawlDelayMs: number | null;
+  /** The deciding rule for a path (with query), as written in robots.txt; null when no rule matched. */
+  decide(pathAndQuery: string): RobotsVerdict;
 }
 
 export interface RobotsVerdict {
@@ -21,80 +26,55 @@ export interface RobotsVerdict {
   rule: string | null;
 }
 
-/** Parses robots.txt text for the given product token (lower-case, e.g. 'nianbao-watch'). */
+/** robots-parser checks that a URL belongs to the file's origin; a fixed one lets us ask by path. */
+const ORIGIN = 'http://robots.invalid';
+
+/** The policy of a site that has no usable robots.txt: everything allowed, no delay. */
+export const ALLOW_ALL: RobotsPolicy = {
+  group: null,
+  crawlDelayMs: null,
+  decide: () => ({ allowed: true, rule: null }),
+};
+
+/** Parses robots.txt text for the given product token (e.g. 'nianbao-watch'). */
 export function parseRobots(text: string, productToken: string): RobotsPolicy {
   const token = productToken.toLowerCase();
-  const groups: { agents: string[]; rules: RobotsRule[] }[] = [];
-  let current: { agents: string[]; rules: RobotsRule[] } | null = null;
-  let lastWasAgent = false;
-
-  for (const rawLine of text.split(/\r\n|\r|\n/)) {
-    const line = rawLine.replace(/#.*$/, '').trim();
-    if (line === '') continue;
-    const colon = line.indexOf(':');
-    if (colon === -1) continue;
-    const field = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    if (field === 'user-agent') {
-      if (!current || !lastWasAgent) {
-        current = { agents: [], rules: [] };
-        groups.push(current);
-      }
-      current.agents.push(value.toLowerCase());
-      lastWasAgent = true;
-    } else if (field === 'allow' || field === 'disallow') {
-      lastWasAgent = false;
-      if (!current) continue; // rules before any User-agent line belong to no group
-      if (value === '') continue; // "Disallow:" with nothing means allow everything
-      current.rules.push({ allow: field === 'allow', pattern: value });
-    } else {
-      lastWasAgent = false; // sitemap, crawl-delay, …: ignored, but they end a User-agent run
-    }
-  }
-
-  const ours = groups.filter((group) => group.agents.some((agent) => agent !== '*' && token.includes(agent)));
-  if (ours.length > 0) return { rules: ours.flatMap((group) => group.rules), group: productToken };
-  const star = groups.filter((group) => group.agents.includes('*'));
-  if (star.length > 0) return { rules: star.flatMap((group) => group.rules), group: '*' };
-  return { rules: [], group: null };
+  const agents = new Set(
+    [...text.matchAll(/^[ \t]*user-agent[ \t]*:[ \t]*([^#\r\n]*)/gim)].map((match) =>
+      (match[1] ?? '').trim().toLowerCase().split('/')[0]?.trim(),
+    ),
+  );
+  const group = agents.has(token) ? productToken : agents.has('*') ? '*' : null;
+  if (group === null) return ALLOW_ALL;
+  const robot = robotsParser(`${ORIGIN}/robots.txt`, text);
+  const lines = text.split(/\r\n|\r|\n/);
+  const delay = robot.getCrawlDelay(token);
+  return {
+    group,
+    crawlDelayMs:
+      typeof delay === 'number' && Number.isFinite(delay) && delay > 0
+        ? Math.min(delay * 1000, MAX_CRAWL_DELAY_MS)
+        : null,
+    decide(pathAndQuery) {
+      const path = pathAndQuery.startsWith('/') ? pathAndQuery : `/${pathAndQuery}`;
+      if (path === '/robots.txt') return { allowed: true, rule: null };
+      const url = `${ORIGIN}${path}`;
+      const allowed = robot.isAllowed(url, token) !== false;
+      const line = robot.getMatchingLineNumber(url, token);
+      return { allowed, rule: line > 0 ? ruleText(lines[line - 1] ?? '') : null };
+    },
+  };
 }
 
 /** Whether a path (with query) may be fetched under a policy. */
 export function robotsAllows(policy: RobotsPolicy, pathAndQuery: string): RobotsVerdict {
-  const path = normalizePath(pathAndQuery || '/');
-  if (path === '/robots.txt') return { allowed: true, rule: null };
-  let best: RobotsRule | null = null;
-  let bestLength = -1;
-  for (const rule of policy.rules) {
-    const pattern = normalizePath(rule.pattern);
-    if (!patternMatches(pattern, path)) continue;
-    const length = pattern.length;
-    if (length > bestLength || (length === bestLength && rule.allow && best && !best.allow)) {
-      best = rule;
-      bestLength = length;
-    }
-  }
-  if (!best) return { allowed: true, rule: null };
-  return { allowed: best.allow, rule: `${best.allow ? 'Allow' : 'Disallow'}: ${best.pattern}` };
+  return policy.decide(pathAndQuery || '/');
 }
 
-/** Percent-encodes what needs it and upper-cases escapes, so "/%e5" and "/年" compare equal. */
-function normalizePath(value: string): string {
-  let out = '';
-  try {
-    out = encodeURI(decodeURI(value));
-  } catch {
-    out = value;
-  }
-  return out.replace(/%[0-9a-f]{2}/gi, (hex) => hex.toUpperCase());
-}
-
-function patternMatches(pattern: string, path: string): boolean {
-  const anchored = pattern.endsWith('$');
-  const body = anchored ? pattern.slice(0, -1) : pattern;
-  const regex = body
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${regex}${anchored ? '$' : ''}`).test(path);
+/** "disallow :  /x  # note" → "Disallow: /x". */
+function ruleText(line: string): string {
+  const bare = line.replace(/#.*$/, '');
+  const colon = bare.indexOf(':');
+  const field = bare.slice(0, colon).trim().toLowerCase();
+  return `${field === 'allow' ? 'Allow' : 'Disallow'}: ${bare.slice(colon + 1).trim()}`;
 }

@@ -9,6 +9,7 @@
  * Readers that know only RunManifest (assessments, the site) still read these records: the extra fields
  * are optional for them, and a running or interrupted record's outcomes are real outcomes.
  */
+import { PREFIXES } from '../storage/keys.ts';
 import type { ObjectStore } from '../storage/port.ts';
 import { getJson, putJson } from '../storage/port.ts';
 import type { RunManifest } from '../storage/records.ts';
@@ -79,7 +80,7 @@ export async function markInterruptedRuns(
   },
 ): Promise<InterruptedRun[]> {
   const staleMs = options.staleMs ?? STALE_RUN_MS;
-  const runKeys = (await store.list('runs/')).filter((key) => key.endsWith('.json')).slice(-RECENT_RUNS);
+  const runKeys = (await store.list(PREFIXES.runs)).filter((key) => key.endsWith('.json')).slice(-RECENT_RUNS);
   const marked: InterruptedRun[] = [];
   for (const key of runKeys) {
     const record = await getJson<unknown>(store, key).catch(() => undefined);

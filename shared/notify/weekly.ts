@@ -11,7 +11,9 @@ import { createHash } from 'node:crypto';
 import type { Assessment } from '../compliance/status.ts';
 import { updateAssessments } from '../compliance/update.ts';
 import { XLSX_CONTENT_TYPE } from '../export/workbook.ts';
+import { escapeHtml } from '../html/escape.ts';
 import type { Registry } from '../registry/agency.ts';
+import { statusWorkbookPath } from '../site/export.ts';
 import { keys, PREFIXES, parseDigestKey } from '../storage/keys.ts';
 import { getJson, type ObjectStore, putJson } from '../storage/port.ts';
 import { applyTriage, loadTriage } from '../triage/triage.ts';
@@ -59,6 +61,8 @@ export interface WeeklyDigestOptions {
   leadDays?: number;
   /** Assessments already computed; otherwise updateAssessments runs first (and writes state). */
   assessments?: Assessment[];
+  /** Largest digest message; attachments beyond it are linked instead. @default MAX_EMAIL_BYTES */
+  maxEmailBytes?: number;
 }
 
 export interface DigestMessageOutcome {
@@ -97,13 +101,30 @@ export interface ComposedDigest {
   messageId: string;
 }
 
-/** Renders a digest and builds its raw MIME message. */
+/**
+ * The largest raw message sent. SES refuses messages over 10 MB (the raw MIME, base64 included); the
+ * margin covers the headers SES adds.
+ */
+export const MAX_EMAIL_BYTES = 9_500_000;
+
+/** Where the site publishes the full lists an oversized digest leaves out (site/ paths). */
+function fullListsNote(digest: Digest, dropped: string[], siteBase: string | undefined): string {
+  const files = [statusWorkbookPath(digest.year), 'findings.csv', 'agencies.csv'];
+  const where = siteBase ? files.map((file) => `${siteBase}/${file}`).join('、') : `结果网站的 ${files.join('、')}`;
+  return `附件过大，未随邮件发送：${dropped.join('、')}。完整清单请下载：${where}。`;
+}
+
+/**
+ * Renders a digest and builds its raw MIME message. When the message would exceed `maxBytes`, the
+ * largest attachments are left out (largest first) and the message says where the full lists are.
+ */
 export async function composeDigestEmail(
   digest: Digest,
   envelope: { from: string; to: string[]; date: Date },
+  limits: { maxBytes?: number; siteBase?: string } = {},
 ): Promise<ComposedDigest> {
-  const html = renderDigestHtml(digest);
-  const text = renderDigestText(digest);
+  let html = renderDigestHtml(digest);
+  let text = renderDigestText(digest);
   const csv = renderFindingsCsv(digest);
   const csvFilename = `年报问题清单-${digest.isoWeek}.csv`;
   const agenciesCsv = renderAgenciesCsv(digest);
@@ -111,20 +132,38 @@ export async function composeDigestEmail(
   const workbook = await renderStatusWorkbook(digest);
   const workbookFilename = `年报监测-${digest.isoWeek}.xlsx`;
   const messageId = `${digest.isoWeek}.${shortHash(recipientsKey(envelope.to))}@nianbao-watch`;
-  const raw = await buildRawMessage({
-    from: envelope.from,
-    to: envelope.to,
-    subject: digest.subject,
-    text,
-    html,
-    date: envelope.date,
-    messageId,
-    attachments: [
-      { filename: csvFilename, content: csv, contentType: 'text/csv; charset=utf-8' },
-      { filename: agenciesCsvFilename, content: agenciesCsv, contentType: 'text/csv; charset=utf-8' },
-      { filename: workbookFilename, content: workbook, contentType: XLSX_CONTENT_TYPE },
-    ],
-  });
+  const attachments = [
+    { filename: csvFilename, content: csv, contentType: 'text/csv; charset=utf-8' },
+    { filename: agenciesCsvFilename, content: agenciesCsv, contentType: 'text/csv; charset=utf-8' },
+    { filename: workbookFilename, content: workbook, contentType: XLSX_CONTENT_TYPE },
+  ];
+  const build = () =>
+    buildRawMessage({
+      from: envelope.from,
+      to: envelope.to,
+      subject: digest.subject,
+      text,
+      html,
+      date: envelope.date,
+      messageId,
+      attachments,
+    });
+  let raw = await build();
+  const maxBytes = limits.maxBytes ?? MAX_EMAIL_BYTES;
+  const baseHtml = html;
+  const baseText = text;
+  const dropped: string[] = [];
+  const sizeOf = (content: string | Uint8Array) =>
+    typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength;
+  while (raw.byteLength > maxBytes && attachments.length > 0) {
+    const largest = attachments.reduce((a, b) => (sizeOf(b.content) > sizeOf(a.content) ? b : a));
+    attachments.splice(attachments.indexOf(largest), 1);
+    dropped.push(largest.filename);
+    const note = fullListsNote(digest, dropped, limits.siteBase);
+    html = baseHtml.replace(/<\/body><\/html>\s*$/, `<p><strong>${escapeHtml(note)}</strong></p></body></html>`);
+    text = `${baseText}\n\n${note}\n`;
+    raw = await build();
+  }
   return {
     digest,
     subject: digest.subject,
@@ -187,7 +226,14 @@ export async function runWeeklyDigest(options: WeeklyDigestOptions): Promise<Wee
       messages.push({ to: set.to, region: set.region, subject: digest.subject, status: 'skipped', digest });
       continue;
     }
-    const composed = await composeDigestEmail(digest, { from: options.from, to: set.to, date: new Date(nowMs) });
+    const composed = await composeDigestEmail(
+      digest,
+      { from: options.from, to: set.to, date: new Date(nowMs) },
+      {
+        ...(options.links?.siteBase ? { siteBase: options.links.siteBase } : {}),
+        ...(options.maxEmailBytes ? { maxBytes: options.maxEmailBytes } : {}),
+      },
+    );
     const id = `${isoWeek}-${set.region.length ? set.region.join('-') : '全部'}-${shortHash(key)}`;
     const receipt = await mailer.send({
       from: options.from,

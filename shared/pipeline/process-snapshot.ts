@@ -4,7 +4,7 @@
  * The same function runs in the CLI scan and in the parse Lambda (S3 event on raw/).
  */
 import { loadPreviousYearResult } from '../compliance/previous-year.ts';
-import type { AgencyLevel } from '../registry/agency.ts';
+import { AGENCY_LEVELS, type AgencyLevel } from '../registry/agency.ts';
 import type { AnnualReport } from '../report/model.ts';
 import { PARSER_VERSION } from '../report/parse.ts';
 import { keys, parseRawKey } from '../storage/keys.ts';
@@ -45,6 +45,8 @@ export async function processSnapshot(
   if (!bytes) throw new Error(`Raw snapshot missing: ${rawKey}`);
   const meta = await getJson<SnapshotMeta>(store, keys.rawMeta(year, agencyId, sha256));
   const previousYear = (await loadPreviousYearResult(store, agencyId, year - 1))?.report ?? null;
+  // The registry's level when the caller has it (the local scan), else the one the fetcher recorded.
+  const level = options.level ?? knownLevel(meta?.agencyLevel);
 
   const outcome = await analyseInSandbox(
     {
@@ -53,7 +55,7 @@ export async function processSnapshot(
       ...(meta?.contentType ? { contentType: meta.contentType } : {}),
       ...(meta?.charset ? { charset: meta.charset } : {}),
     },
-    { ...(options.level ? { level: options.level } : {}), previousYear },
+    { ...(level ? { level } : {}), previousYear },
     options.limits,
   );
   // A refused or failed document is stored as such (无法解析), so later runs do not parse it again
@@ -93,4 +95,11 @@ function fileNameFor(meta: SnapshotMeta | undefined, sha256: string, ext: string
     fromUrl = '';
   }
   return fromUrl.toLowerCase().endsWith(`.${ext}`) ? fromUrl : `${sha256}.${ext}`;
+}
+
+const LEVELS = new Set<string>(AGENCY_LEVELS);
+
+/** A level read from stored metadata, if it is one we know (the metadata is ours, but may be older). */
+function knownLevel(value: unknown): AgencyLevel | undefined {
+  return typeof value === 'string' && LEVELS.has(value) ? (value as AgencyLevel) : undefined;
 }

@@ -89,3 +89,18 @@ export const LEGAL_DEADLINES: Readonly<Record<AgencyLevel, string>> = {
   'county-department': '01-31',
   township: '01-31',
 };
+
+/**
+ * The host a fetch of this agency starts on (the year's report URL, else the first list page), lower
+ * case; '(none)' or '(invalid)' when there is no usable URL. The run's scheduler and the FIFO message
+ * groups both key agencies by it (an SQS group id must not be empty, hence the labels).
+ */
+export function hostOfAgency(agency: Pick<Agency, 'reportUrls' | 'listUrls'>, year: number): string {
+  const url = agency.reportUrls?.[String(year)] ?? agency.listUrls[0];
+  if (!url) return '(none)';
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    return '(invalid)';
+  }
+}

@@ -181,12 +181,18 @@ export const MAX_REGISTRY_CHARS = 8 * 1024 * 1024;
 /** How often aliases may be expanded (yaml's maxAliasCount); a registry hardly needs any. */
 export const MAX_ALIAS_COUNT = 100;
 
+/** For the chunked loader (stream.ts), which validates a large registry a slice at a time. */
+export interface LoadOptions {
+  /** Skip the check that each recipient's region exists (the caller checks it against every agency). */
+  skipRecipientRegions?: boolean;
+}
+
 /**
  * Parses and validates registry YAML text. Defaults: deadlines per level (DEFAULT_DEADLINES),
  * respectRobots true (filled into each agency), allowHosts [], recipients []. Throws RegistryError
  * listing every problem with its line number.
  */
-export function loadRegistry(yamlText: string, fileName = 'registry.yaml'): Registry {
+export function loadRegistry(yamlText: string, fileName = 'registry.yaml', options: LoadOptions = {}): Registry {
   if (yamlText.length > MAX_REGISTRY_CHARS) {
     const mb = (yamlText.length / 1024 / 1024).toFixed(1);
     throw new RegistryError(fileName, [
@@ -347,7 +353,7 @@ export function loadRegistry(yamlText: string, fileName = 'registry.yaml'): Regi
   // A recipient's region must be a region of the registry: a typo (卢世县) would silently get an
   // empty digest ("未发现问题 … 0 个机关") every week.
   data.recipients.forEach((recipient, index) => {
-    if (recipient.region.length === 0) return;
+    if (recipient.region.length === 0 || options.skipRecipientRegions) return;
     const matches = data.agencies.some((agency) => recipient.region.every((part, i) => agency.region[i] === part));
     if (matches) return;
     const depth = recipient.region.length;

@@ -1,7 +1,8 @@
 // Entry points of the report parser. Signatures are a contract shared with the validator and the CLI.
+import { decodeBody } from '../text/charset.ts';
 import { cellPerLineSource } from './cell-lines.ts';
 import { parseLines } from './core.ts';
-import { decodeText, detectFormat } from './detect-format.ts';
+import { detectFormat } from './detect-format.ts';
 import { extractDocText } from './extract/doc.ts';
 import { extractDocxHtml } from './extract/docx.ts';
 import { htmlToLines } from './extract/html.ts';
@@ -69,11 +70,11 @@ export async function parseReport(input: ReportInput, limits: PdfLimits = {}): P
       return withNotes(parseText(extracted.text, format), failedWhenEmpty(extracted.text, extracted.notes));
     }
     case 'html': {
-      const { text } = decodeText(bytes, input.charset, input.contentType);
+      const { text } = decodeBody(bytes, input.contentType, input.charset);
       return parseHtml(text, 'html');
     }
     case 'text': {
-      const { text } = decodeText(bytes, input.charset, input.contentType);
+      const { text } = decodeBody(bytes, input.contentType, input.charset);
       return parseText(text, 'text');
     }
     default:

@@ -4,8 +4,9 @@
  * the site's own CSP (script-src 'none', which a srcdoc frame inherits). Works from file:// as well as
  * a server. The raw bytes stay unchanged in raw/; a download link is kept.
  */
-import { decodeText } from '../report/detect-format.ts';
+
 import type { SnapshotMeta } from '../storage/records.ts';
+import { decodeBody } from '../text/charset.ts';
 import { escapeHtml, hrefPath, upPath } from './html.ts';
 import { beijingTime, renderPage } from './layout.ts';
 import { agencyPagePath } from './paths.ts';
@@ -29,7 +30,7 @@ export function renderArchiveViewer(input: ArchiveViewInput): string {
     bytes.byteLength > MAX_PREVIEW_BYTES
       ? `<p class="muted">原件较大（${Math.round(bytes.byteLength / 1024 / 1024)} MB），不在此预览，请下载后查看。</p>`
       : `<iframe class="archive-frame" sandbox="" referrerpolicy="no-referrer" title="存档原件预览" style="width:100%;height:80vh;border:1px solid #cbd2d9" srcdoc="${escapeHtml(
-          decodeText(bytes, meta?.charset ?? undefined, meta?.contentType ?? undefined).text,
+          decodeBody(bytes, meta?.contentType, meta?.charset).text,
         )}"></iframe>`;
   const body = `<h1>存档原件（只读预览）</h1>
 <p><a href="${upPath(depth)}${hrefPath(agencyPagePath(agency.id))}">${escapeHtml(agency.name)}</a> · 抓取于 ${escapeHtml(beijingTime(meta?.fetchedAt))}${meta?.url ? ` · 来源地址 <span class="mono">${escapeHtml(meta.url)}</span>` : ''}</p>

@@ -4,11 +4,13 @@
  * one agency at a time by the generator so 10,000 agencies never sit in memory together.
  */
 
+import { mapLimit } from '../async/map-limit.ts';
+import { type FetchStretch, fetchStretchesOf, loadOutcomeIndex } from '../compliance/outcome-index.ts';
 import type { AgencyYearState, ComplianceStatus } from '../compliance/status.ts';
 import type { Agency, AgencyLevel } from '../registry/agency.ts';
 import { keys, PREFIXES } from '../storage/keys.ts';
 import { getJson, type ObjectStore } from '../storage/port.ts';
-import type { FetchStatus, ReportResult, RunManifest, SnapshotMeta } from '../storage/records.ts';
+import type { ReportResult, SnapshotMeta } from '../storage/records.ts';
 import type { TriageLookup } from '../triage/triage.ts';
 
 /** One agency as the site shows it (from the registry, or only its id when the registry lacks it). */
@@ -23,14 +25,8 @@ export interface SiteAgency {
   liaison?: { name?: string; phone?: string; email?: string };
 }
 
-/** One fetch attempt for an agency-year, read from a run manifest. */
-export interface FetchRecord {
-  runId: string;
-  at: string;
-  status: FetchStatus;
-  error?: string;
-  snapshots: number;
-}
+/** Fetches of an agency-year with the same result in consecutive runs (see fetchStretchesOf). */
+export type FetchRecord = FetchStretch;
 
 export interface SiteIndex {
   years: number[];
@@ -46,22 +42,8 @@ export interface SiteIndex {
   metaKeys: Map<number, Map<string, string[]>>;
 }
 
-/** How many run manifests feed the fetch history (the newest ones); weekly runs make this about a year. */
-export const MAX_RUNS_READ = 60;
-
-/** Runs `worker` over `items` with at most `limit` in flight. */
-export async function mapLimit<T, R>(items: T[], limit: number, worker: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await worker(items[index] as T);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
-}
+/** How many stretches of the fetch history an agency page lists (the newest ones). */
+export const MAX_FETCH_STRETCHES = 60;
 
 /** Groups keys `{prefix}{year}/{agencyId}/…` by agency id. */
 function groupByAgency(keyList: string[], prefix: string): Map<string, string[]> {
@@ -126,26 +108,16 @@ export async function collectSiteIndex(
     );
   }
 
-  const fetches = new Map<number, Map<string, FetchRecord[]>>(years.map((year) => [year, new Map()]));
-  const runKeys = (await store.list(PREFIXES.runs)).filter((key) => key.endsWith('.json')).slice(-MAX_RUNS_READ);
-  const runs = (await mapLimit(runKeys, 8, (key) => getJson<RunManifest>(store, key).catch(() => undefined)))
-    .filter((run): run is RunManifest => run !== undefined && Array.isArray(run.outcomes))
-    .sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-  for (const run of runs) {
-    for (const outcome of run.outcomes) {
-      const byAgency = fetches.get(outcome.year ?? run.year);
-      if (!byAgency) continue;
-      const record: FetchRecord = {
-        runId: run.runId,
-        at: run.startedAt,
-        status: outcome.status,
-        snapshots: outcome.snapshots?.length ?? 0,
-      };
-      if (outcome.error) record.error = outcome.error;
-      const list = byAgency.get(outcome.agencyId);
-      if (list) list.push(record);
-      else byAgency.set(outcome.agencyId, [record]);
+  // The fetch log from each year's outcome index (runs folded once), not from every manifest.
+  const fetches = new Map<number, Map<string, FetchRecord[]>>();
+  for (const year of years) {
+    const outcomeIndex = await loadOutcomeIndex(store, year);
+    const byAgency = new Map<string, FetchRecord[]>();
+    for (const agencyId of Object.keys(outcomeIndex.agencies)) {
+      const records = fetchStretchesOf(outcomeIndex, agencyId, MAX_FETCH_STRETCHES);
+      if (records.length) byAgency.set(agencyId, records);
     }
+    fetches.set(year, byAgency);
   }
 
   // Registry agencies first (in registry order), then any agency that only exists in the store.

@@ -4,6 +4,8 @@
  * CloudFront alike; links to archived originals climb out of site/ to raw/ in the same store.
  */
 
+import { createHash } from 'node:crypto';
+import { mapLimit } from '../async/map-limit.ts';
 import { buildEvaluation } from '../evaluate/model.ts';
 import { renderEvaluationHtml } from '../evaluate/render.ts';
 import { toCsv } from '../export/csv.ts';
@@ -20,12 +22,12 @@ import { FINDING_CATALOGUE } from '../findings/catalogue.ts';
 import type { Agency } from '../registry/agency.ts';
 import type { RuleInfo } from '../rules/rule-info.ts';
 import { keys, parseRawKey } from '../storage/keys.ts';
-import type { ObjectStore } from '../storage/port.ts';
+import { getJson, type ObjectStore, putJson } from '../storage/port.ts';
 import { loadTriage, triageLabels } from '../triage/triage.ts';
 import { renderArchiveViewer } from './archive-view.ts';
-import { collectSiteIndex, loadAgencyYear, mapLimit } from './collect.ts';
+import { collectSiteIndex, loadAgencyYear } from './collect.ts';
 import { siteExportInput, statusWorkbookPath } from './export.ts';
-import { SITE_CSS, STYLESHEET_PATH } from './layout.ts';
+import { beijingTime, SITE_CSS, STYLESHEET_PATH } from './layout.ts';
 import { type AgencyYearView, renderAgencyList, renderAgencyPage, renderOverview, renderRulesPage } from './pages.ts';
 import {
   agencyPagePath,
@@ -55,12 +57,30 @@ export interface GenerateSiteOptions {
 export interface GenerateSiteResult {
   /** HTML pages written. */
   pages: number;
-  /** Bytes written in total (pages, stylesheet, findings.json/csv). */
+  /** Bytes written in total (pages, stylesheet, findings.json/csv; unchanged files are not written). */
   bytes: number;
   /** Files written (pages included). */
   files: number;
   /** Stale files removed from site/. */
   pruned: number;
+  /** Files whose content had not changed since the last run, so were not written again. */
+  unchanged: number;
+}
+
+/** Content hash per site key, as last written (keys.sitePageHashes). */
+type SitePageHashes = Record<string, string>;
+
+/** The page footer's generation time changes every run; it alone does not make a page worth rewriting. */
+function contentHash(body: Uint8Array, footerTime: Uint8Array): string {
+  const hash = createHash('sha256');
+  const at = footerTime.byteLength > 0 ? indexOfBytes(body, footerTime) : -1;
+  if (at < 0) hash.update(body);
+  else hash.update(body.subarray(0, at)).update(body.subarray(at + footerTime.byteLength));
+  return hash.digest('hex');
+}
+
+function indexOfBytes(body: Uint8Array, needle: Uint8Array): number {
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength).lastIndexOf(needle);
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -78,16 +98,29 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
   index.triage = await loadTriage(store);
   const written = new Set<string>();
   const encoder = new TextEncoder();
+  // Pages are written only when their content changed (the footer's time aside): a quiet week rewrites
+  // the pages of the agencies that changed, not the whole site. A page missing from site/ is written.
+  const existingKeys = new Set(await store.list(keys.site('')));
+  const previousHashes = (await getJson<SitePageHashes>(store, keys.sitePageHashes).catch(() => undefined)) ?? {};
+  const hashes: SitePageHashes = {};
+  const footerTime = encoder.encode(`生成时间：${beijingTime(generatedAt)}（北京时间）`);
   let bytes = 0;
   let pages = 0;
+  let unchanged = 0;
   const write = async (path: string, content: string | Uint8Array): Promise<void> => {
     const key = keys.site(path);
     const body = typeof content === 'string' ? encoder.encode(content) : content;
     const extension = path.slice(path.lastIndexOf('.') + 1);
-    await store.put(key, body, { contentType: CONTENT_TYPES[extension] ?? 'application/octet-stream' });
+    const hash = contentHash(body, footerTime);
+    hashes[key] = hash;
     written.add(key);
-    bytes += body.byteLength;
     if (extension === 'html') pages++;
+    if (previousHashes[key] === hash && existingKeys.has(key)) {
+      unchanged++;
+      return;
+    }
+    await store.put(key, body, { contentType: CONTENT_TYPES[extension] ?? 'application/octet-stream' });
+    bytes += body.byteLength;
   };
 
   // Export inputs by year, in registry order (the mapLimit lanes finish out of order).
@@ -211,9 +244,12 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
 
   let pruned = 0;
   if (options.prune ?? true) {
-    const stale = (await store.list(keys.site(''))).filter((key) => !written.has(key));
+    const stale = [...existingKeys].filter((key) => !written.has(key));
     await mapLimit(stale, 16, (key) => store.delete(key));
     pruned = stale.length;
   }
-  return { pages, bytes, files: written.size, pruned };
+  // Pages kept (not pruned) keep their hash; the record changes only when some page did.
+  const kept = options.prune === false ? { ...previousHashes, ...hashes } : hashes;
+  if (JSON.stringify(kept) !== JSON.stringify(previousHashes)) await putJson(store, keys.sitePageHashes, kept);
+  return { pages, bytes, files: written.size, pruned, unchanged };
 }

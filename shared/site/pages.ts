@@ -461,7 +461,7 @@ export function renderAgencyPage(
         .reverse()
         .map(
           (record) =>
-            `<tr><td>${escapeHtml(beijingTime(record.at))}</td><td>${escapeHtml(FETCH_STATUS_LABELS[record.status] ?? record.status)}</td><td class="num">${record.snapshots}</td><td>${escapeHtml(record.error ?? '')}</td></tr>`,
+            `<tr><td>${escapeHtml(fetchStretchTime(record))}</td><td>${escapeHtml(FETCH_STATUS_LABELS[record.status] ?? record.status)}</td><td class="num">${record.snapshots}</td><td>${escapeHtml(record.error ?? '')}</td></tr>`,
         )
         .join('');
       const current = state?.current;
@@ -472,7 +472,7 @@ ${statusExplanation(current)}${verdictBadge(triage?.forStatus(agency.id, year)) 
 ${yearOnYearTable(year, report, reportsByYear.get(year - 1))}
 <h3>已存档的报告</h3>${reportRows ? `<table class="data"><thead><tr><th>报告</th><th>SHA-256</th><th>解析时间</th><th class="num">错误数</th><th>链接</th></tr></thead><tbody>${reportRows}</tbody></table>` : '<p class="muted">尚未找到报告。</p>'}
 <h3>状态变化</h3>${history ? `<table class="data"><thead><tr><th>时间</th><th>状态</th><th>版本</th></tr></thead><tbody>${history}</tbody></table>` : '<p class="muted">无记录。</p>'}
-<h3>抓取记录</h3>${fetchRows ? `<table class="data"><thead><tr><th>时间</th><th>结果</th><th class="num">存档文件数</th><th>错误</th></tr></thead><tbody>${fetchRows}</tbody></table>` : '<p class="muted">无记录。</p>'}
+<h3>抓取记录</h3>${fetchRows ? `<table class="data"><thead><tr><th>时间（结果相同的连续抓取合为一行）</th><th>结果</th><th class="num">存档文件数</th><th>错误</th></tr></thead><tbody>${fetchRows}</tbody></table>` : '<p class="muted">无记录。</p>'}
 </section>`;
     })
     .join('\n');
@@ -514,4 +514,11 @@ ${rows ? `<table class="data rules"><thead><tr><th>规则编号</th><th>级别</
 ${unlisted ? `<h2>目录外的规则编号</h2><table class="data"><thead><tr><th>规则编号</th><th class="num">出现次数</th></tr></thead><tbody>${unlisted}</tbody></table>` : ''}
 `;
   return renderPage({ title: '校验规则', depth: 0, body, generatedAt });
+}
+
+/** "X 起" while the stretch lasts; "X 至 Y（n 次）" once a different result followed. */
+function fetchStretchTime(record: FetchRecord): string {
+  if (!record.until) return `${beijingTime(record.at)} 起`;
+  if (record.until === record.at) return beijingTime(record.at);
+  return `${beijingTime(record.at)} 至 ${beijingTime(record.until)}（${record.runs ?? 2} 次）`;
 }

@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { sha256Hex } from './hash.ts';
 import { assertValidKey, assertValidPrefix, compareKeys, InvalidKeyError } from './key-safety.ts';
 import type { ObjectStore, PutCondition, Versioned } from './port.ts';
 
@@ -25,7 +26,7 @@ export class StoreFullError extends Error {
 
 /** A content hash as the version (like an S3 ETag): equal bytes, equal version. */
 function versionOf(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return sha256Hex(bytes);
 }
 
 /**

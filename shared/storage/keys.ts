@@ -15,6 +15,9 @@
  *                                             (shared/triage/triage.ts)
  * config/registry.yaml                        the registry the scans use (uploaded on AWS, recorded by `scan`)
  * run-parts/{runId}/{jobId}.json              one fetch job's outcomes on AWS (functions/common/run-parts.ts)
+ * index/{year}/outcomes.json                  OutcomeIndex: runs folded once (shared/compliance/outcome-index.ts)
+ * index/{year}/refold/{runId}                 marker: a folded manifest was rewritten, rebuild the index
+ * index/site-pages.json                       SitePageHashes: content hash per site page (skip unchanged PUTs)
  */
 /**
  * Every top-level prefix of the store. Everything that names a key (the domain code, the handlers, the
@@ -32,6 +35,8 @@ export const PREFIXES = {
   pageCache: 'http-cache/',
   triage: 'triage/',
   config: 'config/',
+  /** Derived indexes the notifier keeps so a week reads only what changed (outcomes, site page hashes). */
+  index: 'index/',
 } as const;
 
 /** A store prefix, as named in {@link PREFIXES}. */
@@ -49,7 +54,7 @@ export const PAGE_CACHE_PREFIX = PREFIXES.pageCache;
 export const TRIAGE_PREFIX = PREFIXES.triage;
 export const RUN_PARTS_PREFIX = PREFIXES.runParts;
 
-const { raw, results, state, runs, runParts, digests, site, pageCache, triage, config } = PREFIXES;
+const { raw, results, state, runs, runParts, digests, site, pageCache, triage, config, index } = PREFIXES;
 
 export const keys = {
   raw: (year: number, agencyId: string, sha256: string, ext: string) => `${raw}${year}/${agencyId}/${sha256}.${ext}`,
@@ -76,6 +81,11 @@ export const keys = {
   triagePrefix: (year: number) => `${triage}${year}/`,
   /** The registry used by scheduled runs (uploaded by deployment on AWS, recorded by `nianbao scan` locally). */
   registry: `${config}registry.yaml`,
+  /** Latest outcome per agency and the fetch log of a year, folded from runs/ once. */
+  outcomeIndex: (year: number) => `${index}${year}/outcomes.json`,
+  outcomeIndexRefoldPrefix: (year: number) => `${index}${year}/refold/`,
+  /** Content hash of every page the site generator wrote (so unchanged pages are not written again). */
+  sitePageHashes: `${index}site-pages.json`,
 } as const;
 
 /** The ISO week of a digest record key (`digests/2026-W14.json`), or undefined for other keys. */

@@ -1,4 +1,5 @@
 /** The JSON records kept in the store (see keys.ts for where each lives). */
+import type { AgencyLevel } from '../registry/agency.ts';
 import type { AnnualReport } from '../report/model.ts';
 import type { Finding } from '../rules/finding.ts';
 
@@ -35,6 +36,11 @@ export interface SnapshotMeta {
   /** Why this document was chosen among the candidates. */
   chosenBecause?: string;
   headers: Record<string, string>;
+  /**
+   * The agency's level when it was fetched (plausibility checks depend on it): the parse function reads
+   * it here, so it needs no registry. Missing on snapshots stored before it was recorded.
+   */
+  agencyLevel?: AgencyLevel;
   /** First and latest time these exact bytes were fetched (kept by putSnapshot across runs). */
   firstSeenAt?: string;
   lastSeenAt?: string;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './hash.ts';
 import { keys } from './keys.ts';
 import { type ObjectStore, updateJson } from './port.ts';
 import type { SnapshotMeta } from './records.ts';
@@ -26,11 +26,6 @@ export interface PutSnapshotResult {
   created: boolean;
   /** The metadata as now stored (merged with what was there). */
   meta: SnapshotMeta;
-}
-
-/** Hex SHA-256 of the bytes. */
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /**

@@ -20,8 +20,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startAgencySite } from '../../demo/agency-site.ts';
 import { run as digestCli } from '../../shared/cli/digest.ts';
 import type { AgencyYearState } from '../../shared/compliance/status.ts';
-import { runScan } from '../../shared/fetch/scan.ts';
 import type { DigestRecord } from '../../shared/notify/digest.ts';
+import { runScanAndParse } from '../../shared/pipeline/scan-run.ts';
 import { loadRegistry } from '../../shared/registry/load.ts';
 import { FileSystemStore } from '../../shared/storage/fs-store.ts';
 import { getJson } from '../../shared/storage/port.ts';
@@ -65,7 +65,7 @@ beforeAll(async () => {
   const lastYear = await startAgencySite({ year: 2022, agencyIds: ['lushi-gov'], flakyFailures: 0 });
   try {
     const registry = loadRegistry(lastYear.registryYaml);
-    await runScan({
+    await runScanAndParse({
       registry,
       year: 2022,
       store,
@@ -86,7 +86,7 @@ beforeAll(async () => {
     registryFile = path.join(dir, 'registry.yaml');
     await writeFile(registryFile, site.registryYaml);
     const registry = loadRegistry(site.registryYaml);
-    await runScan({ registry, year: 2023, store, http: loopbackClient(registry), now: () => new Date(NOW) });
+    await runScanAndParse({ registry, year: 2023, store, http: loopbackClient(registry), now: () => new Date(NOW) });
   } finally {
     await site.close();
   }

@@ -14,7 +14,7 @@ import {
 import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FetchJob } from '../../functions/common/fetch-jobs.ts';
+import { type FetchJob, jobAgencyIds } from '../../functions/common/fetch-jobs.ts';
 import { signRescanRequest } from '../../scripts/rescan.ts';
 import { keys, parseRawKey } from '../../shared/storage/keys.ts';
 import { getJson } from '../../shared/storage/port.ts';
@@ -92,7 +92,7 @@ describe('plan (EventBridge Scheduler event)', () => {
     expect(calls[0]?.args[0].input.QueueUrl).toBe(QUEUE_URL);
     const jobs = sentJobs();
     const port = new URL(env.siteOrigin).port;
-    expect(jobs.map((job) => [job.host, job.agencyIds])).toEqual([
+    expect(jobs.map((job) => [job.host, jobAgencyIds(job)])).toEqual([
       [`127.0.0.1:${port}`, ['lushi-gov', 'lushi-fgw']],
       [`localhost:${port}`, ['mianchi-gov']],
     ]);
@@ -124,7 +124,7 @@ describe('fetch worker (SQS FIFO batch, message group = host)', () => {
   const FIFO_BATCH = 'sqs-fifo-fetch-batch-one-poisoned.json';
 
   it('stops at the poisoned record and hands it and every later record back, as FIFO order requires', async () => {
-    const event = loadEvent<SQSEvent>(FIFO_BATCH);
+    const event = loadEvent<SQSEvent>(FIFO_BATCH, { SITE_ORIGIN: env.siteOrigin });
     const [good1, poisoned, later] = event.Records;
     // All three are jobs of one host, i.e. one message group, in sequence-number order.
     expect(new Set(event.Records.map((r) => r.attributes.MessageGroupId))).toEqual(new Set(['127.0.0.1']));
@@ -162,7 +162,7 @@ describe('fetch worker (SQS FIFO batch, message group = host)', () => {
   });
 
   it('runs the handed-back job once the poisoned one is out of its group (redelivered after the DLQ move)', async () => {
-    const event = loadEvent<SQSEvent>(FIFO_BATCH);
+    const event = loadEvent<SQSEvent>(FIFO_BATCH, { SITE_ORIGIN: env.siteOrigin });
     const later = event.Records[2];
     if (!later) throw new Error('fixture has three records');
     later.attributes.ApproximateReceiveCount = '2';
@@ -179,7 +179,7 @@ describe('fetch worker (SQS FIFO batch, message group = host)', () => {
   });
 
   it('completes every record of a batch in which nothing fails', async () => {
-    const event = loadEvent<SQSEvent>(FIFO_BATCH);
+    const event = loadEvent<SQSEvent>(FIFO_BATCH, { SITE_ORIGIN: env.siteOrigin });
     const [good1, , later] = event.Records;
     if (!good1 || !later) throw new Error('fixture has three records');
     event.Records = [good1, later];
@@ -189,11 +189,11 @@ describe('fetch worker (SQS FIFO batch, message group = host)', () => {
     expect(response.batchItemFailures).toEqual([]);
   });
 
-  it('treats a job naming an agency the registry does not know as poisoned', async () => {
-    const event = loadEvent<SQSEvent>(FIFO_BATCH);
+  it('treats a job whose agency record is malformed as poisoned', async () => {
+    const event = loadEvent<SQSEvent>(FIFO_BATCH, { SITE_ORIGIN: env.siteOrigin });
     const record = event.Records[0];
     if (!record) throw new Error('fixture has no records');
-    record.body = record.body.replace('"lushi-gov"', '"no-such-agency"');
+    record.body = record.body.replace('"level":"county-government"', '"level":"village"');
     const hitsBefore = env.siteHits.length;
 
     const response = await handlers.worker.handler(event, freshContext);
@@ -203,8 +203,61 @@ describe('fetch worker (SQS FIFO batch, message group = host)', () => {
     expect(env.siteHits.length).toBe(hitsBefore);
   });
 
+  it('carries its agencies in the message and needs no registry', async () => {
+    const event = loadEvent<SQSEvent>(FIFO_BATCH, { SITE_ORIGIN: env.siteOrigin });
+    const record = event.Records[2];
+    if (!record) throw new Error('fixture has three records');
+    const job = JSON.parse(record.body) as FetchJob;
+    // An agency the registry does not list: what the planner put in the message is what is fetched.
+    const off = { ...(job.agencies[0] as FetchJob['agencies'][number]), id: 'not-in-registry' };
+    record.body = JSON.stringify({ ...job, runId: 'no-registry', agencies: [off] });
+    const saved = await env.store.get('config/registry.yaml');
+    await env.store.delete('config/registry.yaml');
+    try {
+      const response = await handlers.worker.handler({ Records: [record] }, freshContext);
+      expect(response.batchItemFailures).toEqual([]);
+    } finally {
+      if (saved) await env.store.put('config/registry.yaml', saved);
+    }
+    const manifest = await getJson<RunManifest>(env.store, 'run-parts/no-registry/00003.json');
+    expect(manifest?.outcomes.map((o) => [o.agencyId, o.status])).toEqual([['not-in-registry', 'found']]);
+    // The level the parser needs travels in the snapshot metadata.
+    const rawKey = manifest?.outcomes[0]?.snapshots[0] ?? '';
+    const metaKey = rawKey.replace(/\.[a-z0-9]+$/, '.meta.json');
+    expect((await getJson<SnapshotMeta>(env.store, metaKey))?.agencyLevel).toBe('county-department');
+  });
+
+  it('hands the agencies it has no time to start on to a continuation job of the same host', async () => {
+    const event = loadEvent<SQSEvent>(FIFO_BATCH, { SITE_ORIGIN: env.siteOrigin });
+    const record = event.Records[0];
+    const other = event.Records[2];
+    if (!record || !other) throw new Error('fixture has three records');
+    const job = JSON.parse(record.body) as FetchJob;
+    const second = (JSON.parse(other.body) as FetchJob).agencies[0] as FetchJob['agencies'][number];
+    record.body = JSON.stringify({ ...job, runId: 'handed-on', agencies: [...job.agencies, second] });
+    // Time for the first agency only: the batch check and the first agency see 155 s left, the second 100 s.
+    let calls = 0;
+    const context = { getRemainingTimeInMillis: () => (calls++ < 2 ? 155_000 : 100_000) };
+    const hitsBefore = env.siteHits.length;
+
+    const response = await handlers.worker.handler({ Records: [record] }, context);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(env.siteHits.slice(hitsBefore)).toContain('/lushi-gov/2024.html');
+    const [continuation] = sentJobs();
+    expect(continuation).toMatchObject({ runId: 'handed-on', jobId: '00001.1', host: job.host });
+    expect(continuation && jobAgencyIds(continuation)).toEqual(['lushi-fgw']);
+    expect(sentEntries()[0]?.MessageGroupId).toBe(job.host);
+    const part = await getJson<RunManifest & { notDone?: { agencyIds: string[] } }>(
+      env.store,
+      'run-parts/handed-on/00001.json',
+    );
+    expect(part?.outcomes.map((o) => o.agencyId)).toEqual(['lushi-gov']);
+    expect(part?.notDone?.agencyIds).toEqual(['lushi-fgw']);
+  });
+
   it('hands every record back untouched when the invocation is nearly out of time', async () => {
-    const event = loadEvent<SQSEvent>(FIFO_BATCH);
+    const event = loadEvent<SQSEvent>(FIFO_BATCH, { SITE_ORIGIN: env.siteOrigin });
     const hitsBefore = env.siteHits.length;
 
     const response = await handlers.worker.handler(event, { getRemainingTimeInMillis: () => 30_000 });
@@ -272,7 +325,11 @@ describe('rescan endpoint (Function URL, AWS_IAM)', () => {
     expect(body).toMatchObject({ year: 2024, agencies: 1, jobs: 1 });
     expect(body.runId).toMatch(/^rescan-\d{8}T\d{6}Z-[0-9a-f]{6}$/);
     expect(sentJobs()).toEqual([
-      expect.objectContaining({ runId: body.runId, agencyIds: ['lushi-gov'], trigger: 'rescan' }),
+      expect.objectContaining({
+        runId: body.runId,
+        agencies: [expect.objectContaining({ id: 'lushi-gov' })],
+        trigger: 'rescan',
+      }),
     ]);
     // Same FIFO queue as the weekly plan: a rescan of a host waits behind that host's weekly jobs.
     expect(sentEntries().map((entry) => entry.MessageGroupId)).toEqual([`127.0.0.1:${new URL(env.siteOrigin).port}`]);
@@ -282,7 +339,7 @@ describe('rescan endpoint (Function URL, AWS_IAM)', () => {
   it('enqueues a whole region', async () => {
     const response = await handlers.rescan.handler(await signedEvent({ region: '河南省/三门峡市/卢氏县' }));
     expect(response.statusCode).toBe(202);
-    expect(sentJobs().flatMap((job) => job.agencyIds)).toEqual(['lushi-gov', 'lushi-fgw']);
+    expect(sentJobs().flatMap(jobAgencyIds)).toEqual(['lushi-gov', 'lushi-fgw']);
   });
 
   it('accepts a base64-encoded body, as Lambda passes non-text content types', async () => {

@@ -2,7 +2,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { decodeBody } from '../../shared/fetch/charset.ts';
 import {
   AntiBotBlockedError,
   BlockedAddressError,
@@ -16,6 +15,7 @@ import {
   TooManyRedirectsError,
 } from '../../shared/fetch/errors.ts';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from '../../shared/fetch/http.ts';
+import { decodeBody } from '../../shared/text/charset.ts';
 import { encodeGbk } from '../support/gbk.ts';
 
 const TITLE = '卢氏县人民政府2024年政府信息公开工作年度报告';
@@ -427,6 +427,24 @@ describe('HTTP client against a loopback site', () => {
       // robots.txt was fetched first and counted as a request to the host as well.
       expect(own.seen[0]?.path).toBe('/robots.txt');
       expect((own.seen[1]?.start ?? 0) - (own.seen[0]?.end ?? 0)).toBeGreaterThanOrEqual(delay);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('takes robots.txt Crawl-delay as a floor on the per-host delay', async () => {
+    const own = await startSite({
+      '/robots.txt': (_req, res) => res.writeHead(200).end('User-agent: *\nCrawl-delay: 0.15\nDisallow: /no\n'),
+      '/page': (_req, res) => res.writeHead(200).end('x'),
+    });
+    try {
+      const http = client({ perHostDelayMs: 0 });
+      for (let i = 0; i < 3; i++) await http.get(`${own.origin}/page?i=${i}`);
+      const requests = own.seen.filter((seen) => seen.path.startsWith('/page'));
+      expect(requests).toHaveLength(3);
+      for (let i = 1; i < requests.length; i++) {
+        expect((requests[i]?.start ?? 0) - (requests[i - 1]?.end ?? 0)).toBeGreaterThanOrEqual(150);
+      }
     } finally {
       await own.close();
     }

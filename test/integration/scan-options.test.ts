@@ -53,7 +53,7 @@ describe('scan options', () => {
       agencyIds: ['lushi-xczx', 'longde-shanhe'],
     });
     expect(registry.agencies.map((a) => a.id)).toEqual(['lushi-xczx', 'longde-shanhe']);
-    const manifest = await runScan({ registry, year: 2023, store, http, now: () => new Date(), process: false });
+    const manifest = await runScan({ registry, year: 2023, store, http, now: () => new Date() });
     expect(manifest.outcomes.map((o) => o.status)).toEqual(['found', 'found']);
     expect((await firstMeta(store, 2023, 'lushi-xczx')).publishDate).toBe('2024-02-05T15:20:00+08:00');
     const shanhe = await firstMeta(store, 2023, 'longde-shanhe');
@@ -64,7 +64,7 @@ describe('scan options', () => {
   it('fetches a registry reportUrl directly and dates it from Last-Modified', async () => {
     const { registry, store, http } = await setUp({ agencyIds: ['lushi-gxkj'] });
     // Find the PDF through a normal scan first, then point a second agency straight at it.
-    await runScan({ registry, year: 2023, store, http, now: () => new Date(), process: false });
+    await runScan({ registry, year: 2023, store, http, now: () => new Date() });
     const pdfUrl = (await firstMeta(store, 2023, 'lushi-gxkj')).url;
     registry.agencies.push({
       id: 'direct-pdf',
@@ -81,7 +81,6 @@ describe('scan options', () => {
       http,
       agencyIds: ['direct-pdf'],
       now: () => new Date(),
-      process: false,
     });
     expect(manifest.outcomes[0]?.status).toBe('found');
     const meta = await firstMeta(store, 2023, 'direct-pdf');
@@ -96,7 +95,7 @@ describe('scan options', () => {
       year: 2024,
       agencyIds: ['lushi-gov', 'lushi-gxkj', 'lushi-wglj'],
     });
-    const manifest = await runScan({ registry, year: 2024, store, http, now: () => new Date(), process: false });
+    const manifest = await runScan({ registry, year: 2024, store, http, now: () => new Date() });
     expect(Object.fromEntries(manifest.outcomes.map((o) => [o.agencyId, o.status]))).toEqual({
       'lushi-gov': 'found',
       'lushi-gxkj': 'found',

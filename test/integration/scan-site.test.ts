@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgencySite, type SiteRequest, startAgencySite } from '../../demo/agency-site.ts';
 import { createHttpClient } from '../../shared/fetch/http.ts';
 import { type PageCacheRecord, pageCacheKey } from '../../shared/fetch/page-cache.ts';
-import { runScan } from '../../shared/fetch/scan.ts';
+import { runScanAndParse } from '../../shared/pipeline/scan-run.ts';
 import type { Registry } from '../../shared/registry/agency.ts';
 import { loadRegistry } from '../../shared/registry/load.ts';
 import { PARSER_VERSION } from '../../shared/report/parse.ts';
@@ -62,7 +62,7 @@ beforeAll(async () => {
   registry = loadRegistry(site.registryYaml, 'demo.yaml');
   dir = await mkdtemp(join(tmpdir(), 'nianbao-scan-'));
   store = new FileSystemStore(dir);
-  first = await runScan({ registry, year: YEAR, store, http: client(), now: () => new Date(), concurrency: 6 });
+  first = await runScanAndParse({ registry, year: YEAR, store, http: client(), now: () => new Date(), concurrency: 6 });
   firstRunRequests = site.requests.length;
 });
 
@@ -193,7 +193,7 @@ describe('scan of the demo site', () => {
   it('re-running stores no new objects and re-fetches documents conditionally', async () => {
     const before = (await store.list('raw/')).length;
     const resultsBefore = (await store.list('results/')).length;
-    const second = await runScan({
+    const second = await runScanAndParse({
       registry,
       year: YEAR,
       store,
@@ -281,7 +281,14 @@ describe('scan of the demo site', () => {
     expect(pdfKey).toBeTruthy();
     await store.delete(pdfKey as string);
     const start = site.requests.length;
-    const third = await runScan({ registry, year: YEAR, store, http: client(), now: () => new Date(), concurrency: 6 });
+    const third = await runScanAndParse({
+      registry,
+      year: YEAR,
+      store,
+      http: client(),
+      now: () => new Date(),
+      concurrency: 6,
+    });
     const run = site.requests.slice(start);
     const list = run.filter((r) => r.path === '/lushi/xxgk/ndbg/index.html');
     expect(list.map((r) => [r.status, r.conditional])).toEqual([[200, false]]);

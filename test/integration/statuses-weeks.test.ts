@@ -17,9 +17,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedBodyHtml, shiftYears } from '../../demo/seed-html.ts';
 import { updateAssessments } from '../../shared/compliance/update.ts';
 import { createHttpClient } from '../../shared/fetch/http.ts';
-import { runScan } from '../../shared/fetch/scan.ts';
 import { buildDigest, type Digest, type DigestRecord, digestRecord } from '../../shared/notify/digest.ts';
 import { renderDigestText } from '../../shared/notify/render.ts';
+import { runScanAndParse } from '../../shared/pipeline/scan-run.ts';
 import type { Registry } from '../../shared/registry/agency.ts';
 import { loadRegistry } from '../../shared/registry/load.ts';
 import { FileSystemStore } from '../../shared/storage/fs-store.ts';
@@ -112,11 +112,11 @@ async function week(nowIso: string, previous: DigestRecord | null): Promise<{ di
     respectRobots: false,
     perHostDelayMs: 0,
     retries: 0,
-    timeoutMs: 3000,
+    timeoutMs: 20_000, // semantics, not timing: a loaded CI machine must not turn a slow home page into an outage
     now,
   });
   try {
-    await runScan({ registry, year: YEAR, store, http, now });
+    await runScanAndParse({ registry, year: YEAR, store, http, now });
   } finally {
     http.close?.();
   }

@@ -20,8 +20,16 @@ export const BUCKET = 'nianbao-handlers';
 export const QUEUE_URL = 'https://sqs.ap-east-1.amazonaws.com/123456789012/NianbaoWatch-FetchJobs';
 
 /** A real S3/SQS/Function URL event from test/fixtures/events, parsed fresh on every call. */
-export function loadEvent<T>(name: string): T {
-  return JSON.parse(readFileSync(path.join(FIXTURES, 'events', name), 'utf8')) as T;
+/**
+ * A fixture event; `{{NAME}}` placeholders are replaced from `vars` first (the fetch jobs carry their
+ * agencies' URLs, whose port is the loopback site's, known only at run time).
+ */
+export function loadEvent<T>(name: string, vars: Record<string, string> = {}): T {
+  const text = readFileSync(path.join(FIXTURES, 'events', name), 'utf8').replace(
+    /\{\{([A-Z_]+)\}\}/g,
+    (whole, key: string) => vars[key] ?? whole,
+  );
+  return JSON.parse(text) as T;
 }
 
 /** The report page the fixture site serves for an agency (the 2021 template, named for the agency). */

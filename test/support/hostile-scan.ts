@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createHttpClient } from '../../shared/fetch/http.ts';
-import { runScan } from '../../shared/fetch/scan.ts';
+import { runScanAndParse } from '../../shared/pipeline/scan-run.ts';
 import { loadRegistry } from '../../shared/registry/load.ts';
 import { FileSystemStore } from '../../shared/storage/fs-store.ts';
 
@@ -28,7 +28,7 @@ const http = createHttpClient({
   maxBytes: 128 * 1024 * 1024,
 });
 const started = performance.now();
-const record = await runScan({
+const record = await runScanAndParse({
   registry,
   year: Number(process.env.HOSTILE_YEAR ?? 2023),
   store: new FileSystemStore(storeDir),

@@ -3,10 +3,11 @@
  * factory that returns a fresh, empty store for each test.
  */
 import { describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../shared/storage/hash.ts';
 import { InvalidKeyError } from '../../shared/storage/key-safety.ts';
 import { getJson, type ObjectStore, putJson, updateJson } from '../../shared/storage/port.ts';
 import type { SnapshotMeta } from '../../shared/storage/records.ts';
-import { putSnapshot, type SnapshotMetaInput, sha256Hex } from '../../shared/storage/snapshot.ts';
+import { putSnapshot, type SnapshotMetaInput } from '../../shared/storage/snapshot.ts';
 
 export interface StoreContractOptions {
   /** Keys to write for the paging test (S3 pages at 1000 by default). */

@@ -201,6 +201,8 @@ export interface SyntheticPopulationOptions {
   /** Report year (deadlines fall in the next year). */
   year: number;
   now: Date;
+  /** Weekly run manifests written, the last one at `now`. @default 4 */
+  weeks?: number;
 }
 
 /**
@@ -291,7 +293,7 @@ export async function writeSyntheticPopulation(
       while (next < cases.length) await writeAgencyCase(store, cases[next++] as AgencyCase);
     }),
   );
-  await writeWeeklyRuns(store, cases, now, 4);
+  await writeWeeklyRuns(store, cases, now, options.weeks ?? 4);
   return agencies;
 }
 

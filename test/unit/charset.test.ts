@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalCharset, charsetFromContentType, charsetFromMarkup, decodeBody } from '../../shared/fetch/charset.ts';
+import { canonicalCharset, charsetFromContentType, charsetFromMarkup, decodeBody } from '../../shared/text/charset.ts';
 import { encodeGbk } from '../support/gbk.ts';
 
 const TITLE = '卢氏县人民政府2024年政府信息公开工作年度报告';

@@ -49,12 +49,14 @@ describe('DOCX (ZIP) check', () => {
     expect(() => checkZip(truncated)).toThrow(ZipDamagedError);
   });
 
-  it('makes parseReport throw DocumentLimitError for a bomb, and a damage note for a broken file', async () => {
+  it('makes parseReport throw DocumentLimitError for a bomb, and an extraction-failed note (first, alone) for a broken file', async () => {
     await expect(parseReport({ bytes: makeDocxBomb(20, 'paragraphs'), fileName: 'a.docx' })).rejects.toBeInstanceOf(
       DocumentLimitError,
     );
     const broken = await parseReport({ bytes: fixture('lushi-gfdy-2023.docx').subarray(0, 5000), fileName: 'a.docx' });
-    expect(broken.notes[0]).toMatchObject({ kind: 'extraction-damage' });
+    // A file we could not read at all says so first, and nothing about titles or sections follows (issue 9).
+    expect(broken.notes[0]).toMatchObject({ kind: 'extraction-failed' });
+    expect(broken.notes.some((note) => note.kind === 'section-missing')).toBe(false);
   });
 });
 

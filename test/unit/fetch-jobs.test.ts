@@ -6,6 +6,9 @@ import {
   EnqueueError,
   enqueueJobs,
   type FetchJob,
+  jobAgencyIds,
+  jobMessageBytes,
+  MAX_JOB_MESSAGE_BYTES,
   messageGroupIdOf,
   planJobs,
 } from '../../functions/common/fetch-jobs.ts';
@@ -30,7 +33,8 @@ function jobs(count: number): FetchJob[] {
     jobId: String(i + 1).padStart(5, '0'),
     year: 2024,
     host: `h${i}`,
-    agencyIds: [`a${i}`],
+    agencies: [{ id: `a${i}`, name: `a${i}`, level: 'township', listUrls: [`https://h${i}/`] }],
+    client: { respectRobots: true, allowHosts: [] },
     trigger: 'schedule',
   }));
 }
@@ -42,7 +46,7 @@ describe('planJobs', () => {
       agency('city', 'www.smx.gov.cn', ['河南省', '三门峡市']),
     ]);
     const planned = planJobs(reg, { runId: 'r', year: 2024, trigger: 'schedule', maxAgenciesPerJob: 10 });
-    expect(planned.map((job) => [job.host, job.agencyIds.length])).toEqual([
+    expect(planned.map((job) => [job.host, job.agencies.length])).toEqual([
       ['www.lushi.gov.cn', 10],
       ['www.lushi.gov.cn', 10],
       ['www.lushi.gov.cn', 5],
@@ -54,10 +58,47 @@ describe('planJobs', () => {
   it('selects by region prefix and by id', () => {
     const reg = registry([agency('a', 'x.cn'), agency('b', 'y.cn', ['河南省', '三门峡市', '渑池县'])]);
     const base = { runId: 'r', year: 2024, trigger: 'rescan', maxAgenciesPerJob: 10 } as const;
-    expect(planJobs(reg, { ...base, region: ['河南省', '三门峡市', '渑池县'] }).flatMap((j) => j.agencyIds)).toEqual([
-      'b',
-    ]);
-    expect(planJobs(reg, { ...base, agencyIds: ['a'] }).flatMap((j) => j.agencyIds)).toEqual(['a']);
+    expect(planJobs(reg, { ...base, region: ['河南省', '三门峡市', '渑池县'] }).flatMap(jobAgencyIds)).toEqual(['b']);
+    expect(planJobs(reg, { ...base, agencyIds: ['a'] }).flatMap(jobAgencyIds)).toEqual(['a']);
+  });
+});
+
+describe('job messages', () => {
+  it('carry each agency in a few hundred bytes, ten to a job far under the SQS limit', () => {
+    const reg = registry(
+      Array.from({ length: 10 }, (_, i) => ({
+        ...agency(`county-department-${i}`, 'www.lushi.gov.cn'),
+        name: `卢氏县第${i}委员会办公室`,
+        reportUrls: {
+          '2023': 'https://www.lushi.gov.cn/old.html',
+          '2024': `https://www.lushi.gov.cn/xxgk/2024/t${i}.html`,
+        },
+        liaison: { name: '张三', phone: '0398-1234567' },
+        note: '维护说明'.repeat(100),
+      })),
+    );
+    const [job] = planJobs(reg, { runId: 'r', year: 2024, trigger: 'schedule', maxAgenciesPerJob: 10 });
+    if (!job) throw new Error('one job expected');
+    // Only what a scan reads: the year's report URL, no liaison, no note.
+    expect(job.agencies[0]).toEqual({
+      id: 'county-department-0',
+      name: '卢氏县第0委员会办公室',
+      level: 'county-department',
+      listUrls: ['https://www.lushi.gov.cn/xxgk/nb/'],
+      reportUrls: { '2024': 'https://www.lushi.gov.cn/xxgk/2024/t0.html' },
+    });
+    expect(jobMessageBytes(job)).toBeLessThan(10 * 300);
+  });
+
+  it('cut a host into smaller jobs when the records would not fit one message', () => {
+    const long = `https://big.example.gov.cn/${'x'.repeat(1900)}`;
+    const reg = registry(
+      Array.from({ length: 400 }, (_, i) => ({ ...agency(`a${i}`, 'big.example.gov.cn'), listUrls: [long] })),
+    );
+    const planned = planJobs(reg, { runId: 'r', year: 2024, trigger: 'schedule', maxAgenciesPerJob: 400 });
+    expect(planned.length).toBeGreaterThan(1);
+    expect(Math.max(...planned.map(jobMessageBytes))).toBeLessThanOrEqual(MAX_JOB_MESSAGE_BYTES);
+    expect(planned.flatMap(jobAgencyIds)).toEqual(reg.agencies.map((a) => a.id));
   });
 });
 

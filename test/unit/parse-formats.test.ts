@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeText, detectFormat } from '../../shared/report/detect-format.ts';
+import { detectFormat } from '../../shared/report/detect-format.ts';
 import { APPLICANT_COLUMNS } from '../../shared/report/model.ts';
 import { parseReport, parseText } from '../../shared/report/parse.ts';
+import { decodeBody } from '../../shared/text/charset.ts';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/reports/${name}`, import.meta.url)));
 const SEED_003 = readFileSync(new URL('../../demo/seeds/003_4ecb60390e8643c1.txt', import.meta.url), 'utf8');
@@ -23,26 +24,33 @@ describe('detectFormat', () => {
   });
 });
 
-describe('decodeText', () => {
+describe('decodeBody (the one decoder, as the parser uses it)', () => {
   it('honours a UTF-8 BOM', () => {
     const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('报告')]);
-    expect(decodeText(bytes)).toEqual({ text: '报告', charset: 'utf-8' });
+    expect(decodeBody(bytes)).toMatchObject({ text: '报告', charset: 'utf-8' });
   });
 
-  it('falls back to GB18030 when UTF-8 decoding yields replacement characters', () => {
-    const decoded = decodeText(fixture('seed-003-gb18030.txt'));
+  it('falls back to GB18030 when the bytes are not UTF-8', () => {
+    const decoded = decodeBody(fixture('seed-003-gb18030.txt'));
     expect(decoded.charset).toBe('gb18030');
     expect(decoded.text).toBe(SEED_003);
   });
 
   it('uses the charset of a <meta> tag', () => {
-    const decoded = decodeText(fixture('gbk-page.html'));
+    const decoded = decodeBody(fixture('gbk-page.html'));
     expect(decoded.charset).toBe('gb18030');
     expect(decoded.text).toContain('隆德县山河乡');
   });
 });
 
 describe('parseReport', () => {
+  it("reads a UTF-8 page whose template still declares GB2312 (the parser's old decoder believed the <meta>)", async () => {
+    const html = `<html><head><meta charset="gb2312"><title>年度报告</title></head><body><pre>${SEED_003}</pre></body></html>`;
+    const report = await parseReport({ bytes: new TextEncoder().encode(html), fileName: 'r.html' });
+    expect(report.agency).toBe('隆德县山河乡');
+    expect(report.year).toBe(2023);
+  });
+
   it('parses a GB18030 text file to the same report as its UTF-8 original', async () => {
     const report = await parseReport({ bytes: fixture('seed-003-gb18030.txt'), fileName: 'r.txt' });
     expect(report.agency).toBe('隆德县山河乡');

@@ -1,4 +1,4 @@
-// Seeds served as HTML articles the way the demo site renders them (shared/demo/seed-html.ts: one <td>
+// Seeds served as HTML articles the way the demo site renders them (demo/seed-html.ts: one <td>
 // per tab-separated cell, so the table is as ragged as the extracted text): same numbers and findings
 // as the text parser, and no arith.* false alarm from cells shifted into the wrong column.
 import { describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { looksLikeAntiBot } from '../../shared/fetch/anti-bot.ts';
 import { CookieJar } from '../../shared/fetch/cookies.ts';
-import { parseRobots, robotsAllows } from '../../shared/fetch/robots.ts';
+import { MAX_CRAWL_DELAY_MS, parseRobots, robotsAllows } from '../../shared/fetch/robots.ts';
 
 describe('robots.txt', () => {
   const text = [
@@ -41,9 +41,22 @@ describe('robots.txt', () => {
 
   it('treats an empty Disallow and a missing group as allow-all; Allow wins ties', () => {
     expect(robotsAllows(parseRobots('User-agent: *\nDisallow:\n', 'nianbao-watch'), '/x').allowed).toBe(true);
-    expect(parseRobots('Disallow: /\n', 'nianbao-watch')).toEqual({ rules: [], group: null });
+    const noGroup = parseRobots('Disallow: /\n', 'nianbao-watch');
+    expect(noGroup.group).toBeNull();
+    expect(robotsAllows(noGroup, '/').allowed).toBe(true);
     const tie = parseRobots('User-agent: *\nDisallow: /page\nAllow: /page\n', 'nianbao-watch');
     expect(robotsAllows(tie, '/page.html').allowed).toBe(true);
+  });
+});
+
+describe('robots.txt Crawl-delay', () => {
+  it("reads our group's Crawl-delay in ms, falls back to *, and caps a huge one", () => {
+    expect(parseRobots('User-agent: *\nCrawl-delay: 2\n', 'nianbao-watch').crawlDelayMs).toBe(2000);
+    const both = 'User-agent: *\nCrawl-delay: 9\n\nUser-agent: nianbao-watch\nCrawl-delay: 0.5\nDisallow: /x\n';
+    expect(parseRobots(both, 'nianbao-watch').crawlDelayMs).toBe(500);
+    expect(parseRobots('User-agent: *\nCrawl-delay: 86400\n', 'nianbao-watch').crawlDelayMs).toBe(MAX_CRAWL_DELAY_MS);
+    expect(parseRobots('User-agent: *\nCrawl-delay: soon\n', 'nianbao-watch').crawlDelayMs).toBeNull();
+    expect(parseRobots('User-agent: *\nDisallow: /a\n', 'nianbao-watch').crawlDelayMs).toBeNull();
   });
 });
 
@@ -51,15 +64,36 @@ describe('CookieJar', () => {
   it('stores, replays, expires and deletes cookies per host', () => {
     const jar = new CookieJar();
     jar.store(
-      'www.example.gov.cn',
+      'http://www.example.gov.cn/',
       ['sid=abc; Path=/; HttpOnly', 'short=1; Max-Age=10', 'FSSBBIl1UgzbN7N80S=x=y'],
       1_000,
     );
-    expect(jar.header('www.example.gov.cn', 2_000)).toBe('sid=abc; short=1; FSSBBIl1UgzbN7N80S=x=y');
-    expect(jar.header('WWW.EXAMPLE.GOV.CN', 20_000)).toBe('sid=abc; FSSBBIl1UgzbN7N80S=x=y');
-    expect(jar.header('other.example.gov.cn', 2_000)).toBeUndefined();
-    jar.store('www.example.gov.cn', ['sid=gone; Expires=Thu, 01 Jan 1970 00:00:00 GMT'], 30_000);
-    expect(jar.header('www.example.gov.cn', 30_000)).toBe('FSSBBIl1UgzbN7N80S=x=y');
+    expect(jar.header('http://www.example.gov.cn/a.html', 2_000)).toBe('sid=abc; short=1; FSSBBIl1UgzbN7N80S=x=y');
+    expect(jar.header('http://WWW.EXAMPLE.GOV.CN/', 20_000)).toBe('sid=abc; FSSBBIl1UgzbN7N80S=x=y');
+    expect(jar.header('http://other.example.gov.cn/', 2_000)).toBeUndefined();
+    jar.store('http://www.example.gov.cn/', ['sid=gone; Expires=Thu, 01 Jan 1970 00:00:00 GMT'], 30_000);
+    expect(jar.header('http://www.example.gov.cn/', 30_000)).toBe('FSSBBIl1UgzbN7N80S=x=y');
+  });
+
+  it('replays a gateway cookie set for the parent domain to a sibling host (the old jar did not)', () => {
+    const jar = new CookieJar();
+    jar.store('https://www.example.gov.cn/gateway', ['gw=ok; Domain=example.gov.cn; Path=/'], 1_000);
+    expect(jar.header('https://xxgk.example.gov.cn/list.html', 2_000)).toBe('gw=ok');
+    expect(jar.header('https://example.gov.cn/', 2_000)).toBe('gw=ok');
+    expect(jar.header('https://www.other.gov.cn/', 2_000)).toBeUndefined();
+  });
+
+  it('honours Path and Secure, and refuses a cookie for a public suffix', () => {
+    const jar = new CookieJar();
+    jar.store(
+      'https://www.example.gov.cn/xxgk/index.html',
+      ['p=1; Path=/xxgk', 's=1; Secure; Path=/', 'wide=1; Domain=gov.cn; Path=/'],
+      1_000,
+    );
+    expect(jar.header('https://www.example.gov.cn/xxgk/2024/report.html', 2_000)).toBe('p=1; s=1');
+    expect(jar.header('https://www.example.gov.cn/other/', 2_000)).toBe('s=1');
+    expect(jar.header('http://www.example.gov.cn/xxgk/', 2_000)).toBe('p=1');
+    expect(jar.header('https://www.other.gov.cn/', 2_000)).toBeUndefined();
   });
 });
 

@@ -134,7 +134,7 @@ describe('the run record', () => {
         return notFound.get(url, options);
       },
     };
-    const record = await runScan({ registry, year: 2023, store, http, now: () => new Date(), process: false });
+    const record = await runScan({ registry, year: 2023, store, http, now: () => new Date() });
     expect(seenRunning?.state).toBe('running');
     expect(seenRunning?.notDone?.agencyIds).toEqual(['a', 'b']);
     expect(record.state).toBe('finished');
@@ -149,7 +149,6 @@ describe('the run record', () => {
       store,
       http: notFound,
       now: () => new Date(),
-      process: false,
       concurrency: 1,
       onProgress: () => {
         throw new RangeError('Maximum call stack size exceeded');

@@ -1,11 +1,13 @@
 /**
- * Decoding fetched bytes to text. `fetch().text()` would ignore `charset=gbk` and decode as UTF-8, so
+ * The one text decoder: fetched pages (the scan), stored documents (the parser) and archive previews
+ * (the site) all decode bytes here. `fetch().text()` would ignore `charset=gbk` and decode as UTF-8, so
  * we read bytes and decide ourselves, in a fixed order:
  * override → BOM → Content-Type charset → <meta>/<?xml encoding?> in the first 4 KB → UTF-8 if the
  * bytes are valid UTF-8 → GB18030.
  * GBK and GB2312 labels decode as GB18030 (a superset: pages labelled GB2312 routinely hold GBK-only
  * characters).
  */
+import { isAscii, isUtf8, transcode } from 'node:buffer';
 
 export type CharsetSource = 'override' | 'bom' | 'header' | 'meta' | 'utf8-valid' | 'fallback';
 
@@ -73,11 +75,36 @@ function bomOf(bytes: Uint8Array): { charset: string; length: number } | undefin
   return undefined;
 }
 
+/** A Buffer view of the same memory (no copy). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Decoders are reusable for one-shot decoding; creating one per document costs more than decoding it. */
+const decoders = new Map<string, TextDecoder>();
+
+/**
+ * UTF-8 is read by Node directly: ASCII as Latin-1 (the same characters), other valid UTF-8 transcoded
+ * to UTF-16 by ICU, several times faster than TextDecoder on Chinese text (the same string).
+ */
 function decodeWith(charset: string, bytes: Uint8Array): string {
-  return new TextDecoder(charset).decode(bytes);
+  if (charset === 'utf-8') {
+    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf; // TextDecoder drops it too
+    const buffer = asBuffer(bom ? bytes.subarray(3) : bytes);
+    if (isAscii(buffer)) return buffer.toString('latin1');
+    if (typeof transcode !== 'function' || buffer.length < 64 || !isUtf8(buffer)) return buffer.toString('utf8');
+    return transcode(buffer, 'utf8', 'utf16le').toString('utf16le');
+  }
+  let decoder = decoders.get(charset);
+  if (!decoder) {
+    decoder = new TextDecoder(charset);
+    if (decoders.size < 16) decoders.set(charset, decoder);
+  }
+  return decoder.decode(bytes);
 }
 
 function decodesCleanly(charset: string, bytes: Uint8Array): boolean {
+  if (charset === 'utf-8') return isUtf8(asBuffer(bytes)); // one SIMD pass, no string built
   try {
     new TextDecoder(charset, { fatal: true }).decode(bytes);
     return true;

@@ -1,0 +1,119 @@
+/**
+ * `nianbao check` through the CLI, as a user runs it: a fresh `node bin/nianbao.mjs check FILES…`
+ * process on N copies of the real seeds (../shared/seeds/*.txt), output to a file. Startup (tsx, module
+ * loading) is cancelled out by timing 2,000 and 4,000 files and dividing the 2,000-file difference by
+ * the time difference; the same is done with CPU time (user + sys of the child).
+ *
+ * Goal (issue 13, item 4): ≥ 5,000 reports/s on one core. Environment: CHECK_FILES (2000), CHECK_RUNS (5).
+ *
+ * Also printed: parse + validate alone, in this process, warmed up (analyseReport on the same bytes),
+ * the ceiling the CLI can approach once reading and printing cost nothing.
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const seedsDir = join(root, '../shared/seeds');
+
+interface Timing {
+  wallMs: number;
+  cpuMs: number;
+}
+
+/** One CLI run over `files`, stdout to `outFile`: wall from spawn to exit, CPU (user + sys) from bash's `time`. */
+function runCheck(files: string[], outFile: string): Timing {
+  const fd = openSync(outFile, 'w');
+  const start = performance.now();
+  const child = spawnSync(
+    'bash',
+    [
+      '-c',
+      'TIMEFORMAT="%U %S"; { time "$@" >&3 2>/dev/null; } 2>&1',
+      'check',
+      process.execPath,
+      join(root, 'bin/nianbao.mjs'),
+      'check',
+      '--',
+      ...files,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit', fd], encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
+  const wallMs = performance.now() - start;
+  closeSync(fd);
+  const [user, sys] = child.stdout.trim().split(/\s+/).map(Number);
+  return { wallMs, cpuMs: ((user ?? Number.NaN) + (sys ?? Number.NaN)) * 1000 };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+async function analyseRate(files: string[]): Promise<number> {
+  const { analyseReport } = await import('../shared/rules/validate.ts');
+  const inputs = files.map((file) => ({ bytes: new Uint8Array(readFileSync(file)), fileName: file }));
+  let best = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 4; round++) {
+    const cpu = process.cpuUsage();
+    for (const input of inputs) await analyseReport(input);
+    const used = process.cpuUsage(cpu);
+    best = Math.min(best, (used.user + used.system) / 1000);
+  }
+  return files.length / (best / 1000);
+}
+
+export async function run(): Promise<void> {
+  const count = Number(process.env.CHECK_FILES ?? 2000);
+  const runs = Number(process.env.CHECK_RUNS ?? 5);
+  const seeds = readdirSync(seedsDir).filter((file) => file.endsWith('.txt'));
+  if (seeds.length === 0) throw new Error(`no seeds in ${seedsDir}`);
+  const dir = mkdtempSync(join(tmpdir(), 'nianbao-check-bench-'));
+  try {
+    const files: string[] = [];
+    for (let i = 0; i < count * 2; i++) {
+      const sub = join(dir, String(Math.floor(i / 1000)));
+      if (i % 1000 === 0) mkdirSync(sub);
+      const file = join(sub, `${i}_${seeds[i % seeds.length]}`);
+      copyFileSync(join(seedsDir, seeds[i % seeds.length] as string), file);
+      files.push(file);
+    }
+    const out = join(dir, 'out.txt');
+    const small: Timing[] = [];
+    const large: Timing[] = [];
+    for (let r = 0; r < runs; r++) {
+      small.push(runCheck(files.slice(0, count), out));
+      large.push(runCheck(files, out));
+    }
+    // Each small run is paired with the large run right after it (same machine load), the rate taken
+    // per pair, and the median pair reported: the least of each size alone would pair unlike moments.
+    const rate = (pick: (t: Timing) => number) =>
+      median(small.map((t, i) => count / ((pick(large[i] as Timing) - pick(t)) / 1000)));
+    const perSecWall = rate((t) => t.wallMs);
+    const perSecCpu = rate((t) => t.cpuMs);
+    const wallSmall = median(small.map((t) => t.wallMs));
+    const wallLarge = median(large.map((t) => t.wallMs));
+    const cpuSmall = median(small.map((t) => t.cpuMs));
+    const cpuLarge = median(large.map((t) => t.cpuMs));
+    console.log(
+      `load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores; ${seeds.length} seeds copied to ${count} and ${count * 2} files; median of ${runs} paired CLI runs (${process.version})`,
+    );
+    console.log(
+      `check ${count} files: wall ${wallSmall.toFixed(0)} ms, cpu ${cpuSmall.toFixed(0)} ms; ${count * 2} files: wall ${wallLarge.toFixed(0)} ms, cpu ${cpuLarge.toFixed(0)} ms`,
+    );
+    const inProcess = await analyseRate(files.slice(0, count));
+    console.log(
+      `parse + validate alone, in-process, warm: ${inProcess.toFixed(0)} reports/s per CPU second (the ceiling for the CLI)`,
+    );
+    console.log(
+      `startup cancelled out: ${perSecWall.toFixed(0)} reports/s wall, ${perSecCpu.toFixed(0)} reports/s per CPU second (goal ≥ 5,000/s on one core)`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();

@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { consolidateRunParts, runPartKey } from '../../functions/common/run-parts.ts';
+import { loadOutcomeIndex } from '../../shared/compliance/outcome-index.ts';
+import { updateAssessments } from '../../shared/compliance/update.ts';
+import { linksFromBase } from '../../shared/notify/digest.ts';
+import { runWeeklyDigest } from '../../shared/notify/weekly.ts';
+import { generateSite } from '../../shared/site/generate.ts';
+import { CountingStore } from '../../shared/storage/counting-store.ts';
+import { keys } from '../../shared/storage/keys.ts';
+import { putJson } from '../../shared/storage/port.ts';
+import type { RunManifest } from '../../shared/storage/records.ts';
+import { InMemoryStore, writeSyntheticPopulation } from '../support/synthetic-store.ts';
+
+const YEAR = 2024;
+const NOW = new Date('2025-05-12T02:00:00Z');
+const WEEK = 7 * 86_400_000;
+
+async function population(agencies = 30) {
+  const store = new CountingStore(new InMemoryStore());
+  const registry = { agencies: await writeSyntheticPopulation(store, { agencies, year: YEAR, now: NOW }) };
+  return { store, registry };
+}
+
+describe('outcome index', () => {
+  it('reads each run manifest once, and a new run only', async () => {
+    const { store, registry } = await population();
+    const full = { ...registry, deadlines: {}, recipients: [] } as never;
+    await updateAssessments(store, full, YEAR, NOW.getTime());
+    store.reset();
+    await updateAssessments(store, full, YEAR, NOW.getTime() + 1000);
+    expect(store.counts.getsByPrefix.runs ?? 0).toBe(0);
+    const run: RunManifest = {
+      runId: 'later',
+      year: YEAR,
+      startedAt: new Date(NOW.getTime() + WEEK).toISOString(),
+      finishedAt: new Date(NOW.getTime() + WEEK).toISOString(),
+      outcomes: [
+        { agencyId: 'a00001', year: YEAR, status: 'unreachable', snapshots: [], findings: [], pagesFetched: 1 },
+      ],
+    };
+    await putJson(store, keys.run(run.runId), run);
+    store.reset();
+    const assessments = await updateAssessments(store, full, YEAR, NOW.getTime() + WEEK);
+    expect(store.counts.getsByPrefix.runs).toBe(1);
+    expect(assessments.find((a) => a.agencyId === 'a00001')?.flags).toContain('unreachable');
+    // The fetch log keeps every run in order, the new one last.
+    const index = await loadOutcomeIndex(store, YEAR);
+    expect(index.runs.at(-1)?.runId).toBe('later');
+    expect(index.agencies.a00001?.fetches.at(-1)).toMatchObject({ status: 'unreachable' });
+  });
+
+  it('rebuilds when a run older than the newest folded one arrives', async () => {
+    const { store } = await population(5);
+    await loadOutcomeIndex(store, YEAR);
+    const old: RunManifest = {
+      runId: 'old',
+      year: YEAR,
+      startedAt: '2025-01-01T00:00:00.000Z',
+      finishedAt: '2025-01-01T00:00:00.000Z',
+      outcomes: [],
+    };
+    await putJson(store, keys.run(old.runId), old);
+    const stats = { manifestsRead: 0, rebuilt: false };
+    const index = await loadOutcomeIndex(store, YEAR, { stats });
+    expect(stats.rebuilt).toBe(true);
+    expect(index.runs[0]?.runId).toBe('old');
+  });
+
+  it('rebuilds after late run parts rewrote a folded manifest', async () => {
+    const { store } = await population(5);
+    const part = (agencyId: string): RunManifest => ({
+      runId: 'late',
+      year: YEAR,
+      startedAt: new Date(NOW.getTime() + WEEK).toISOString(),
+      finishedAt: new Date(NOW.getTime() + WEEK).toISOString(),
+      outcomes: [{ agencyId, year: YEAR, status: 'not-found', snapshots: [], findings: [], pagesFetched: 1 }],
+    });
+    await putJson(store, runPartKey('late', 'job-1'), part('a00001'));
+    await consolidateRunParts(store, () => NOW);
+    expect((await loadOutcomeIndex(store, YEAR)).agencies.a00002?.latest?.status).not.toBe('not-found');
+    await putJson(store, runPartKey('late', 'job-2'), part('a00002'));
+    await consolidateRunParts(store, () => NOW);
+    const stats = { manifestsRead: 0, rebuilt: false };
+    const index = await loadOutcomeIndex(store, YEAR, { stats });
+    expect(stats.rebuilt).toBe(true);
+    expect(index.agencies.a00002?.latest?.status).toBe('not-found');
+    expect(index.agencies.a00001?.latest?.status).toBe('not-found');
+    expect(index.runs.filter((run) => run.runId === 'late')).toHaveLength(1);
+  });
+
+  it('does not rewrite a state when only the moment of assessment changed', async () => {
+    const { store, registry } = await population();
+    const full = { ...registry, deadlines: {}, recipients: [] } as never;
+    await updateAssessments(store, full, YEAR, NOW.getTime());
+    store.reset();
+    await updateAssessments(store, full, YEAR, NOW.getTime() + 60_000);
+    expect(store.counts.putsByPrefix.state ?? 0).toBe(0);
+  });
+});
+
+describe('site regeneration', () => {
+  it('rewrites no page of an unchanged store, and only the changed agency pages after a change', async () => {
+    const { store, registry } = await population();
+    const first = await generateSite(store, { registry, now: NOW });
+    expect(first.unchanged).toBe(0);
+    store.reset();
+    const again = await generateSite(store, { registry, now: new Date(NOW.getTime() + 3_600_000) });
+    expect(again.pages).toBe(first.pages);
+    expect(again.unchanged).toBeGreaterThan(0);
+    // Only what says the time: the year's overview and index.html (截至 now) and the workbook (its
+    // generation time is inside the zip). No agency, report or listing page.
+    expect(store.counts.putsByPrefix.site).toBe(again.files - again.unchanged);
+    expect(again.files - again.unchanged).toBe(3);
+
+    // One agency's state changes: its page and the listings change, not the other agencies' pages.
+    const key = keys.state(YEAR, 'a00003');
+    const state = JSON.parse(new TextDecoder().decode(await store.get(key)));
+    state.current.status = 'missing';
+    await putJson(store, key, state);
+    store.reset();
+    const after = await generateSite(store, { registry, now: new Date(NOW.getTime() + 7_200_000) });
+    const rewritten = after.files - after.unchanged;
+    expect(rewritten).toBeGreaterThan(1);
+    expect(rewritten).toBeLessThan(12);
+    expect(store.counts.putsByPrefix.site).toBe(rewritten);
+  });
+});
+
+describe('digest size cap', () => {
+  it('leaves out attachments beyond the cap, largest first, and links the full lists on the site', async () => {
+    const { store, registry } = await population(200);
+    const full = { ...registry, deadlines: {}, recipients: [] } as never;
+    const sent: { raw: Uint8Array; html?: string }[] = [];
+    const mailer = {
+      kind: 'outbox',
+      async send(message: { raw: Uint8Array; html?: string }) {
+        sent.push(message);
+        return { messageId: 'm', location: 'test' };
+      },
+    };
+    const run = (maxEmailBytes?: number) =>
+      runWeeklyDigest({
+        store,
+        registry: full,
+        year: YEAR,
+        now: NOW.getTime(),
+        mailer: mailer as never,
+        from: 'digest@example.org',
+        recipients: [{ region: [], to: ['office@example.org'] }],
+        links: linksFromBase('https://nianbao.example.org'),
+        force: true,
+        ...(maxEmailBytes ? { maxEmailBytes } : {}),
+      });
+    await run();
+    const uncapped = sent[0]?.raw.byteLength ?? 0;
+    expect(sent[0]?.html).not.toContain('附件过大');
+    await run(uncapped - 1);
+    const capped = sent[1];
+    expect(capped?.raw.byteLength).toBeLessThan(uncapped);
+    expect(capped?.html).toContain('附件过大，未随邮件发送');
+    expect(capped?.html).toContain('https://nianbao.example.org/site/status-2024.xlsx');
+  });
+});
