@@ -255,7 +255,8 @@ describe('write access', () => {
         .map((resource) => JSON.stringify(resource).match(/"\/([^"]*)"\]\]\}$/)?.[1]);
     expect(writesOf('nianbao-fetchWorker')).toEqual(['raw/*', 'run-parts/*', 'http-cache/*']);
     expect(writesOf('nianbao-parse')).toEqual(['results/*']);
-    expect(writesOf('nianbao-notify')).toEqual(['runs/*', 'run-parts/*', 'state/*', 'digests/*', 'site/*']);
+    // index/: the outcome index, its refold markers and the site's page hashes (issue 13).
+    expect(writesOf('nianbao-notify')).toEqual(['runs/*', 'run-parts/*', 'state/*', 'digests/*', 'site/*', 'index/*']);
     expect(writesOf('nianbao-plan')).toEqual([]);
     // The triage endpoint (POST /triage) records verdicts, and nothing else.
     expect(writesOf('nianbao-rescanHttp')).toEqual(['triage/*']);
