@@ -56,7 +56,9 @@ export function charsetFromContentType(contentType: string | undefined | null): 
 
 /** The charset declared by <meta charset>, <meta http-equiv="Content-Type"> or <?xml encoding?> in the first 4 KB. */
 export function charsetFromMarkup(bytes: Uint8Array): string | undefined {
-  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 4096));
+  // Buffer's latin1 view, not a new TextDecoder: constructing a decoder per document cost ~70 µs, more
+  // than parsing a text report; tags and charset names are ASCII either way.
+  const head = asBuffer(bytes).toString('latin1', 0, 4096);
   const xml = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)["']/i.exec(head);
   if (xml) return xml[1];
   for (const tag of head.match(/<meta\b[^>]*>/gi) ?? []) {
