@@ -12,7 +12,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseOptionsOrExit } from '../shared/cli/options.ts';
+import { nowOption, parseOptionsOrExit } from '../shared/cli/options.ts';
 import { STATUS_LABELS } from '../shared/compliance/status.ts';
 import { updateAssessments } from '../shared/compliance/update.ts';
 import { createHttpClient } from '../shared/fetch/http.ts';
@@ -45,11 +45,8 @@ export async function run(args: string[]): Promise<number> {
   const parsed = parseOptionsOrExit(args, { store: { type: 'string' }, now: { type: 'string' } }, USAGE);
   if ('exitCode' in parsed) return parsed.exitCode;
   const { values } = parsed;
-  const now = new Date(values.now ?? DEMO_NOW);
-  if (Number.isNaN(now.getTime())) {
-    console.error(`--now 不是有效的时间：${values.now}`);
-    return 2;
-  }
+  const now = nowOption(values.now, () => new Date(DEMO_NOW));
+  if (!now) return 2;
   const root = path.resolve(values.store ?? DEFAULT_STORE_LOCATION);
   const outbox = path.join(root, 'outbox');
   const registryFile = path.join(root, 'demo-registry.yaml');

@@ -11,8 +11,8 @@ import { evaluateFromStore } from '../evaluate/load.ts';
 import { renderEvaluationHtml } from '../evaluate/render.ts';
 import { formatRate } from '../export/rates.ts';
 import { DEFAULT_STORE_LOCATION, openStore } from '../storage/open-store.ts';
-import { parseOptionsOrExit } from './options.ts';
-import { parseYear, readRegistryFrom } from './registry-source.ts';
+import { nowOption, parseOptionsOrExit } from './options.ts';
+import { yearAndRegistry } from './registry-source.ts';
 
 const USAGE = `用法：nianbao evaluate [--year 年度] [--out 评估报告.html] [--pdf 评估报告.pdf] [--no-pdf]
                        [--store 目录|s3://桶/前缀] [--registry 名录.yaml] [--publisher 发布单位]
@@ -37,21 +37,12 @@ export async function run(args: string[]): Promise<number> {
   );
   if ('exitCode' in parsed) return parsed.exitCode;
   const { values } = parsed;
-  const now = values.now ? new Date(values.now) : new Date();
-  if (Number.isNaN(now.getTime())) {
-    console.error(`--now 不是有效的时间：${values.now}`);
-    return 2;
-  }
+  const now = nowOption(values.now);
+  if (!now) return 2;
   const store = openStore(values.store ?? DEFAULT_STORE_LOCATION);
-  let year: number;
-  let registry: Awaited<ReturnType<typeof readRegistryFrom>>;
-  try {
-    year = parseYear(values.year, defaultReportYear(now));
-    registry = await readRegistryFrom(store, values.registry);
-  } catch (error) {
-    console.error((error as Error).message);
-    return 2;
-  }
+  const chosen = await yearAndRegistry(store, values, defaultReportYear(now));
+  if (!chosen) return 2;
+  const { year, registry } = chosen;
   const evaluation = await evaluateFromStore(store, registry.agencies, year, now);
   const html = renderEvaluationHtml(evaluation, values.publisher ? { publisher: values.publisher } : {});
   const out = values.out ?? `evaluation-${year}.html`;

@@ -14,8 +14,8 @@ import { statusWorkbook } from '../export/workbook.ts';
 import { linksFromBase } from '../notify/digest.ts';
 import { DEFAULT_STORE_LOCATION, openStore } from '../storage/open-store.ts';
 import { loadTriage, triageLabels } from '../triage/triage.ts';
-import { parseOptionsOrExit } from './options.ts';
-import { parseYear, readRegistryFrom } from './registry-source.ts';
+import { nowOption, parseOptionsOrExit } from './options.ts';
+import { yearAndRegistry } from './registry-source.ts';
 
 const USAGE = `用法：nianbao export --xlsx 文件.xlsx [--csv 机关状态.csv] [--findings-csv 问题清单.csv] [--year 年度]
                      [--store 目录|s3://桶/前缀] [--registry 名录.yaml] [--link-base URL]
@@ -47,22 +47,13 @@ export async function run(args: string[]): Promise<number> {
     console.error(`请用 --xlsx（或 --csv）指定输出文件。\n${USAGE}`);
     return 2;
   }
-  const now = values.now ? new Date(values.now) : new Date();
-  if (Number.isNaN(now.getTime())) {
-    console.error(`--now 不是有效的时间：${values.now}`);
-    return 2;
-  }
+  const now = nowOption(values.now);
+  if (!now) return 2;
   const location = values.store ?? DEFAULT_STORE_LOCATION;
   const store = openStore(location);
-  let year: number;
-  let registry: Awaited<ReturnType<typeof readRegistryFrom>>;
-  try {
-    year = parseYear(values.year, defaultReportYear(now));
-    registry = await readRegistryFrom(store, values.registry);
-  } catch (error) {
-    console.error((error as Error).message);
-    return 2;
-  }
+  const chosen = await yearAndRegistry(store, values, defaultReportYear(now));
+  if (!chosen) return 2;
+  const { year, registry } = chosen;
   const isLocal = !/^s3:\/\//i.test(location);
   const linkBase = values['link-base'] ?? (isLocal ? pathToFileURL(path.resolve(location)).href : undefined);
   const assessments = await loadAssessments(store, registry.agencies, year);

@@ -37,6 +37,17 @@ export function parseOptionsOrExit<T extends ParseArgsOptionsConfig>(
   return { values: values as OptionValues<T> };
 }
 
+/**
+ * The `--now` option: that instant, else `fallback()` (the clock by default). When the value is not a
+ * time it prints why (in Chinese) and gives undefined, so the command can exit 2.
+ */
+export function nowOption(value: string | undefined, fallback: () => Date = () => new Date()): Date | undefined {
+  const now = value ? new Date(value) : fallback();
+  if (!Number.isNaN(now.getTime())) return now;
+  console.error(`--now 不是有效的时间：${value}`);
+  return undefined;
+}
+
 /** node:util parseArgs' English errors, in Chinese, with a "did you mean" for a misspelt option. */
 export function optionError(error: Error & { code?: string }, known: string[]): string {
   const named = /'(-[^'\s]*)/.exec(error.message)?.[1] ?? '';

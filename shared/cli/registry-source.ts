@@ -14,6 +14,23 @@ export async function readRegistryFrom(store: ObjectStore, file: string | undefi
   throw new Error(`未指定 --registry，存储中也没有 ${keys.registry}（请先运行 scan 或用 --registry 指定名录）`);
 }
 
+/**
+ * `--year` (else `defaultYear`) and the registry (`--registry`, else the stored one) of a command that
+ * reads results; prints the Chinese reason and gives undefined when either cannot be had (exit 2).
+ */
+export async function yearAndRegistry(
+  store: ObjectStore,
+  values: { year?: string; registry?: string },
+  defaultYear: number,
+): Promise<{ year: number; registry: Registry } | undefined> {
+  try {
+    return { year: parseYear(values.year, defaultYear), registry: await readRegistryFrom(store, values.registry) };
+  } catch (error) {
+    console.error((error as Error).message);
+    return undefined;
+  }
+}
+
 /** Parses a --year value (four digits), or the default. */
 export function parseYear(value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;

@@ -12,7 +12,7 @@ import { generateSite } from '../site/generate.ts';
 import { keys, PREFIXES } from '../storage/keys.ts';
 import { DEFAULT_STORE_LOCATION, openStore } from '../storage/open-store.ts';
 import { getText, type ObjectStore } from '../storage/port.ts';
-import { parseOptionsOrExit } from './options.ts';
+import { nowOption, parseOptionsOrExit } from './options.ts';
 
 const USAGE = [
   '用法：nianbao site [--store 目录|s3://桶/前缀] [--registry 名录.yaml] [--year 年度 ...] [--now ISO时间]',
@@ -45,11 +45,8 @@ export async function run(args: string[]): Promise<number> {
   );
   if ('exitCode' in parsed) return parsed.exitCode;
   const { values } = parsed;
-  const now = values.now ? new Date(values.now) : new Date();
-  if (Number.isNaN(now.getTime())) {
-    console.error(`--now 不是有效的时间：${values.now}`);
-    return 2;
-  }
+  const now = nowOption(values.now);
+  if (!now) return 2;
   const years = (values.year ?? []).map(Number);
   if (years.some((year) => !Number.isInteger(year) || year < 2000 || year > 2100)) {
     console.error(`--year 应为四位年份：${values.year?.join(', ')}`);
