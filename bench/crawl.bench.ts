@@ -26,7 +26,8 @@ import { createHttpClient } from '../shared/fetch/http.ts';
 import { runScan } from '../shared/fetch/scan.ts';
 import type { Agency, Registry } from '../shared/registry/agency.ts';
 import { FileSystemStore } from '../shared/storage/fs-store.ts';
-import type { ObjectStore, PutCondition, Versioned } from '../shared/storage/port.ts';
+import { sha256Hex } from '../shared/storage/hash.ts';
+import type { ObjectStore, PutCondition, TaggedKey, Versioned } from '../shared/storage/port.ts';
 
 /** An in-memory ObjectStore (the bench measures crawling, not disk), indexed by folder so list() stays cheap. */
 class MemoryStore implements ObjectStore {
@@ -62,6 +63,9 @@ class MemoryStore implements ObjectStore {
         for (const key of folder.keys()) if (key.startsWith(prefix)) keys.push(key);
     }
     return keys.sort();
+  }
+  async listTagged(prefix: string): Promise<TaggedKey[]> {
+    return (await this.list(prefix)).map((key) => ({ key, tag: sha256Hex(this.folder(key).get(key) as Uint8Array) }));
   }
   async delete(key: string): Promise<void> {
     this.folder(key).delete(key);

@@ -2,7 +2,7 @@
  * A store wrapper that counts what passes through the port (objects listed, read, written, deleted, and
  * bytes), per key prefix when asked: the scale benchmarks' and the incremental tests' measure of cost.
  */
-import type { ObjectStore, PutCondition, Versioned } from './port.ts';
+import type { ObjectStore, PutCondition, TaggedKey, Versioned } from './port.ts';
 
 export interface StoreCounts {
   lists: number;
@@ -92,6 +92,13 @@ export class CountingStore implements ObjectStore {
 
   async list(prefix: string): Promise<string[]> {
     const listed = await this.inner.list(prefix);
+    this.counts.lists++;
+    this.counts.keysListed += listed.length;
+    return listed;
+  }
+
+  async listTagged(prefix: string): Promise<TaggedKey[]> {
+    const listed = await this.inner.listTagged(prefix);
     this.counts.lists++;
     this.counts.keysListed += listed.length;
     return listed;

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { mapLimit } from '../async/map-limit.ts';
 import { sha256Hex } from './hash.ts';
 import { assertValidKey, assertValidPrefix, compareKeys, InvalidKeyError } from './key-safety.ts';
-import type { ObjectStore, PutCondition, Versioned } from './port.ts';
+import type { ObjectStore, PutCondition, TaggedKey, Versioned } from './port.ts';
 
 /** Suffix of in-flight temporary files; they are never listed and cannot be used as keys. */
 const TEMP_SUFFIX = '.nianbao-tmp';
@@ -221,6 +222,21 @@ export class FileSystemStore implements ObjectStore {
     const keys: string[] = [];
     await walk(start, folder, keys);
     return keys.filter((key) => key.startsWith(prefix)).sort(compareKeys);
+  }
+
+  async listTagged(prefix: string): Promise<TaggedKey[]> {
+    const listed = await this.list(prefix);
+    // Every write renames a new file into place, so size and modification time (ns) change with it.
+    const tagged = await mapLimit(listed, 32, async (key) => {
+      try {
+        const info = await stat(this.#pathOf(key), { bigint: true });
+        return { key, tag: `${info.size}-${info.mtimeNs}-${info.ino}` };
+      } catch (error) {
+        if (isCode(error, 'ENOENT')) return undefined;
+        throw error;
+      }
+    });
+    return tagged.filter((entry): entry is TaggedKey => entry !== undefined);
   }
 
   async delete(key: string): Promise<void> {

@@ -1,5 +1,6 @@
+import { sha256Hex } from './hash.ts';
 import { assertValidKey, assertValidPrefix, compareKeys } from './key-safety.ts';
-import type { ObjectStore, PutCondition, Versioned } from './port.ts';
+import type { ObjectStore, PutCondition, TaggedKey, Versioned } from './port.ts';
 
 /**
  * An ObjectStore in memory (tests and benchmarks: no disk in the measurement), with the same key
@@ -46,6 +47,10 @@ export class InMemoryStore implements ObjectStore {
   async list(prefix: string): Promise<string[]> {
     assertValidPrefix(prefix);
     return [...this.objects.keys()].filter((key) => key.startsWith(prefix)).sort(compareKeys);
+  }
+
+  async listTagged(prefix: string): Promise<TaggedKey[]> {
+    return (await this.list(prefix)).map((key) => ({ key, tag: sha256Hex(this.objects.get(key) as Uint8Array) }));
   }
 
   async delete(key: string): Promise<void> {

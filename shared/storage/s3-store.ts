@@ -7,7 +7,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { assertValidKey, assertValidPrefix, compareKeys } from './key-safety.ts';
-import type { ObjectStore, PutCondition, Versioned } from './port.ts';
+import type { ObjectStore, PutCondition, TaggedKey, Versioned } from './port.ts';
 
 export interface S3StoreOptions {
   bucket: string;
@@ -112,8 +112,12 @@ export class S3Store implements ObjectStore {
   }
 
   async list(prefix: string): Promise<string[]> {
+    return (await this.listTagged(prefix)).map((entry) => entry.key);
+  }
+
+  async listTagged(prefix: string): Promise<TaggedKey[]> {
     assertValidPrefix(prefix);
-    const keys: string[] = [];
+    const entries: TaggedKey[] = [];
     let continuationToken: string | undefined;
     do {
       const page = await this.#client.send(
@@ -125,11 +129,14 @@ export class S3Store implements ObjectStore {
         }),
       );
       for (const object of page.Contents ?? []) {
-        if (object.Key?.startsWith(this.#base)) keys.push(object.Key.slice(this.#base.length));
+        if (!object.Key?.startsWith(this.#base)) continue;
+        // The ETag (content MD5 for single-part uploads): rewriting the same bytes keeps it.
+        const tag = object.ETag ?? `${object.Size ?? ''}@${object.LastModified?.toISOString() ?? ''}`;
+        entries.push({ key: object.Key.slice(this.#base.length), tag });
       }
       continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (continuationToken);
-    return keys.sort(compareKeys);
+    return entries.sort((a, b) => compareKeys(a.key, b.key));
   }
 
   async delete(key: string): Promise<void> {

@@ -74,6 +74,24 @@ export function runStoreContract(
       expect(new TextDecoder().decode(await store.get(key))).toBe('<p>卢氏县</p>');
     });
 
+    it('listTagged gives the keys of list with a tag that changes when, and only when, the bytes do', async () => {
+      const store = await freshStore();
+      for (const key of ['t/b.json', 't/a.json', 'u/c.json']) await store.put(key, key);
+      const first = await store.listTagged('t/');
+      expect(first.map((entry) => entry.key)).toEqual(await store.list('t/'));
+      expect(first.map((entry) => entry.key)).toEqual(['t/a.json', 't/b.json']);
+      expect(new Set(first.map((entry) => entry.tag)).size).toBe(2);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await store.put('t/b.json', 'changed');
+      const second = await store.listTagged('t/');
+      expect(second[0]).toEqual(first[0]);
+      expect(second[1]?.key).toBe('t/b.json');
+      expect(second[1]?.tag).not.toBe(first[1]?.tag);
+      await store.delete('t/a.json');
+      expect((await store.listTagged('t/')).map((entry) => entry.key)).toEqual(['t/b.json']);
+      expect(await store.listTagged('nothing/')).toEqual([]);
+    });
+
     it('lists by prefix, sorted, including prefixes that end mid-name', async () => {
       const store = await freshStore();
       const written = [
