@@ -26,8 +26,9 @@ export interface FetchSegment {
 export interface AgencyOutcomes {
   /** The latest outcome of a run for this year, and the run it came from (index into `runs`). */
   latest?: AgencyRunOutcome;
-  /** The latest outcome that found a report with snapshots. */
+  /** The latest outcome that found a report with snapshots, and when its run started (the last sighting). */
   latestFound?: AgencyRunOutcome;
+  latestFoundAt?: string;
   fetches: FetchSegment[];
 }
 
@@ -73,7 +74,10 @@ function foldRun(index: OutcomeIndex, manifest: RunManifest): void {
     // The assessment reads outcomes of runs for this year only (as loadManifests did).
     if (manifest.year === index.year && outcome.year === index.year) {
       entry.latest = outcome;
-      if (outcome.status === 'found' && outcome.snapshots.length) entry.latestFound = outcome;
+      if (outcome.status === 'found' && outcome.snapshots.length) {
+        entry.latestFound = outcome;
+        entry.latestFoundAt = manifest.startedAt;
+      }
     }
     const snapshots = outcome.snapshots?.length ?? 0;
     const tail = entry.fetches.at(-1);

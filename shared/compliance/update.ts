@@ -5,7 +5,7 @@
 import { mapLimit } from '../async/map-limit.ts';
 import type { Agency, Registry } from '../registry/agency.ts';
 import { keys, PREFIXES, parseRawKey } from '../storage/keys.ts';
-import { getJson, type ObjectStore, type PutCondition, WriteConflictError } from '../storage/port.ts';
+import { getJson, type ObjectStore, updateJson } from '../storage/port.ts';
 import type { AgencyRunOutcome, ReportResult, RunManifest, SnapshotMeta } from '../storage/records.ts';
 import { assessAgencyYear, nextState } from './assess.ts';
 import { loadOutcomeIndex } from './outcome-index.ts';
@@ -35,10 +35,10 @@ export async function updateAssessments(
   // One index object instead of every manifest ever stored (see outcome-index.ts).
   const index = await loadOutcomeIndex(store, year, { write: options.write !== false });
   const latest = new Map<string, AgencyRunOutcome>();
-  const latestFound = new Map<string, AgencyRunOutcome>();
+  const latestFound = new Map<string, { outcome: AgencyRunOutcome; at?: string }>();
   for (const [agencyId, entry] of Object.entries(index.agencies)) {
     if (entry.latest) latest.set(agencyId, entry.latest);
-    if (entry.latestFound) latestFound.set(agencyId, entry.latestFound);
+    if (entry.latestFound) latestFound.set(agencyId, { outcome: entry.latestFound, at: entry.latestFoundAt });
   }
 
   const results = await mapLimit(registry.agencies, options.concurrency ?? 16, async (agency) => {
@@ -52,10 +52,17 @@ export async function updateAssessments(
     let assessment: Awaited<ReturnType<typeof assessFromStore>> | undefined;
     const probe = await store.has(keys.state(year, agency.id));
     if (!outcome && !probe) return undefined;
-    await updateUnlessSame(store, keys.state(year, agency.id), async (previous) => {
-      assessment = await assessFromStore(store, registry, agency, year, now, outcome, latestFound, previous);
-      return assessment.state;
-    });
+    // Nothing is written when only the moment of assessment moved (a quiet week): the stored
+    // `assessedAt` stays the last time the assessment said something new.
+    await updateJson<AgencyYearState>(
+      store,
+      keys.state(year, agency.id),
+      async (previous) => {
+        assessment = await assessFromStore(store, registry, agency, year, now, outcome, latestFound, previous);
+        return assessment.state;
+      },
+      { keepIf: sameApartFromAssessedAt },
+    );
     return assessment?.assessment;
   });
   return results.filter((a): a is Assessment => a !== undefined);
@@ -68,7 +75,7 @@ async function assessFromStore(
   year: number,
   now: string | number,
   outcome: AgencyRunOutcome | undefined,
-  latestFound: Map<string, AgencyRunOutcome>,
+  latestFound: Map<string, { outcome: AgencyRunOutcome; at?: string }>,
   previous: AgencyYearState | undefined,
 ): Promise<{ assessment: Assessment; state: AgencyYearState }> {
   const fetchedNow = outcome?.status === 'found' ? outcome.snapshots[0] : undefined;
@@ -82,7 +89,7 @@ async function assessFromStore(
   // After a failed fetch (or when the manifests were pruned), fall back to the last report any run
   // found: manifest first, then history.
   const fallback =
-    failed || !outcome ? (latestFound.get(agency.id)?.snapshots[0] ?? previous?.current.rawKey) : undefined;
+    failed || !outcome ? (latestFound.get(agency.id)?.outcome.snapshots[0] ?? previous?.current.rawKey) : undefined;
   const rawKey = fetchedNow ?? fallback;
   let snapshot: SnapshotMeta | undefined;
   let result: ReportResult | undefined;
@@ -90,6 +97,17 @@ async function assessFromStore(
     const parts = parseRawKey(rawKey);
     if (parts) {
       snapshot = await getJson<SnapshotMeta>(store, keys.rawMeta(parts.year, parts.agencyId, parts.sha256));
+      // The metadata is not rewritten for a sighting that tells nothing new (putSnapshot); when the
+      // report was last seen is the latest run that found it.
+      const foundAt = latestFound.get(agency.id);
+      if (
+        snapshot &&
+        foundAt?.at &&
+        foundAt.outcome.snapshots[0] === rawKey &&
+        foundAt.at > (snapshot.lastSeenAt ?? '')
+      ) {
+        snapshot = { ...snapshot, lastSeenAt: foundAt.at };
+      }
       result = await getJson<ReportResult>(store, keys.result(parts.year, parts.agencyId, parts.sha256));
     }
   }
@@ -114,30 +132,6 @@ async function assessFromStore(
         }
       : undefined;
   return { assessment, state: nextState(previous, assessment, seen) };
-}
-
-/**
- * Like updateJson, but writes nothing when the new state equals the stored one apart from the moment
- * of assessment (a quiet week: same outcome, same report, same verdict). The stored `assessedAt` then
- * stays the last time the assessment said something new.
- */
-async function updateUnlessSame(
-  store: ObjectStore,
-  key: string,
-  update: (previous: AgencyYearState | undefined) => Promise<AgencyYearState>,
-  maxAttempts = 25,
-): Promise<void> {
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const current = await store.getVersioned(key);
-    const previous = current ? (JSON.parse(new TextDecoder().decode(current.body)) as AgencyYearState) : undefined;
-    const next = await update(previous);
-    if (previous && sameApartFromAssessedAt(previous, next)) return;
-    const body = `${JSON.stringify(next, null, 2)}\n`;
-    const condition: PutCondition = current ? { ifMatch: current.version } : { ifNoneMatch: '*' };
-    if (await store.putIf(key, body, condition, { contentType: 'application/json; charset=utf-8' })) return;
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
-  }
-  throw new WriteConflictError(key, maxAttempts);
 }
 
 function sameApartFromAssessedAt(previous: AgencyYearState, next: AgencyYearState): boolean {

@@ -61,18 +61,22 @@ export class WriteConflictError extends Error {
 /**
  * Read-modify-write of a JSON record that concurrent writers cannot lose: reads the record and its
  * version, applies `update`, and writes conditionally; on a conflict it reads again and re-applies.
- * `update` must be pure (it may run more than once). Returns what was stored.
+ * `update` must be pure (it may run more than once). With `keepIf`, nothing is written when it says
+ * the stored record already says the same (e.g. only a timestamp moved) and the stored one is
+ * returned. Returns what is stored.
  */
 export async function updateJson<T>(
   store: ObjectStore,
   key: string,
   update: (previous: T | undefined) => T | Promise<T>,
-  maxAttempts = 25,
+  options: { keepIf?: (previous: T, next: T) => boolean; maxAttempts?: number } = {},
 ): Promise<T> {
+  const maxAttempts = options.maxAttempts ?? 25;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const current = await store.getVersioned(key);
     const previous = current ? (JSON.parse(new TextDecoder().decode(current.body)) as T) : undefined;
     const next = await update(previous);
+    if (previous !== undefined && options.keepIf?.(previous, next)) return previous;
     const body = `${JSON.stringify(next, null, 2)}\n`;
     const condition: PutCondition = current ? { ifMatch: current.version } : { ifNoneMatch: '*' };
     if (await store.putIf(key, body, condition, { contentType: 'application/json; charset=utf-8' })) return next;

@@ -31,8 +31,14 @@ export interface PutSnapshotResult {
 /**
  * Stores raw bytes under their content hash (`raw/{year}/{agencyId}/{sha256}.{ext}`) with a
  * `.meta.json` beside them. Idempotent: the same bytes again write no new object; the metadata is
- * merged instead — `fetchedAt`/`firstSeenAt` keep the first capture, `lastSeenAt` and `timesSeen`
- * advance, `seenUrls` and `otherDates` are unions, and a new null never erases a known value.
+ * merged instead — `fetchedAt`/`firstSeenAt` keep the first capture, `seenUrls` and `otherDates` are
+ * unions, and a new null never erases a known value.
+ *
+ * A sighting that tells nothing new (same bytes, same URL, same dates) writes nothing: the weekly
+ * "still there" lives in the run manifests and the outcome index, not under raw/, so it fires no parse
+ * event and leaves the metadata's change tag alone (the assessment re-reads an agency only when one of
+ * its inputs changed). `lastSeenAt` and `timesSeen` therefore describe the last sighting that changed
+ * the record.
  */
 export async function putSnapshot(store: ObjectStore, input: PutSnapshotInput): Promise<PutSnapshotResult> {
   const { year, agencyId, bytes } = input;
@@ -49,10 +55,18 @@ export async function putSnapshot(store: ObjectStore, input: PutSnapshotInput): 
   if (created) await store.put(key, bytes, { contentType: input.meta.contentType ?? undefined });
 
   // Read-modify-write with a conditional put: two scans storing the same bytes at once both count.
-  const meta = await updateJson<SnapshotMeta>(store, metaKey, (previous) =>
-    mergeMeta(previous, { ...input.meta, agencyId, year, sha256, key, byteLength: bytes.byteLength }),
+  const meta = await updateJson<SnapshotMeta>(
+    store,
+    metaKey,
+    (previous) => mergeMeta(previous, { ...input.meta, agencyId, year, sha256, key, byteLength: bytes.byteLength }),
+    { keepIf: sameApartFromSighting },
   );
   return { key, metaKey, sha256, created, meta };
+}
+
+function sameApartFromSighting(previous: SnapshotMeta, merged: SnapshotMeta): boolean {
+  const durable = (meta: SnapshotMeta) => JSON.stringify({ ...meta, lastSeenAt: '', timesSeen: 0 });
+  return durable(previous) === durable(merged);
 }
 
 function mergeMeta(
@@ -73,6 +87,8 @@ function mergeMeta(
     if (value === null || value === undefined) continue;
     (merged as unknown as Record<string, unknown>)[name] = value;
   }
+  // A document linked from two addresses keeps the one it has, so alternating sightings do not rewrite it.
+  if (previous.seenUrls?.includes(next.url)) merged.url = previous.url;
   const firstSeenAt = previous.firstSeenAt ?? previous.fetchedAt;
   merged.fetchedAt = previous.fetchedAt;
   merged.firstSeenAt = firstSeenAt;

@@ -222,6 +222,7 @@ export function runStoreContract(
       expect(stored.otherDates).toHaveLength(2);
 
       // A later sighting without a publish date does not erase the one already known.
+      const tagsBefore = await store.listTagged('raw/2024/lushi-gov/');
       const third = await putSnapshot(store, {
         year: 2024,
         agencyId: 'lushi-gov',
@@ -230,7 +231,11 @@ export function runStoreContract(
         meta: meta({ fetchedAt: '2025-02-04T02:00:00.000Z' }),
       });
       expect(third.meta.publishDate).toBe('2025-01-20T09:30:00+08:00');
-      expect(third.meta.timesSeen).toBe(3);
+      // It tells nothing new (same bytes, URL and dates): the record is not rewritten, so no parse
+      // event fires and its change tag stays (the run manifests record the sighting).
+      expect(third.meta.timesSeen).toBe(2);
+      expect(third.meta.lastSeenAt).toBe('2025-01-28T02:00:00.000Z');
+      expect(await store.listTagged('raw/2024/lushi-gov/')).toEqual(tagsBefore);
 
       // Different bytes make a different object.
       const edited = await putSnapshot(store, {
