@@ -8,6 +8,16 @@ import { keys, PREFIXES, parseRawKey } from '../storage/keys.ts';
 import { getJson, type ObjectStore, updateJson } from '../storage/port.ts';
 import type { AgencyRunOutcome, ReportResult, RunManifest, SnapshotMeta } from '../storage/records.ts';
 import { assessAgencyYear, nextState } from './assess.ts';
+import {
+  collectInputTags,
+  emptyShard,
+  type InputTags,
+  inputFingerprint,
+  loadAssessmentShard,
+  SHARD_COUNT,
+  saveAssessmentShard,
+  shardOf,
+} from './assessment-index.ts';
 import { loadOutcomeIndex } from './outcome-index.ts';
 import { loadPreviousYearResult } from './previous-year.ts';
 import type { AgencyYearState, Assessment } from './status.ts';
@@ -17,13 +27,30 @@ export interface UpdateAssessmentsOptions {
   concurrency?: number;
   /** Write state records (false: assess only, e.g. for a dry run). @default true */
   write?: boolean;
+  /** Only these shards of the assessment index (a fan-out worker's share). @default every shard */
+  shards?: number[];
+  /** Change tags already listed for this year (collectInputTags), e.g. shared by several shards. */
+  inputTags?: InputTags;
+  /** Counts what was skipped and what was assessed (benchmarks, logs). */
+  stats?: UpdateStats;
+}
+
+export interface UpdateStats {
+  /** Agencies whose inputs had not changed: their indexed state was used, nothing read. */
+  unchanged: number;
+  /** Agencies assessed from the store (inputs changed, or not in the index yet). */
+  assessed: number;
+  /** Shards of the index written. */
+  shardsWritten: number;
 }
 
 /**
- * Assesses every agency of `registry` for `year` from the store's outcome index (run manifests folded
- * once), snapshots and results, and writes `state/{year}/{agencyId}.json`. An agency that no run has covered yet is not
- * assessed (there is nothing to say about it; the digest counts it as not yet checked). Returns the
- * assessments in registry order.
+ * Assesses the agencies of `registry` for `year` whose inputs changed since they were last assessed
+ * (see assessment-index.ts), from the outcome index (run manifests folded once), snapshots and
+ * results; writes `state/{year}/{agencyId}.json` and the index shards that changed. An agency that no
+ * run has covered yet is not assessed (there is nothing to say about it; the digest counts it as not
+ * yet checked). Returns the assessments of every agency (of the requested shards) in registry order:
+ * fresh where assessed, as indexed where nothing changed.
  */
 export async function updateAssessments(
   store: ObjectStore,
@@ -32,41 +59,97 @@ export async function updateAssessments(
   now: string | number,
   options: UpdateAssessmentsOptions = {},
 ): Promise<Assessment[]> {
-  // One index object instead of every manifest ever stored (see outcome-index.ts).
-  const index = await loadOutcomeIndex(store, year, { write: options.write !== false });
+  const nowMs = typeof now === 'number' ? now : Date.parse(now);
+  // One index object instead of every manifest ever stored (see outcome-index.ts). A fan-out worker
+  // (shards given) reads it as the coordinator folded it.
+  const index = await loadOutcomeIndex(store, year, { write: options.write !== false && !options.shards });
   const latest = new Map<string, AgencyRunOutcome>();
-  const latestFound = new Map<string, { outcome: AgencyRunOutcome; at?: string }>();
+  const latestFound = new Map<string, LatestFound>();
   for (const [agencyId, entry] of Object.entries(index.agencies)) {
     if (entry.latest) latest.set(agencyId, entry.latest);
     if (entry.latestFound) latestFound.set(agencyId, { outcome: entry.latestFound, at: entry.latestFoundAt });
   }
+  const concurrency = options.concurrency ?? 16;
 
-  const results = await mapLimit(registry.agencies, options.concurrency ?? 16, async (agency) => {
-    const outcome = latest.get(agency.id);
-    if (options.write === false) {
+  if (options.write === false) {
+    // A dry run reads every state and writes nothing (tools and tests).
+    const results = await mapLimit(registry.agencies, concurrency, async (agency) => {
+      const outcome = latest.get(agency.id);
       const previous = await getJson<AgencyYearState>(store, keys.state(year, agency.id));
       if (!outcome && !previous) return undefined;
       return (await assessFromStore(store, registry, agency, year, now, outcome, latestFound, previous)).assessment;
+    });
+    return results.filter((a): a is Assessment => a !== undefined);
+  }
+
+  const tags = options.inputTags ?? (await collectInputTags(store, year));
+  const wanted = new Set(options.shards ?? Array.from({ length: SHARD_COUNT }, (_, shard) => shard));
+  const byShard = new Map<number, Agency[]>();
+  for (const agency of registry.agencies) {
+    const shard = shardOf(agency.id);
+    if (!wanted.has(shard)) continue;
+    const list = byShard.get(shard);
+    if (list) list.push(agency);
+    else byShard.set(shard, [agency]);
+  }
+  const stats = options.stats ?? { unchanged: 0, assessed: 0, shardsWritten: 0 };
+  const assessments = new Map<string, Assessment>();
+  for (const shard of [...wanted].sort((a, b) => a - b)) {
+    const agencies = byShard.get(shard) ?? [];
+    const stored = await loadAssessmentShard(store, year, shard);
+    const next = emptyShard(year, shard);
+    let dirty = false;
+    const entries = await mapLimit(agencies, concurrency, async (agency) => {
+      const outcome = latest.get(agency.id);
+      const agencyTags = tags.get(agency.id);
+      const fingerprint = inputFingerprint({
+        agency,
+        year,
+        registry,
+        nowMs,
+        outcome,
+        latestFound: latestFound.get(agency.id),
+        tags: agencyTags,
+      });
+      const cached = stored.agencies[agency.id];
+      if (cached && cached.fingerprint === fingerprint) {
+        stats.unchanged++;
+        return { agency, entry: cached, assessment: cached.state.current };
+      }
+      if (!outcome && !agencyTags?.includes('s')) return undefined;
+      stats.assessed++;
+      let assessment: Assessment | undefined;
+      // Conditional read-modify-write: a concurrent digest or scan cannot lose this agency's history.
+      // Nothing is written when only the moment of assessment moved: the stored `assessedAt` stays the
+      // last time the assessment said something new.
+      const state = await updateJson<AgencyYearState>(
+        store,
+        keys.state(year, agency.id),
+        async (previous) => {
+          const assessed = await assessFromStore(store, registry, agency, year, now, outcome, latestFound, previous);
+          assessment = assessed.assessment;
+          return assessed.state;
+        },
+        { keepIf: sameApartFromAssessedAt },
+      );
+      dirty = true;
+      return { agency, entry: { fingerprint, state }, assessment: assessment as Assessment };
+    });
+    for (const item of entries) {
+      if (!item) continue;
+      next.agencies[item.agency.id] = item.entry;
+      assessments.set(item.agency.id, item.assessment);
     }
-    // Conditional read-modify-write: a concurrent digest or scan cannot lose this agency's history.
-    let assessment: Awaited<ReturnType<typeof assessFromStore>> | undefined;
-    const probe = await store.has(keys.state(year, agency.id));
-    if (!outcome && !probe) return undefined;
-    // Nothing is written when only the moment of assessment moved (a quiet week): the stored
-    // `assessedAt` stays the last time the assessment said something new.
-    await updateJson<AgencyYearState>(
-      store,
-      keys.state(year, agency.id),
-      async (previous) => {
-        assessment = await assessFromStore(store, registry, agency, year, now, outcome, latestFound, previous);
-        return assessment.state;
-      },
-      { keepIf: sameApartFromAssessedAt },
-    );
-    return assessment?.assessment;
-  });
-  return results.filter((a): a is Assessment => a !== undefined);
+    // Agencies that left the registry (or this shard's share) drop out of the index too.
+    if (dirty || Object.keys(stored.agencies).length !== Object.keys(next.agencies).length) {
+      await saveAssessmentShard(store, next);
+      stats.shardsWritten++;
+    }
+  }
+  return registry.agencies.map((agency) => assessments.get(agency.id)).filter((a): a is Assessment => a !== undefined);
 }
+
+type LatestFound = { outcome: AgencyRunOutcome; at?: string };
 
 async function assessFromStore(
   store: ObjectStore,
@@ -75,7 +158,7 @@ async function assessFromStore(
   year: number,
   now: string | number,
   outcome: AgencyRunOutcome | undefined,
-  latestFound: Map<string, { outcome: AgencyRunOutcome; at?: string }>,
+  latestFound: Map<string, LatestFound>,
   previous: AgencyYearState | undefined,
 ): Promise<{ assessment: Assessment; state: AgencyYearState }> {
   const fetchedNow = outcome?.status === 'found' ? outcome.snapshots[0] : undefined;

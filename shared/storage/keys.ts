@@ -17,6 +17,8 @@
  * run-parts/{runId}/{jobId}.json              one fetch job's outcomes on AWS (functions/common/run-parts.ts)
  * index/{year}/outcomes.json                  OutcomeIndex: runs folded once (shared/compliance/outcome-index.ts)
  * index/{year}/refold/{runId}                 marker: a folded manifest was rewritten, rebuild the index
+ * index/{year}/assessments/{nn}.json          AssessmentShard: states + input fingerprints by agency-id hash
+ *                                             (shared/compliance/assessment-index.ts)
  * index/site-pages.json                       SitePageHashes: content hash per site page (skip unchanged PUTs)
  */
 /**
@@ -84,6 +86,10 @@ export const keys = {
   /** Latest outcome per agency and the fetch log of a year, folded from runs/ once. */
   outcomeIndex: (year: number) => `${index}${year}/outcomes.json`,
   outcomeIndexRefoldPrefix: (year: number) => `${index}${year}/refold/`,
+  /** The year's states in fixed shards with the fingerprint of what each was assessed from. */
+  assessmentShard: (year: number, shard: number) =>
+    `${index}${year}/assessments/${String(shard).padStart(2, '0')}.json`,
+  assessmentShardPrefix: (year: number) => `${index}${year}/assessments/`,
   /** Content hash of every page the site generator wrote (so unchanged pages are not written again). */
   sitePageHashes: `${index}site-pages.json`,
 } as const;

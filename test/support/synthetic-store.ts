@@ -35,6 +35,17 @@ export interface AgencyCase {
   pageTitle?: string;
 }
 
+function caseBytes(item: AgencyCase): Uint8Array {
+  return new TextEncoder().encode(item.report?.text ?? '（扫描件，无文字层）');
+}
+
+/** The raw key of the case's report snapshot (undefined when nothing was found). */
+function caseRawKey(item: AgencyCase): string | undefined {
+  if (item.report === undefined) return undefined;
+  const sha256 = createHash('sha256').update(caseBytes(item)).digest('hex');
+  return keys.raw(item.year, item.agency.id, sha256, 'txt');
+}
+
 /** Writes the raw snapshot, its metadata, the parsed result and the state record of one case. */
 export async function writeAgencyCase(store: ObjectStore, item: AgencyCase): Promise<{ sha256?: string }> {
   const { agency, year } = item;
@@ -45,10 +56,9 @@ export async function writeAgencyCase(store: ObjectStore, item: AgencyCase): Pro
   let resultKey: string | undefined;
   const findings = item.findings ?? (item.report ? validateReport(item.report, { level: agency.level }) : []);
   if (item.report !== undefined) {
-    const text = item.report?.text ?? '（扫描件，无文字层）';
-    const bytes = new TextEncoder().encode(text);
+    const bytes = caseBytes(item);
     sha256 = createHash('sha256').update(bytes).digest('hex');
-    rawKey = keys.raw(year, agency.id, sha256, 'txt');
+    rawKey = caseRawKey(item) as string;
     resultKey = keys.result(year, agency.id, sha256);
     const fetchedAt = item.publishDate ?? assessedAt;
     const meta: SnapshotMeta = {
@@ -304,13 +314,15 @@ export async function writeWeeklyRuns(
   now: Date,
   weeks: number,
 ): Promise<void> {
+  const rawKeys = new Map(cases.map((item) => [item, caseRawKey(item)]));
   for (let w = weeks - 1; w >= 0; w--) {
     const startedAt = new Date(now.getTime() - w * 7 * DAY_MS - 3_600_000).toISOString();
     const outcomes: AgencyRunOutcome[] = cases.map((item) => ({
       agencyId: item.agency.id,
       year: item.year,
       status: item.status === 'unreachable' ? 'unreachable' : item.report === undefined ? 'not-found' : 'found',
-      snapshots: [],
+      // A found report's snapshot, as the fetcher records it (the same key every week: same bytes).
+      snapshots: item.status !== 'unreachable' && rawKeys.get(item) ? [rawKeys.get(item) as string] : [],
       findings: [],
       pagesFetched: 2,
       ...(item.status === 'unreachable' ? { error: '连接超时（3 次重试后放弃）' } : {}),
