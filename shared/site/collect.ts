@@ -1,10 +1,12 @@
 /**
- * Reads what the site needs from the store: assessments (state/), run manifests (runs/), and per agency
- * the parsed results and snapshot metadata. States and runs are small and read up front; results are read
- * one agency at a time by the generator so 10,000 agencies never sit in memory together.
+ * Reads what the site needs from the store: assessments (the assessment index, else state/), the fetch
+ * log (the outcome index), and per agency the parsed results and snapshot metadata. States and the fetch
+ * log are read up front; results are listed with their change tags and read one agency at a time by the
+ * generator, only for agencies whose pages must change, so 10,000 agencies never sit in memory together.
  */
 
 import { mapLimit } from '../async/map-limit.ts';
+import { hasAssessmentIndex, loadIndexedStates } from '../compliance/assessment-index.ts';
 import { type FetchStretch, fetchStretchesOf, loadOutcomeIndex } from '../compliance/outcome-index.ts';
 import type { AgencyYearState, ComplianceStatus } from '../compliance/status.ts';
 import type { Agency, AgencyLevel } from '../registry/agency.ts';
@@ -40,6 +42,8 @@ export interface SiteIndex {
   /** Keys under results/{year}/ and raw/{year}/ grouped by agency. */
   resultKeys: Map<number, Map<string, string[]>>;
   metaKeys: Map<number, Map<string, string[]>>;
+  /** Change tags of those keys, by key (what an agency's pages are made from changed when one moved). */
+  tags: Map<string, string>;
 }
 
 /** How many stretches of the fetch history an agency page lists (the newest ones). */
@@ -58,6 +62,32 @@ function groupByAgency(keyList: string[], prefix: string): Map<string, string[]>
     else groups.set(agencyId, [key]);
   }
   return groups;
+}
+
+/** Keys under `prefix` that `keep`, recording each one's change tag in `tags`. */
+async function listTaggedInto(
+  store: ObjectStore,
+  prefix: string,
+  keep: (key: string) => boolean,
+  tags: Map<string, string>,
+): Promise<string[]> {
+  const kept: string[] = [];
+  for (const { key, tag } of await store.listTagged(prefix)) {
+    if (!keep(key)) continue;
+    kept.push(key);
+    tags.set(key, tag);
+  }
+  return kept;
+}
+
+/** A year's states: from the assessment index when there is one (a few reads), else one read per agency. */
+async function loadStates(store: ObjectStore, year: number): Promise<Map<string, AgencyYearState>> {
+  if (await hasAssessmentIndex(store, year)) return loadIndexedStates(store, year);
+  const stateKeys = (await store.list(keys.statePrefix(year))).filter((key) => key.endsWith('.json'));
+  const loaded = await mapLimit(stateKeys, 32, (key) => getJson<AgencyYearState>(store, key));
+  const byAgency = new Map<string, AgencyYearState>();
+  for (const state of loaded) if (state?.agencyId) byAgency.set(state.agencyId, state);
+  return byAgency;
 }
 
 /**
@@ -86,26 +116,13 @@ export async function collectSiteIndex(
   const states = new Map<number, Map<string, AgencyYearState>>();
   const resultKeys = new Map<number, Map<string, string[]>>();
   const metaKeys = new Map<number, Map<string, string[]>>();
+  const tags = new Map<string, string>();
   for (const year of years) {
-    const stateKeys = (await store.list(keys.statePrefix(year))).filter((key) => key.endsWith('.json'));
-    const loaded = await mapLimit(stateKeys, 32, (key) => getJson<AgencyYearState>(store, key));
-    const byAgency = new Map<string, AgencyYearState>();
-    for (const state of loaded) if (state?.agencyId) byAgency.set(state.agencyId, state);
-    states.set(year, byAgency);
-    resultKeys.set(
-      year,
-      groupByAgency(
-        (await store.list(keys.resultYearPrefix(year))).filter((key) => key.endsWith('.json')),
-        keys.resultYearPrefix(year),
-      ),
-    );
-    metaKeys.set(
-      year,
-      groupByAgency(
-        (await store.list(keys.rawYearPrefix(year))).filter((key) => key.endsWith('.meta.json')),
-        keys.rawYearPrefix(year),
-      ),
-    );
+    states.set(year, await loadStates(store, year));
+    const results = await listTaggedInto(store, keys.resultYearPrefix(year), (key) => key.endsWith('.json'), tags);
+    resultKeys.set(year, groupByAgency(results, keys.resultYearPrefix(year)));
+    const metas = await listTaggedInto(store, keys.rawYearPrefix(year), (key) => key.endsWith('.meta.json'), tags);
+    metaKeys.set(year, groupByAgency(metas, keys.rawYearPrefix(year)));
   }
 
   // The fetch log from each year's outcome index (runs folded once), not from every manifest.
@@ -138,7 +155,7 @@ export async function collectSiteIndex(
       agencies.push({ id: agencyId, name: agencyId, level: null, region: [], listUrls: [], inRegistry: false });
     }
   }
-  return { years, agencies, states, fetches, resultKeys, metaKeys };
+  return { years, agencies, states, fetches, resultKeys, metaKeys, tags };
 }
 
 /** The parsed results and snapshot metadata of one agency-year, newest result last. */

@@ -24,8 +24,15 @@ import type { RuleInfo } from '../rules/rule-info.ts';
 import { keys, parseRawKey } from '../storage/keys.ts';
 import { getJson, type ObjectStore, putJson } from '../storage/port.ts';
 import { loadTriage, triageLabels } from '../triage/triage.ts';
+import {
+  loadSiteAgencyCache,
+  type SiteAgencyEntry,
+  saveSiteAgencyCache,
+  siteFingerprint,
+  triageJsonByAgency,
+} from './agency-cache.ts';
 import { renderArchiveViewer } from './archive-view.ts';
-import { collectSiteIndex, loadAgencyYear } from './collect.ts';
+import { collectSiteIndex, loadAgencyYear, type SiteAgency } from './collect.ts';
 import { siteExportInput, statusWorkbookPath } from './export.ts';
 import { beijingTime, SITE_CSS, STYLESHEET_PATH } from './layout.ts';
 import { type AgencyYearView, renderAgencyList, renderAgencyPage, renderOverview, renderRulesPage } from './pages.ts';
@@ -65,9 +72,11 @@ export interface GenerateSiteResult {
   pruned: number;
   /** Files whose content had not changed since the last run, so were not written again. */
   unchanged: number;
+  /** Agencies whose pages were made again (their inputs changed); the others were not read. */
+  agenciesRendered: number;
 }
 
-/** Content hash per site key, as last written (keys.sitePageHashes). */
+/** Content hash per site key, as last written (keys.sitePageHashes: the pages of no single agency). */
 type SitePageHashes = Record<string, string>;
 
 /** The page footer's generation time changes every run; it alone does not make a page worth rewriting. */
@@ -101,13 +110,18 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
   // Pages are written only when their content changed (the footer's time aside): a quiet week rewrites
   // the pages of the agencies that changed, not the whole site. A page missing from site/ is written.
   const existingKeys = new Set(await store.list(keys.site('')));
-  const previousHashes = (await getJson<SitePageHashes>(store, keys.sitePageHashes).catch(() => undefined)) ?? {};
+  const sharedHashes = (await getJson<SitePageHashes>(store, keys.sitePageHashes).catch(() => undefined)) ?? {};
+  // An agency's own pages keep their hashes in its cache entry, so a change rewrites its shard, not one
+  // record of every page on the site.
+  const cache = await loadSiteAgencyCache(store);
+  const previousHashes: SitePageHashes = { ...sharedHashes };
+  for (const entry of cache.values()) Object.assign(previousHashes, entry.pages);
   const hashes: SitePageHashes = {};
   const footerTime = encoder.encode(`生成时间：${beijingTime(generatedAt)}（北京时间）`);
   let bytes = 0;
   let pages = 0;
   let unchanged = 0;
-  const write = async (path: string, content: string | Uint8Array): Promise<void> => {
+  const write = async (path: string, content: string | Uint8Array): Promise<string> => {
     const key = keys.site(path);
     const body = typeof content === 'string' ? encoder.encode(content) : content;
     const extension = path.slice(path.lastIndexOf('.') + 1);
@@ -117,17 +131,53 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
     if (extension === 'html') pages++;
     if (previousHashes[key] === hash && existingKeys.has(key)) {
       unchanged++;
-      return;
+      return key;
     }
     await store.put(key, body, { contentType: CONTENT_TYPES[extension] ?? 'application/octet-stream' });
     bytes += body.byteLength;
+    return key;
+  };
+  /** A page left as it is (its agency's inputs did not change). */
+  const keep = (key: string): void => {
+    hashes[key] = previousHashes[key] as string;
+    written.add(key);
+    if (key.endsWith('.html')) pages++;
+    unchanged++;
   };
 
   // Export inputs by year, in registry order (the mapLimit lanes finish out of order).
   const exportInputs = new Map<number, (AgencyExportInput | undefined)[]>(index.years.map((year) => [year, []]));
   const agencyOrder = new Map(index.agencies.map((agency, position) => [agency.id, position]));
   const ruleCounts = new Map<string, number>();
+  const exportRow = (agency: SiteAgency, year: number, input: AgencyExportInput) => {
+    for (const finding of input.findings ?? []) ruleCounts.set(finding.rule, (ruleCounts.get(finding.rule) ?? 0) + 1);
+    (exportInputs.get(year) as (AgencyExportInput | undefined)[])[agencyOrder.get(agency.id) ?? 0] = input;
+  };
+  // An agency whose inputs did not change since its pages were made is not read or rendered again: its
+  // pages stay (hashes carried over) and its export rows come from its state and the cache.
+  const nextCache = new Map<string, SiteAgencyEntry>();
+  const triageByAgency = triageJsonByAgency(index.triage);
+  let agenciesRendered = 0;
   await mapLimit(index.agencies, options.concurrency ?? 8, async (agency) => {
+    const fingerprint = siteFingerprint(agency, index, triageByAgency.get(agency.id) ?? '');
+    const cached = cache.get(agency.id);
+    if (cached?.fingerprint === fingerprint && Object.keys(cached.pages).every((key) => existingKeys.has(key))) {
+      for (const key of Object.keys(cached.pages)) keep(key);
+      for (const year of index.years.slice().reverse()) {
+        const state = index.states.get(year)?.get(agency.id);
+        const row = cached.years[year];
+        const findings = row?.findings ?? state?.current.findings ?? [];
+        exportRow(agency, year, siteExportInput(agency, year, state?.current ?? null, findings, row?.currentSha));
+      }
+      nextCache.set(agency.id, cached);
+      return;
+    }
+    agenciesRendered++;
+    const entry: SiteAgencyEntry = { fingerprint, pages: {}, years: {} };
+    const writeAgencyPage = async (path: string, content: string) => {
+      const key = await write(path, content);
+      entry.pages[key] = hashes[key] as string;
+    };
     const views: AgencyYearView[] = [];
     for (const year of index.years.slice().reverse()) {
       const state = index.states.get(year)?.get(agency.id);
@@ -135,15 +185,15 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
       const fetches = index.fetches.get(year)?.get(agency.id) ?? [];
       if (!state && results.length === 0 && fetches.length === 0) {
         views.push({ year, state, results, fetches, sourceUrls: new Map() });
-        (exportInputs.get(year) as (AgencyExportInput | undefined)[])[agencyOrder.get(agency.id) ?? 0] =
-          siteExportInput(agency, year, null, [], undefined);
+        entry.years[year] = { findings: [] };
+        exportRow(agency, year, siteExportInput(agency, year, null, [], undefined));
         continue;
       }
       const currentSha =
         state?.current.resultKey?.match(/([0-9a-f]{64})\.json$/)?.[1] ?? results[results.length - 1]?.sha256;
       for (const result of results) {
         const isCurrent = result.sha256 === currentSha;
-        await write(
+        await writeAgencyPage(
           reportPagePath(year, agency.id, result.sha256),
           renderReportPage({ agency, result, meta: metas.get(result.sha256), state, isCurrent, generatedAt }),
         );
@@ -151,7 +201,7 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
         const bytes = raw && isLiveHtmlExt(raw.ext) ? await store.get(result.rawKey) : undefined;
         if (bytes) {
           const meta = metas.get(result.sha256);
-          await write(
+          await writeAgencyPage(
             archiveViewerPath(year, agency.id, result.sha256),
             renderArchiveViewer({ agency, rawKey: result.rawKey, bytes, ...(meta ? { meta } : {}), generatedAt }),
           );
@@ -161,20 +211,20 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
       const findings = state
         ? mergeFindings(current?.findings ?? [], state.current.findings)
         : (current?.findings ?? []);
-      for (const finding of findings) ruleCounts.set(finding.rule, (ruleCounts.get(finding.rule) ?? 0) + 1);
-      (exportInputs.get(year) as (AgencyExportInput | undefined)[])[agencyOrder.get(agency.id) ?? 0] = siteExportInput(
-        agency,
-        year,
-        state?.current ?? null,
-        findings,
-        current?.sha256,
-      );
+      // The cache keeps the findings only where they are not simply the state's (most agencies).
+      entry.years[year] = {
+        ...(current?.sha256 ? { currentSha: current.sha256 } : {}),
+        ...(state && JSON.stringify(findings) === JSON.stringify(state.current.findings) ? {} : { findings }),
+      };
+      exportRow(agency, year, siteExportInput(agency, year, state?.current ?? null, findings, current?.sha256));
       const sourceUrls = new Map<string, string>();
       for (const [sha, meta] of metas) sourceUrls.set(sha, meta.url);
       views.push({ year, state, results, fetches, sourceUrls, report: current?.report ?? null });
     }
-    await write(agencyPagePath(agency.id), renderAgencyPage(agency, views, generatedAt, index.triage));
+    await writeAgencyPage(agencyPagePath(agency.id), renderAgencyPage(agency, views, generatedAt, index.triage));
+    nextCache.set(agency.id, entry);
   });
+  await saveSiteAgencyCache(store, cache, nextCache);
 
   // Newest year first, registry order within a year: stable for diffs and for people reading the CSV.
   // With a registry, the exports list its agencies (one row each); without, whatever the store holds.
@@ -249,7 +299,9 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
     pruned = stale.length;
   }
   // Pages kept (not pruned) keep their hash; the record changes only when some page did.
-  const kept = options.prune === false ? { ...previousHashes, ...hashes } : hashes;
-  if (JSON.stringify(kept) !== JSON.stringify(previousHashes)) await putJson(store, keys.sitePageHashes, kept);
-  return { pages, bytes, files: written.size, pruned, unchanged };
+  const agencyPages = new Set([...nextCache.values()].flatMap((entry) => Object.keys(entry.pages)));
+  const kept = options.prune === false ? { ...sharedHashes, ...hashes } : hashes;
+  const shared = Object.fromEntries(Object.entries(kept).filter(([key]) => !agencyPages.has(key)));
+  if (JSON.stringify(shared) !== JSON.stringify(sharedHashes)) await putJson(store, keys.sitePageHashes, shared);
+  return { pages, bytes, files: written.size, pruned, unchanged, agenciesRendered };
 }

@@ -19,6 +19,7 @@
  * index/{year}/refold/{runId}                 marker: a folded manifest was rewritten, rebuild the index
  * index/{year}/assessments/{nn}.json          AssessmentShard: states + input fingerprints by agency-id hash
  *                                             (shared/compliance/assessment-index.ts)
+ * index/site-agencies/{nn}.json               SiteAgencyEntry per agency: fingerprint + pages (shared/site/agency-cache.ts)
  * index/site-pages.json                       SitePageHashes: content hash per site page (skip unchanged PUTs)
  */
 /**
@@ -90,6 +91,9 @@ export const keys = {
   assessmentShard: (year: number, shard: number) =>
     `${index}${year}/assessments/${String(shard).padStart(2, '0')}.json`,
   assessmentShardPrefix: (year: number) => `${index}${year}/assessments/`,
+  /** Per agency: what its site pages were made from, so an unchanged agency is not rendered again. */
+  siteAgencyShard: (shard: number) => `${index}site-agencies/${String(shard).padStart(2, '0')}.json`,
+  siteAgencyShardPrefix: `${index}site-agencies/`,
   /** Content hash of every page the site generator wrote (so unchanged pages are not written again). */
   sitePageHashes: `${index}site-pages.json`,
 } as const;
