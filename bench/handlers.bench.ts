@@ -165,7 +165,12 @@ export async function run(): Promise<void> {
       ],
     };
     await putJson(env.store, 'run-parts/bench/00001.json', manifest);
-    const notifyRun = await timed(() => notify.handler(loadEvent('scheduler-weekly-digest.json')));
+    const notifyRun = await timed(
+      async () =>
+        (await notify.handler(
+          loadEvent('scheduler-weekly-digest.json'),
+        )) as import('../functions/notify.ts').NotifyResult,
+    );
     line('notify: 2 agencies, 1 mail, site', notifyRun, `${notifyRun.value.sitePages} site pages`);
 
     // Planner on 10,000 agencies: registry download + validation + planning + 10-message batches.

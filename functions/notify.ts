@@ -1,13 +1,20 @@
 /**
- * Notifier, invoked weekly by EventBridge Scheduler after the fetch window: folds the fetch workers'
- * run parts into run manifests, updates every agency's assessment, sends the week's digest (one message per recipient set; a set already sent this ISO
- * week is skipped) and regenerates the results site under site/.
+ * Notifier, started weekly after the fetch window: folds the fetch workers' run parts into run
+ * manifests, updates the assessments of the agencies whose inputs changed, sends the week's digest (one
+ * message per recipient set; a set already sent this ISO week is skipped) and updates the results site
+ * under site/.
+ *
+ * On AWS a Step Functions state machine runs it in phases (shared/pipeline/weekly-notify.ts):
+ * `prepare` (run parts and outcome index) → `shards` for each shard group, in parallel → `publish`
+ * (digest, listings, exports). The scheduled event without a phase does all of it in one invocation.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
+import { SHARD_COUNT } from '../shared/compliance/assessment-index.ts';
 import { loadConfig } from '../shared/config/config.ts';
 import { linksFromBase, recipientGroups } from '../shared/notify/digest.ts';
 import { runWeeklyDigest } from '../shared/notify/weekly.ts';
+import { prepareWeek, runShards, type ShardWorkResult } from '../shared/pipeline/weekly-notify.ts';
 import { generateSite } from '../shared/site/generate.ts';
 import { createLogger, createMetrics, defaultReportYear, openBucketStore } from './common/aws.ts';
 import { createMailer } from './common/mailer.ts';
@@ -27,7 +34,30 @@ const ScheduledEventSchema = z.object({
   year: z.number().int().min(2008).max(2100).optional(),
   /** Manual invoke only: send again although this week's digest already went out. */
   force: z.boolean().optional(),
+  /** Set by the state machine; absent: every phase in this invocation. */
+  phase: z.enum(['prepare', 'shards', 'publish']).optional(),
+  /** phase 'shards': the shards of the assessment index this invocation handles. */
+  shards: z
+    .array(
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(SHARD_COUNT - 1),
+    )
+    .min(1)
+    .max(SHARD_COUNT)
+    .optional(),
 });
+
+/** What `prepare` returns: the state machine's input for the Map and for `publish`. */
+export interface PrepareResult {
+  source: 'nianbao.schedule';
+  scheduledTime: string;
+  year: number;
+  force?: boolean;
+  groups: { shards: number[] }[];
+}
 
 export interface NotifyResult {
   isoWeek: string;
@@ -36,19 +66,51 @@ export interface NotifyResult {
   sent: number;
   skipped: number;
   sitePages: number;
+  /** Agencies whose site pages this invocation made (0 after the shard workers made them). */
+  agencyPagesRendered: number;
 }
 
-export async function handler(event: unknown): Promise<NotifyResult> {
+export async function handler(event: unknown): Promise<NotifyResult | PrepareResult | ShardWorkResult> {
   const scheduled = ScheduledEventSchema.parse(event);
   // The scheduled time, not the clock: a retry later the same day still belongs to the same ISO week.
   const now = new Date(scheduled.scheduledTime);
   const year = scheduled.year ?? config.reportYear ?? defaultReportYear(now);
+  if (scheduled.phase === 'prepare') return prepare(now, year, scheduled.force);
   const registry = await loadRegistry(now);
+  if (scheduled.phase === 'shards') {
+    if (!scheduled.shards) throw new Error('phase "shards" needs shards');
+    const result = await runShards(store, { registry, year, now, shards: scheduled.shards });
+    metrics.addMetric('AgenciesAssessed', MetricUnit.Count, result.assessment.assessed);
+    metrics.addMetric('AgencyPagesRendered', MetricUnit.Count, result.site.agenciesRendered);
+    metrics.publishStoredMetrics();
+    logger.info('shards done', { ...result });
+    return result;
+  }
+  if (scheduled.phase === undefined) await prepare(now, year, scheduled.force);
+  return publish(now, year, registry, scheduled.force);
+}
+
+async function prepare(now: Date, year: number, force: boolean | undefined): Promise<PrepareResult> {
   const runs = await consolidateRunParts(store);
   if (runs.length > 0) logger.info('run parts consolidated', { runs });
+  const prepared = await prepareWeek(store, year);
+  return {
+    source: 'nianbao.schedule',
+    scheduledTime: now.toISOString(),
+    year,
+    ...(force ? { force } : {}),
+    groups: prepared.groups.map((shards) => ({ shards })),
+  };
+}
+
+async function publish(
+  now: Date,
+  year: number,
+  registry: Awaited<ReturnType<typeof loadRegistry>>,
+  force: boolean | undefined,
+): Promise<NotifyResult> {
   const recipients = recipientGroups(registry.recipients);
   if (config.recipients.length > 0) recipients.push({ region: [], to: config.recipients });
-
   const digest = await runWeeklyDigest({
     store,
     registry,
@@ -58,7 +120,7 @@ export async function handler(event: unknown): Promise<NotifyResult> {
     from: config.mailFrom,
     recipients,
     ...(config.siteUrl ? { links: linksFromBase(config.siteUrl) } : {}),
-    ...(scheduled.force ? { force: true } : {}),
+    ...(force ? { force: true } : {}),
   });
   const site = await generateSite(store, { registry, now });
 
@@ -70,6 +132,7 @@ export async function handler(event: unknown): Promise<NotifyResult> {
     sent,
     skipped: digest.messages.length - sent,
     sitePages: site.pages,
+    agencyPagesRendered: site.agenciesRendered,
   };
   metrics.addMetric('AgenciesAssessed', MetricUnit.Count, result.assessed);
   metrics.addMetric('DigestMessagesSent', MetricUnit.Count, sent);

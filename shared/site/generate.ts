@@ -6,6 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import { mapLimit } from '../async/map-limit.ts';
+import { shardOf } from '../compliance/assessment-index.ts';
 import { buildEvaluation } from '../evaluate/model.ts';
 import { renderEvaluationHtml } from '../evaluate/render.ts';
 import { toCsv } from '../export/csv.ts';
@@ -59,6 +60,11 @@ export interface GenerateSiteOptions {
   concurrency?: number;
   /** Delete pages under site/ that this run did not write (removed agencies, old reports). @default true */
   prune?: boolean;
+  /**
+   * Only the pages of the agencies in these shards of the assessment index (a fan-out worker's share):
+   * no listings, exports or overview, nothing pruned. A full run afterwards finds those agencies cached.
+   */
+  shards?: number[];
 }
 
 export interface GenerateSiteResult {
@@ -155,10 +161,14 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
   };
   // An agency whose inputs did not change since its pages were made is not read or rendered again: its
   // pages stay (hashes carried over) and its export rows come from its state and the cache.
-  const nextCache = new Map<string, SiteAgencyEntry>();
+  const inShards = options.shards ? new Set(options.shards) : undefined;
+  const nextCache = new Map<string, SiteAgencyEntry>(
+    inShards ? [...cache].filter(([agencyId]) => !inShards.has(shardOf(agencyId))) : [],
+  );
   const triageByAgency = triageJsonByAgency(index.triage);
   let agenciesRendered = 0;
-  await mapLimit(index.agencies, options.concurrency ?? 8, async (agency) => {
+  const mine = inShards ? index.agencies.filter((agency) => inShards.has(shardOf(agency.id))) : index.agencies;
+  await mapLimit(mine, options.concurrency ?? 8, async (agency) => {
     const fingerprint = siteFingerprint(agency, index, triageByAgency.get(agency.id) ?? '');
     const cached = cache.get(agency.id);
     if (cached?.fingerprint === fingerprint && Object.keys(cached.pages).every((key) => existingKeys.has(key))) {
@@ -225,6 +235,7 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
     nextCache.set(agency.id, entry);
   });
   await saveSiteAgencyCache(store, cache, nextCache);
+  if (inShards) return { pages, bytes, files: written.size, pruned: 0, unchanged, agenciesRendered };
 
   // Newest year first, registry order within a year: stable for diffs and for people reading the CSV.
   // With a registry, the exports list its agencies (one row each); without, whatever the store holds.

@@ -33,6 +33,9 @@ let ses: Server;
 let sesEndpoint: string;
 let parse: typeof import('../../functions/parse.ts');
 let notify: typeof import('../../functions/notify.ts');
+type NotifyResult = import('../../functions/notify.ts').NotifyResult;
+type PrepareResult = import('../../functions/notify.ts').PrepareResult;
+type ShardWorkResult = import('../../shared/pipeline/weekly-notify.ts').ShardWorkResult;
 let snapshot: PutSnapshotResult;
 
 /** An S3 event fixture pointed at `key` (URL-encoded as S3 sends it). */
@@ -150,7 +153,7 @@ describe('notify (weekly schedule)', () => {
       part('lushi-fgw', {}, '2025-04-06T18:00:09.000Z'),
     );
 
-    const result = await notify.handler(loadEvent('scheduler-weekly-digest.json'));
+    const result = (await notify.handler(loadEvent('scheduler-weekly-digest.json'))) as NotifyResult;
 
     expect(result).toMatchObject({ isoWeek: '2025-W15', year: 2024, assessed: 2, sent: 1, skipped: 0 });
     const manifest = await getJson<RunManifest>(env.store, keys.run('weekly-20250406T180000Z'));
@@ -180,5 +183,46 @@ describe('notify (weekly schedule)', () => {
     const result = await notify.handler(loadEvent('scheduler-weekly-digest.json'));
     expect(result).toMatchObject({ sent: 0, skipped: 1 });
     expect(await sentEmails()).toHaveLength(1);
+  });
+
+  it('runs in the phases of the state machine: prepare, a worker per shard group, publish', async () => {
+    // The next week: lushi-gov's site is down.
+    await putJson(env.store, 'run-parts/weekly-20250413T180000Z/00001.json', {
+      runId: 'weekly-20250413T180000Z',
+      year: 2024,
+      startedAt: '2025-04-13T18:00:01.000Z',
+      finishedAt: '2025-04-13T18:00:05.000Z',
+      outcomes: [
+        {
+          agencyId: 'lushi-gov',
+          year: 2024,
+          status: 'unreachable',
+          error: '连接超时',
+          snapshots: [],
+          findings: [],
+          pagesFetched: 0,
+        },
+        // Fetched as the week before: its fetch log's open stretch just lasts longer (page unchanged).
+        { agencyId: 'lushi-fgw', year: 2024, status: 'not-found', snapshots: [], findings: [], pagesFetched: 1 },
+      ],
+    });
+    const event = { ...(loadEvent('scheduler-weekly-digest.json') as object), scheduledTime: '2025-04-14T00:00:00Z' };
+    const prepared = (await notify.handler({ ...event, phase: 'prepare' })) as PrepareResult;
+    expect(prepared.groups).toHaveLength(16);
+    expect(prepared.groups.flatMap((g) => g.shards)).toEqual(Array.from({ length: 64 }, (_, i) => i));
+    expect(await env.store.list('run-parts/')).toEqual([]);
+
+    const workers = (await Promise.all(
+      prepared.groups.map((group) => notify.handler({ ...prepared, phase: 'shards', shards: group.shards })),
+    )) as ShardWorkResult[];
+    // Only the agency whose outcome changed is assessed and rendered again.
+    expect(workers.reduce((sum, w) => sum + w.assessment.assessed, 0)).toBe(1);
+    expect(workers.reduce((sum, w) => sum + w.site.agenciesRendered, 0)).toBe(1);
+
+    const published = (await notify.handler({ ...prepared, phase: 'publish' })) as NotifyResult;
+    expect(published).toMatchObject({ isoWeek: '2025-W16', sent: 1, agencyPagesRendered: 0 });
+    const page = new TextDecoder().decode(await env.store.get('site/agency/lushi-gov.html'));
+    expect(page).toContain('无法访问');
+    expect(await sentEmails()).toHaveLength(2);
   });
 });
