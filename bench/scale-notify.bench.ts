@@ -20,6 +20,7 @@ import { consolidateRunParts } from '../functions/common/run-parts.ts';
 import { updateAssessments } from '../shared/compliance/update.ts';
 import type { Mailer } from '../shared/notify/mailer.ts';
 import { runWeeklyDigest } from '../shared/notify/weekly.ts';
+import { prepareWeek, runShards, shardGroups } from '../shared/pipeline/weekly-notify.ts';
 import type { Registry } from '../shared/registry/agency.ts';
 import { generateSite } from '../shared/site/generate.ts';
 import { CountingStore, type StoreCounts } from '../shared/storage/counting-store.ts';
@@ -112,6 +113,95 @@ async function notifyOnce(root: string, nowMs: number): Promise<StageFigures[]> 
   return figures;
 }
 
+/**
+ * Child: one phase of the fanned-out notify as the state machine runs it (prepare, one shard group, or
+ * publish), so each phase's peak RSS is its own, as each Lambda invocation's is.
+ */
+async function phaseOnce(root: string, nowMs: number, phase: string, shards: number[]): Promise<StageFigures[]> {
+  const store = new CountingStore(new FileSystemStore(root));
+  const registry = (await getJson<Registry>(store, 'bench/registry.json')) as Registry;
+  const now = new Date(nowMs);
+  if (phase === 'prepare') {
+    return [
+      await stage(store, 'prepare', async () => {
+        await consolidateRunParts(store);
+        const prepared = await prepareWeek(store, YEAR);
+        return `${prepared.runs} runs folded in the index; ${prepared.groups.length} shard groups`;
+      }),
+    ];
+  }
+  if (phase === 'shards') {
+    return [
+      await stage(store, `shards ${shards[0]}-${shards.at(-1)}`, async () => {
+        const result = await runShards(store, { registry, year: YEAR, now, shards });
+        return `${result.assessment.assessed} assessed, ${result.assessment.unchanged} unchanged; ${result.site.agenciesRendered} agencies' pages made, ${result.site.files - result.site.unchanged} files written (${mb(result.site.bytes)})`;
+      }),
+    ];
+  }
+  let assessments: Awaited<ReturnType<typeof updateAssessments>> = [];
+  const figures: StageFigures[] = [];
+  figures.push(
+    await stage(store, 'publish:digest', async () => {
+      const result = await runWeeklyDigest({
+        store,
+        registry,
+        year: YEAR,
+        now: nowMs,
+        mailer: nullMailer,
+        from: 'digest@example.org',
+        recipients: [{ region: [], to: ['office@example.org'] }],
+        force: true,
+      });
+      assessments = result.assessments;
+      const sizes = result.messages.map((m) => Number(m.receipt?.location?.split(':')[1] ?? 0));
+      return `${assessments.length} agencies in the digest; email ${mb(Math.max(0, ...sizes))} (SES limit 10 MB)`;
+    }),
+  );
+  figures.push(
+    await stage(store, 'publish:site', async () => {
+      const site = await generateSite(store, { registry, now });
+      return `${site.agenciesRendered} agencies' pages made here; ${site.files - site.unchanged} of ${site.files} files written (${mb(site.bytes)}), ${site.pruned} pruned`;
+    }),
+  );
+  return figures;
+}
+
+/** Runs the phases of one notify, each in its own child, and prints them as the state machine would run them. */
+function phasedNotify(root: string, nowMs: number, title: string): StageFigures[] {
+  const all: StageFigures[] = [];
+  all.push(...(JSON.parse(child(['phase', root, String(nowMs), 'prepare'])) as StageFigures[]));
+  for (const group of shardGroups()) {
+    all.push(...(JSON.parse(child(['phase', root, String(nowMs), 'shards', group.join(',')])) as StageFigures[]));
+  }
+  all.push(...(JSON.parse(child(['phase', root, String(nowMs), 'publish'])) as StageFigures[]));
+  printPhases(title, all);
+  return all;
+}
+
+/** Per phase as one Lambda invocation: the workers summed and their largest. */
+function printPhases(title: string, figures: StageFigures[]): void {
+  const workers = figures.filter((f) => f.stage.startsWith('shards'));
+  const others = figures.filter((f) => !f.stage.startsWith('shards'));
+  const sum = (list: StageFigures[], pick: (c: StoreCounts) => number) => list.reduce((t, f) => t + pick(f.counts), 0);
+  const workerLine: StageFigures = {
+    stage: `${workers.length} workers`,
+    wallS: workers.reduce((t, f) => t + f.wallS, 0),
+    cpuS: workers.reduce((t, f) => t + f.cpuS, 0),
+    peakRssMb: Math.max(0, ...workers.map((f) => f.peakRssMb)),
+    counts: {
+      ...(workers[0]?.counts as StoreCounts),
+      lists: sum(workers, (c) => c.lists),
+      keysListed: sum(workers, (c) => c.keysListed),
+      gets: sum(workers, (c) => c.gets),
+      bytesRead: sum(workers, (c) => c.bytesRead),
+      puts: sum(workers, (c) => c.puts),
+      bytesWritten: sum(workers, (c) => c.bytesWritten),
+    },
+    note: `slowest worker ${Math.max(0, ...workers.map((f) => f.wallS)).toFixed(1)} s; ${workers[0]?.note ?? ''} (first group)`,
+  };
+  print(title, [...others.slice(0, 1), workerLine, ...others.slice(1)]);
+}
+
 /** Child: the synthetic population with `weeks` weekly manifests. */
 async function populate(root: string, agencies: number, weeks: number): Promise<void> {
   const store = new FileSystemStore(root);
@@ -168,26 +258,43 @@ function print(title: string, figures: StageFigures[]): void {
 
 export async function run(): Promise<void> {
   const agencies = Number(process.env.SCALE_NOTIFY_AGENCIES ?? 10_000);
-  for (const weeks of [4, 52]) {
+  const weekList = (process.env.SCALE_NOTIFY_WEEKS ?? '4,52').split(',').map(Number);
+  // Above a province's size the first notify runs as the state machine runs it (per-phase memory).
+  const phasedFirst = process.env.SCALE_NOTIFY_PHASED === '1' || agencies >= 50_000;
+  for (const weeks of weekList) {
     const root = mkdtempSync(path.join(tmpdir(), `nianbao-scale-notify-${weeks}-`));
     try {
+      const populated = performance.now();
       child(['populate', root, String(agencies), String(weeks)]);
-      const first = JSON.parse(child(['notify', root, String(NOW.getTime())])) as StageFigures[];
-      print(`notify, ${agencies} agencies, ${weeks} weeks of runs (first notify: indexes built)`, first);
-      const second = JSON.parse(child(['notify', root, String(NOW.getTime() + 60_000)])) as StageFigures[];
-      print(`notify again, ${weeks} weeks, nothing new (indexes in place)`, second);
-      if (weeks !== 52) continue;
+      console.log(
+        `(population of ${agencies} agencies, ${weeks} weekly runs written in ${((performance.now() - populated) / 1000).toFixed(0)} s)`,
+      );
+      const firstTitle = `notify, ${agencies} agencies, ${weeks} weeks of runs (first notify: indexes built, every agency assessed and rendered, as in a deadline week)`;
+      const first = phasedFirst
+        ? phasedNotify(root, NOW.getTime(), `${firstTitle}, phased`)
+        : (JSON.parse(child(['notify', root, String(NOW.getTime())])) as StageFigures[]);
+      if (!phasedFirst) print(firstTitle, first);
+      if (!phasedFirst) {
+        const second = JSON.parse(child(['notify', root, String(NOW.getTime() + 60_000)])) as StageFigures[];
+        print(`notify again, ${weeks} weeks, nothing new (indexes in place)`, second);
+      }
+      if (weeks !== weekList.at(-1)) continue;
       const nextWeek = NOW.getTime() + WEEK;
       const changed = Number(child(['quiet', root, String(nextWeek), '0.01']));
-      const quiet = JSON.parse(child(['notify', root, String(nextWeek)])) as StageFigures[];
-      print(`quiet week: a new run, ${changed} agencies (1%) changed outcome`, quiet);
-      const fullSite = first.find((f) => f.stage === 'site')?.counts;
-      const quietSite = quiet.find((f) => f.stage === 'site')?.counts;
-      if (fullSite && quietSite) {
-        console.log(
-          `  site in the quiet week: ${quietSite.putsByPrefix.site ?? 0} site PUTs / ${fullSite.putsByPrefix.site ?? 0} of a full rewrite (${((100 * (quietSite.putsByPrefix.site ?? 0)) / (fullSite.putsByPrefix.site ?? 1)).toFixed(1)}%), ${mb(quietSite.bytesWritten)} / ${mb(fullSite.bytesWritten)} (${((100 * quietSite.bytesWritten) / fullSite.bytesWritten).toFixed(1)}%)`,
-        );
-      }
+      const quiet = phasedNotify(
+        root,
+        nextWeek,
+        `quiet week, phased: a new run, ${changed} agencies (1%) changed outcome`,
+      );
+      const sitePuts = (list: StageFigures[]) => list.reduce((t, f) => t + (f.counts.putsByPrefix.site ?? 0), 0);
+      const siteBytes = (list: StageFigures[]) =>
+        list.reduce((t, f) => t + (f.counts.bytesWrittenByPrefix.site ?? 0), 0);
+      console.log(
+        `  site in the quiet week: ${sitePuts(quiet)} site PUTs / ${sitePuts(first)} of the full rewrite (${((100 * sitePuts(quiet)) / Math.max(1, sitePuts(first))).toFixed(1)}%), ${mb(siteBytes(quiet))} / ${mb(siteBytes(first))} (${((100 * siteBytes(quiet)) / Math.max(1, siteBytes(first))).toFixed(1)}%); all prefixes: ${mb(quiet.reduce((t, f) => t + f.counts.bytesWritten, 0))} written`,
+      );
+      const again = JSON.parse(child(['phase', root, String(nextWeek + 3_600_000), 'publish'])) as StageFigures[];
+      print('the same week again, nothing new (publish only): regenerating an unchanged store', again);
+      console.log(`  site PUTs of the unchanged regeneration: ${sitePuts(again)} (${mb(siteBytes(again))})`);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -199,6 +306,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (mode === 'populate') await populate(rest[0] as string, Number(rest[1]), Number(rest[2]));
   else if (mode === 'notify')
     process.stdout.write(JSON.stringify(await notifyOnce(rest[0] as string, Number(rest[1]))));
+  else if (mode === 'phase')
+    process.stdout.write(
+      JSON.stringify(
+        await phaseOnce(
+          rest[0] as string,
+          Number(rest[1]),
+          rest[2] as string,
+          (rest[3] ?? '').split(',').filter(Boolean).map(Number),
+        ),
+      ),
+    );
   else if (mode === 'quiet')
     process.stdout.write(String(await quietWeek(rest[0] as string, Number(rest[1]), Number(rest[2]))));
   else await run();

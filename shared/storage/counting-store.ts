@@ -16,6 +16,8 @@ export interface StoreCounts {
   putsByPrefix: Record<string, number>;
   /** Reads by the key's first path segment. */
   getsByPrefix: Record<string, number>;
+  /** Bytes written by the key's first path segment. */
+  bytesWrittenByPrefix: Record<string, number>;
 }
 
 function emptyCounts(): StoreCounts {
@@ -29,6 +31,7 @@ function emptyCounts(): StoreCounts {
     deletes: 0,
     putsByPrefix: {},
     getsByPrefix: {},
+    bytesWrittenByPrefix: {},
   };
 }
 
@@ -72,6 +75,7 @@ export class CountingStore implements ObjectStore {
     this.counts.bytesWritten += sizeOf(body);
     const prefix = prefixOf(key);
     this.counts.putsByPrefix[prefix] = (this.counts.putsByPrefix[prefix] ?? 0) + 1;
+    this.counts.bytesWrittenByPrefix[prefix] = (this.counts.bytesWrittenByPrefix[prefix] ?? 0) + sizeOf(body);
   }
 
   async put(key: string, body: Uint8Array | string, options?: { contentType?: string }): Promise<void> {
