@@ -12,7 +12,7 @@
  * SCALE_NOTIFY_AGENCIES (default 10000). Run alone: `npx tsx bench/scale-notify.bench.ts`.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -202,9 +202,32 @@ function printPhases(title: string, figures: StageFigures[]): void {
   print(title, [...others.slice(0, 1), workerLine, ...others.slice(1)]);
 }
 
+/**
+ * The population is loaded with plain synchronous file writes into the FileSystemStore's layout (a
+ * bulk load: no temp file and rename per object), so 100,000 agencies load in minutes; everything
+ * measured goes through the real FileSystemStore.
+ */
+class BulkLoadStore extends FileSystemStore {
+  readonly #root: string;
+  readonly #dirs = new Set<string>();
+  constructor(root: string) {
+    super(root);
+    this.#root = root;
+  }
+  override async put(key: string, body: Uint8Array | string): Promise<void> {
+    const file = path.join(this.#root, ...key.split('/'));
+    const dir = path.dirname(file);
+    if (!this.#dirs.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      this.#dirs.add(dir);
+    }
+    writeFileSync(file, body);
+  }
+}
+
 /** Child: the synthetic population with `weeks` weekly manifests. */
 async function populate(root: string, agencies: number, weeks: number): Promise<void> {
-  const store = new FileSystemStore(root);
+  const store = new BulkLoadStore(root);
   const list = await writeSyntheticPopulation(store, { agencies, year: YEAR, now: NOW, weeks });
   const registry = { agencies: list, deadlines: {}, recipients: [] };
   await putJson(store, 'bench/registry.json', registry);
