@@ -1,6 +1,7 @@
 /** Reads what the exports and the evaluation need from the store: each registry agency's assessment. */
 
 import { mapLimit } from '../async/map-limit.ts';
+import { hasAssessmentIndex, loadIndexedStates } from '../compliance/assessment-index.ts';
 import type { AgencyYearState, Assessment } from '../compliance/status.ts';
 import { buildLinks, type LinkOptions } from '../notify/digest.ts';
 import type { Agency } from '../registry/agency.ts';
@@ -9,14 +10,24 @@ import { getJson, type ObjectStore } from '../storage/port.ts';
 import type { AgencyExportInput } from './rows.ts';
 
 /**
- * The current assessment of every registry agency for `year` (agencies never assessed are absent). One
- * listing of state/{year}/ first, so a year nobody was assessed for costs one request, not one per agency.
+ * The current assessment of every registry agency for `year` (agencies never assessed are absent): from
+ * the assessment index when the year has one (a few reads), else one listing of state/{year}/ first, so
+ * a year nobody was assessed for costs one request, not one per agency.
  */
 export async function loadAssessments(
   store: ObjectStore,
   agencies: readonly Pick<Agency, 'id'>[],
   year: number,
 ): Promise<Map<string, Assessment>> {
+  if (await hasAssessmentIndex(store, year)) {
+    const indexed = await loadIndexedStates(store, year);
+    const byAgency = new Map<string, Assessment>();
+    for (const agency of agencies) {
+      const state = indexed.get(agency.id);
+      if (state?.current) byAgency.set(agency.id, state.current);
+    }
+    return byAgency;
+  }
   const stored = new Set(await store.list(keys.statePrefix(year)));
   const present = agencies.filter((agency) => stored.has(keys.state(year, agency.id)));
   const states = await mapLimit(present, 16, (agency) =>
