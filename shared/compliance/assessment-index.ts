@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import type { Agency, Registry } from '../registry/agency.ts';
 import { keys } from '../storage/keys.ts';
-import { getJson, type ObjectStore, putJson } from '../storage/port.ts';
+import { getJson, type ObjectStore } from '../storage/port.ts';
 import type { AgencyRunOutcome } from '../storage/records.ts';
 import { deadlineFor } from './deadline.ts';
 import type { AgencyYearState } from './status.ts';
@@ -67,8 +67,11 @@ export async function loadAssessmentShard(store: ObjectStore, year: number, shar
     : emptyShard(year, shard);
 }
 
+/** Compact JSON: the shards are read by programs, and hold every agency's state (~2 KB each). */
 export async function saveAssessmentShard(store: ObjectStore, shard: AssessmentShard): Promise<void> {
-  await putJson(store, keys.assessmentShard(shard.year, shard.shard), shard);
+  await store.put(keys.assessmentShard(shard.year, shard.shard), JSON.stringify(shard), {
+    contentType: 'application/json; charset=utf-8',
+  });
 }
 
 /**

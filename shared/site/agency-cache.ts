@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { SHARD_COUNT, shardOf } from '../compliance/assessment-index.ts';
 import type { Finding } from '../rules/finding.ts';
 import { keys } from '../storage/keys.ts';
-import { getJson, type ObjectStore, putJson } from '../storage/port.ts';
+import { getJson, type ObjectStore } from '../storage/port.ts';
 import type { TriageLookup } from '../triage/triage.ts';
 import type { SiteAgency, SiteIndex } from './collect.ts';
 
@@ -73,7 +73,9 @@ export async function saveSiteAgencyCache(
       await store.delete(keys.siteAgencyShard(shard));
     } else {
       const record: SiteAgencyShard = { version: CACHE_VERSION, agencies: Object.fromEntries(now) };
-      await putJson(store, keys.siteAgencyShard(shard), record);
+      await store.put(keys.siteAgencyShard(shard), JSON.stringify(record), {
+        contentType: 'application/json; charset=utf-8',
+      });
     }
     written++;
   }
