@@ -11,7 +11,7 @@
  * newest folded one appears (the fetch log must stay in run order).
  */
 import { keys, PREFIXES } from '../storage/keys.ts';
-import { getJson, type ObjectStore, putJson } from '../storage/port.ts';
+import { getJson, type ObjectStore } from '../storage/port.ts';
 import type { AgencyRunOutcome, FetchStatus, RunManifest } from '../storage/records.ts';
 
 /** Consecutive folded runs (indices `first`..`last` into `runs`) in which an agency's fetch looked the same. */
@@ -146,7 +146,12 @@ export async function loadOutcomeIndex(
   const finished = fresh.filter((m) => !isRunning(m));
   for (const manifest of finished) foldRun(index, manifest);
   if (options.write !== false) {
-    if (finished.length > 0 || stats.rebuilt) await putJson(store, keys.outcomeIndex(year), index);
+    // Compact JSON: read by programs only, and at a country's size it holds 150,000 agencies' outcomes.
+    if (finished.length > 0 || stats.rebuilt) {
+      await store.put(keys.outcomeIndex(year), JSON.stringify(index), {
+        contentType: 'application/json; charset=utf-8',
+      });
+    }
     for (const key of markers) await store.delete(key);
   }
   const running = fresh.filter(isRunning);
