@@ -10,7 +10,10 @@
  */
 import type { S3Event, SQSEvent, SQSRecord } from 'aws-lambda';
 
-/** What running a stage once cost in orchestration terms. */
+/**
+ * What running a stage once cost in orchestration terms. A stage fanned out over several invocations
+ * runs them one after another here, so the CPU and wall time the bench measures are their sum.
+ */
 export interface StageRun<T> {
   result: T;
   /** Lambda invocations it took (a fanned-out stage takes more than one). */
