@@ -1,6 +1,6 @@
 /**
  * Measured cost (issue 13): the weekly AWS bill at 10,000 and 150,000 agencies from COUNTED requests.
- * `npm run bench -- cost` (about 4 minutes on 2 cores).
+ * `npm run bench -- cost` (~250 s of CPU over five child processes; 7 minutes on a shared 2-core machine).
  *
  * The real stage code runs through counting stand-ins (cost-aws.ts: every S3Client, SQSClient and
  * SESClient is a counting mock; S3 requests are served from an in-memory or filesystem store after an
