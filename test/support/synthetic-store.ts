@@ -39,11 +39,69 @@ function caseBytes(item: AgencyCase): Uint8Array {
   return new TextEncoder().encode(item.report?.text ?? '（扫描件，无文字层）');
 }
 
-/** The raw key of the case's report snapshot (undefined when nothing was found). */
+/** The raw key of the case's report snapshot, as writeSnapshotAndResult names it (undefined: nothing found). */
 function caseRawKey(item: AgencyCase): string | undefined {
   if (item.report === undefined) return undefined;
   const sha256 = createHash('sha256').update(caseBytes(item)).digest('hex');
   return keys.raw(item.year, item.agency.id, sha256, 'txt');
+}
+
+/** What a fetch and a parse would have stored for one document: raw bytes, metadata, parsed result. */
+export interface SnapshotCase {
+  agency: Agency;
+  year: number;
+  /** The parsed report; null for a document that could not be parsed. */
+  report: AnnualReport | null;
+  findings: Finding[];
+  /** When it was fetched (the publish date when there is one). */
+  fetchedAt: string;
+  publishDate?: string;
+  sourceUrl?: string;
+  pageTitle?: string;
+}
+
+/** Writes raw/…, its .meta.json and results/… for one document, as the fetcher and the parser would. */
+export async function writeSnapshotAndResult(
+  store: ObjectStore,
+  item: SnapshotCase,
+): Promise<{ sha256: string; rawKey: string; resultKey: string }> {
+  const { agency, year } = item;
+  const text = item.report?.text ?? '（扫描件，无文字层）';
+  const bytes = new TextEncoder().encode(text);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const rawKey = keys.raw(year, agency.id, sha256, 'txt');
+  const resultKey = keys.result(year, agency.id, sha256);
+  const meta: SnapshotMeta = {
+    agencyId: agency.id,
+    year,
+    sha256,
+    key: rawKey,
+    url: item.sourceUrl ?? `https://example.gov.cn/${agency.id}/${year}.txt`,
+    pageUrl: item.sourceUrl ?? `https://example.gov.cn/${agency.id}/${year}.html`,
+    title: item.pageTitle ?? item.report?.title ?? null,
+    fetchedAt: item.fetchedAt,
+    publishDate: item.publishDate ?? null,
+    publishDateSource: item.publishDate ? 'meta-pubdate' : null,
+    otherDates: [],
+    contentType: 'text/plain; charset=utf-8',
+    charset: 'utf-8',
+    byteLength: bytes.byteLength,
+    headers: {},
+  };
+  const result: ReportResult = {
+    agencyId: agency.id,
+    year,
+    sha256,
+    rawKey,
+    parserVersion: 'synthetic',
+    parsedAt: item.fetchedAt,
+    report: item.report,
+    findings: item.findings,
+  };
+  await store.put(rawKey, bytes);
+  await putJson(store, keys.rawMeta(year, agency.id, sha256), meta);
+  await putJson(store, resultKey, result);
+  return { sha256, rawKey, resultKey };
 }
 
 /** Writes the raw snapshot, its metadata, the parsed result and the state record of one case. */
@@ -56,41 +114,16 @@ export async function writeAgencyCase(store: ObjectStore, item: AgencyCase): Pro
   let resultKey: string | undefined;
   const findings = item.findings ?? (item.report ? validateReport(item.report, { level: agency.level }) : []);
   if (item.report !== undefined) {
-    const bytes = caseBytes(item);
-    sha256 = createHash('sha256').update(bytes).digest('hex');
-    rawKey = caseRawKey(item) as string;
-    resultKey = keys.result(year, agency.id, sha256);
-    const fetchedAt = item.publishDate ?? assessedAt;
-    const meta: SnapshotMeta = {
-      agencyId: agency.id,
+    ({ sha256, rawKey, resultKey } = await writeSnapshotAndResult(store, {
+      agency,
       year,
-      sha256,
-      key: rawKey,
-      url: item.sourceUrl ?? `https://example.gov.cn/${agency.id}/${year}.txt`,
-      pageUrl: item.sourceUrl ?? `https://example.gov.cn/${agency.id}/${year}.html`,
-      title: item.pageTitle ?? item.report?.title ?? null,
-      fetchedAt,
-      publishDate: item.publishDate ?? null,
-      publishDateSource: item.publishDate ? 'meta-pubdate' : null,
-      otherDates: [],
-      contentType: 'text/plain; charset=utf-8',
-      charset: 'utf-8',
-      byteLength: bytes.byteLength,
-      headers: {},
-    };
-    const result: ReportResult = {
-      agencyId: agency.id,
-      year,
-      sha256,
-      rawKey,
-      parserVersion: 'synthetic',
-      parsedAt: fetchedAt,
       report: item.report,
       findings,
-    };
-    await store.put(rawKey, bytes);
-    await putJson(store, keys.rawMeta(year, agency.id, sha256), meta);
-    await putJson(store, resultKey, result);
+      fetchedAt: item.publishDate ?? assessedAt,
+      ...(item.publishDate ? { publishDate: item.publishDate } : {}),
+      ...(item.sourceUrl ? { sourceUrl: item.sourceUrl } : {}),
+      ...(item.pageTitle ? { pageTitle: item.pageTitle } : {}),
+    }));
   }
   const current: Assessment = {
     agencyId: agency.id,
@@ -186,7 +219,7 @@ const DEPARTMENTS = [
 ];
 
 /** Share of each status in the synthetic population (the rest are on time). */
-const STATUS_MIX: [ComplianceStatus, number][] = [
+export const STATUS_MIX: [ComplianceStatus, number][] = [
   ['late', 0.1],
   ['missing', 0.08],
   ['inconsistent', 0.1],
