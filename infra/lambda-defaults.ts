@@ -20,6 +20,11 @@ export const METRICS_NAMESPACE = 'nianbao-watch';
 export interface NianbaoFunctionProps {
   /** Which handler in functions/ to bundle. */
   name: FunctionName;
+  /**
+   * Powertools service name (the role's description too), when two functions run one entry with
+   * different memory or concurrency. @default `nianbao-${name}`
+   */
+  service?: string;
   /** Shown in the console; also the Powertools service name. */
   description: string;
   timeout: Duration;
@@ -43,6 +48,7 @@ export class NianbaoFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: NianbaoFunctionProps) {
     super(scope, id);
+    const service = props.service ?? `nianbao-${props.name}`;
     const logGroup = new LogGroup(this, 'Logs', {
       retention: RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -51,7 +57,7 @@ export class NianbaoFunction extends Construct {
     // AWSLambdaBasicExecutionRole (logs:* on every log group of the account).
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `nianbao-${props.name} execution role`,
+      description: `${service} execution role`,
     });
     this.role.addToPolicy(
       new PolicyStatement({
@@ -69,7 +75,7 @@ export class NianbaoFunction extends Construct {
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       environment: {
-        POWERTOOLS_SERVICE_NAME: `nianbao-${props.name}`,
+        POWERTOOLS_SERVICE_NAME: service,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         // Source maps make stack traces point at functions/*.ts and shared/*.ts.
         NODE_OPTIONS: '--enable-source-maps',
@@ -122,7 +128,7 @@ export class NianbaoFunction extends Construct {
         'pdfjs-dist 6); it is an active LTS supported by Lambda. Moving to 24 is a tested upgrade, not a flag.',
     });
     this.errorsAlarm = this.function.metricErrors({ period: Duration.minutes(5) }).createAlarm(this, 'ErrorsAlarm', {
-      alarmDescription: `nianbao-${props.name}: the function threw (see its log group)`,
+      alarmDescription: `${service}: the function threw (see its log group)`,
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
