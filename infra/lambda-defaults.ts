@@ -30,6 +30,14 @@ export interface NianbaoFunctionProps {
   timeout: Duration;
   /** @default 512 */
   memorySize?: number;
+  /**
+   * V8's old-space limit as a share of `memorySize` (`--max-old-space-size`), for functions whose heap
+   * grows with the registry: set explicitly so the heap can use the memory bought for it, whatever
+   * default the runtime or V8 (which sizes it from the machine's memory) would pick. The rest of the
+   * memory is for buffers (S3 bodies, rendered pages) and the runtime itself.
+   * @default V8's default
+   */
+  heapShare?: number;
   /** Extra NodejsFunction props (dead-letter queue, retry attempts, reserved concurrency…). */
   overrides?: Partial<NodejsFunctionProps>;
 }
@@ -78,7 +86,12 @@ export class NianbaoFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: service,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         // Source maps make stack traces point at functions/*.ts and shared/*.ts.
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: [
+          '--enable-source-maps',
+          ...(props.heapShare
+            ? [`--max-old-space-size=${Math.floor((props.memorySize ?? 512) * props.heapShare)}`]
+            : []),
+        ].join(' '),
       },
       ...props.overrides,
     };

@@ -71,13 +71,25 @@ export interface NianbaoStackProps extends StackProps {
 /** Fetch worker timeout; the queue's visibility timeout is derived from it. */
 export const FETCH_WORKER_TIMEOUT = Duration.minutes(10);
 /**
- * Notify (prepare, publish, manual all-in-one runs) and the Map's shard workers: see the sizing notes at
- * the functions in the stack below.
+ * Sizes of the weekly notify's functions, from `npm run bench -- notify-phases` (first run, every agency
+ * assessed and rendered; peak RSS at 1,000 / 10,000 / 30,000 agencies, one year of results):
+ *   prepare  137 / 195 / 380 MB (~9 MB per 1,000 agencies → ~1.5 GB at 150,000)
+ *   worker   149 / 277 / 584 MB (~15 MB per 1,000 → ~2.4 GB): not a sixteenth of publish, because a worker
+ *            still loads every agency's state, listings and caches to find and render its own (shared/site,
+ *            shared/compliance); only the work is split, not the index
+ *   publish  162 / 341 / 716 MB (~19 MB per 1,000 → ~3.0 GB)
+ * Notify (prepare, publish, manual all-in-one runs) gets 4096 MB, a third over publish's 3.0 GB: an
+ * out-of-memory publish costs the week's digest. Workers get 3008 MB, a quarter over 2.4 GB: a worker that
+ * fails leaves its shards to publish, so the week still goes out. Workers use ~20 ms of CPU per agency
+ * rendered (9,400 each at 150,000: ~3 minutes plus S3 latency), publish ~1.3 ms per agency (~3–4 minutes
+ * at 150,000); both keep Lambda's 15-minute maximum for a first run over a large registry.
  */
-export const NOTIFY_MEMORY_MB = 3008;
+export const NOTIFY_MEMORY_MB = 4096;
 export const NOTIFY_TIMEOUT = Duration.minutes(15);
-export const NOTIFY_SHARDS_MEMORY_MB = 1769;
+export const NOTIFY_SHARDS_MEMORY_MB = 3008;
 export const NOTIFY_SHARDS_TIMEOUT = Duration.minutes(15);
+/** Both hold JavaScript objects per agency; a fifth of the memory stays for buffers and the runtime. */
+export const NOTIFY_HEAP_SHARE = 0.8;
 /** Shard workers at once (the Map's MaxConcurrency): 16 groups in two waves. */
 export const NOTIFY_SHARD_CONCURRENCY = 8;
 /** Lambda errors worth retrying: the service's own failures and throttling, not the handler's. */
@@ -227,18 +239,20 @@ export class NianbaoStack extends Stack {
     });
 
     // The weekly notify runs in phases (shared/pipeline/weekly-notify.ts) on two functions built from one
-    // entry (functions/notify.ts), because the phases need different sizes and different concurrency:
+    // entry (functions/notify.ts), because the phases differ in size and in concurrency (sizes: see
+    // NOTIFY_MEMORY_MB above):
     // - Notify: prepare, publish, and the all-in-one run of a manual invoke. Publish makes the digest and
-    //   the site's listings and exports from every agency's state at once, so it is the memory-hungry
-    //   phase; one instance at a time (reserved concurrency 1) keeps the digest's check-then-send
-    //   idempotence and the site's listings to a single writer.
-    // - NotifyShards: the Map's workers, several at once, each assessing and rendering a sixteenth of
-    //   the agencies. One size for both would either starve publish or pay publish's memory eight times.
+    //   the site's listings and exports from every agency's state at once, the largest phase. Reserved
+    //   concurrency 1 keeps one publish at a time (the digest's check-then-send idempotence, one writer of
+    //   the listings); prepare shares it harmlessly, as prepare and publish of one execution never overlap.
+    // - NotifyShards: the Map's workers, up to NOTIFY_SHARD_CONCURRENCY at once, so not reserved to 1.
+    //   Smaller than publish; one function at publish's size would pay that memory for every worker.
     const notify = new NianbaoFunction(this, 'Notify', {
       name: 'notify',
       description: 'Weekly: prepare and publish phases (digest, site listings); everything at once on a manual invoke',
       timeout: NOTIFY_TIMEOUT,
       memorySize: NOTIFY_MEMORY_MB,
+      heapShare: NOTIFY_HEAP_SHARE,
       overrides: props.reserveConcurrency === false ? {} : { reservedConcurrentExecutions: 1 },
     });
     // Run manifests folded from the parts (which it deletes), assessment history, sent digests, the
@@ -265,6 +279,7 @@ export class NianbaoStack extends Stack {
       description: 'Weekly, one Map item: assesses and renders the agencies of some assessment-index shards',
       timeout: NOTIFY_SHARDS_TIMEOUT,
       memorySize: NOTIFY_SHARDS_MEMORY_MB,
+      heapShare: NOTIFY_HEAP_SHARE,
       // No reserved concurrency: the Map's MaxConcurrency bounds the workers, and Lambda throttles are
       // retried by the state machine.
     });

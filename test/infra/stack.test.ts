@@ -8,6 +8,7 @@ import {
   FETCH_WORKER_TIMEOUT,
   LAMBDA_TRANSIENT_ERRORS,
   type NianbaoStack,
+  NOTIFY_HEAP_SHARE,
   NOTIFY_MEMORY_MB,
   NOTIFY_SHARD_CONCURRENCY,
   NOTIFY_SHARDS_MEMORY_MB,
@@ -619,6 +620,15 @@ describe('weekly notify state machine', () => {
       MemorySize: NOTIFY_SHARDS_MEMORY_MB,
       Timeout: NOTIFY_SHARDS_TIMEOUT.toSeconds(),
     });
+    // The heap may use most of the memory bought for it (V8 would otherwise size it from the machine).
+    for (const [service, memory] of [
+      ['nianbao-notify', NOTIFY_MEMORY_MB],
+      ['nianbao-notifyShards', NOTIFY_SHARDS_MEMORY_MB],
+    ] as const) {
+      const options = (fn(service).Environment as { Variables: Record<string, string> }).Variables.NODE_OPTIONS;
+      expect(options).toContain('--enable-source-maps');
+      expect(options).toContain(`--max-old-space-size=${Math.floor(memory * NOTIFY_HEAP_SHARE)}`);
+    }
     // Reserving 1 here would run the Map's workers one after another.
     expect(fn('nianbao-notifyShards')).not.toHaveProperty('ReservedConcurrentExecutions');
     expect(NOTIFY_SHARDS_MEMORY_MB).toBeLessThan(NOTIFY_MEMORY_MB);
