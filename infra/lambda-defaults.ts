@@ -20,11 +20,24 @@ export const METRICS_NAMESPACE = 'nianbao-watch';
 export interface NianbaoFunctionProps {
   /** Which handler in functions/ to bundle. */
   name: FunctionName;
+  /**
+   * Powertools service name (the role's description too), when two functions run one entry with
+   * different memory or concurrency. @default `nianbao-${name}`
+   */
+  service?: string;
   /** Shown in the console; also the Powertools service name. */
   description: string;
   timeout: Duration;
   /** @default 512 */
   memorySize?: number;
+  /**
+   * V8's old-space limit as a share of `memorySize` (`--max-old-space-size`), for functions whose heap
+   * grows with the registry: set explicitly so the heap can use the memory bought for it, whatever
+   * default the runtime or V8 (which sizes it from the machine's memory) would pick. The rest of the
+   * memory is for buffers (S3 bodies, rendered pages) and the runtime itself.
+   * @default V8's default
+   */
+  heapShare?: number;
   /** Extra NodejsFunction props (dead-letter queue, retry attempts, reserved concurrency…). */
   overrides?: Partial<NodejsFunctionProps>;
 }
@@ -43,6 +56,7 @@ export class NianbaoFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: NianbaoFunctionProps) {
     super(scope, id);
+    const service = props.service ?? `nianbao-${props.name}`;
     const logGroup = new LogGroup(this, 'Logs', {
       retention: RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -51,7 +65,7 @@ export class NianbaoFunction extends Construct {
     // AWSLambdaBasicExecutionRole (logs:* on every log group of the account).
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `nianbao-${props.name} execution role`,
+      description: `${service} execution role`,
     });
     this.role.addToPolicy(
       new PolicyStatement({
@@ -69,10 +83,15 @@ export class NianbaoFunction extends Construct {
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       environment: {
-        POWERTOOLS_SERVICE_NAME: `nianbao-${props.name}`,
+        POWERTOOLS_SERVICE_NAME: service,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         // Source maps make stack traces point at functions/*.ts and shared/*.ts.
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: [
+          '--enable-source-maps',
+          ...(props.heapShare
+            ? [`--max-old-space-size=${Math.floor((props.memorySize ?? 512) * props.heapShare)}`]
+            : []),
+        ].join(' '),
       },
       ...props.overrides,
     };
@@ -122,7 +141,7 @@ export class NianbaoFunction extends Construct {
         'pdfjs-dist 6); it is an active LTS supported by Lambda. Moving to 24 is a tested upgrade, not a flag.',
     });
     this.errorsAlarm = this.function.metricErrors({ period: Duration.minutes(5) }).createAlarm(this, 'ErrorsAlarm', {
-      alarmDescription: `nianbao-${props.name}: the function threw (see its log group)`,
+      alarmDescription: `${service}: the function threw (see its log group)`,
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -1,15 +1,27 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { type Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, EventType, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import {
+  DefinitionBody,
+  JitterType,
+  JsonPath,
+  LogLevel,
+  Map as MapState,
+  Pass,
+  Result,
+  StateMachine,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke as InvokeFunctionTask } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { TimeZone } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
 import { CONFIG_ENV } from '../shared/config/config.ts';
@@ -58,6 +70,37 @@ export interface NianbaoStackProps extends StackProps {
 
 /** Fetch worker timeout; the queue's visibility timeout is derived from it. */
 export const FETCH_WORKER_TIMEOUT = Duration.minutes(10);
+/**
+ * Sizes of the weekly notify's functions, from `npm run bench -- notify-phases` (first run, every agency
+ * assessed and rendered; peak RSS at 1,000 / 10,000 / 30,000 agencies, one year of results):
+ *   prepare  137 / 195 / 380 MB (~9 MB per 1,000 agencies → ~1.5 GB at 150,000)
+ *   worker   149 / 277 / 584 MB (~15 MB per 1,000 → ~2.4 GB): not a sixteenth of publish, because a worker
+ *            still loads every agency's state, listings and caches to find and render its own (shared/site,
+ *            shared/compliance); only the work is split, not the index
+ *   publish  162 / 341 / 716 MB (~19 MB per 1,000 → ~3.0 GB)
+ * Notify (prepare, publish, manual all-in-one runs) gets 4096 MB, a third over publish's 3.0 GB: an
+ * out-of-memory publish costs the week's digest. Workers get 3008 MB, a quarter over 2.4 GB: a worker that
+ * fails leaves its shards to publish, so the week still goes out. Workers use ~20 ms of CPU per agency
+ * rendered (9,400 each at 150,000: ~3 minutes plus S3 latency), publish ~1.3 ms per agency (~3–4 minutes
+ * at 150,000); both keep Lambda's 15-minute maximum for a first run over a large registry.
+ */
+export const NOTIFY_MEMORY_MB = 4096;
+export const NOTIFY_TIMEOUT = Duration.minutes(15);
+export const NOTIFY_SHARDS_MEMORY_MB = 3008;
+export const NOTIFY_SHARDS_TIMEOUT = Duration.minutes(15);
+/** Both hold JavaScript objects per agency; a fifth of the memory stays for buffers and the runtime. */
+export const NOTIFY_HEAP_SHARE = 0.8;
+/** Shard workers at once (the Map's MaxConcurrency): 16 groups in two waves. */
+export const NOTIFY_SHARD_CONCURRENCY = 8;
+/** Lambda errors worth retrying: the service's own failures and throttling, not the handler's. */
+export const LAMBDA_TRANSIENT_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.TooManyRequestsException',
+];
+
 /** AWS's guidance for SQS-triggered functions: visibility timeout at least 6× the function timeout. */
 export const VISIBILITY_FACTOR = 6;
 
@@ -195,11 +238,21 @@ export class NianbaoStack extends Stack {
       prefix: RAW_PREFIX,
     });
 
+    // The weekly notify runs in phases (shared/pipeline/weekly-notify.ts) on two functions built from one
+    // entry (functions/notify.ts), because the phases differ in size and in concurrency (sizes: see
+    // NOTIFY_MEMORY_MB above):
+    // - Notify: prepare, publish, and the all-in-one run of a manual invoke. Publish makes the digest and
+    //   the site's listings and exports from every agency's state at once, the largest phase. Reserved
+    //   concurrency 1 keeps one publish at a time (the digest's check-then-send idempotence, one writer of
+    //   the listings); prepare shares it harmlessly, as prepare and publish of one execution never overlap.
+    // - NotifyShards: the Map's workers, up to NOTIFY_SHARD_CONCURRENCY at once, so not reserved to 1.
+    //   Smaller than publish; one function at publish's size would pay that memory for every worker.
     const notify = new NianbaoFunction(this, 'Notify', {
       name: 'notify',
-      description: 'Weekly: updates assessments, sends the digest, regenerates the results site',
-      timeout: Duration.minutes(10),
-      memorySize: 1024,
+      description: 'Weekly: prepare and publish phases (digest, site listings); everything at once on a manual invoke',
+      timeout: NOTIFY_TIMEOUT,
+      memorySize: NOTIFY_MEMORY_MB,
+      heapShare: NOTIFY_HEAP_SHARE,
       overrides: props.reserveConcurrency === false ? {} : { reservedConcurrentExecutions: 1 },
     });
     // Run manifests folded from the parts (which it deletes), assessment history, sent digests, the
@@ -220,6 +273,35 @@ export class NianbaoStack extends Stack {
     else notify.useSmtp(props.mail.smtpUrl, props.mail.from);
     if (props.recipients.length > 0) notify.function.addEnvironment(CONFIG_ENV.recipients, props.recipients.join(','));
 
+    const notifyShards = new NianbaoFunction(this, 'NotifyShards', {
+      name: 'notify',
+      service: 'nianbao-notifyShards',
+      description: 'Weekly, one Map item: assesses and renders the agencies of some assessment-index shards',
+      timeout: NOTIFY_SHARDS_TIMEOUT,
+      memorySize: NOTIFY_SHARDS_MEMORY_MB,
+      heapShare: NOTIFY_HEAP_SHARE,
+      // No reserved concurrency: the Map's MaxConcurrency bounds the workers, and Lambda throttles are
+      // retried by the state machine.
+    });
+    // Assessment states and index shards (index/{year}/assessments/), agency pages and their cache
+    // (index/site-agencies/). No mail: the worker never sends, so it gets no SES grant.
+    notifyShards.useBucket(store, {
+      readPattern: '*',
+      writePatterns: [PREFIXES.state, PREFIXES.site, PREFIXES.index].map(objectsUnder),
+    });
+    // functions/notify.ts reads the mail settings at cold start whatever the phase, so the worker gets
+    // them too, inert: no SES grant, and for SMTP the server without its user and password.
+    if (props.mail.kind === 'ses') {
+      notifyShards.function.addEnvironment(CONFIG_ENV.mailer, 'ses');
+      notifyShards.function.addEnvironment(CONFIG_ENV.sesIdentity, props.mail.identity);
+    } else {
+      const server = new URL(props.mail.smtpUrl);
+      server.username = '';
+      server.password = '';
+      notifyShards.function.addEnvironment(CONFIG_ENV.mailer, 'smtp');
+      notifyShards.function.addEnvironment(CONFIG_ENV.smtpUrl, server.toString());
+    }
+    notifyShards.function.addEnvironment(CONFIG_ENV.mailFrom, props.mail.from);
     const rescan = new NianbaoFunction(this, 'RescanHttp', {
       name: 'rescanHttp',
       description: 'POST {agencyIds?, region?, year?} (SigV4-signed): enqueues a rescan, answers 202 {runId}',
@@ -235,6 +317,80 @@ export class NianbaoStack extends Stack {
     // AWS_IAM: Lambda rejects any request without a valid SigV4 signature from a principal allowed
     // lambda:InvokeFunctionUrl before the handler runs.
     const rescanUrl = rescan.function.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
+
+    // ---- Weekly notify state machine -------------------------------------------------------------
+    // SetPreparePhase → Prepare → Shards (Map over the prepared shard groups) → SetPublishPhase → Publish.
+    // The phase is set by a Pass state on the whole state rather than in a task payload, because the
+    // input's year and force are optional and a JSONPath payload fails on a missing path; the handler's
+    // schema drops the fields it does not know (groups, executionId…).
+    //
+    // Standard workflow: it runs up to an hour (Express stops at 5 minutes) and keeps its history. An
+    // inline Map is enough for 16 items (a Distributed Map's child executions, item readers and result
+    // writers are for thousands of items or payloads over 256 KB; here the groups are a few hundred bytes).
+    const invoke = (id: string, fn: NianbaoFunction) => {
+      const task = new InvokeFunctionTask(this, id, {
+        lambdaFunction: fn.function,
+        payloadResponseOnly: true,
+        // One retry rule of our own instead of CDK's default, which leaves out throttling: a worker can
+        // meet the account's concurrency limit, and publish its reserved 1 while a manual invoke runs.
+        retryOnServiceExceptions: false,
+      });
+      task.addRetry({
+        errors: LAMBDA_TRANSIENT_ERRORS,
+        interval: Duration.seconds(2),
+        backoffRate: 2,
+        maxAttempts: 6,
+        jitterStrategy: JitterType.FULL,
+      });
+      return task;
+    };
+    const prepare = invoke('Prepare', notify);
+    const shardWorker = invoke('AssessAndRenderShards', notifyShards);
+    // A failed worker does not stop the week: publish assesses and renders every agency still found
+    // changed, that worker's shards included (shared/pipeline/weekly-notify.ts); the worker function's
+    // error alarm still fires.
+    shardWorker.addCatch(new Pass(this, 'LeaveShardsToPublish'), { resultPath: '$.error' });
+    const shards = new MapState(this, 'Shards', {
+      itemsPath: JsonPath.stringAt('$.groups'),
+      itemSelector: {
+        source: JsonPath.stringAt('$.source'),
+        scheduledTime: JsonPath.stringAt('$.scheduledTime'),
+        year: JsonPath.numberAt('$.year'),
+        phase: 'shards',
+        shards: JsonPath.listAt('$$.Map.Item.Value.shards'),
+      },
+      maxConcurrency: NOTIFY_SHARD_CONCURRENCY,
+      // The workers' figures sit beside the prepared input instead of replacing it.
+      resultPath: '$.shardResults',
+    }).itemProcessor(shardWorker);
+    const weeklyNotifyLogs = new LogGroup(this, 'WeeklyNotifyLogs', {
+      // The /aws/vendedlogs/ prefix keeps Step Functions' log delivery off the account's size-limited
+      // CloudWatch Logs resource policy.
+      logGroupName: `/aws/vendedlogs/states/${this.stackName}-weekly-notify`,
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const weeklyNotify = new StateMachine(this, 'WeeklyNotify', {
+      comment: 'Weekly notify: prepare, assess and render the shard groups in parallel, publish digest and site',
+      definitionBody: DefinitionBody.fromChainable(
+        new Pass(this, 'SetPreparePhase', { result: Result.fromString('prepare'), resultPath: '$.phase' })
+          .next(prepare)
+          .next(shards)
+          .next(new Pass(this, 'SetPublishPhase', { result: Result.fromString('publish'), resultPath: '$.phase' }))
+          .next(invoke('Publish', notify)),
+      ),
+      // Prepare and publish ≤ 15 minutes each, two waves of workers ≤ 15 minutes each, plus retries.
+      timeout: Duration.hours(2),
+      // Every state transition (a few dozen a week), so a failed week shows where; payloads stay in the
+      // execution history, not in the logs.
+      logs: { destination: weeklyNotifyLogs, level: LogLevel.ALL, includeExecutionData: false },
+    });
+    Validations.of(weeklyNotify).acknowledge({
+      id: 'AwsSolutions-SF2',
+      reason:
+        'X-Ray tracing is off: the functions are not traced either, and the execution history already ' +
+        'shows each state with its timing, input, output and error.',
+    });
 
     // ---- Schedules -----------------------------------------------------------------------------
     const scheduleInput = ScheduleTargetInput.fromObject({
@@ -255,14 +411,32 @@ export class NianbaoStack extends Stack {
       description: 'Weekly digest and site, after the fetch window',
       // Every Monday at 08:00 Beijing time: six hours after the fetch started, before office hours.
       schedule: ScheduleExpression.cron({ minute: '0', hour: '8', weekDay: 'MON', timeZone: TimeZone.ASIA_SHANGHAI }),
-      target: new LambdaInvoke(notify.function, { input: scheduleInput, ...scheduleRetry }),
+      // Starts one execution a week. Scheduler retries only a start that failed, and an execution ends
+      // (2-hour timeout) long before the next Monday, so no guard against overlapping executions is
+      // needed; a manual start during a scheduled run is still safe: both compute the same states from
+      // the same inputs, and publish, reserved to one instance, sends each week's digest once.
+      target: new StepFunctionsStartExecution(weeklyNotify, { input: scheduleInput, ...scheduleRetry }),
     });
 
     // ---- Alarms --------------------------------------------------------------------------------
-    const alarms: Alarm[] = [plan, fetchWorker, parse, notify, rescan].map((fn) => fn.errorsAlarm);
+    const alarms: Alarm[] = [plan, fetchWorker, parse, notify, notifyShards, rescan].map((fn) => fn.errorsAlarm);
+    for (const [id, metric, what] of [
+      ['WeeklyNotifyFailedAlarm', weeklyNotify.metricFailed({ period: Duration.minutes(5) }), 'failed'],
+      ['WeeklyNotifyTimedOutAlarm', weeklyNotify.metricTimedOut({ period: Duration.minutes(5) }), 'timed out'],
+    ] as const) {
+      alarms.push(
+        metric.createAlarm(this, id, {
+          alarmDescription: `The weekly notify ${what}: no digest this week (see the execution's history)`,
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
     for (const [id, queue, what] of [
       ['FetchDeadLettersAlarm', fetchDlq, 'fetch jobs failed 3 times (poisoned message or a bug)'],
-      ['ScheduleDeadLettersAlarm', scheduleDlq, 'a schedule could not invoke its function'],
+      ['ScheduleDeadLettersAlarm', scheduleDlq, 'a schedule could not start its target'],
       ['ParseDeadLettersAlarm', parseDlq, 'a snapshot could not be parsed after retries'],
     ] as const) {
       alarms.push(
@@ -289,6 +463,7 @@ export class NianbaoStack extends Stack {
     new CfnOutput(this, 'RescanFunctionName', { value: rescan.function.functionName });
     new CfnOutput(this, 'PlanFunctionName', { value: plan.function.functionName });
     new CfnOutput(this, 'NotifyFunctionName', { value: notify.function.functionName });
+    new CfnOutput(this, 'WeeklyNotifyStateMachineArn', { value: weeklyNotify.stateMachineArn });
     new CfnOutput(this, 'FetchDeadLetterQueueArn', { value: fetchDlq.queueArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn });
     new CfnOutput(this, 'FetchQueueUrl', { value: fetchQueue.queueUrl });

@@ -3,18 +3,32 @@ import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, FEATURE_FLAGS } from '../../infra/app.ts';
 import { STUB_CODE_CONTEXT } from '../../infra/lambda-defaults.ts';
-import { FETCH_WORKER_TIMEOUT, type NianbaoStack, VISIBILITY_FACTOR } from '../../infra/stack.ts';
+import { LOG_DELIVERY_ACTIONS } from '../../infra/nag.ts';
+import {
+  FETCH_WORKER_TIMEOUT,
+  LAMBDA_TRANSIENT_ERRORS,
+  type NianbaoStack,
+  NOTIFY_HEAP_SHARE,
+  NOTIFY_MEMORY_MB,
+  NOTIFY_SHARD_CONCURRENCY,
+  NOTIFY_SHARDS_MEMORY_MB,
+  NOTIFY_SHARDS_TIMEOUT,
+  NOTIFY_TIMEOUT,
+  VISIBILITY_FACTOR,
+} from '../../infra/stack.ts';
 import { CONFIG_ENV } from '../../shared/config/config.ts';
+import { SHARD_GROUPS, shardGroups } from '../../shared/pipeline/weekly-notify.ts';
 import { objectsUnder, PREFIXES } from '../../shared/storage/keys.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 
-/** The POWERTOOLS_SERVICE_NAME of each of our five functions. */
+/** The POWERTOOLS_SERVICE_NAME of each of our six functions. */
 const OUR_SERVICES = [
   'nianbao-plan',
   'nianbao-fetchWorker',
   'nianbao-parse',
   'nianbao-notify',
+  'nianbao-notifyShards',
   'nianbao-rescanHttp',
 ] as const;
 
@@ -136,16 +150,22 @@ describe('weekly schedules', () => {
     expect(resourcesOf('AWS::SQS::Queue')).toHaveProperty(dlq.asString());
   });
 
-  it('runs the notifier every Monday 08:00 Beijing time, after the fetch window', () => {
+  it('starts the weekly notify state machine every Monday 08:00 Beijing time, after the fetch window', () => {
+    const dlq = new Capture();
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(0 8 ? * MON *)',
       ScheduleExpressionTimezone: 'Asia/Shanghai',
       Target: Match.objectLike({
-        Arn: { 'Fn::GetAtt': [functionIdByService('nianbao-notify'), 'Arn'] },
-        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 3 }),
-        DeadLetterConfig: Match.objectLike({ Arn: Match.anyValue() }),
+        Arn: { Ref: stateMachineId() },
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 7200 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlq, 'Arn'] } },
       }),
     });
+    expect(dlq.asString()).toMatch(/ScheduleDeadLetters/);
+    // No schedule invokes the notifier directly any more (a manual invoke still can).
+    for (const schedule of Object.values(resourcesOf('AWS::Scheduler::Schedule'))) {
+      expect(JSON.stringify(schedule.Properties.Target)).not.toContain(functionIdByService('nianbao-notify'));
+    }
   });
 
   it('passes the scheduled time to the handler', () => {
@@ -257,12 +277,16 @@ describe('write access', () => {
     expect(writesOf('nianbao-parse')).toEqual(['results/*']);
     // index/: the outcome index, its refold markers and the site's page hashes (issue 13).
     expect(writesOf('nianbao-notify')).toEqual(['runs/*', 'run-parts/*', 'state/*', 'digests/*', 'site/*', 'index/*']);
+    // The Map's workers: assessment states and index shards, agency pages and their cache.
+    expect(writesOf('nianbao-notifyShards')).toEqual(['state/*', 'site/*', 'index/*']);
     expect(writesOf('nianbao-plan')).toEqual([]);
     // The triage endpoint (POST /triage) records verdicts, and nothing else.
     expect(writesOf('nianbao-rescanHttp')).toEqual(['triage/*']);
     // Every store prefix (shared/storage/keys.ts) has a writer, except config/ which deployment uploads.
     const written = new Set(
-      ['nianbao-fetchWorker', 'nianbao-parse', 'nianbao-notify', 'nianbao-rescanHttp'].flatMap(writesOf),
+      ['nianbao-fetchWorker', 'nianbao-parse', 'nianbao-notify', 'nianbao-notifyShards', 'nianbao-rescanHttp'].flatMap(
+        writesOf,
+      ),
     );
     const unwritten = Object.values(PREFIXES).filter((prefix) => !written.has(objectsUnder(prefix)));
     expect(unwritten).toEqual([PREFIXES.config]);
@@ -358,7 +382,7 @@ describe('functions', () => {
     const functions = Object.entries(resourcesOf('AWS::Lambda::Function')).filter(([, fn]) =>
       JSON.stringify(fn.Properties.Environment ?? {}).includes('POWERTOOLS_SERVICE_NAME'),
     );
-    expect(functions).toHaveLength(5);
+    expect(functions).toHaveLength(OUR_SERVICES.length);
     for (const [id, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -374,5 +398,301 @@ describe('functions', () => {
     for (const logGroup of Object.values(resourcesOf('AWS::Logs::LogGroup'))) {
       expect(logGroup.Properties.RetentionInDays).toBe(90);
     }
+  });
+});
+
+function stateMachineId(): string {
+  return logicalIdOf('AWS::StepFunctions::StateMachine', () => true);
+}
+
+type AslState = {
+  Type: string;
+  Next?: string;
+  End?: boolean;
+  Resource?: string;
+  Result?: unknown;
+  ResultPath?: string | null;
+  Parameters?: unknown;
+  ItemsPath?: string;
+  ItemSelector?: Record<string, unknown>;
+  MaxConcurrency?: number;
+  ItemProcessor?: { ProcessorConfig?: { Mode?: string }; StartAt: string; States: Record<string, AslState> };
+  Retry?: { ErrorEquals: string[]; IntervalSeconds?: number; MaxAttempts?: number; BackoffRate?: number }[];
+  Catch?: { ErrorEquals: string[]; Next: string; ResultPath?: string }[];
+};
+type Asl = { StartAt: string; States: Record<string, AslState>; TimeoutSeconds?: number };
+
+/** The state machine's definition, with each `Fn::GetAtt [id, 'Arn']` written as `arn:<id>`. */
+function definition(): Asl {
+  const machine = resourcesOf('AWS::StepFunctions::StateMachine')[stateMachineId()] as Resource;
+  const join = machine.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] };
+  const text = join['Fn::Join'][1]
+    .map((part) => (typeof part === 'string' ? part : `arn:${(part as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0]}`))
+    .join('');
+  return JSON.parse(text) as Asl;
+}
+
+/** The one JSONPath subset the definition uses: `$`, `$.a.b`, and `$$.Map.Item.Value.a`. */
+function at(path: string, state: unknown, item?: unknown): unknown {
+  const [root, rest] = path.startsWith('$$.Map.Item.Value') ? [item, path.slice(17)] : [state, path.slice(1)];
+  if (!/^(\.[A-Za-z]+)*$/.test(rest)) throw new Error(`unsupported path ${path}`);
+  return rest
+    .split('.')
+    .filter(Boolean)
+    .reduce<unknown>((value, key) => {
+      if (value === null || typeof value !== 'object' || !(key in value)) throw new Error(`States.Runtime: ${path}`);
+      return (value as Record<string, unknown>)[key];
+    }, root);
+}
+
+function select(template: Record<string, unknown>, state: unknown, item?: unknown): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(template).map(([key, value]) =>
+      key.endsWith('.$') ? [key.slice(0, -2), at(value as string, state, item)] : [key, value],
+    ),
+  );
+}
+
+function withResult(state: unknown, resultPath: string | null | undefined, result: unknown): unknown {
+  if (resultPath === null) return state;
+  if (resultPath === undefined || resultPath === '$') return result;
+  const key = /^\$\.([A-Za-z]+)$/.exec(resultPath)?.[1];
+  if (!key) throw new Error(`unsupported ResultPath ${resultPath}`);
+  return { ...(state as Record<string, unknown>), [key]: result };
+}
+
+/**
+ * Runs the definition the way Step Functions would, for the states it uses (Pass, Task, inline Map), with
+ * `invoke(functionLogicalId, payload)` standing in for each Lambda call. Returns every call in order.
+ */
+function execute(asl: Asl, input: unknown, invoke: (fn: string, payload: unknown) => unknown) {
+  const calls: { fn: string; payload: unknown }[] = [];
+  const run = (machine: Pick<Asl, 'StartAt' | 'States'>, start: unknown): unknown => {
+    let name: string | undefined = machine.StartAt;
+    let state = start;
+    while (name) {
+      const current = machine.States[name] as AslState;
+      if (current.Type === 'Pass') {
+        state = withResult(state, current.ResultPath, current.Result ?? state);
+      } else if (current.Type === 'Task') {
+        const payload = current.Parameters ? select(current.Parameters as Record<string, unknown>, state) : state;
+        const fn = (current.Resource as string).replace(/^arn:/, '');
+        calls.push({ fn, payload });
+        state = withResult(state, current.ResultPath, invoke(fn, payload));
+      } else if (current.Type === 'Map') {
+        const items = at(current.ItemsPath ?? '$', state) as unknown[];
+        const processor = current.ItemProcessor as NonNullable<AslState['ItemProcessor']>;
+        const results = items.map((item) =>
+          run(processor, current.ItemSelector ? select(current.ItemSelector, state, item) : item),
+        );
+        state = withResult(state, current.ResultPath, results);
+      } else {
+        throw new Error(`unsupported state type ${current.Type}`);
+      }
+      name = current.End ? undefined : current.Next;
+    }
+    return state;
+  };
+  const output = run(asl, input);
+  return { calls, output };
+}
+
+describe('weekly notify state machine', () => {
+  const scheduledTime = '2025-05-12T00:00:00.000Z';
+  /** What functions/notify.ts's prepare phase answers (PrepareResult). */
+  const prepared = (force?: boolean) => ({
+    source: 'nianbao.schedule',
+    scheduledTime,
+    year: 2024,
+    ...(force ? { force } : {}),
+    groups: shardGroups().map((shards) => ({ shards })),
+  });
+  const runWeek = (input: Record<string, unknown>) => {
+    const notify = functionIdByService('nianbao-notify');
+    return execute(definition(), input, (fn, payload) => {
+      const phase = (payload as { phase?: string }).phase;
+      if (fn === notify && phase === 'prepare') return prepared((payload as { force?: boolean }).force);
+      if (phase === 'shards') return { shards: (payload as { shards: number[] }).shards, assessment: {}, site: {} };
+      return { isoWeek: '2025-W20' };
+    });
+  };
+
+  it('is Prepare (notify) → Map over the shard groups (worker function) → Publish (notify)', () => {
+    const asl = definition();
+    const notify = `arn:${functionIdByService('nianbao-notify')}`;
+    const worker = `arn:${functionIdByService('nianbao-notifyShards')}`;
+    expect(asl.StartAt).toBe('SetPreparePhase');
+    expect(asl.States.SetPreparePhase).toMatchObject({ Type: 'Pass', Result: 'prepare', Next: 'Prepare' });
+    expect(asl.States.Prepare).toMatchObject({ Type: 'Task', Resource: notify, Next: 'Shards' });
+    const map = asl.States.Shards as AslState;
+    expect(map).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.groups',
+      MaxConcurrency: NOTIFY_SHARD_CONCURRENCY,
+      Next: 'SetPublishPhase',
+    });
+    expect(map.ItemProcessor?.ProcessorConfig?.Mode).toBe('INLINE');
+    // The Map's output goes beside the prepared input, never over it (Publish needs source, year, force).
+    expect(map.ResultPath).toMatch(/^\$\.[A-Za-z]+$/);
+    expect(map.ItemSelector).toEqual({
+      'source.$': '$.source',
+      'scheduledTime.$': '$.scheduledTime',
+      'year.$': '$.year',
+      phase: 'shards',
+      'shards.$': '$$.Map.Item.Value.shards',
+    });
+    const workerState = map.ItemProcessor?.States[map.ItemProcessor.StartAt] as AslState;
+    expect(workerState).toMatchObject({ Type: 'Task', Resource: worker });
+    expect(asl.States.SetPublishPhase).toMatchObject({ Type: 'Pass', Result: 'publish', Next: 'Publish' });
+    expect(asl.States.Publish).toMatchObject({ Type: 'Task', Resource: notify, End: true });
+    expect(asl.TimeoutSeconds).toBeGreaterThan(0);
+  });
+
+  it('sends each phase the payload functions/notify.ts expects, carrying year and force through', () => {
+    const notify = functionIdByService('nianbao-notify');
+    const worker = functionIdByService('nianbao-notifyShards');
+    // The schedule's input (infra/stack.ts scheduleInput), and a manual start with year and force.
+    const scheduled = { source: 'nianbao.schedule', scheduledTime, executionId: 'e-1', scheduleArn: 'arn:s' };
+    const { calls } = runWeek(scheduled);
+    expect(calls[0]).toEqual({ fn: notify, payload: { ...scheduled, phase: 'prepare' } });
+    const workers = calls.filter((call) => call.fn === worker);
+    expect(workers).toHaveLength(SHARD_GROUPS);
+    expect(workers.map((call) => call.payload)).toEqual(
+      shardGroups().map((shards) => ({
+        source: 'nianbao.schedule',
+        scheduledTime,
+        year: 2024,
+        phase: 'shards',
+        shards,
+      })),
+    );
+    const publish = calls.at(-1);
+    expect(publish?.fn).toBe(notify);
+    expect(publish?.payload).toMatchObject({ source: 'nianbao.schedule', scheduledTime, year: 2024, phase: 'publish' });
+    expect(publish?.payload).not.toHaveProperty('force');
+    expect(calls).toHaveLength(SHARD_GROUPS + 2);
+
+    const manual = runWeek({ source: 'nianbao.schedule', scheduledTime, year: 2023, force: true, phase: 'shards' });
+    expect(manual.calls[0]?.payload).toEqual({
+      source: 'nianbao.schedule',
+      scheduledTime,
+      year: 2023,
+      force: true,
+      phase: 'prepare',
+    });
+    expect(manual.calls.at(-1)?.payload).toMatchObject({ phase: 'publish', force: true });
+  });
+
+  it('retries Lambda service errors and throttling with backoff on every call', () => {
+    const asl = definition();
+    const map = asl.States.Shards as AslState;
+    const tasks = [
+      asl.States.Prepare,
+      asl.States.Publish,
+      map.ItemProcessor?.States[map.ItemProcessor.StartAt],
+    ] as AslState[];
+    for (const task of tasks) {
+      const retry = task.Retry?.find((rule) => rule.ErrorEquals.includes('Lambda.TooManyRequestsException'));
+      expect(retry?.ErrorEquals).toEqual(LAMBDA_TRANSIENT_ERRORS);
+      expect(retry?.MaxAttempts).toBeGreaterThanOrEqual(3);
+      expect(retry?.BackoffRate).toBeGreaterThan(1);
+    }
+  });
+
+  it('lets publish take over the shards of a worker that failed instead of failing the week', () => {
+    const map = definition().States.Shards as AslState;
+    const processor = map.ItemProcessor as NonNullable<AslState['ItemProcessor']>;
+    const workerState = processor.States[processor.StartAt] as AslState;
+    const caught = workerState.Catch?.find((rule) => rule.ErrorEquals.includes('States.ALL'));
+    expect(caught).toBeDefined();
+    expect(processor.States[caught?.Next as string]?.Type).toBe('Pass');
+  });
+
+  it('sizes the phases: publish large and single, the workers smaller and concurrent', () => {
+    const fn = (service: string) =>
+      (resourcesOf('AWS::Lambda::Function')[functionIdByService(service)] as Resource).Properties;
+    expect(fn('nianbao-notify')).toMatchObject({
+      MemorySize: NOTIFY_MEMORY_MB,
+      Timeout: NOTIFY_TIMEOUT.toSeconds(),
+      ReservedConcurrentExecutions: 1,
+    });
+    expect(fn('nianbao-notifyShards')).toMatchObject({
+      MemorySize: NOTIFY_SHARDS_MEMORY_MB,
+      Timeout: NOTIFY_SHARDS_TIMEOUT.toSeconds(),
+    });
+    // The heap may use most of the memory bought for it (V8 would otherwise size it from the machine).
+    for (const [service, memory] of [
+      ['nianbao-notify', NOTIFY_MEMORY_MB],
+      ['nianbao-notifyShards', NOTIFY_SHARDS_MEMORY_MB],
+    ] as const) {
+      const options = (fn(service).Environment as { Variables: Record<string, string> }).Variables.NODE_OPTIONS;
+      expect(options).toContain('--enable-source-maps');
+      expect(options).toContain(`--max-old-space-size=${Math.floor(memory * NOTIFY_HEAP_SHARE)}`);
+    }
+    // Reserving 1 here would run the Map's workers one after another.
+    expect(fn('nianbao-notifyShards')).not.toHaveProperty('ReservedConcurrentExecutions');
+    expect(NOTIFY_SHARDS_MEMORY_MB).toBeLessThan(NOTIFY_MEMORY_MB);
+    // Within Lambda's limits, and the execution outlasts its phases: prepare, two waves, publish.
+    expect(NOTIFY_TIMEOUT.toSeconds()).toBeLessThanOrEqual(900);
+    const waves = Math.ceil(SHARD_GROUPS / NOTIFY_SHARD_CONCURRENCY);
+    expect(definition().TimeoutSeconds).toBeGreaterThan(
+      2 * NOTIFY_TIMEOUT.toSeconds() + waves * NOTIFY_SHARDS_TIMEOUT.toSeconds(),
+    );
+  });
+
+  it('may invoke only the two notify functions, and holds nothing else but log delivery', () => {
+    const machine = resourcesOf('AWS::StepFunctions::StateMachine')[stateMachineId()] as Resource;
+    const roleId = (machine.Properties.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const statements = statementsOf(roleId);
+    const invoke = statements.filter((s) => JSON.stringify(s.Action).includes('lambda:InvokeFunction'));
+    const targets = new Set(invoke.flatMap((s) => JSON.stringify(s.Resource).match(/"[A-Za-z0-9]+(?=","Arn")/g) ?? []));
+    expect([...targets].sort()).toEqual(
+      [functionIdByService('nianbao-notify'), functionIdByService('nianbao-notifyShards')].map((id) => `"${id}`).sort(),
+    );
+    for (const statement of statements) {
+      if (![statement.Resource].flat().includes('*')) continue;
+      for (const action of [statement.Action].flat()) expect(LOG_DELIVERY_ACTIONS).toContain(action);
+    }
+  });
+
+  it('logs every state transition to a log group', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      LoggingConfiguration: {
+        Level: 'ALL',
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } } }],
+      },
+    });
+  });
+
+  it('alarms on a failed or timed-out execution, to the alarm topic', () => {
+    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/States',
+        MetricName: metric,
+        Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: stateMachineId() } }],
+        Threshold: 1,
+        AlarmActions: [{ Ref: logicalIdOf('AWS::SNS::Topic', () => true) }],
+      });
+    }
+  });
+
+  it('outputs the state machine ARN', () => {
+    template.hasOutput('WeeklyNotifyStateMachineArn', { Value: { Ref: stateMachineId() } });
+  });
+
+  it('gives the workers no mail permission and no SMTP password', () => {
+    const workerRole = roleIdOf('nianbao-notifyShards');
+    expect(JSON.stringify(statementsOf(workerRole))).not.toContain('ses:');
+    const { app: smtpApp, stack: smtpStack } = buildApp(
+      new App({ context: { ...FEATURE_FLAGS, [STUB_CODE_CONTEXT]: true, 'nianbao:mailer': 'smtp' } }),
+    );
+    smtpApp.synth();
+    const functions = Template.fromStack(smtpStack).findResources('AWS::Lambda::Function') as Record<string, Resource>;
+    const envOf = (service: string) =>
+      Object.values(functions)
+        .map((fn) => (fn.Properties.Environment as { Variables?: Record<string, string> } | undefined)?.Variables)
+        .find((variables) => variables?.POWERTOOLS_SERVICE_NAME === service) ?? {};
+    expect(envOf('nianbao-notify')[CONFIG_ENV.smtpUrl]).toBe('smtps://user:password@smtp.example.org:465');
+    expect(envOf('nianbao-notifyShards')[CONFIG_ENV.smtpUrl]).toBe('smtps://smtp.example.org:465');
   });
 });
