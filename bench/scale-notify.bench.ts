@@ -43,12 +43,15 @@ interface StageFigures {
   peakRssMb: number;
   counts: StoreCounts;
   note?: string;
+  /** Site stage: files and bytes written under site/ (generateSite's own figures, without index/). */
+  site?: { written: number; bytes: number };
 }
 
 async function stage(
   store: CountingStore,
   name: string,
   task: () => Promise<string | undefined>,
+  extra: () => Partial<StageFigures> = () => ({}),
 ): Promise<StageFigures> {
   store.reset();
   const cpu = process.cpuUsage();
@@ -62,6 +65,7 @@ async function stage(
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     counts: store.counts,
     ...(note ? { note } : {}),
+    ...extra(),
   };
 }
 
@@ -103,11 +107,17 @@ async function notifyOnce(root: string, nowMs: number): Promise<StageFigures[]> 
       return `email ${mb(Math.max(0, ...sizes))}`;
     }),
   );
+  let site: Awaited<ReturnType<typeof generateSite>> | undefined;
   figures.push(
-    await stage(store, 'site', async () => {
-      const site = await generateSite(store, { registry, now });
-      return `${site.pages} pages, ${site.files - site.unchanged} of ${site.files} files written (${mb(site.bytes)}), ${site.unchanged} unchanged, ${site.pruned} pruned`;
-    }),
+    await stage(
+      store,
+      'site',
+      async () => {
+        site = await generateSite(store, { registry, now });
+        return `${site.pages} pages, ${site.files - site.unchanged} of ${site.files} files written (${mb(site.bytes)}), ${site.unchanged} unchanged, ${site.pruned} pruned`;
+      },
+      () => (site ? { site: { written: site.files - site.unchanged, bytes: site.bytes } } : {}),
+    ),
   );
   return figures;
 }
@@ -120,22 +130,44 @@ async function populate(root: string, agencies: number, weeks: number): Promise<
   await putJson(store, 'bench/registry.json', registry);
 }
 
-/** Child: a new weekly run in which `changed` agencies' outcomes differ from the week before. */
+/**
+ * A deterministic pseudo-random `share` of `count` indices (a seeded shuffle's first ones). Every 100th
+ * agency in registry order would be one per county's stretch of the list (the registry is in region
+ * order), a more even spread over the regions than the agencies a real week changes.
+ */
+export function changedIndices(count: number, share: number, seed = 13): Set<number> {
+  let state = seed >>> 0;
+  const random = () => {
+    // mulberry32
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const order = Array.from({ length: count }, (_, i) => i);
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j] as number, order[i] as number];
+  }
+  return new Set(order.slice(0, Math.round(count * share)));
+}
+
+/** Child: a new weekly run in which `share` of the agencies' outcomes differ from the week before. */
 async function quietWeek(root: string, nowMs: number, share: number): Promise<number> {
   const store = new FileSystemStore(root);
   const runKeys = (await store.list('runs/')).sort();
   const last = (await getJson<RunManifest>(store, runKeys.at(-1) as string)) as RunManifest;
-  const every = Math.round(1 / share);
-  let changed = 0;
-  const outcomes = last.outcomes.map((outcome, i) => {
-    if (i % every !== 0) return outcome;
-    changed++;
-    return { ...outcome, status: 'unreachable' as const, error: '连接超时（3 次重试后放弃）', snapshots: [] };
-  });
+  const changing = changedIndices(last.outcomes.length, share);
+  const outcomes = last.outcomes.map((outcome, i) =>
+    changing.has(i)
+      ? { ...outcome, status: 'unreachable' as const, error: '连接超时（3 次重试后放弃）', snapshots: [] }
+      : outcome,
+  );
   const startedAt = new Date(nowMs - 3_600_000).toISOString();
   const runId = `${startedAt.replace(/[:.]/g, '-')}-quiet`;
   await putJson(store, keys.run(runId), { ...last, runId, startedAt, finishedAt: startedAt, outcomes });
-  return changed;
+  return changing.size;
 }
 
 function child(args: string[]): string {
@@ -181,12 +213,18 @@ export async function run(): Promise<void> {
       const changed = Number(child(['quiet', root, String(nextWeek), '0.01']));
       const quiet = JSON.parse(child(['notify', root, String(nextWeek)])) as StageFigures[];
       print(`quiet week: a new run, ${changed} agencies (1%) changed outcome`, quiet);
-      const fullSite = first.find((f) => f.stage === 'site')?.counts;
-      const quietSite = quiet.find((f) => f.stage === 'site')?.counts;
-      if (fullSite && quietSite) {
+      const full = first.find((f) => f.stage === 'site');
+      const week = quiet.find((f) => f.stage === 'site');
+      const again = second.find((f) => f.stage === 'site');
+      if (full?.site && week?.site) {
+        const pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(2)}%`;
         console.log(
-          `  site in the quiet week: ${quietSite.putsByPrefix.site ?? 0} site PUTs / ${fullSite.putsByPrefix.site ?? 0} of a full rewrite (${((100 * (quietSite.putsByPrefix.site ?? 0)) / (fullSite.putsByPrefix.site ?? 1)).toFixed(1)}%), ${mb(quietSite.bytesWritten)} / ${mb(fullSite.bytesWritten)} (${((100 * quietSite.bytesWritten) / fullSite.bytesWritten).toFixed(1)}%)`,
+          `  site in the quiet week: ${week.site.written} of ${full.site.written} files of a full rewrite (${pct(week.site.written, full.site.written)}), ${mb(week.site.bytes)} of ${mb(full.site.bytes)} under site/ (${pct(week.site.bytes, full.site.bytes)})`,
         );
+        console.log(
+          `  with index/site-pages.json: ${week.counts.puts} of ${full.counts.puts} PUTs (${pct(week.counts.puts, full.counts.puts)}), ${mb(week.counts.bytesWritten)} of ${mb(full.counts.bytesWritten)} (${pct(week.counts.bytesWritten, full.counts.bytesWritten)})`,
+        );
+        if (again?.site) console.log(`  unchanged store regenerated: ${again.site.written} files written under site/`);
       }
     } finally {
       rmSync(root, { recursive: true, force: true });
