@@ -158,6 +158,8 @@ describe('site regeneration', () => {
         file,
       ).toBe(true);
     }
+    // Only the status moved: the agency's report pages (about the document) stay as they were.
+    expect(written.filter((file) => file.startsWith('site/report/'))).toEqual([]);
     // The other agencies' listings are untouched: one region of many.
     const listings = (await store.list('site/region/')).filter((file) => file.endsWith('.html'));
     expect(listings.length).toBeGreaterThan(20);
