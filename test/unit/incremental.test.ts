@@ -3,7 +3,7 @@ import { consolidateRunParts, runPartKey } from '../../functions/common/run-part
 import { loadOutcomeIndex } from '../../shared/compliance/outcome-index.ts';
 import { updateAssessments } from '../../shared/compliance/update.ts';
 import { linksFromBase } from '../../shared/notify/digest.ts';
-import { runWeeklyDigest } from '../../shared/notify/weekly.ts';
+import { fullListsNote, runWeeklyDigest } from '../../shared/notify/weekly.ts';
 import { generateSite } from '../../shared/site/generate.ts';
 import { agencyPagePath, listingRegion, regionListPath, regionWorkbookPath } from '../../shared/site/paths.ts';
 import { CountingStore } from '../../shared/storage/counting-store.ts';
@@ -201,5 +201,18 @@ describe('digest size cap', () => {
     expect(capped?.html).toContain('附件过大，未随邮件发送');
     // The slice is the whole registry: the agency index, where every region's workbook is.
     expect(capped?.html).toContain('https://nianbao.example.org/site/agencies.html#year=2024');
+  });
+
+  it("links a county's slice to that county's listing, percent-encoded for mail clients", () => {
+    const note = fullListsNote(
+      { year: 2024, regionFilter: ['河南省', '三门峡市', '卢氏县', '官道口镇'] },
+      ['年报监测-2025-W20.xlsx'],
+      'https://nianbao.example.org/site',
+    );
+    const slug = encodeURIComponent('河南省-三门峡市-卢氏县');
+    expect(note).toContain(`https://nianbao.example.org/site/region/${slug}.html#year=2024`);
+    expect(fullListsNote({ year: 2024, regionFilter: ['河南省', '三门峡市'] }, ['a.csv'], undefined)).toContain(
+      `结果网站的 agencies.html#region=${encodeURIComponent('河南省')}/${encodeURIComponent('三门峡市')}&year=2024`,
+    );
   });
 });
