@@ -44,12 +44,15 @@ interface StageFigures {
   peakRssMb: number;
   counts: StoreCounts;
   note?: string;
+  /** Site stage: files and bytes written under site/ (generateSite's own figures, without index/). */
+  site?: { written: number; bytes: number };
 }
 
 async function stage(
   store: CountingStore,
   name: string,
   task: () => Promise<string | undefined>,
+  extra: () => Partial<StageFigures> = () => ({}),
 ): Promise<StageFigures> {
   store.reset();
   const cpu = process.cpuUsage();
@@ -63,6 +66,7 @@ async function stage(
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     counts: store.counts,
     ...(note ? { note } : {}),
+    ...extra(),
   };
 }
 
@@ -104,11 +108,17 @@ async function notifyOnce(root: string, nowMs: number): Promise<StageFigures[]> 
       return `email ${mb(Math.max(0, ...sizes))}`;
     }),
   );
+  let site: Awaited<ReturnType<typeof generateSite>> | undefined;
   figures.push(
-    await stage(store, 'site', async () => {
-      const site = await generateSite(store, { registry, now });
-      return `${site.pages} pages, ${site.files - site.unchanged} of ${site.files} files written (${mb(site.bytes)}), ${site.unchanged} unchanged, ${site.pruned} pruned`;
-    }),
+    await stage(
+      store,
+      'site',
+      async () => {
+        site = await generateSite(store, { registry, now });
+        return `${site.pages} pages, ${site.files - site.unchanged} of ${site.files} files written (${mb(site.bytes)}), ${site.unchanged} unchanged, ${site.pruned} pruned`;
+      },
+      () => (site ? { site: { written: site.files - site.unchanged, bytes: site.bytes } } : {}),
+    ),
   );
   return figures;
 }
@@ -233,22 +243,44 @@ async function populate(root: string, agencies: number, weeks: number): Promise<
   await putJson(store, 'bench/registry.json', registry);
 }
 
-/** Child: a new weekly run in which `changed` agencies' outcomes differ from the week before. */
+/**
+ * A deterministic pseudo-random `share` of `count` indices (a seeded shuffle's first ones). Every 100th
+ * agency in registry order would be one per county's stretch of the list (the registry is in region
+ * order), a more even spread over the regions than the agencies a real week changes.
+ */
+export function changedIndices(count: number, share: number, seed = 13): Set<number> {
+  let state = seed >>> 0;
+  const random = () => {
+    // mulberry32
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const order = Array.from({ length: count }, (_, i) => i);
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j] as number, order[i] as number];
+  }
+  return new Set(order.slice(0, Math.round(count * share)));
+}
+
+/** Child: a new weekly run in which `share` of the agencies' outcomes differ from the week before. */
 async function quietWeek(root: string, nowMs: number, share: number): Promise<number> {
   const store = new FileSystemStore(root);
   const runKeys = (await store.list('runs/')).sort();
   const last = (await getJson<RunManifest>(store, runKeys.at(-1) as string)) as RunManifest;
-  const every = Math.round(1 / share);
-  let changed = 0;
-  const outcomes = last.outcomes.map((outcome, i) => {
-    if (i % every !== 0) return outcome;
-    changed++;
-    return { ...outcome, status: 'unreachable' as const, error: '连接超时（3 次重试后放弃）', snapshots: [] };
-  });
+  const changing = changedIndices(last.outcomes.length, share);
+  const outcomes = last.outcomes.map((outcome, i) =>
+    changing.has(i)
+      ? { ...outcome, status: 'unreachable' as const, error: '连接超时（3 次重试后放弃）', snapshots: [] }
+      : outcome,
+  );
   const startedAt = new Date(nowMs - 3_600_000).toISOString();
   const runId = `${startedAt.replace(/[:.]/g, '-')}-quiet`;
   await putJson(store, keys.run(runId), { ...last, runId, startedAt, finishedAt: startedAt, outcomes });
-  return changed;
+  return changing.size;
 }
 
 function child(args: string[]): string {

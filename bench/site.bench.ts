@@ -44,9 +44,14 @@ export async function run(): Promise<void> {
     console.log(
       `site (FileSystemStore): ${onDisk.pages} pages, ${mb(onDisk.bytes)} in ${diskSeconds.toFixed(1)} s; peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}`,
     );
-    const largest = ['index.html', 'agencies.html', 'findings.json', 'findings.csv'].map(
-      (name) => `${name} ${mb(memory.objects.get(`site/${name}`)?.byteLength ?? 0)}`,
-    );
+    const size = (key: string) => memory.objects.get(key)?.byteLength ?? 0;
+    const biggest = (ext: string) =>
+      [...memory.objects.keys()]
+        .filter((key) => key.startsWith('site/region/') && key.endsWith(ext))
+        .reduce((a, b) => (size(b) > size(a) ? b : a), '');
+    const largest = ['site/index.html', 'site/year-2024.html', 'site/agencies.html', 'site/evaluation-2024.html']
+      .concat(biggest('.html'), biggest('.xlsx'))
+      .map((key) => `${key.slice('site/'.length)} ${mb(size(key))}`);
     console.log(`largest single files: ${largest.join(', ')}`);
   } finally {
     rmSync(root, { recursive: true, force: true });

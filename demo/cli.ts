@@ -137,7 +137,7 @@ export async function run(args: string[]): Promise<number> {
       `  结果网站首页：${path.join(root, 'site', 'index.html')}（${result.pages} 个页面，可直接用浏览器打开）`,
     );
     console.log(`  本机浏览服务：npx nianbao serve${values.store ? ` --store ${values.store}` : ''}（仅 127.0.0.1）`);
-    console.log(`  问题清单：${path.join(root, 'site', 'findings.csv')}`);
+    console.log(`  机关列表（各地区的机关与 Excel 工作簿）：${path.join(root, 'site', 'agencies.html')}`);
     console.log(`  演示名录：${registryFile}`);
     console.log(`  运行记录：${path.join(root, 'runs', `${manifest.runId}.json`)}`);
     return 0;

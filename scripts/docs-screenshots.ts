@@ -46,7 +46,7 @@ async function main(): Promise<void> {
           clip: { x: 0, y: 0, width: PHONE.width, height },
         });
       };
-      await shoot(path.join(site, 'agencies.html'), 'phone-agency-list.png');
+      await shoot(path.join(site, 'region', '河南省-三门峡市-卢氏县.html'), 'phone-agency-list.png');
       await shoot(reportPage, 'phone-report.png', 3400);
       await shoot(digest, 'phone-digest.png');
     } finally {

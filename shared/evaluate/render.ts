@@ -20,6 +20,8 @@ export interface RenderEvaluationOptions {
   backHref?: string;
   /** How many ranked departments to list. @default 100 */
   maxDepartments?: number;
+  /** What the title page's date is (the site's evaluation shows its data's date). @default 生成日期 */
+  dateLabel?: string;
 }
 
 type RateKey = 'onTimeRate' | 'publishRate' | 'problemRate';
@@ -168,7 +170,7 @@ export function renderEvaluationHtml(evaluation: Evaluation, options: RenderEval
 ${options.backHref ? `<p class="screen-only"><a href="${escapeHtml(options.backHref)}">← 返回总览</a> · 打印本页（A4）即可得到纸质版。</p>` : ''}
 <header class="cover">
 <h1>${year} 年度政府信息公开工作年度报告<br>评估报告</h1>
-<p class="muted">${options.publisher ? `${escapeHtml(options.publisher)} · ` : ''}生成日期：${generated}（北京时间）</p>
+<p class="muted">${options.publisher ? `${escapeHtml(options.publisher)} · ` : ''}${escapeHtml(options.dateLabel ?? '生成日期')}：${generated}（北京时间）</p>
 </header>
 <section><h2>一、总体情况</h2>
 <div class="cards">${cards}</div>

@@ -10,6 +10,7 @@ import ExcelJS from 'exceljs';
 import { safeHref } from '../html/escape.ts';
 import { type GroupRates, groupRates, type RateCounts, UNKNOWN_RATE_LABEL } from './rates.ts';
 import { AGENCY_COLUMNS, type AgencyStatusRow, FINDING_COLUMNS, type FindingExportRow } from './rows.ts';
+import { setZipEntryTimes } from './zip-times.ts';
 
 export const SHEET_AGENCIES = '机关状态';
 export const SHEET_FINDINGS = '问题清单';
@@ -163,17 +164,27 @@ export function regionRateRows(rows: readonly AgencyStatusRow[]): RegionRow[] {
   ];
 }
 
-/** Builds the status workbook as .xlsx bytes. */
+/**
+ * Builds the status workbook as .xlsx bytes. `generatedAt` is the workbook's created/modified time and
+ * every zip entry's time, so the same rows and `generatedAt` give the same bytes (the site passes the
+ * time of the newest assessment in it, and rewrites a workbook only when it changed).
+ */
 export async function statusWorkbook(
   agencies: AgencyStatusRow[],
   findings: FindingExportRow[],
   options: { year: number; generatedAt: Date },
 ): Promise<Uint8Array> {
-  // The streaming writer without shared strings: about twice as fast as writeBuffer for 10,000 rows.
+  // The streaming writer without shared strings: about twice as fast as writeBuffer for 10,000 rows;
+  // deflate at its best (6% smaller than the default, and the site keeps every workbook).
   const chunks: Buffer[] = [];
   const stream = new PassThrough();
   stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useSharedStrings: false, useStyles: true });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream,
+    useSharedStrings: false,
+    useStyles: true,
+    zip: { zlib: { level: 9 } },
+  });
   workbook.creator = 'nianbao-watch';
   workbook.created = options.generatedAt;
   workbook.modified = options.generatedAt;
@@ -182,5 +193,5 @@ export async function statusWorkbook(
   addSheet(workbook, SHEET_FINDINGS, FINDING_SHEET, findings);
   addSheet(workbook, SHEET_REGIONS, REGION_SHEET, regionRateRows(agencies));
   await workbook.commit();
-  return new Uint8Array(Buffer.concat(chunks));
+  return setZipEntryTimes(new Uint8Array(Buffer.concat(chunks)), options.generatedAt);
 }

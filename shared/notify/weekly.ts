@@ -13,7 +13,7 @@ import { updateAssessments } from '../compliance/update.ts';
 import { XLSX_CONTENT_TYPE } from '../export/workbook.ts';
 import { escapeHtml } from '../html/escape.ts';
 import type { Registry } from '../registry/agency.ts';
-import { statusWorkbookPath } from '../site/export.ts';
+import { regionListingHref } from '../site/paths.ts';
 import { keys, PREFIXES, parseDigestKey } from '../storage/keys.ts';
 import { getJson, type ObjectStore, putJson } from '../storage/port.ts';
 import { applyTriage, loadTriage } from '../triage/triage.ts';
@@ -107,11 +107,22 @@ export interface ComposedDigest {
  */
 export const MAX_EMAIL_BYTES = 9_500_000;
 
-/** Where the site publishes the full lists an oversized digest leaves out (site/ paths). */
-function fullListsNote(digest: Digest, dropped: string[], siteBase: string | undefined): string {
-  const files = [statusWorkbookPath(digest.year), 'findings.csv', 'agencies.csv'];
-  const where = siteBase ? files.map((file) => `${siteBase}/${file}`).join('、') : `结果网站的 ${files.join('、')}`;
-  return `附件过大，未随邮件发送：${dropped.join('、')}。完整清单请下载：${where}。`;
+/**
+ * Where the site publishes the full lists an oversized digest leaves out: the listing of the slice's
+ * region (a county's page with its workbook), or the agency index narrowed to it (each region's
+ * workbook), from site/.
+ */
+export function fullListsNote(
+  digest: Pick<Digest, 'year' | 'regionFilter'>,
+  dropped: string[],
+  siteBase: string | undefined,
+): string {
+  // Percent-encoded for mail clients (the site's own links keep their Chinese as it is).
+  const href = regionListingHref(digest.regionFilter, { year: digest.year }).replace(/[^\x21-\x7e]/gu, (c) =>
+    encodeURIComponent(c),
+  );
+  const where = siteBase ? `${siteBase}/${href}` : `结果网站的 ${href}`;
+  return `附件过大，未随邮件发送：${dropped.join('、')}。完整清单（机关状态、问题清单）请在结果网站按地区下载 ${digest.year} 年度 Excel 工作簿：${where}。`;
 }
 
 /**

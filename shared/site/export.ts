@@ -1,18 +1,13 @@
 /**
- * The machine-readable files beside the site: findings.json, findings.csv, agencies.csv (one row per
- * registry agency and year) and status-{Y}.xlsx, all from the shared export rows (shared/export/).
- * Links are relative to the site root: report pages inside site/, archived originals one level up.
+ * What the site's workbooks (one per region listing and year, shared/site/listings.ts) are made of: the
+ * shared export rows (shared/export/) of each agency-year. Links are relative to the site root: report
+ * pages inside site/, archived originals one level up (listings.ts rebases them for region/).
  */
 import type { Assessment } from '../compliance/status.ts';
 import type { AgencyExportInput, ExportLinks } from '../export/rows.ts';
 import type { Finding } from '../rules/finding.ts';
 import type { SiteAgency } from './collect.ts';
 import { agencyPagePath, reportPagePath } from './paths.ts';
-
-/** The status workbook of one year inside site/. */
-export function statusWorkbookPath(year: number): string {
-  return `status-${Math.trunc(year)}.xlsx`;
-}
 
 /** Site-relative links of one agency-year. */
 export function siteExportLinks(

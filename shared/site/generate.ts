@@ -9,22 +9,15 @@ import { mapLimit } from '../async/map-limit.ts';
 import { shardOf } from '../compliance/assessment-index.ts';
 import { buildEvaluation } from '../evaluate/model.ts';
 import { renderEvaluationHtml } from '../evaluate/render.ts';
-import { toCsv } from '../export/csv.ts';
 import { loadAssessments } from '../export/load.ts';
-import {
-  AGENCY_COLUMNS,
-  type AgencyExportInput,
-  agencyStatusRows,
-  FINDING_COLUMNS,
-  findingExportRows,
-} from '../export/rows.ts';
-import { statusWorkbook, XLSX_CONTENT_TYPE } from '../export/workbook.ts';
+import type { AgencyExportInput } from '../export/rows.ts';
+import { XLSX_CONTENT_TYPE } from '../export/workbook.ts';
 import { FINDING_CATALOGUE } from '../findings/catalogue.ts';
 import type { Agency } from '../registry/agency.ts';
 import type { RuleInfo } from '../rules/rule-info.ts';
 import { keys, parseRawKey } from '../storage/keys.ts';
 import { getJson, type ObjectStore, putJson } from '../storage/port.ts';
-import { loadTriage, triageLabels } from '../triage/triage.ts';
+import { loadTriage } from '../triage/triage.ts';
 import {
   loadSiteAgencyCache,
   type SiteAgencyEntry,
@@ -34,9 +27,17 @@ import {
 } from './agency-cache.ts';
 import { renderArchiveViewer } from './archive-view.ts';
 import { collectSiteIndex, loadAgencyYear, type SiteAgency } from './collect.ts';
-import { siteExportInput, statusWorkbookPath } from './export.ts';
+import { siteExportInput } from './export.ts';
 import { beijingTime, SITE_CSS, STYLESHEET_PATH } from './layout.ts';
-import { type AgencyYearView, renderAgencyList, renderAgencyPage, renderOverview, renderRulesPage } from './pages.ts';
+import { writeListings } from './listings.ts';
+import {
+  type AgencyYearView,
+  dataAsOf,
+  renderAgencyPage,
+  renderOverview,
+  renderRulesPage,
+  renderSiteIndex,
+} from './pages.ts';
 import {
   agencyPagePath,
   archiveViewerPath,
@@ -52,7 +53,7 @@ export interface GenerateSiteOptions {
   registry?: { agencies: Agency[] };
   /** Report years to show; default: every year with stored state or results. */
   years?: number[];
-  /** The moment the site describes (the chart's last week, footers). */
+  /** The moment of generation (the footers; pages describe their data's newest assessment). */
   now: Date;
   /** Rule catalogue for rules.html. @default FINDING_CATALOGUE */
   catalogue?: readonly RuleInfo[];
@@ -70,7 +71,7 @@ export interface GenerateSiteOptions {
 export interface GenerateSiteResult {
   /** HTML pages written. */
   pages: number;
-  /** Bytes written in total (pages, stylesheet, findings.json/csv; unchanged files are not written). */
+  /** Bytes written in total (pages, stylesheet, workbooks; unchanged files are not written). */
   bytes: number;
   /** Files written (pages included). */
   files: number;
@@ -237,8 +238,9 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
   await saveSiteAgencyCache(store, cache, nextCache);
   if (inShards) return { pages, bytes, files: written.size, pruned: 0, unchanged, agenciesRendered };
 
-  // Newest year first, registry order within a year: stable for diffs and for people reading the CSV.
-  // With a registry, the exports list its agencies (one row each); without, whatever the store holds.
+  // The listings (agencies.html and a page and workbook per county-level region), newest year first and
+  // registry order within a year. With a registry, the workbooks list its agencies (one row each) and the
+  // pages also show agencies only the store knows; without one, whatever the store holds.
   const exported = new Set(
     index.agencies.filter((agency) => agency.inRegistry || !options.registry).map((agency) => agency.id),
   );
@@ -247,20 +249,18 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
     .reverse()
     .map((year) => ({
       year,
-      inputs: (exportInputs.get(year) ?? []).filter(
-        (input): input is AgencyExportInput => input !== undefined && exported.has(input.agency.id),
-      ),
+      inputs: (exportInputs.get(year) ?? []).filter((input): input is AgencyExportInput => input !== undefined),
     }));
-  const allInputs = byYear.flatMap(({ inputs }) => inputs);
-  // 核查状态 of every row from the officials' verdicts (the same lookup the pages' badges use).
-  const triageLabel = triageLabels(index.triage);
-  const findingRows = findingExportRows(allInputs, triageLabel);
-  for (const { year, inputs } of byYear) {
-    const agencies = agencyStatusRows(inputs, triageLabel);
-    const findings = findingExportRows(inputs, triageLabel);
-    await write(statusWorkbookPath(year), await statusWorkbook(agencies, findings, { year, generatedAt: options.now }));
-  }
+  await writeListings(
+    async (path, content) => {
+      await write(path, content);
+    },
+    { byYear, exported, ...(index.triage ? { triage: index.triage } : {}), generatedAt },
+  );
   await write(STYLESHEET_PATH, SITE_CSS);
+  // Each year's pages describe it as of its newest assessment, not the moment they are generated, so an
+  // unchanged store regenerates to the same bytes.
+  const asOf = (year: number) => dataAsOf(index.states.get(year)?.values() ?? []) ?? options.now;
   // The year's evaluation of the registry's agencies (levels known), beside each overview.
   const evaluated = index.agencies.filter(
     (agency): agency is typeof agency & { level: NonNullable<typeof agency.level> } =>
@@ -276,32 +276,20 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
       agencies: evaluated,
       assessments: current,
       previous: before,
-      now: options.now,
+      now: asOf(year),
     });
-    await write(evaluationPath(year), renderEvaluationHtml(evaluation, { backHref: overviewPath(year) }));
-  }
-  const latest = index.years[index.years.length - 1];
-  for (const year of index.years) {
-    const html = renderOverview(index, year, options.now, generatedAt);
-    await write(overviewPath(year), html);
-    if (year === latest) await write('index.html', html);
-  }
-  if (latest === undefined) {
     await write(
-      'index.html',
-      renderOverview(
-        { ...index, years: [options.now.getUTCFullYear() - 1] },
-        options.now.getUTCFullYear() - 1,
-        options.now,
-        generatedAt,
-      ),
+      evaluationPath(year),
+      renderEvaluationHtml(evaluation, { backHref: overviewPath(year), dateLabel: '数据截至' }),
     );
   }
-  await write('agencies.html', renderAgencyList(index, generatedAt));
+  for (const year of index.years) await write(overviewPath(year), renderOverview(index, year, asOf(year), generatedAt));
+  if (index.years.length) await write('index.html', renderSiteIndex(index.years, generatedAt));
+  else {
+    const year = options.now.getUTCFullYear() - 1;
+    await write('index.html', renderOverview({ ...index, years: [year] }, year, options.now, generatedAt));
+  }
   await write('rules.html', renderRulesPage(options.catalogue ?? FINDING_CATALOGUE, ruleCounts, generatedAt));
-  await write('findings.json', `${JSON.stringify(findingRows, null, 1)}\n`);
-  await write('findings.csv', toCsv(FINDING_COLUMNS, findingRows));
-  await write('agencies.csv', toCsv(AGENCY_COLUMNS, agencyStatusRows(allInputs, triageLabel)));
 
   let pruned = 0;
   if (options.prune ?? true) {

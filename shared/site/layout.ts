@@ -20,6 +20,8 @@ export interface PageOptions {
   /** Inline scripts; each is allowed by its hash in the page's CSP and nothing else may run. */
   scripts?: string[];
   generatedAt: string;
+  /** Extra elements for the head (index.html's refresh). */
+  head?: string;
 }
 
 /** Formats an ISO instant as Beijing time, "2025-03-31 17:05". */
@@ -61,7 +63,7 @@ export function renderPage(options: PageOptions): string {
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(options.title)} · 政府信息公开年报监测</title>
-<link rel="stylesheet" href="${up}${STYLESHEET_PATH}">
+<link rel="stylesheet" href="${up}${STYLESHEET_PATH}">${options.head ? `\n${options.head}` : ''}
 </head>
 <body>
 <header class="top"><nav>
@@ -69,8 +71,6 @@ export function renderPage(options: PageOptions): string {
 <a href="${up}index.html">总览</a>
 <a href="${up}agencies.html">机关列表</a>
 <a href="${up}rules.html">校验规则</a>
-<a href="${up}findings.csv">问题清单 CSV</a>
-<a href="${up}findings.json">JSON</a>
 </nav></header>
 <main>
 ${options.body}
@@ -107,6 +107,9 @@ table.data th { background: #eef2f7; font-weight: 600; }
 table.data td.num, table.data th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.data tr.depth-1 td:first-child { padding-left: 24px; }
 table.data tr.depth-2 td:first-child { padding-left: 40px; }
+table.data tr.depth-3 td:first-child { padding-left: 56px; }
+#region-table td + td { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+#region-table tr.group td { font-weight: 600; } #region-table .selected { background: #fff6c9; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 13px; color: #fff; background: #7f8c8d; white-space: nowrap; }
 .status-note { background: #fff; border-left: 4px solid #cbd2d9; padding: 4px 12px; margin: 8px 0; } .status-note p { margin: 4px 0; }
 .status-note .detail { font-size: 12px; }

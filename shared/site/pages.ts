@@ -10,15 +10,18 @@ import type { ReportResult } from '../storage/records.ts';
 import { describeVerdict, fingerprintFinding, TRIAGE_LABELS, type TriageLookup } from '../triage/triage.ts';
 import { weeklyChartSvg, weeklyCounts } from './chart.ts';
 import type { FetchRecord, SiteAgency, SiteIndex } from './collect.ts';
-import { statusWorkbookPath } from './export.ts';
-import { escapeHtml, externalLink, hrefPath, jsonForScript } from './html.ts';
+import { escapeHtml, externalLink, hrefPath } from './html.ts';
 import { beijingDate, beijingTime, LEVEL_LABELS, renderPage, SEVERITY_LABELS, statusBadge } from './layout.ts';
 import {
+  AGENCY_INDEX_PATH,
   agencyPagePath,
   archiveViewerPath,
   evaluationPath,
   isLiveHtmlExt,
+  listingRegion,
   overviewPath,
+  regionListingHref,
+  regionListPath,
   reportPagePath,
 } from './paths.ts';
 
@@ -30,11 +33,9 @@ const FETCH_STATUS_LABELS: Record<string, string> = {
   'address-broken': '名录地址失效（404/410）',
 };
 
-function agenciesLink(filters: Record<string, string | number>): string {
-  const hash = Object.entries(filters)
-    .map(([key, value]) => `${key}=${encodeURIComponent(String(value))}`)
-    .join('&');
-  return `agencies.html#${escapeHtml(hash)}`;
+/** Where the overview's counts lead: a county's listing, or the agency index narrowed to a region. */
+function agenciesLink(region: readonly string[], filters: { year: number; status?: string }): string {
+  return escapeHtml(regionListingHref(region, filters));
 }
 
 interface RegionRow {
@@ -84,7 +85,7 @@ const MAX_REGION_ROWS = 40;
 /** How many recent status changes the overview lists (the agency list and CSV have the rest). */
 const MAX_RECENT_CHANGES = 50;
 
-/** Status changes recorded in the seven days before `now`, newest first. */
+/** Status changes recorded in the seven days up to `now`, newest first. */
 function recentChanges(index: SiteIndex, states: AgencyYearState[], now: Date): string {
   const since = now.getTime() - 7 * 86_400_000;
   const names = new Map(index.agencies.map((agency) => [agency.id, agency]));
@@ -99,7 +100,7 @@ function recentChanges(index: SiteIndex, states: AgencyYearState[], now: Date): 
       }
     });
   }
-  if (changes.length === 0) return '<p class="muted">最近 7 天没有机关的状态发生变化。</p>';
+  if (changes.length === 0) return '<p class="muted">这 7 天内没有机关的状态发生变化。</p>';
   changes.sort((a, b) => b.at - a.at || a.agencyId.localeCompare(b.agencyId));
   const rows = changes
     .slice(0, MAX_RECENT_CHANGES)
@@ -115,17 +116,35 @@ function recentChanges(index: SiteIndex, states: AgencyYearState[], now: Date): 
   return `<table class="data changes"><thead><tr><th>时间</th><th>机关</th><th>地区</th><th>变化</th></tr></thead><tbody>${rows}</tbody></table>${more}`;
 }
 
-/** Renders the overview of one report year (index.html for the newest year, year-{Y}.html for each). */
-export function renderOverview(index: SiteIndex, year: number, now: Date, generatedAt: string): string {
+/**
+ * The newest moment recorded in a year's assessments (when the data last changed): what the overview
+ * describes, where the moment of generation would make it change every run. Undefined with none.
+ */
+export function dataAsOf(states: Iterable<AgencyYearState>): Date | undefined {
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const state of states) {
+    for (const at of [state.current?.assessedAt, ...(state.history ?? []).map((entry) => entry.at)]) {
+      const ms = Date.parse(at ?? '');
+      if (Number.isFinite(ms) && ms > newest) newest = ms;
+    }
+  }
+  return Number.isFinite(newest) ? new Date(newest) : undefined;
+}
+
+/**
+ * Renders the overview of one report year (year-{Y}.html) as of `asOf`, the newest assessment of the
+ * year (dataAsOf): the chart ends in its week and the recent changes are the 7 days up to it.
+ */
+export function renderOverview(index: SiteIndex, year: number, asOf: Date, generatedAt: string): string {
   const states = [...(index.states.get(year)?.values() ?? [])];
   const totals = Object.fromEntries(STATUS_ORDER.map((s) => [s, 0])) as Record<ComplianceStatus, number>;
   for (const state of states) if (totals[state.current.status] !== undefined) totals[state.current.status]++;
   const unassessed = index.agencies.length - states.length;
   const cards = [
-    `<div class="card"><span class="n">${index.agencies.length}</span>机关总数</div>`,
+    `<div class="card"><span class="n">${index.agencies.length}</span><a href="${AGENCY_INDEX_PATH}">机关总数</a></div>`,
     ...STATUS_ORDER.map(
       (status) =>
-        `<div class="card" data-status="${status}"><span class="n">${totals[status]}</span><a href="${agenciesLink({ year, status })}">${STATUS_LABELS[status]}</a></div>`,
+        `<div class="card" data-status="${status}"><span class="n">${totals[status]}</span><a href="${agenciesLink([], { year, status })}">${STATUS_LABELS[status]}</a></div>`,
     ),
     unassessed > 0 ? `<div class="card"><span class="n">${unassessed}</span>未评估</div>` : '',
   ].join('');
@@ -138,22 +157,28 @@ export function renderOverview(index: SiteIndex, year: number, now: Date, genera
   const body = regionRows(index, year)
     .map((row) => {
       const region = row.path.join('/');
+      // Agencies without a region have a listing of their own (not a region of the index).
+      const link = (filters: { year: number; status?: string }) =>
+        row.path[0] === '（未登记地区）'
+          ? escapeHtml(regionListingHref([], filters).replace(AGENCY_INDEX_PATH, regionListPath([])))
+          : agenciesLink(row.path, filters);
       const cellsHtml = STATUS_ORDER.map((status) => {
         const count = row.counts[status];
-        return `<td class="num" data-status="${status}">${count ? `<a href="${agenciesLink({ year, region, status })}">${count}</a>` : '0'}</td>`;
+        return `<td class="num" data-status="${status}">${count ? `<a href="${link({ year, status })}">${count}</a>` : '0'}</td>`;
       }).join('');
-      return `<tr class="depth-${row.path.length - 1}" data-region="${escapeHtml(region)}"><td><a href="${agenciesLink({ year, region })}">${escapeHtml(row.path[row.path.length - 1])}</a></td><td class="num">${row.total}</td>${cellsHtml}<td class="num">${row.unassessed}</td></tr>`;
+      return `<tr class="depth-${row.path.length - 1}" data-region="${escapeHtml(region)}"><td><a href="${link({ year })}">${escapeHtml(row.path[row.path.length - 1])}</a></td><td class="num">${row.total}</td>${cellsHtml}<td class="num">${row.unassessed}</td></tr>`;
     })
     .join('\n');
+  const weekStart = new Date(asOf.getTime() - 7 * 86_400_000).toISOString();
   const html = `
 <h1>${year} 年度政府信息公开工作年度报告 · 合规总览</h1>
-<p class="muted">年度：${yearLinks}。截至 ${escapeHtml(beijingTime(now.toISOString()))}（北京时间）。</p>
-<p class="downloads"><a href="${evaluationPath(year)}">${year} 年度评估报告（可打印）</a> · <a href="${statusWorkbookPath(year)}">机关状态工作簿（Excel）</a> · <a href="agencies.csv">机关状态 CSV</a> · <a href="findings.csv">问题清单 CSV</a></p>
+<p class="muted">年度：${yearLinks}。最近更新：${escapeHtml(beijingTime(asOf.toISOString()))}（北京时间，最近一次评估有变化的时间）。</p>
+<p class="downloads"><a href="${evaluationPath(year)}">${year} 年度评估报告（可打印）</a> · <a href="${AGENCY_INDEX_PATH}">机关列表与各地区 Excel 工作簿</a></p>
 <div class="cards">${cards}</div>
 <h2>每周趋势</h2>
-${weeklyChartSvg(weeklyCounts(states, now))}
-<h2>最近 7 天的状态变化</h2>
-${recentChanges(index, states, now)}
+${weeklyChartSvg(weeklyCounts(states, asOf))}
+<h2>最近 7 天的状态变化（${escapeHtml(beijingDate(weekStart))} 至 ${escapeHtml(beijingDate(asOf.toISOString()))}）</h2>
+${recentChanges(index, states, asOf)}
 <h2>按地区统计</h2>
 <table class="data regions"><thead>${head}</thead><tbody>${body}</tbody></table>
 <p class="muted">“逾期公开”指截止日期后才发布；“未公开”指截止日期已过仍未找到；“无法访问”是抓取失败，不计为机关未公开；“数据不一致”指校验发现错误。</p>
@@ -161,181 +186,30 @@ ${recentChanges(index, states, now)}
   return renderPage({ title: `${year} 年度总览`, depth: 0, body: html, generatedAt });
 }
 
-/** The agency list: data embedded as JSON, filtered and searched by a small inline script. */
-export function renderAgencyList(index: SiteIndex, generatedAt: string): string {
-  const latest = index.years[index.years.length - 1] ?? null;
-  const rows = index.agencies.map((agency) => {
-    const statuses: Record<string, ComplianceStatus> = {};
-    const errors: Record<string, number> = {};
-    const verdicts: Record<string, string[]> = {};
-    for (const year of index.years) {
-      const state = index.states.get(year)?.get(agency.id);
-      if (!state) continue;
-      statuses[year] = state.current.status;
-      errors[year] = state.current.findings.filter((f) => f.severity === 'error').length;
-      const states = new Set<string>();
-      const onStatus = index.triage?.forStatus(agency.id, year);
-      if (onStatus) states.add(onStatus.state);
-      for (const finding of state.current.findings) {
-        const verdict = index.triage?.forFinding(agency.id, year, finding);
-        if (verdict) states.add(verdict.state);
-      }
-      if (states.size) verdicts[year] = [...states].sort();
-    }
-    return {
-      id: agency.id,
-      n: agency.name,
-      l: agency.level ?? '',
-      r: agency.region.join('/'),
-      h: hrefPath(agencyPagePath(agency.id)),
-      s: statuses,
-      e: errors,
-      t: verdicts,
-    };
-  });
-  const regions = new Set<string>();
-  for (const agency of index.agencies) {
-    for (let depth = 1; depth <= agency.region.length; depth++) regions.add(agency.region.slice(0, depth).join('/'));
-  }
-  const data = {
-    years: index.years,
-    latest,
-    statusLabels: STATUS_LABELS,
-    statusOrder: STATUS_ORDER,
-    levelLabels: LEVEL_LABELS,
-    triageLabels: TRIAGE_LABELS,
-    agencies: rows,
-  };
-  const levelsPresent = Object.entries(LEVEL_LABELS).filter(([level]) => index.agencies.some((a) => a.level === level));
-  const body = `
-<h1>机关列表</h1>
-<form class="filters" id="filters" autocomplete="off">
-<label>年度<select id="f-year">${index.years
+/**
+ * index.html: a small page that opens the newest year's overview (a refresh, with links for a browser
+ * that does not follow it), rather than a second copy of the biggest page. It changes only with the years.
+ */
+export function renderSiteIndex(years: readonly number[], generatedAt: string): string {
+  const newest = years[years.length - 1];
+  const links = years
     .slice()
     .reverse()
-    .map((y) => `<option value="${y}">${y}</option>`)
-    .join('')}</select></label>
-<label>地区<select id="f-region"><option value="">全部地区</option>${[...regions]
-    .sort((a, b) => a.localeCompare(b, 'zh-CN'))
-    .map((r) => `<option value="${escapeHtml(r)}">${escapeHtml(r)}</option>`)
-    .join('')}</select></label>
-<label>级别<select id="f-level"><option value="">全部级别</option>${levelsPresent
-    .map(([level, label]) => `<option value="${level}">${escapeHtml(label)}</option>`)
-    .join('')}</select></label>
-<label>状态<select id="f-status"><option value="">全部状态</option>${STATUS_ORDER.map(
-    (s) => `<option value="${s}">${STATUS_LABELS[s]}</option>`,
-  ).join('')}<option value="none">未评估</option></select></label>
-<label>核查<select id="f-triage"><option value="">全部</option><option value="none">未核查</option>${Object.entries(
-    TRIAGE_LABELS,
-  )
-    .map(([state, label]) => `<option value="${state}">${escapeHtml(label)}</option>`)
-    .join('')}</select></label>
-<label>搜索<input id="f-search" type="search" placeholder="机关名称、编号或地区"></label>
-</form>
-<p id="count" class="muted" aria-live="polite"></p>
-<table class="data" id="agency-table"><thead><tr><th>机关</th><th>地区</th><th>级别</th><th>状态</th><th>核查</th><th class="num">错误数</th></tr></thead><tbody id="agency-rows"></tbody></table>
-<noscript><p>此页面的筛选需要启用 JavaScript；也可以查看 <a href="findings.csv">问题清单 CSV</a>。</p></noscript>
-<script type="application/json" id="agency-data">${jsonForScript(data)}</script>
+    .map((year) => `<li><a href="${overviewPath(year)}">${year} 年度总览</a></li>`)
+    .join('');
+  const body = `
+<h1>政府信息公开工作年度报告监测</h1>
+${newest !== undefined ? `<p>正在打开 <a href="${overviewPath(newest)}">${newest} 年度总览</a>……</p>` : ''}
+<ul>${links}<li><a href="${AGENCY_INDEX_PATH}">机关列表</a></li><li><a href="rules.html">校验规则</a></li></ul>
 `;
-  return renderPage({ title: '机关列表', depth: 0, body, scripts: [AGENCY_LIST_SCRIPT], generatedAt });
-}
-
-/**
- * Filters and search for agencies.html. Rows are built with textContent only, so agency names from the
- * registry or reports can never become markup. Filter state lives in the URL hash (links from the overview).
- */
-const AGENCY_LIST_SCRIPT = `(function () {
-  'use strict';
-  var data = JSON.parse(document.getElementById('agency-data').textContent);
-  var MAX_ROWS = 1000;
-  var els = {
-    year: document.getElementById('f-year'), region: document.getElementById('f-region'),
-    level: document.getElementById('f-level'), status: document.getElementById('f-status'),
-    triage: document.getElementById('f-triage'),
-    search: document.getElementById('f-search'), rows: document.getElementById('agency-rows'),
-    count: document.getElementById('count')
-  };
-  function readHash() {
-    var params = new URLSearchParams(location.hash.slice(1));
-    ['year', 'region', 'level', 'status', 'triage'].forEach(function (key) {
-      var value = params.get(key);
-      if (value !== null && Array.prototype.some.call(els[key].options, function (o) { return o.value === value; })) els[key].value = value;
-    });
-    if (params.get('q') !== null) els.search.value = params.get('q');
-  }
-  function writeHash() {
-    var params = new URLSearchParams();
-    ['year', 'region', 'level', 'status', 'triage'].forEach(function (key) { if (els[key].value) params.set(key, els[key].value); });
-    if (els.search.value) params.set('q', els.search.value);
-    history.replaceState(null, '', '#' + params.toString());
-  }
-  function cell(text, className, label) {
-    var td = document.createElement('td');
-    if (className) td.className = className;
-    if (label) td.setAttribute('data-label', label);
-    td.textContent = text;
-    return td;
-  }
-  function render() {
-    var year = els.year.value, region = els.region.value, level = els.level.value, status = els.status.value, triage = els.triage.value;
-    var query = els.search.value.trim().toLowerCase();
-    var matches = data.agencies.filter(function (a) {
-      var s = a.s[year] || 'none';
-      if (status && s !== status) return false;
-      var t = (a.t && a.t[year]) || [];
-      if (triage === 'none' && t.length) return false;
-      if (triage && triage !== 'none' && t.indexOf(triage) === -1) return false;
-      if (level && a.l !== level) return false;
-      if (region && a.r !== region && a.r.indexOf(region + '/') !== 0) return false;
-      if (query && (a.n + ' ' + a.id + ' ' + a.r).toLowerCase().indexOf(query) === -1) return false;
-      return true;
-    });
-    var fragment = document.createDocumentFragment();
-    matches.slice(0, MAX_ROWS).forEach(function (a) {
-      var tr = document.createElement('tr');
-      var s = a.s[year] || 'none';
-      tr.className = 'agency-row';
-      tr.setAttribute('data-status', s);
-      tr.setAttribute('data-level', a.l);
-      tr.setAttribute('data-region', a.r);
-      var nameCell = document.createElement('td');
-      var link = document.createElement('a');
-      link.href = a.h;
-      link.textContent = a.n;
-      nameCell.appendChild(link);
-      tr.appendChild(nameCell);
-      tr.appendChild(cell(a.r || '—', '', '地区'));
-      tr.appendChild(cell(data.levelLabels[a.l] || '—', '', '级别'));
-      var statusCell = document.createElement('td');
-      var badge = document.createElement('span');
-      badge.className = 'badge status-' + s;
-      badge.textContent = s === 'none' ? '未评估' : data.statusLabels[s];
-      statusCell.appendChild(badge);
-      tr.appendChild(statusCell);
-      var triageCell = document.createElement('td');
-      var verdicts = (a.t && a.t[year]) || [];
-      if (verdicts.length) triageCell.setAttribute('data-label', '核查');
-      verdicts.forEach(function (state) {
-        var mark = document.createElement('span');
-        mark.className = 'triage triage-' + state;
-        mark.textContent = data.triageLabels[state];
-        triageCell.appendChild(mark);
-      });
-      tr.appendChild(triageCell);
-      tr.appendChild(cell(a.e[year] === undefined ? '—' : String(a.e[year]), 'num', '错误'));
-      fragment.appendChild(tr);
-    });
-    els.rows.replaceChildren(fragment);
-    els.count.textContent = '共 ' + matches.length + ' 个机关符合条件' + (matches.length > MAX_ROWS ? '，显示前 ' + MAX_ROWS + ' 个（请缩小筛选范围）' : '') + '。';
-  }
-  readHash();
-  ['year', 'region', 'level', 'status', 'triage'].forEach(function (key) {
-    els[key].addEventListener('change', function () { writeHash(); render(); });
+  return renderPage({
+    title: '总览',
+    depth: 0,
+    body,
+    generatedAt,
+    ...(newest !== undefined ? { head: `<meta http-equiv="refresh" content="0; url=${overviewPath(newest)}">` } : {}),
   });
-  els.search.addEventListener('input', function () { writeHash(); render(); });
-  window.addEventListener('hashchange', function () { readHash(); render(); });
-  render();
-})();`;
+}
 
 function verdictAttr(entry: ReturnType<TriageLookup['forFinding']>): string {
   return entry ? ` data-triage="${escapeHtml(entry.state)}"` : '';
@@ -477,7 +351,7 @@ ${yearOnYearTable(year, report, reportsByYear.get(year - 1))}
     })
     .join('\n');
   const body = `
-<p class="muted"><a href="../index.html">总览</a> › <a href="../agencies.html">机关列表</a></p>
+<p class="muted"><a href="../index.html">总览</a> › <a href="../${AGENCY_INDEX_PATH}">机关列表</a> › <a href="../${escapeHtml(regionListPath(listingRegion(agency.region)))}">${escapeHtml(listingRegion(agency.region).at(-1) ?? '（未登记地区）')}</a></p>
 <h1>${escapeHtml(agency.name)}</h1>
 <dl class="facts">${facts.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('')}</dl>
 <h2>各年度状态</h2>

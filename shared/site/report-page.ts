@@ -28,7 +28,7 @@ import { keys, parseRawKey } from '../storage/keys.ts';
 import type { ReportResult, SnapshotMeta } from '../storage/records.ts';
 import type { SiteAgency } from './collect.ts';
 import { escapeHtml, externalLink, hrefPath, upPath } from './html.ts';
-import { beijingTime, renderPage, SEVERITY_LABELS, statusBadge } from './layout.ts';
+import { beijingTime, renderPage, SEVERITY_LABELS } from './layout.ts';
 import { agencyPagePath, archiveViewerPath, isLiveHtmlExt, reportPagePath } from './paths.ts';
 
 /** Section 二's row groups, as the template prints them (one small table each). */
@@ -407,10 +407,13 @@ export function renderReportPage(input: ReportPageInput): string {
     ['年度', escapeHtml(report?.year ?? result.year)],
     ['模板版本', escapeHtml(report?.template ?? '—')],
     ['格式', escapeHtml(report?.format ?? '—')],
+    // Which version this is, not the agency's status of the week: that is a fact about the agency (its
+    // page shows it), and a week in which only the status moved (the site unreachable, say) would
+    // otherwise rewrite every report page of the agency.
     [
-      '当前状态',
+      '版本',
       isCurrent
-        ? statusBadge(state?.current.status ?? null)
+        ? `当前版本（本年度状态见<a href="../../../${hrefPath(agencyPagePath(agency.id))}">机关页</a>）`
         : '<span class="muted">历史版本（已被更新的版本取代）</span>',
     ],
     ['来源页面', externalLink(meta?.pageUrl ?? state?.current.sourceUrl)],

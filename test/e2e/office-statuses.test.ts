@@ -238,7 +238,7 @@ describe('office statuses in Chromium', () => {
 
   it('the site shows each status with its note, the triage badges, and filters by 核查', async () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
-    await page.goto(pathToFileURL(path.join(dir, 'site', 'agencies.html')).href);
+    await page.goto(pathToFileURL(path.join(dir, 'site', 'region', `${REGION.replaceAll('/', '-')}.html`)).href);
     await page.waitForSelector('#agency-rows tr');
     expect(await page.locator('#agency-rows tr').count()).toBe(6);
     const badges = await page.locator('#agency-rows .badge').allTextContents();

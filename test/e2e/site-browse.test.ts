@@ -133,8 +133,9 @@ describe('results site in Chromium', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/site\/index\.html$/);
   });
 
-  it('renders the overview with its weekly chart', async () => {
+  it('opens the newest overview from index.html and renders its weekly chart', async () => {
     const page = await openPage(server.url);
+    await page.waitForURL(/year-2024\.html$/);
     await expect(page.title()).resolves.toContain('总览');
     const bars = page.locator('svg.chart rect.bar');
     expect(await bars.count()).toBeGreaterThan(10);
@@ -152,34 +153,59 @@ describe('results site in Chromium', () => {
     await page.close();
   });
 
-  it('filters the agency list by status and finds agencies by name', async () => {
-    const page = await openPage(`${server.origin}/site/agencies.html`);
-    expect(await page.locator('tr.agency-row').count()).toBe(62);
-    await page.selectOption('#f-status', 'late');
-    const rows = page.locator('tr.agency-row');
-    expect(lateCount).toBeGreaterThan(0);
-    expect(await rows.count()).toBe(lateCount);
-    const shown = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')));
-    expect(new Set(shown)).toEqual(new Set(['late']));
-    expect(page.url()).toContain('status=late');
-
-    await page.selectOption('#f-status', '');
-    await page.fill('#f-search', '卢氏县测试');
+  it("indexes the regions with their counts and lists, filters and searches a region's agencies", async () => {
+    const index = await openPage(`${server.origin}/site/agencies.html`);
+    const listings = index.locator('#region-table tbody:not([hidden]) tr.listing');
+    expect(await listings.count()).toBeGreaterThan(20);
+    await expect(index.locator('#count').textContent()).resolves.toContain('62 个机关');
+    // The province's row adds up every agency and every late one.
+    const province = index.locator('#region-table tbody:not([hidden]) tr.group[data-region="河南省"]');
+    await expect(province.locator('td').nth(1).textContent()).resolves.toBe('62');
+    await expect(province.locator('td').nth(3).textContent()).resolves.toBe(String(lateCount));
+    await index.fill('#f-search', '卢氏县');
+    const lushi = index.locator('tr.listing[data-region="河南省/三门峡市/卢氏县"]');
+    expect(await lushi.isVisible()).toBe(true);
+    await lushi.locator('a').click();
+    await index.waitForURL(/region\/.*\.html/);
+    const rows = index.locator('tr.agency-row');
+    await expect(rows.count()).resolves.toBe(2);
+    await index.fill('#f-search', '卢氏县测试');
     await expect(rows.count()).resolves.toBe(1);
     await expect(rows.first().textContent()).resolves.toContain('卢氏县测试局');
-
-    await page.fill('#f-search', '');
-    await page.selectOption('#f-region', '河南省/三门峡市/卢氏县');
+    await index.fill('#f-search', '');
+    await index.selectOption('#f-status', 'inconsistent');
     await expect(rows.count()).resolves.toBe(2);
-    await page.close();
+    expect(index.url()).toContain('status=inconsistent');
+    // The region's workbook is beside its page.
+    const href = await index.locator('.downloads a').first().getAttribute('href');
+    const response = await index.request.get(new URL(href as string, index.url()).href);
+    expect(response.status()).toBe(200);
+    expect(response.headers()['content-type']).toContain('spreadsheetml');
+    await index.close();
   });
 
-  it('applies filters from the link of an overview cell', async () => {
-    const page = await openPage(`${server.origin}/site/index.html`);
+  it('follows a status card of the overview to the regions with such agencies and on to their list', async () => {
+    const page = await openPage(`${server.origin}/site/year-2024.html`);
     await page.locator('.card[data-status="late"] a').click();
     await page.waitForURL(/agencies\.html#/);
     await expect(page.locator('#f-status').inputValue()).resolves.toBe('late');
-    expect(await page.locator('tr.agency-row').count()).toBe(lateCount);
+    const shown = page.locator('#region-table tbody:not([hidden]) tr.listing:not([hidden])');
+    expect(await shown.count()).toBeGreaterThan(0);
+    await expect(page.locator('#count').textContent()).resolves.toContain(`${lateCount} 个“逾期公开”的机关`);
+    let listed = 0;
+    for (const href of await shown
+      .locator('a')
+      .evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href))) {
+      const region = await openPage(href);
+      await expect(region.locator('#f-status').inputValue()).resolves.toBe('late');
+      const statuses = await region
+        .locator('tr.agency-row')
+        .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')));
+      expect(new Set(statuses)).toEqual(new Set(['late']));
+      listed += statuses.length;
+      await region.close();
+    }
+    expect(listed).toBe(lateCount);
     await page.close();
   });
 
@@ -215,7 +241,7 @@ describe('results site in Chromium', () => {
 
   it('shows hostile report text as text on every page', async () => {
     const pages = [
-      `${server.origin}/site/agencies.html#q=${encodeURIComponent('<img')}`,
+      `${server.origin}/site/region/${encodeURIComponent('河南省-三门峡市-卢氏县')}.html#q=${encodeURIComponent('<img')}`,
       `${server.origin}/site/agency/hostile.html`,
       `${server.origin}/site/${reportPagePath(YEAR, 'hostile', hostileSha)}`,
     ];
@@ -237,13 +263,31 @@ describe('results site in Chromium', () => {
 
   it('works from file:// without a server, stylesheet included', async () => {
     const page = await openPage(pathToFileURL(path.join(root, 'site', 'index.html')).href);
+    await page.waitForURL(/year-2024\.html$/);
     expect(await page.locator('svg.chart rect.bar').count()).toBeGreaterThan(10);
     const headerColour = await page.locator('header.top').evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(headerColour).toBe('rgb(18, 53, 91)');
     await page.locator('a', { hasText: '机关列表' }).first().click();
     await page.waitForURL(/agencies\.html/);
-    expect(await page.locator('tr.agency-row').count()).toBe(62);
+    await page.locator('tr.listing[data-region="河南省/三门峡市/卢氏县"] a').click();
+    await page.waitForURL(/region\//);
+    expect(await page.locator('tr.agency-row').count()).toBe(2);
+    await page.locator('tr.agency-row a', { hasText: '卢氏县测试局' }).click();
+    await page.waitForURL(/agency\/mutant\.html/);
+    await page.locator('main p.muted a').last().click();
+    await page.waitForURL(/region\//);
+    expect(await page.locator('tr.agency-row').count()).toBe(2);
     await page.close();
+  });
+
+  it('fits a region list and the index into a phone screen (390 px)', async () => {
+    for (const file of ['agencies.html', 'region/河南省-三门峡市-卢氏县.html']) {
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+      await page.goto(pathToFileURL(path.join(root, 'site', file)).href);
+      await page.waitForLoadState('load');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), file).toBeLessThanOrEqual(390);
+      await page.close();
+    }
   });
 });
 

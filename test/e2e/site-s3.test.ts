@@ -6,6 +6,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { XLSX_CONTENT_TYPE } from '../../shared/export/workbook.ts';
 import { generateSite } from '../../shared/site/generate.ts';
 import { S3Store } from '../../shared/storage/s3-store.ts';
 import { launchChromium } from '../support/browser.ts';
@@ -36,12 +37,12 @@ afterAll(async () => {
 });
 
 describe('site on S3', () => {
-  it('stores pages under the prefix with HTML, CSV and JSON content types', async () => {
+  it('stores pages under the prefix with HTML, CSS and workbook content types, Chinese keys included', async () => {
     expect(pages).toBeGreaterThan(30);
     const types: Record<string, string> = {
       'site/index.html': 'text/html; charset=utf-8',
-      'site/findings.csv': 'text/csv; charset=utf-8',
-      'site/findings.json': 'application/json; charset=utf-8',
+      'site/region/河南省-郑州市-郑州第1县.html': 'text/html; charset=utf-8',
+      'site/region/河南省-郑州市-郑州第1县-2024年度.xlsx': XLSX_CONTENT_TYPE,
       'site/assets/site.css': 'text/css; charset=utf-8',
     };
     for (const [key, type] of Object.entries(types)) {
@@ -54,10 +55,14 @@ describe('site on S3', () => {
     const page = await browser.newPage();
     const base = `${s3.endpoint}/${BUCKET}/${PREFIX}`;
     await page.goto(`${base}/site/index.html`);
+    await page.waitForURL(/year-2024\.html/);
     expect(await page.locator('svg.chart rect.bar').count()).toBeGreaterThan(5);
     await page.locator('header a', { hasText: '机关列表' }).click();
     await page.waitForURL(/agencies\.html/);
     await page.selectOption('#f-status', 'inconsistent');
+    await page.locator('#region-table tbody:not([hidden]) tr.listing:not([hidden]) a').first().click();
+    await page.waitForURL(/\/site\/region\//);
+    await expect(page.locator('#f-status').inputValue()).resolves.toBe('inconsistent');
     const row = page.locator('tr.agency-row').first();
     await row.locator('a').click();
     await page.waitForURL(/\/site\/agency\//);

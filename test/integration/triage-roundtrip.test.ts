@@ -4,6 +4,7 @@
  * the next digest and the site honour both and the audit trail lists both.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signRescanRequest } from '../../scripts/rescan.ts';
 import { run as triageCli } from '../../shared/cli/triage.ts';
@@ -12,6 +13,7 @@ import { buildDigest, type DigestRecord } from '../../shared/notify/digest.ts';
 import { renderDigestText, renderFindingsCsv } from '../../shared/notify/render.ts';
 import { loadRegistry } from '../../shared/registry/load.ts';
 import { generateSite } from '../../shared/site/generate.ts';
+import { regionListPath, regionWorkbookPath } from '../../shared/site/paths.ts';
 import { keys } from '../../shared/storage/keys.ts';
 import { getText, putJson } from '../../shared/storage/port.ts';
 import { fingerprintFinding, loadTriage } from '../../shared/triage/triage.ts';
@@ -221,14 +223,19 @@ describe('triage round trip', () => {
       '应为 12，实为 21',
     );
 
-    // The site: a badge per finding, a 核查 filter, and the CSV column.
+    // The site: a badge per finding, a 核查 filter on the region's list, and the workbook's column.
     await generateSite(env.store, { registry, now: new Date(NOW) });
     const page = (await getText(env.store, keys.site('agency/lushi-gov.html'))) as string;
     expect(page).toMatch(/data-triage="dismissed".*triage-dismissed/);
     expect(page).toContain('triage-confirmed');
-    const list = (await getText(env.store, keys.site('agencies.html'))) as string;
+    const region = ['河南省', '三门峡市', '卢氏县'];
+    const list = (await getText(env.store, keys.site(regionListPath(region)))) as string;
     expect(list).toContain('id="f-triage"');
-    expect(list).toContain('"t":{"2024":["confirmed","dismissed"]}');
-    expect((await getText(env.store, keys.site('findings.csv'))) as string).toContain('核查状态');
+    expect(list).toContain('["lushi-gov","卢氏县人民政府",');
+    expect(list).toMatch(/\["lushi-gov",[^\]]*\],\[[^\]]*\],\["confirmed dismissed"\]\]/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await env.store.get(keys.site(regionWorkbookPath(region, YEAR)))) as never);
+    const header = (workbook.getWorksheet('问题清单')?.getRow(1).values ?? []) as unknown[];
+    expect(header).toContain('核查状态');
   }, 60_000);
 });

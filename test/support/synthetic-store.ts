@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AgencyYearState, Assessment, ComplianceStatus } from '../../shared/compliance/status.ts';
-import type { Agency, AgencyLevel } from '../../shared/registry/agency.ts';
+import { type Agency, type AgencyLevel, LEGAL_DEADLINES } from '../../shared/registry/agency.ts';
 import type { AnnualReport } from '../../shared/report/model.ts';
 import type { Finding } from '../../shared/rules/finding.ts';
 import { validateReport } from '../../shared/rules/validate.ts';
@@ -175,26 +175,35 @@ export function syntheticReport(
   return reportFromValues({ agency: agency.name, year, values, level: agency.level });
 }
 
-const CITIES = [
-  '郑州市',
-  '开封市',
-  '洛阳市',
-  '平顶山市',
-  '安阳市',
-  '鹤壁市',
-  '新乡市',
-  '焦作市',
-  '濮阳市',
-  '许昌市',
-  '漯河市',
-  '三门峡市',
-  '南阳市',
-  '商丘市',
-  '信阳市',
-  '周口市',
-  '驻马店市',
-  '济源市',
+/**
+ * Henan's prefecture-level divisions with how many county-level divisions (counties, county-level cities,
+ * districts) each has: 18 and 157 in all, unevenly (郑州 12, 鹤壁 5, 济源 none below it but itself).
+ */
+const CITIES: readonly (readonly [string, number])[] = [
+  ['郑州市', 12],
+  ['开封市', 9],
+  ['洛阳市', 14],
+  ['平顶山市', 10],
+  ['安阳市', 9],
+  ['鹤壁市', 5],
+  ['新乡市', 12],
+  ['焦作市', 10],
+  ['濮阳市', 6],
+  ['许昌市', 6],
+  ['漯河市', 5],
+  ['三门峡市', 6],
+  ['南阳市', 13],
+  ['商丘市', 9],
+  ['信阳市', 10],
+  ['周口市', 10],
+  ['驻马店市', 10],
+  ['济源市', 1],
 ];
+const PROVINCE = '河南省';
+/** Every county-level division as [city index, county name]. */
+const COUNTIES: readonly (readonly [number, string])[] = CITIES.flatMap(([city, count], cityIndex) =>
+  Array.from({ length: count }, (_, k) => [cityIndex, `${city.replace(/市$/, '')}第${k + 1}县`] as const),
+);
 const DEPARTMENTS = [
   '教育局',
   '公安局',
@@ -217,6 +226,78 @@ const DEPARTMENTS = [
   '统计局',
   '医疗保障局',
 ];
+
+/**
+ * Shares of a province-wide registry by tier: provincial departments (~50 of ~8,000), the cities'
+ * governments and departments (~18 × 36), the counties' (~157 × 31) and the townships (~2,400).
+ */
+const TIER_SHARES = { province: 0.01, city: 0.09, county: 0.6 } as const;
+
+/**
+ * `count` registry agencies of one province in registry order (as an office's spreadsheet lists them:
+ * the province's own, then city by city its own agencies, then county by county), spread over all 18
+ * cities and 157 counties from the smallest registry on, so a county's listing holds count / 157 or so.
+ */
+export function syntheticProvince(count: number): Agency[] {
+  const province = Math.min(count, Math.max(1, Math.round(count * TIER_SHARES.province)));
+  const city = Math.min(count - province, Math.round(count * TIER_SHARES.city));
+  const county = Math.min(count - province - city, Math.round(count * TIER_SHARES.county));
+  type Slot = { city: number; county: number; tier: number; serial: number };
+  const slots: Slot[] = [];
+  for (let j = 0; j < province; j++) slots.push({ city: -1, county: -1, tier: 0, serial: j });
+  for (let j = 0; j < city; j++)
+    slots.push({ city: j % CITIES.length, county: -1, tier: 1, serial: Math.floor(j / CITIES.length) });
+  for (let j = 0; j < count - province - city; j++) {
+    const at = j % COUNTIES.length;
+    const tier = j < county ? 2 : 3;
+    slots.push({
+      city: (COUNTIES[at] as readonly [number, string])[0],
+      county: at,
+      tier,
+      serial: Math.floor(j / COUNTIES.length),
+    });
+  }
+  slots.sort((a, b) => a.city - b.city || a.county - b.county || a.tier - b.tier || a.serial - b.serial);
+  // Per place and tier, the first is the government and the rest its departments (townships: one each).
+  const firsts = new Map<string, number>();
+  return slots.map((slot, i) => {
+    const place = `${slot.city}/${slot.county}/${slot.tier}`;
+    const nth = firsts.get(place) ?? 0;
+    firsts.set(place, nth + 1);
+    const department = `${DEPARTMENTS[(nth - 1 + DEPARTMENTS.length) % DEPARTMENTS.length] as string}${nth > DEPARTMENTS.length ? Math.ceil(nth / DEPARTMENTS.length) : ''}`;
+    const cityName = (CITIES[slot.city]?.[0] ?? '') as string;
+    const countyName = (COUNTIES[slot.county]?.[1] ?? '') as string;
+    let name: string;
+    let level: AgencyLevel;
+    let region: string[];
+    if (slot.tier === 0) {
+      [name, level, region] =
+        nth === 0
+          ? [`${PROVINCE}人民政府`, 'province-government', [PROVINCE]]
+          : [`${PROVINCE}${department}`, 'province-department', [PROVINCE]];
+    } else if (slot.tier === 1) {
+      [name, level, region] =
+        nth === 0
+          ? [`${cityName}人民政府`, 'city-government', [PROVINCE, cityName]]
+          : [`${cityName}${department}`, 'city-department', [PROVINCE, cityName]];
+    } else if (slot.tier === 2) {
+      [name, level, region] =
+        nth === 0
+          ? [`${countyName}人民政府`, 'county-government', [PROVINCE, cityName, countyName]]
+          : [`${countyName}${department}`, 'county-department', [PROVINCE, cityName, countyName]];
+    } else {
+      const town = `第${nth + 1}镇`;
+      [name, level, region] = [`${countyName}${town}人民政府`, 'township', [PROVINCE, cityName, countyName, town]];
+    }
+    return {
+      id: `a${String(i).padStart(5, '0')}`,
+      name,
+      level,
+      region,
+      listUrls: [`https://example.gov.cn/a${i}/ndbg/`],
+    };
+  });
+}
 
 /** Share of each status in the synthetic population (the rest are on time). */
 export const STATUS_MIX: [ComplianceStatus, number][] = [
@@ -249,7 +330,7 @@ export interface SyntheticPopulationOptions {
 }
 
 /**
- * Writes a population of `agencies` agency-years (regions 河南省/市/县, departments and governments) with a
+ * Writes a population of `agencies` agency-years (one province's registry, syntheticProvince) with a
  * realistic status mix and history since January, plus one run manifest per week. Returns the registry
  * agencies.
  */
@@ -259,29 +340,12 @@ export async function writeSyntheticPopulation(
   concurrency = 16,
 ): Promise<Agency[]> {
   const { year, now } = options;
-  const agencies: Agency[] = [];
-  for (let i = 0; i < options.agencies; i++) {
-    const city = CITIES[i % CITIES.length] as string;
-    const county = `第${Math.floor(i / CITIES.length) % 12}县`;
-    const department = DEPARTMENTS[Math.floor(i / (CITIES.length * 12)) % DEPARTMENTS.length] as string;
-    const isGovernment = i % 25 === 0;
-    const level: AgencyLevel = isGovernment ? 'county-government' : 'county-department';
-    const serial = Math.floor(i / (CITIES.length * 12 * DEPARTMENTS.length));
-    agencies.push({
-      id: `a${String(i).padStart(5, '0')}`,
-      name: `${city.replace('市', '')}${county}${isGovernment ? '人民政府' : department}${serial ? serial + 1 : ''}`,
-      level,
-      region: ['河南省', city, county],
-      listUrls: [`https://example.gov.cn/a${i}/ndbg/`],
-    });
-  }
+  const agencies = syntheticProvince(options.agencies);
   const januaryFirst = Date.UTC(year + 1, 0, 1) - 8 * 3_600_000;
   const cases = agencies.map((agency, i): AgencyCase => {
     const status = statusFor(i);
-    const deadlineMs =
-      agency.level === 'county-government'
-        ? Date.UTC(year + 1, 2, 31, 15, 59, 59)
-        : Date.UTC(year + 1, 0, 31, 15, 59, 59);
+    const [month, day] = LEGAL_DEADLINES[agency.level].split('-').map(Number) as [number, number];
+    const deadlineMs = Date.UTC(year + 1, month - 1, day, 15, 59, 59);
     const deadline = new Date(deadlineMs).toISOString();
     const iso = (ms: number) => new Date(Math.min(ms, now.getTime())).toISOString();
     const history: AgencyCase['history'] = [{ at: iso(januaryFirst + (i % 7) * DAY_MS), status: 'pending' }];

@@ -17,6 +17,7 @@ import { renderAgenciesCsv, renderFindingsCsv, renderStatusWorkbook } from '../.
 import type { Agency } from '../../shared/registry/agency.ts';
 import type { Finding } from '../../shared/rules/finding.ts';
 import { generateSite } from '../../shared/site/generate.ts';
+import { regionListPath, regionWorkbookPath } from '../../shared/site/paths.ts';
 import { openStore } from '../../shared/storage/open-store.ts';
 import type { ObjectStore } from '../../shared/storage/port.ts';
 import {
@@ -175,7 +176,7 @@ describe('the digest workbook with triage', () => {
 });
 
 describe('the site workbook with triage', () => {
-  it('marks the dismissed finding in status-{Y}.xlsx, findings.csv and agencies.csv', async () => {
+  it("marks the dismissed finding in the region's workbook and the 核查 filter of its listing", async () => {
     const store = new InMemoryStore();
     const [a, b, , d] = AGENCIES as [Agency, Agency, Agency, Agency];
     await writeAgencyCase(store, {
@@ -204,7 +205,8 @@ describe('the site workbook with triage', () => {
     await triageStore(store);
     await generateSite(store, { registry: { agencies: AGENCIES }, now: new Date('2025-03-03T02:00:00Z') });
 
-    const workbook = await readWorkbook(await store.get(`site/status-${YEAR}.xlsx`));
+    const region = (AGENCIES[0] as Agency).region;
+    const workbook = await readWorkbook(await store.get(`site/${regionWorkbookPath(region, YEAR)}`));
     const findings = sheetRows(workbook, SHEET_FINDINGS);
     const dismissed = findings.find((row) => row.规则 === ERROR.rule);
     expect(dismissed?.核查状态).toBe('误报');
@@ -221,10 +223,15 @@ describe('the site workbook with triage', () => {
     expect(total).toMatchObject({ 应公开: 2, 无法核查: 1, 未评估: 1 });
 
     const text = (key: string) => store.get(key).then((bytes) => new TextDecoder().decode(bytes));
-    expect(await text('site/findings.csv')).toMatch(/arith\.row-total,.*,误报,[0-9a-f]{16},/);
-    expect((await text('site/agencies.csv')).split('\r\n').find((line) => line.includes('d-missing'))).toContain(
-      '已督办',
+    // The listing's rows carry each agency-year's verdicts (the 核查 filter): [id, …, verdicts per year].
+    const listing = await text(`site/${regionListPath(region)}`);
+    const data = JSON.parse(
+      /<script type="application\/json" id="agency-data">(.*?)<\/script>/s.exec(listing)?.[1] ?? '',
     );
+    const verdicts = new Map((data.agencies as unknown[][]).map((row) => [row[0], (row[6] as string[])[0]]));
+    expect(verdicts.get('a-inconsistent')).toBe('dismissed');
+    expect(verdicts.get('d-missing')).toBe('notified');
+    expect(verdicts.get('b-blocked')).toBe('');
     // The evaluation scores nobody we could not check.
     expect(agencyScore(ASSESSMENTS[1] as Assessment)).toBeNull();
     expect(agencyScore(ASSESSMENTS[2] as Assessment)).toBeNull();

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Assessment } from '../../shared/compliance/status.ts';
 import { toCsv } from '../../shared/export/csv.ts';
 import { addToCounts, emptyCounts, formatRate, ratesOf } from '../../shared/export/rates.ts';
@@ -11,6 +11,7 @@ import {
   findingExportRows,
 } from '../../shared/export/rows.ts';
 import { SHEET_AGENCIES, SHEET_FINDINGS, SHEET_REGIONS, statusWorkbook } from '../../shared/export/workbook.ts';
+import { dosDateTime, setZipEntryTimes } from '../../shared/export/zip-times.ts';
 
 const base = { year: 2024, deadline: '2025-01-31T23:59:59.999+08:00', findings: [] };
 
@@ -181,5 +182,41 @@ describe('status workbook', () => {
     expect(last.getCell(1).value).toBe('合计');
     expect(last.getCell(11).value).toBeCloseTo(1 / 3);
     expect(last.getCell(11).numFmt).toBe('0.0%');
+  });
+
+  it('is byte-identical for the same rows and generatedAt, whenever it is written', async () => {
+    const build = () =>
+      statusWorkbook(agencyStatusRows(INPUTS), findingExportRows(INPUTS), {
+        year: 2024,
+        generatedAt: new Date('2025-03-02T02:00:00Z'),
+      });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2025-05-01T08:00:00Z'));
+      const first = await build();
+      vi.setSystemTime(new Date('2026-01-09T17:31:07Z'));
+      const second = await build();
+      expect(Buffer.from(second).equals(Buffer.from(first))).toBe(true);
+      // The entries carry generatedAt, not the clock: every local header's time and date fields.
+      const { date, time } = dosDateTime(new Date('2025-03-02T02:00:00Z'));
+      const view = Buffer.from(first);
+      let headers = 0;
+      for (
+        let at = view.indexOf('PK\x03\x04', 0, 'latin1');
+        at >= 0;
+        at = view.indexOf('PK\x03\x04', at + 4, 'latin1')
+      ) {
+        expect([view.readUInt16LE(at + 10), view.readUInt16LE(at + 12)]).toEqual([time, date]);
+        headers++;
+      }
+      expect(headers).toBeGreaterThan(5);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('leaves bytes that are not a zip archive alone', () => {
+    const bytes = new Uint8Array([1, 2, 3, 4, 5]);
+    expect(setZipEntryTimes(bytes, new Date())).toBe(bytes);
   });
 });

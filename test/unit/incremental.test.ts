@@ -3,8 +3,9 @@ import { consolidateRunParts, runPartKey } from '../../functions/common/run-part
 import { loadOutcomeIndex } from '../../shared/compliance/outcome-index.ts';
 import { updateAssessments } from '../../shared/compliance/update.ts';
 import { linksFromBase } from '../../shared/notify/digest.ts';
-import { runWeeklyDigest } from '../../shared/notify/weekly.ts';
+import { fullListsNote, runWeeklyDigest } from '../../shared/notify/weekly.ts';
 import { generateSite } from '../../shared/site/generate.ts';
+import { agencyPagePath, listingRegion, regionListPath, regionWorkbookPath } from '../../shared/site/paths.ts';
 import { CountingStore } from '../../shared/storage/counting-store.ts';
 import { keys } from '../../shared/storage/keys.ts';
 import { putJson } from '../../shared/storage/port.ts';
@@ -99,30 +100,70 @@ describe('outcome index', () => {
 });
 
 describe('site regeneration', () => {
-  it('rewrites no page of an unchanged store, and only the changed agency pages after a change', async () => {
+  /** The site/ keys written while `task` runs. */
+  async function writtenDuring(store: CountingStore, task: () => Promise<unknown>): Promise<string[]> {
+    const written: string[] = [];
+    const put = store.put.bind(store);
+    store.put = async (key, body, options) => {
+      if (key.startsWith('site/')) written.push(key);
+      return put(key, body, options);
+    };
+    try {
+      await task();
+    } finally {
+      store.put = put;
+    }
+    return written.sort();
+  }
+
+  it('rewrites no file at all when the store has not changed, whenever it runs', async () => {
     const { store, registry } = await population();
     const first = await generateSite(store, { registry, now: NOW });
     expect(first.unchanged).toBe(0);
     store.reset();
-    const again = await generateSite(store, { registry, now: new Date(NOW.getTime() + 3_600_000) });
-    expect(again.pages).toBe(first.pages);
-    expect(again.unchanged).toBeGreaterThan(0);
-    // Only what says the time: the year's overview and index.html (截至 now) and the workbook (its
-    // generation time is inside the zip). No agency, report or listing page.
-    expect(store.counts.putsByPrefix.site).toBe(again.files - again.unchanged);
-    expect(again.files - again.unchanged).toBe(3);
+    const later = new Date(NOW.getTime() + 3 * WEEK + 3_600_000);
+    const written = await writtenDuring(store, async () => {
+      const again = await generateSite(store, { registry, now: later });
+      expect(again.pages).toBe(first.pages);
+      expect(again.files).toBe(first.files);
+      expect(again.files - again.unchanged).toBe(0);
+      expect(again.bytes).toBe(0);
+    });
+    // Not the overview or index.html (they once said "截至 now"), not a workbook (its zip entry times).
+    expect(written).toEqual([]);
+    expect(store.counts.putsByPrefix.site ?? 0).toBe(0);
+  });
 
-    // One agency's state changes: its page and the listings change, not the other agencies' pages.
-    const key = keys.state(YEAR, 'a00003');
+  it('after one agency changes, rewrites its own pages, its region listing and the summaries only', async () => {
+    const { store, registry } = await population(120);
+    await generateSite(store, { registry, now: NOW });
+    const agency = registry.agencies[40] as (typeof registry.agencies)[number];
+    const key = keys.state(YEAR, agency.id);
     const state = JSON.parse(new TextDecoder().decode(await store.get(key)));
-    state.current.status = 'missing';
+    state.current.status = state.current.status === 'missing' ? 'late' : 'missing';
+    state.current.assessedAt = new Date(NOW.getTime() + WEEK).toISOString();
     await putJson(store, key, state);
-    store.reset();
-    const after = await generateSite(store, { registry, now: new Date(NOW.getTime() + 7_200_000) });
-    const rewritten = after.files - after.unchanged;
-    expect(rewritten).toBeGreaterThan(1);
-    expect(rewritten).toBeLessThan(12);
-    expect(store.counts.putsByPrefix.site).toBe(rewritten);
+    const written = await writtenDuring(store, () =>
+      generateSite(store, { registry, now: new Date(NOW.getTime() + WEEK) }),
+    );
+    const listing = listingRegion(agency.region);
+    const own = [`site/${agencyPagePath(agency.id)}`];
+    const listingFiles = [`site/${regionListPath(listing)}`, `site/${regionWorkbookPath(listing, YEAR)}`];
+    const summaries = ['site/agencies.html', `site/year-${YEAR}.html`, `site/evaluation-${YEAR}.html`];
+    expect(written).toEqual(expect.arrayContaining([...own, ...listingFiles, ...summaries]));
+    for (const file of written) {
+      expect(
+        [...own, ...listingFiles, ...summaries, 'site/rules.html'].includes(file) ||
+          file.startsWith(`site/report/${YEAR}/${agency.id}/`),
+        file,
+      ).toBe(true);
+    }
+    // Only the status moved: the agency's report pages (about the document) stay as they were.
+    expect(written.filter((file) => file.startsWith('site/report/'))).toEqual([]);
+    // The other agencies' listings are untouched: one region of many.
+    const listings = (await store.list('site/region/')).filter((file) => file.endsWith('.html'));
+    expect(listings.length).toBeGreaterThan(20);
+    expect(written.filter((file) => file.startsWith('site/region/'))).toEqual(listingFiles.sort());
   });
 });
 
@@ -158,6 +199,20 @@ describe('digest size cap', () => {
     const capped = sent[1];
     expect(capped?.raw.byteLength).toBeLessThan(uncapped);
     expect(capped?.html).toContain('附件过大，未随邮件发送');
-    expect(capped?.html).toContain('https://nianbao.example.org/site/status-2024.xlsx');
+    // The slice is the whole registry: the agency index, where every region's workbook is.
+    expect(capped?.html).toContain('https://nianbao.example.org/site/agencies.html#year=2024');
+  });
+
+  it("links a county's slice to that county's listing, percent-encoded for mail clients", () => {
+    const note = fullListsNote(
+      { year: 2024, regionFilter: ['河南省', '三门峡市', '卢氏县', '官道口镇'] },
+      ['年报监测-2025-W20.xlsx'],
+      'https://nianbao.example.org/site',
+    );
+    const slug = encodeURIComponent('河南省-三门峡市-卢氏县');
+    expect(note).toContain(`https://nianbao.example.org/site/region/${slug}.html#year=2024`);
+    expect(fullListsNote({ year: 2024, regionFilter: ['河南省', '三门峡市'] }, ['a.csv'], undefined)).toContain(
+      `结果网站的 agencies.html#region=${encodeURIComponent('河南省')}/${encodeURIComponent('三门峡市')}&year=2024`,
+    );
   });
 });

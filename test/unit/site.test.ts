@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { AgencyYearState } from '../../shared/compliance/status.ts';
 import type { Agency } from '../../shared/registry/agency.ts';
@@ -5,6 +6,8 @@ import { validateReport } from '../../shared/rules/validate.ts';
 import { isoWeekLabel, weeklyChartSvg, weeklyCounts } from '../../shared/site/chart.ts';
 import { generateSite } from '../../shared/site/generate.ts';
 import { escapeHtml, jsonForScript, safeExternalUrl, safeSegment } from '../../shared/site/html.ts';
+import { planListings, renderAgencyIndex } from '../../shared/site/listings.ts';
+import { regionListPath, regionSlug, regionWorkbookPath } from '../../shared/site/paths.ts';
 import { renderReportPage } from '../../shared/site/report-page.ts';
 import { InMemoryStore, mutateApplications, syntheticReport, writeAgencyCase } from '../support/synthetic-store.ts';
 
@@ -151,39 +154,121 @@ describe('generateSite', () => {
         'site/year-2024.html',
         'site/agencies.html',
         'site/rules.html',
-        'site/findings.json',
-        'site/findings.csv',
-        'site/agencies.csv',
-        'site/status-2024.xlsx',
+        'site/region/河南省-三门峡市-卢氏县.html',
+        'site/region/河南省-三门峡市-卢氏县-2024年度.xlsx',
+        'site/region/_未登记地区.html',
         'site/evaluation-2024.html',
         'site/assets/site.css',
         'site/agency/lushi-test.html',
         'site/agency/not-in-registry.html',
       ]),
     );
+    // No list of every agency at the root any more (one file each for the whole registry).
+    for (const gone of ['findings.json', 'findings.csv', 'agencies.csv', 'status-2024.xlsx']) {
+      expect(keys).not.toContain(`site/${gone}`);
+    }
     expect(keys).not.toContain('site/agency/removed-agency.html');
     expect(result.pruned).toBe(1);
     expect(keys.filter((key) => key.startsWith('site/report/2024/lushi-test/'))).toHaveLength(1);
-    const findings = JSON.parse(decode(await store.get('site/findings.json'))) as { rule: string; agencyId: string }[];
-    expect(findings.some((row) => row.agencyId === 'lushi-test' && row.rule === 'arith.row-total')).toBe(true);
-    const csv = decode(await store.get('site/findings.csv'));
-    expect(csv.split('\r\n').find((line) => line.includes('arith.row-total'))).toMatch(
-      /数据不一致,错误,arith\.row-total,.*,三,/,
+    // The region's workbook lists the registry agency and its finding; the stranger is on its page only.
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(
+      Buffer.from((await store.get('site/region/河南省-三门峡市-卢氏县-2024年度.xlsx')) as Uint8Array) as never,
     );
+    const findingSheet = workbook.getWorksheet('问题清单') as ExcelJS.Worksheet;
+    const findingRows = findingSheet.getSheetValues().map((row) => (Array.isArray(row) ? row.slice(1) : []));
+    expect(findingRows.some((row) => row.includes('arith.row-total') && row.includes('数据不一致'))).toBe(true);
+    expect(decode(await store.get('site/region/_未登记地区.html'))).toContain('not-in-registry');
     const rules = decode(await store.get('site/rules.html'));
     expect(rules).toContain('arith.row-total');
+    // index.html opens the newest year's overview; it is not a second copy of it.
     const index = decode(await store.get('site/index.html'));
-    expect(index).toContain('svg');
-    // Nothing changed in the week before NOW (the histories end in January and February).
-    expect(index).toContain('最近 7 天没有机关的状态发生变化');
-    const later = decode(
-      await (async () => {
-        await generateSite(store, { registry: { agencies: [agency] }, now: new Date('2025-02-03T00:00:00Z') });
-        return store.get('site/index.html');
-      })(),
-    );
-    expect(later.match(/<tr class="change">/g)).toHaveLength(1);
-    expect(later).toContain('not-in-registry');
-    expect(index).not.toMatch(/(href|src)="\//); // relative links only
+    expect(index).toContain('<meta http-equiv="refresh" content="0; url=year-2024.html">');
+    expect(index).not.toContain('svg');
+    const overview = decode(await store.get('site/year-2024.html'));
+    expect(overview).toContain('svg');
+    // The overview describes its data as of the newest assessment (the stranger's, 1 February), not the
+    // moment it was generated: that week's change is listed whenever the site is generated.
+    expect(overview).toContain('最近更新：2025-02-01 10:00（北京时间');
+    expect(overview.match(/<tr class="change">/g)).toHaveLength(1);
+    expect(overview).toContain('not-in-registry');
+    // A year later, nothing new: not rewritten (the footer's generation time alone does not count).
+    const again = await generateSite(store, {
+      registry: { agencies: [agency] },
+      now: new Date('2026-02-03T00:00:00Z'),
+    });
+    expect(again.files - again.unchanged).toBe(0);
+    expect(decode(await store.get('site/year-2024.html'))).toBe(overview);
+    for (const page of [index, overview, decode(await store.get('site/agencies.html'))]) {
+      expect(page).not.toMatch(/(href|src)="\//); // relative links only
+    }
+  });
+});
+
+describe('region listings', () => {
+  const county = ['河南省', '三门峡市', '卢氏县'];
+  const member = (id: string, region: string[], level: Agency['level'] = 'county-department') => ({
+    id,
+    name: `${id} 机关`,
+    level,
+    region,
+  });
+
+  it('names region files readably, and never lets a name leave its folder or collide', () => {
+    expect(regionSlug(county)).toBe('河南省-三门峡市-卢氏县');
+    expect(regionListPath(county)).toBe('region/河南省-三门峡市-卢氏县.html');
+    expect(regionListPath(county, 2)).toBe('region/河南省-三门峡市-卢氏县~2.html');
+    expect(regionWorkbookPath(county, 2024)).toBe('region/河南省-三门峡市-卢氏县-2024年度.xlsx');
+    const slugs = [['a-b'], ['a', 'b'], ['a/b'], ['../..'], ['a b'], ['ab'], []].map(regionSlug);
+    expect(new Set(slugs).size).toBe(slugs.length);
+    for (const slug of slugs) expect(slug).toMatch(/^[\p{L}\p{N}（）()·_-]+$/u);
+    expect(regionSlug(['../..'])).not.toContain('.');
+  });
+
+  it('lists agencies by county-level region, townships with their county, long lists in parts', () => {
+    const agencies = [
+      member('p1', ['河南省'], 'province-department'),
+      member('c1', ['河南省', '三门峡市'], 'city-department'),
+      member('t1', [...county, '官道口镇'], 'township'),
+      ...Array.from({ length: 7 }, (_, i) => member(`k${i}`, county)),
+      member('c2', ['河南省', '三门峡市'], 'city-department'),
+    ];
+    const listings = planListings(agencies, 3);
+    expect(listings.map((l) => [l.region.join('/'), l.part, l.parts, l.agencies.map((a) => a.id).join(',')])).toEqual([
+      ['河南省', 1, 1, 'p1'],
+      ['河南省/三门峡市', 1, 1, 'c1,c2'],
+      ['河南省/三门峡市/卢氏县', 1, 3, 't1,k0,k1'],
+      ['河南省/三门峡市/卢氏县', 2, 3, 'k2,k3,k4'],
+      ['河南省/三门峡市/卢氏县', 3, 3, 'k5,k6'],
+    ]);
+  });
+
+  it('indexes every region with its counts by status, its own agencies apart from its counties', () => {
+    const inputs = [
+      member('c1', ['河南省', '三门峡市'], 'city-department'),
+      member('k1', county),
+      member('k2', county),
+    ].map((agency, i) => ({
+      agency,
+      year: 2024,
+      assessment: i === 2 ? null : ({ status: i ? 'late' : 'on-time', findings: [] } as never),
+      links: {},
+    }));
+    const listings = planListings(inputs.map((input) => input.agency));
+    const html = renderAgencyIndex(listings, { byYear: [{ year: 2024, inputs }], generatedAt: NOW.toISOString() });
+    const row = (region: string, kind: 'group' | 'listing') =>
+      new RegExp(
+        `<tr class="depth-\\d ${kind}" data-region="${region}"><td><a href="([^"]*)">([^<]*)</a></td>((?:<td>\\d+</td>)+)</tr>`,
+      ).exec(html);
+    const numbers = (match: RegExpExecArray | null) => [...(match?.[3] ?? '').matchAll(/\d+/g)].map(Number);
+    // 机关数, then STATUS_ORDER (missing, late, inconsistent, …, on-time), then 未评估.
+    expect(numbers(row('河南省', 'group'))).toEqual([3, 0, 1, 0, 0, 0, 0, 0, 0, 1, 1]);
+    expect(numbers(row('河南省/三门峡市', 'group'))).toEqual([3, 0, 1, 0, 0, 0, 0, 0, 0, 1, 1]);
+    const own = row('河南省/三门峡市', 'listing');
+    expect(own?.[2]).toBe('三门峡市（本级）');
+    expect(own?.[1]).toBe('region/河南省-三门峡市.html');
+    expect(numbers(own)).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0]);
+    expect(row('河南省/三门峡市/卢氏县', 'listing')?.[1]).toBe('region/河南省-三门峡市-卢氏县.html');
+    expect(numbers(row('河南省/三门峡市/卢氏县', 'listing'))).toEqual([2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]);
   });
 });
