@@ -158,6 +158,34 @@ function inferredInRows(report: AnnualReport, rows: string[], skipColumns: Set<s
   return out;
 }
 
+/** The note kinds the last loop of parseNotes turns into findings (one case each). */
+const NOTE_FINDING_KINDS: ReadonlySet<ParseNote['kind']> = new Set<ParseNote['kind']>([
+  'value-inferred',
+  'row-unreadable',
+  'extraction-damage',
+  'no-text',
+  'ocr',
+  'cells-run-together',
+  'extraction-failed',
+  'input-truncated',
+]);
+
+/**
+ * Where a note points, as a finding location: section, row label, column label, source, each only when
+ * set (in this key order, as --json prints it). `column` overrides the note's own column when given.
+ */
+function noteLocation(
+  note: Pick<ParseNote, 'section' | 'row' | 'column' | 'at'>,
+  column: string | undefined = note.column ? columnLabel(note.column) : undefined,
+): FindingLocation {
+  const location: FindingLocation = {};
+  if (note.section) location.section = note.section;
+  if (note.row) location.row = rowLabel(note.row);
+  if (column) location.column = column;
+  if (note.at) location.at = note.at;
+  return location;
+}
+
 /**
  * Parser notes → findings: struct.column-missing (grouped per section and column), struct.row-unreadable,
  * extract.value-inferred, extract.damage, extract.no-text, extract.truncated.
@@ -169,13 +197,11 @@ export const parseNotes: Rule = (report) => {
   const unattributed = new Map<string, ParseNote[]>();
   for (const note of report.notes) {
     if (note.kind !== 'column-missing') continue;
-    if (note.column) {
-      const key = `${note.section ?? ''}|${columnLabel(note.column)}`;
-      columnGroups.set(key, [...(columnGroups.get(key) ?? []), note]);
-    } else {
-      const key = note.section ?? '';
-      unattributed.set(key, [...(unattributed.get(key) ?? []), note]);
-    }
+    const groups = note.column ? columnGroups : unattributed;
+    const key = note.column ? `${note.section ?? ''}|${columnLabel(note.column)}` : (note.section ?? '');
+    const group = groups.get(key);
+    if (group) group.push(note);
+    else groups.set(key, [note]);
   }
   const damage = `这很可能是${DAMAGE_CAUSE[report.format]}，而非机关填报错误。`;
   const inferredText = (inferred: string[]) =>
@@ -192,13 +218,8 @@ export const parseNotes: Rule = (report) => {
       rule: 'struct.column-missing',
       severity: 'warning',
       message: `${section ? `表${section}` : '表格'}的“${label}”列在提取出的文本中缺失${rows.length > 0 ? `（涉及 ${rows.length} 行）` : ''}。${damage}${inferredText(inferred)}建议对照原件核实。`,
-      location: { ...(section ? { section } : {}), column: label, ...(first.at ? { at: first.at } : {}) },
-      cells: notes.map((note) => ({
-        ...(note.section ? { section: note.section } : {}),
-        ...(note.row ? { row: rowLabel(note.row) } : {}),
-        column: label,
-        ...(note.at ? { at: note.at } : {}),
-      })),
+      location: noteLocation({ section, at: first.at }, label),
+      cells: notes.map((note) => noteLocation(note, label)),
     });
   }
   const namedColumns = new Set([...columnGroups.values()].map((notes) => columnLabel(notes[0]?.column)));
@@ -210,31 +231,21 @@ export const parseNotes: Rule = (report) => {
       rule: 'struct.column-missing',
       severity: 'warning',
       message: `${section ? `表${section}` : '表格'}有 ${notes.length} 行比表头少数值（${rows.slice(0, 4).map(rowLabel).join('、')}${rows.length > 4 ? ' 等' : ''}），无法从版面确定缺的是哪一列。${damage}${inferredText(inferred)}建议对照原件核实。`,
-      location: {
-        ...(section ? { section: section as SectionId } : {}),
-        ...(first.row ? { row: rowLabel(first.row) } : {}),
-        ...(first.at ? { at: first.at } : {}),
-      },
-      cells: notes.map((note) => ({
-        ...(note.section ? { section: note.section } : {}),
-        ...(note.row ? { row: rowLabel(note.row) } : {}),
-        ...(note.at ? { at: note.at } : {}),
-      })),
+      // These notes have no column (that is how they were grouped) and their section is the group's.
+      location: noteLocation(first),
+      cells: notes.map((note) => noteLocation(note)),
     });
   }
   const covered = (note: ParseNote) =>
     columnGroups.has(`${note.section ?? ''}|${columnLabel(note.column)}`) ||
     (unattributed.get(note.section ?? '') ?? []).some((missing) => missing.row === note.row);
   for (const note of report.notes) {
-    const location: FindingLocation = {
-      ...(note.section ? { section: note.section } : {}),
-      ...(note.row ? { row: rowLabel(note.row) } : {}),
-      ...(note.column ? { column: columnLabel(note.column) } : {}),
-      ...(note.at ? { at: note.at } : {}),
-    };
+    // Most notes become no finding here (column-missing was grouped above, section- and table-missing
+    // have their own rules): their location is built only when a finding uses it.
+    if (!NOTE_FINDING_KINDS.has(note.kind) || (note.kind === 'value-inferred' && covered(note))) continue;
+    const location = noteLocation(note);
     switch (note.kind) {
       case 'value-inferred':
-        if (covered(note)) break;
         findings.push({
           rule: 'extract.value-inferred',
           severity: 'info',
