@@ -145,13 +145,11 @@ function labelFacts(label: string): LabelFacts {
 /** Matches the labels of a row to a row id of table 三. Exported for the HTML and test code. */
 export function matchApplicationLabels(labels: readonly string[], context: Group | null): LabelMatch {
   let group: Group | null = null;
-  const folded: string[] = [];
   let best: LabelFacts | null = null;
   let bestRank = ROW_KEYWORDS.length;
   for (const label of labels) {
     if (label.length > MAX_LABEL_LENGTH) continue;
     const facts = labelFacts(label);
-    folded.push(facts.folded);
     if (facts.group) group = facts.group;
     if (facts.id) {
       const rank = RANK.get(facts.id) as number;
@@ -167,6 +165,9 @@ export function matchApplicationLabels(labels: readonly string[], context: Group
     return { id, group: g, ownLabel: best.folded };
   }
   const effective = group ?? context;
+  // Most rows are named by a keyword (returned above): the folded labels are listed only for the rest.
+  const folded: string[] = [];
+  for (const label of labels) if (label.length <= MAX_LABEL_LENGTH) folded.push(labelFacts(label).folded);
   for (const f of folded) {
     const bare = f.replace(SUB_ITEM_NUMBER, '');
     if (bare === '其他' || bare === '其它') {
