@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadIndexedStates, SHARD_COUNT, shardOf } from '../../shared/compliance/assessment-index.ts';
+import { deadlineFor } from '../../shared/compliance/deadline.ts';
 import { type UpdateStats, updateAssessments } from '../../shared/compliance/update.ts';
 import type { Registry } from '../../shared/registry/agency.ts';
 import { CountingStore } from '../../shared/storage/counting-store.ts';
@@ -106,10 +107,16 @@ describe('assessment index: a week costs what changed', () => {
     await updateAssessments(store, registry, YEAR, early + WEEK, { stats: week });
     expect(week.assessed).toBe(0);
     const after = stats();
-    await updateAssessments(store, registry, YEAR, Date.UTC(YEAR + 1, 1, 5), { stats: after });
-    // Departments' deadline (01-31) passed; governments' (03-31) did not.
-    const departments = registry.agencies.filter((a) => a.level === 'county-department').length;
-    expect(after.assessed).toBe(departments);
+    const crossedAt = Date.UTC(YEAR + 1, 1, 5);
+    await updateAssessments(store, registry, YEAR, crossedAt, { stats: after });
+    // Departments' deadline (01-31) passed in between; governments' (03-31) did not.
+    const crossed = registry.agencies.filter((a) => {
+      const { lateFromMs } = deadlineFor(a, YEAR, registry);
+      return lateFromMs > early + WEEK && lateFromMs <= crossedAt;
+    }).length;
+    expect(crossed).toBeGreaterThan(0);
+    expect(crossed).toBeLessThan(registry.agencies.length);
+    expect(after.assessed).toBe(crossed);
   });
 
   it('a fan-out worker assesses only its shards and writes only their index objects', async () => {
