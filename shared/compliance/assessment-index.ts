@@ -75,23 +75,23 @@ export async function saveAssessmentShard(store: ObjectStore, shard: AssessmentS
 }
 
 /**
- * Every agency's state for `year` from the index (SHARD_COUNT reads), keyed by agency id. Agencies the
- * index has never assessed are absent.
+ * Every agency's state for `year` from the index (SHARD_COUNT reads), keyed by agency id; undefined when
+ * the year has no index (a store written before it existed: read state/ instead). Agencies the index
+ * has never assessed are absent.
  */
-export async function loadIndexedStates(store: ObjectStore, year: number): Promise<Map<string, AgencyYearState>> {
-  const states = new Map<string, AgencyYearState>();
+export async function loadIndexedStates(
+  store: ObjectStore,
+  year: number,
+): Promise<Map<string, AgencyYearState> | undefined> {
   const present = new Set(await store.list(keys.assessmentShardPrefix(year)));
+  if (present.size === 0) return undefined;
+  const states = new Map<string, AgencyYearState>();
   for (let shard = 0; shard < SHARD_COUNT; shard++) {
     if (!present.has(keys.assessmentShard(year, shard))) continue;
     const loaded = await loadAssessmentShard(store, year, shard);
     for (const [agencyId, entry] of Object.entries(loaded.agencies)) states.set(agencyId, entry.state);
   }
   return states;
-}
-
-/** Whether the store has an assessment index for `year` (older stores have only state/). */
-export async function hasAssessmentIndex(store: ObjectStore, year: number): Promise<boolean> {
-  return (await store.list(keys.assessmentShardPrefix(year))).length > 0;
 }
 
 /** Change tags of the stored objects an agency's assessment reads, by agency id (from listings). */

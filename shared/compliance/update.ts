@@ -11,7 +11,6 @@ import { assessAgencyYear, nextState } from './assess.ts';
 import {
   collectInputTags,
   emptyShard,
-  type InputTags,
   inputFingerprint,
   loadAssessmentShard,
   SHARD_COUNT,
@@ -29,8 +28,6 @@ export interface UpdateAssessmentsOptions {
   write?: boolean;
   /** Only these shards of the assessment index (a fan-out worker's share). @default every shard */
   shards?: number[];
-  /** Change tags already listed for this year (collectInputTags), e.g. shared by several shards. */
-  inputTags?: InputTags;
   /** Counts what was skipped and what was assessed (benchmarks, logs). */
   stats?: UpdateStats;
 }
@@ -82,7 +79,7 @@ export async function updateAssessments(
     return results.filter((a): a is Assessment => a !== undefined);
   }
 
-  const tags = options.inputTags ?? (await collectInputTags(store, year));
+  const tags = await collectInputTags(store, year);
   const wanted = new Set(options.shards ?? Array.from({ length: SHARD_COUNT }, (_, shard) => shard));
   const byShard = new Map<number, Agency[]>();
   for (const agency of registry.agencies) {

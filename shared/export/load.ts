@@ -1,7 +1,7 @@
 /** Reads what the exports and the evaluation need from the store: each registry agency's assessment. */
 
 import { mapLimit } from '../async/map-limit.ts';
-import { hasAssessmentIndex, loadIndexedStates } from '../compliance/assessment-index.ts';
+import { loadIndexedStates } from '../compliance/assessment-index.ts';
 import type { AgencyYearState, Assessment } from '../compliance/status.ts';
 import { buildLinks, type LinkOptions } from '../notify/digest.ts';
 import type { Agency } from '../registry/agency.ts';
@@ -19,8 +19,8 @@ export async function loadAssessments(
   agencies: readonly Pick<Agency, 'id'>[],
   year: number,
 ): Promise<Map<string, Assessment>> {
-  if (await hasAssessmentIndex(store, year)) {
-    const indexed = await loadIndexedStates(store, year);
+  const indexed = await loadIndexedStates(store, year);
+  if (indexed) {
     const byAgency = new Map<string, Assessment>();
     for (const agency of agencies) {
       const state = indexed.get(agency.id);

@@ -6,7 +6,7 @@
  */
 
 import { mapLimit } from '../async/map-limit.ts';
-import { hasAssessmentIndex, loadIndexedStates } from '../compliance/assessment-index.ts';
+import { loadIndexedStates } from '../compliance/assessment-index.ts';
 import { type FetchStretch, fetchStretchesOf, loadOutcomeIndex } from '../compliance/outcome-index.ts';
 import type { AgencyYearState, ComplianceStatus } from '../compliance/status.ts';
 import type { Agency, AgencyLevel } from '../registry/agency.ts';
@@ -82,7 +82,8 @@ async function listTaggedInto(
 
 /** A year's states: from the assessment index when there is one (a few reads), else one read per agency. */
 async function loadStates(store: ObjectStore, year: number): Promise<Map<string, AgencyYearState>> {
-  if (await hasAssessmentIndex(store, year)) return loadIndexedStates(store, year);
+  const indexed = await loadIndexedStates(store, year);
+  if (indexed) return indexed;
   const stateKeys = (await store.list(keys.statePrefix(year))).filter((key) => key.endsWith('.json'));
   const loaded = await mapLimit(stateKeys, 32, (key) => getJson<AgencyYearState>(store, key));
   const byAgency = new Map<string, AgencyYearState>();

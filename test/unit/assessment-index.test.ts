@@ -66,7 +66,7 @@ describe('assessment index: a week costs what changed', () => {
   it('re-assesses exactly the agencies whose outcome, result or metadata changed, and agrees with a full assessment', async () => {
     const { store, registry } = await population();
     await updateAssessments(store, registry, YEAR, NOW.getTime());
-    const states = await loadIndexedStates(store, YEAR);
+    const states = (await loadIndexedStates(store, YEAR)) ?? new Map();
     const withResult = [...states.values()].filter((s) => s.current.resultKey);
     const reparsed = withResult[0];
     const metaEdited = withResult[1];
