@@ -77,6 +77,28 @@ const nullMailer: Mailer = {
   },
 } as Mailer;
 
+/** The week's digest to one office address through the null mailer: agencies in it and the largest email. */
+async function benchDigest(
+  store: CountingStore,
+  registry: Registry,
+  nowMs: number,
+  assessments?: Awaited<ReturnType<typeof updateAssessments>>,
+): Promise<{ agencies: number; email: number }> {
+  const result = await runWeeklyDigest({
+    store,
+    registry,
+    year: YEAR,
+    now: nowMs,
+    mailer: nullMailer,
+    from: 'digest@example.org',
+    recipients: [{ region: [], to: ['office@example.org'] }],
+    ...(assessments ? { assessments } : {}),
+    force: true,
+  });
+  const sizes = result.messages.map((m) => Number(m.receipt?.location?.split(':')[1] ?? 0));
+  return { agencies: result.assessments.length, email: Math.max(0, ...sizes) };
+}
+
 /** Child: one notify (consolidate + assess + digest + site) at `nowMs`, figures as JSON on stdout. */
 async function notifyOnce(root: string, nowMs: number): Promise<StageFigures[]> {
   const store = new CountingStore(new FileSystemStore(root));
@@ -93,19 +115,8 @@ async function notifyOnce(root: string, nowMs: number): Promise<StageFigures[]> 
   );
   figures.push(
     await stage(store, 'digest', async () => {
-      const result = await runWeeklyDigest({
-        store,
-        registry,
-        year: YEAR,
-        now: nowMs,
-        mailer: nullMailer,
-        from: 'digest@example.org',
-        recipients: [{ region: [], to: ['office@example.org'] }],
-        assessments,
-        force: true,
-      });
-      const sizes = result.messages.map((m) => Number(m.receipt?.location?.split(':')[1] ?? 0));
-      return `email ${mb(Math.max(0, ...sizes))}`;
+      const { email } = await benchDigest(store, registry, nowMs, assessments);
+      return `email ${mb(email)}`;
     }),
   );
   let site: Awaited<ReturnType<typeof generateSite>> | undefined;
@@ -148,23 +159,11 @@ async function phaseOnce(root: string, nowMs: number, phase: string, shards: num
       }),
     ];
   }
-  let assessments: Awaited<ReturnType<typeof updateAssessments>> = [];
   const figures: StageFigures[] = [];
   figures.push(
     await stage(store, 'publish:digest', async () => {
-      const result = await runWeeklyDigest({
-        store,
-        registry,
-        year: YEAR,
-        now: nowMs,
-        mailer: nullMailer,
-        from: 'digest@example.org',
-        recipients: [{ region: [], to: ['office@example.org'] }],
-        force: true,
-      });
-      assessments = result.assessments;
-      const sizes = result.messages.map((m) => Number(m.receipt?.location?.split(':')[1] ?? 0));
-      return `${assessments.length} agencies in the digest; email ${mb(Math.max(0, ...sizes))} (SES limit 10 MB)`;
+      const { agencies, email } = await benchDigest(store, registry, nowMs);
+      return `${agencies} agencies in the digest; email ${mb(email)} (SES limit 10 MB)`;
     }),
   );
   figures.push(
