@@ -297,10 +297,17 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
     await mapLimit(stale, 16, (key) => store.delete(key));
     pruned = stale.length;
   }
-  // Pages kept (not pruned) keep their hash; the record changes only when some page did.
+  // Pages kept (not pruned) keep their hash; the record changes only when some page did. Compared key by
+  // key and written in key order: the agencies' lanes finish in a different order every run, so the
+  // serialised record could differ when not one hash had.
   const agencyPages = new Set([...nextCache.values()].flatMap((entry) => Object.keys(entry.pages)));
   const kept = options.prune === false ? { ...sharedHashes, ...hashes } : hashes;
-  const shared = Object.fromEntries(Object.entries(kept).filter(([key]) => !agencyPages.has(key)));
-  if (JSON.stringify(shared) !== JSON.stringify(sharedHashes)) await putJson(store, keys.sitePageHashes, shared);
+  const sharedKeys = Object.keys(kept)
+    .filter((key) => !agencyPages.has(key))
+    .sort();
+  const same =
+    sharedKeys.length === Object.keys(sharedHashes).length &&
+    sharedKeys.every((key) => sharedHashes[key] === kept[key]);
+  if (!same) await putJson(store, keys.sitePageHashes, Object.fromEntries(sharedKeys.map((key) => [key, kept[key]])));
   return { pages, bytes, files: written.size, pruned, unchanged, agenciesRendered };
 }

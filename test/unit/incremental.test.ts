@@ -121,6 +121,13 @@ describe('site regeneration', () => {
     const first = await generateSite(store, { registry, now: NOW });
     expect(first.unchanged).toBe(0);
     store.reset();
+    // The agencies' reads finish in another order than the first time (as on S3, where latency varies).
+    const get = store.get.bind(store);
+    store.get = async (key) => {
+      const agency = /\/a(\d{5})\//.exec(key)?.[1];
+      if (agency) await new Promise((resolve) => setTimeout(resolve, (Number(agency) * 7) % 5));
+      return get(key);
+    };
     const later = new Date(NOW.getTime() + 3 * WEEK + 3_600_000);
     const written = await writtenDuring(store, async () => {
       const again = await generateSite(store, { registry, now: later });
@@ -131,7 +138,8 @@ describe('site regeneration', () => {
     });
     // Not the overview or index.html (they once said "截至 now"), not a workbook (its zip entry times).
     expect(written).toEqual([]);
-    expect(store.counts.putsByPrefix.site ?? 0).toBe(0);
+    // Nothing outside site/ either (the page-hash record once came out in another key order each run).
+    expect(store.counts.puts).toBe(0);
   });
 
   it('after one agency changes, rewrites its own pages, its region listing and the summaries only', async () => {
