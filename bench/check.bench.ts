@@ -82,6 +82,8 @@ export async function run(): Promise<void> {
       files.push(file);
     }
     const out = join(dir, 'out.txt');
+    // The machine may be shared: the load when the runs start, printed with the one at the end.
+    const loadBefore = loadavg()[0];
     const small: Timing[] = [];
     const large: Timing[] = [];
     for (let r = 0; r < runs; r++) {
@@ -99,7 +101,7 @@ export async function run(): Promise<void> {
     const cpuSmall = median(small.map((t) => t.cpuMs));
     const cpuLarge = median(large.map((t) => t.cpuMs));
     console.log(
-      `load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores; ${seeds.length} seeds copied to ${count} and ${count * 2} files; median of ${runs} paired CLI runs (${process.version})`,
+      `load average ${loadBefore?.toFixed(1)} → ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores; ${seeds.length} seeds copied to ${count} and ${count * 2} files; median of ${runs} paired CLI runs (${process.version})`,
     );
     console.log(
       `check ${count} files: wall ${wallSmall.toFixed(0)} ms, cpu ${cpuSmall.toFixed(0)} ms; ${count * 2} files: wall ${wallLarge.toFixed(0)} ms, cpu ${cpuLarge.toFixed(0)} ms`,

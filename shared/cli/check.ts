@@ -3,7 +3,8 @@
  * Exit 0: no error-severity finding; 1: at least one; 2: bad usage or a file that could not be read
  * (the other files are still checked).
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { detectFormat } from '../report/detect-format.ts';
 import type { AnnualReport, SourceFormat, TemplateVersion } from '../report/model.ts';
 import { type Finding, SEVERITY_LABELS, type Severity } from '../rules/finding.ts';
 import { describeSource } from '../rules/locate.ts';
@@ -55,6 +56,38 @@ function bufferedStdout(): { out: (text: string) => void; flush: () => void } {
   };
 }
 
+/** Size of the buffer files are read into, reused from file to file; larger files get their own. */
+const READ_BUFFER_BYTES = 256 * 1024;
+
+/**
+ * Reads each file into one buffer reused from file to file: readFileSync costs an fstat and a new
+ * off-heap buffer per file, more than the read itself for a report of a few KB. The returned view is
+ * only valid until the next read, so it is handed on only for text and HTML (decoded into a string at
+ * once, the bytes kept by nothing); PDF and Word files go to libraries that may keep or transfer their
+ * bytes, and get a copy. A file larger than the buffer is read by readFileSync itself (same result and
+ * same errors, such as the 2 GiB limit).
+ */
+function reusingReader(): (path: string) => Uint8Array {
+  const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  return (path) => {
+    const fd = openSync(path, 'r');
+    let length = 0;
+    try {
+      for (;;) {
+        const read = readSync(fd, buffer, length, buffer.length - length, null);
+        if (read === 0) break;
+        length += read;
+        if (length === buffer.length) return readFileSync(path);
+      }
+    } finally {
+      closeSync(fd);
+    }
+    const view = buffer.subarray(0, length);
+    const format = detectFormat(view, { fileName: path });
+    return format === 'text' || format === 'html' ? view : Buffer.from(view);
+  };
+}
+
 function defaultIO(): CheckIO & { flush: () => void } {
   const stdout = bufferedStdout();
   return {
@@ -63,7 +96,7 @@ function defaultIO(): CheckIO & { flush: () => void } {
       stdout.flush();
       process.stderr.write(`${text}\n`);
     },
-    readFile: (path) => readFileSync(path),
+    readFile: reusingReader(),
     flush: stdout.flush,
   };
 }

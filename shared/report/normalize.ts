@@ -70,7 +70,10 @@ const MAX_VALUE_CELL = 32;
 export function readCell(cell: string): CellReading | null {
   if (cell.length === 0) return BLANK;
   const plain = readPlainNumber(cell);
-  if (plain !== null) return checked(plain);
+  if (plain !== null)
+    return plain < SMALL_READINGS.length && Number.isInteger(plain)
+      ? (SMALL_READINGS[plain] as CellReading)
+      : checked(plain);
   if (cell.length > MAX_VALUE_CELL) return null;
   // Labels start with a Han character: rejected before any hashing or scanning.
   const first = cell.charCodeAt(0);
@@ -87,6 +90,15 @@ export function readCell(cell: string): CellReading | null {
 }
 
 const BLANK: CellReading = Object.freeze({ value: null, blank: true }) as CellReading;
+
+/**
+ * The readings of the small whole numbers most cells hold, made once (frozen: readings are shared and
+ * never changed), instead of one object per cell of every table.
+ */
+const SMALL_READINGS: readonly CellReading[] = Array.from(
+  { length: 1024 },
+  (_, value) => Object.freeze({ value, blank: false }) as CellReading,
+);
 
 /** Fast path for the common case: ASCII digits with at most one inner decimal point. */
 function readPlainNumber(cell: string): number | null {

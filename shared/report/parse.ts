@@ -154,12 +154,17 @@ export function parseText(text: string, format: SourceFormat = 'text'): AnnualRe
   }
   const normalized = normalizeText(input);
   let lines = normalized.split('\n');
+  // The lines joined again: the normalized text itself unless lines were rewritten (no second copy).
+  let joined = normalized;
   // pdftotext -layout: cells wrapped inside their column ("商业企" over "业") joined back first.
-  if (isLayoutText(lines)) lines = joinWrappedCells(lines);
+  if (isLayoutText(lines)) {
+    lines = joinWrappedCells(lines);
+    joined = lines.join('\n');
+  }
   // Pages stored one table cell per line: rows rebuilt as grid rows (blank cells keep their column).
   const cellRows = format === 'text' ? cellPerLineSource(lines) : null;
   if (cellRows) return parseLines({ ...cellRows, text: normalized }, { format, notes });
-  return parseLines({ lines, text: lines.join('\n') }, { format, notes });
+  return parseLines({ lines, text: joined }, { format, notes });
 }
 
 /**

@@ -16,6 +16,29 @@ const HEADING_WORDS: Record<SectionId, readonly string[]> = {
 };
 
 const NUMERAL_INDEX: Record<string, number> = { 一: 0, 二: 1, 三: 2, 四: 3, 五: 4, 六: 5 };
+
+/**
+ * Index of the section numeral a line starts with (一 … 六), else undefined. By character code: indexing
+ * `trimmed[0]` made a new one-character string for every line (V8 caches only Latin-1 ones), then hashed it.
+ */
+function leadingNumeral(trimmed: string): number | undefined {
+  switch (trimmed.charCodeAt(0)) {
+    case 0x4e00: // 一
+      return 0;
+    case 0x4e8c: // 二
+      return 1;
+    case 0x4e09: // 三
+      return 2;
+    case 0x56db: // 四
+      return 3;
+    case 0x4e94: // 五
+      return 4;
+    case 0x516d: // 六
+      return 5;
+    default:
+      return undefined;
+  }
+}
 /** Longer lines are prose (or a heading run together with prose: see splitRunOnHeading). */
 export const MAX_HEADING_LENGTH = 60;
 
@@ -25,7 +48,7 @@ export const MAX_HEADING_LENGTH = 60;
  */
 export function matchSectionHeading(trimmed: string): SectionId | null {
   if (trimmed.length < 3 || trimmed.length > MAX_HEADING_LENGTH) return null;
-  const index = NUMERAL_INDEX[trimmed[0] as string];
+  const index = leadingNumeral(trimmed);
   if (index === undefined) return null;
   let pos = 1;
   while (pos < trimmed.length && trimmed[pos] === ' ') pos++;
@@ -64,7 +87,7 @@ const FULL_TITLES: Record<SectionId, readonly string[]> = {
  * editors produce. Only the template's own titles are accepted here, so prose starting with "二、" is not.
  */
 export function splitRunOnHeading(trimmed: string): { id: SectionId; heading: string; rest: string } | null {
-  const index = NUMERAL_INDEX[trimmed[0] as string];
+  const index = leadingNumeral(trimmed);
   if (index === undefined) return null;
   let pos = 1;
   while (pos < trimmed.length && trimmed[pos] === ' ') pos++;

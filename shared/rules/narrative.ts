@@ -27,12 +27,16 @@ interface NarrativeLine {
 /** Characters that end a sentence (a line is trimmed, so its last character decides). */
 const SENTENCE_END = new Set([...'。！？；：:!?;'].map((ch) => ch.charCodeAt(0)));
 
-// Both narrative rules read the same lines: split once per report (and again if its texts change).
-const linesCache = new WeakMap<AnnualReport, { texts: string[]; lines: NarrativeLine[]; masks?: Uint32Array }>();
+/**
+ * The narrative rules read the same lines: split once per report (and again if its texts change). One
+ * entry, the last report: the rules run one after another on it, and a WeakMap entry per report cost
+ * more to insert (and for the GC to trace) than the lookups it saved.
+ */
+let linesCache: { report: AnnualReport; texts: string[]; lines: NarrativeLine[]; masks?: number[] } | null = null;
 
 /** Narrative lines: section bodies without table rows (tab-separated), or the whole text when no section was found. */
 export function narrativeLines(report: AnnualReport): NarrativeLine[] {
-  const cached = linesCache.get(report);
+  const cached = linesCache?.report === report ? linesCache : null;
   // Identical strings mean nothing changed since the other narrative rule split them.
   if (cached && sameSources(cached.texts, report)) return cached.lines;
   const sections = SECTION_IDS.map((id) => report.sections[id]).filter((section) => section !== undefined);
@@ -62,16 +66,16 @@ export function narrativeLines(report: AnnualReport): NarrativeLine[] {
       }
       if (open) open.text += line;
       else {
-        open = {
-          text: line,
-          ...(source.line !== undefined && sections.length === 0 ? { line: source.line + index } : {}),
-        };
+        open =
+          source.line !== undefined && sections.length === 0
+            ? { text: line, line: source.line + index }
+            : { text: line };
         lines.push(open);
       }
       if (SENTENCE_END.has(line.charCodeAt(line.length - 1))) open = null;
     }
   }
-  linesCache.set(report, { texts: sources.map((source) => source.text), lines });
+  linesCache = { report, texts: sources.map((source) => source.text), lines };
   return lines;
 }
 
@@ -93,11 +97,12 @@ function sameSources(texts: readonly string[], report: AnnualReport): boolean {
  * instead of an includes() call per keyword and line: CJK substring search is costly, most lines hold
  * none of them, and the lines are shared by both narrative rules.
  */
-function lineKeywords(report: AnnualReport, lines: NarrativeLine[]): Uint32Array {
-  const cached = linesCache.get(report);
+function lineKeywords(report: AnnualReport, lines: NarrativeLine[]): number[] {
+  const cached = linesCache?.report === report ? linesCache : null;
   if (cached?.lines === lines && cached.masks) return cached.masks;
-  const masks = new Uint32Array(lines.length);
-  for (let i = 0; i < lines.length; i++) masks[i] = keywordMask((lines[i] as NarrativeLine).text);
+  // A plain array of small integers: a typed array costs an off-heap allocation per report.
+  const masks: number[] = [];
+  for (let i = 0; i < lines.length; i++) masks.push(keywordMask((lines[i] as NarrativeLine).text));
   if (cached?.lines === lines) cached.masks = masks;
   return masks;
 }
@@ -108,11 +113,22 @@ function keywordMask(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const group = KEYWORD_BY_FIRST[text.charCodeAt(i)] as number;
     if (group === 0) continue;
-    for (const [word, bit] of KEYWORD_GROUPS[group - 1] as [string, number][]) {
-      if ((mask & bit) === 0 && text.startsWith(word, i)) mask |= bit;
+    for (const keyword of KEYWORD_GROUPS[group - 1] as Keyword[]) {
+      if ((mask & keyword.bit) !== 0) continue;
+      // The first character matched (that is the group): a one-character keyword is found, a longer one
+      // is compared from its second character on, which rules most candidates out without a call.
+      if (keyword.word.length === 1 || (text.charCodeAt(i + 1) === keyword.second && text.startsWith(keyword.word, i)))
+        mask |= keyword.bit;
     }
   }
   return mask;
+}
+
+interface Keyword {
+  word: string;
+  bit: number;
+  /** Code of the word's second character (NaN for a one-character word). */
+  second: number;
 }
 
 const KEYWORDS: string[] = [];
@@ -129,13 +145,13 @@ function keywordBit(word: string): number {
       group = KEYWORD_GROUPS.length;
       KEYWORD_BY_FIRST[first] = group;
     }
-    (KEYWORD_GROUPS[group - 1] as [string, number][]).push([word, 1 << index]);
+    (KEYWORD_GROUPS[group - 1] as Keyword[]).push({ word, bit: 1 << index, second: word.charCodeAt(1) });
   }
   return 1 << index;
 }
 /** First character → 1 + index of its group in KEYWORD_GROUPS (0: no keyword starts with it). */
 const KEYWORD_BY_FIRST = new Uint8Array(0x10000);
-const KEYWORD_GROUPS: [string, number][][] = [];
+const KEYWORD_GROUPS: Keyword[][] = [];
 
 function rowTotal(report: AnnualReport, row: ApplicationRowId): number | null {
   return report.applications?.[row]?.total?.value ?? null;
@@ -690,7 +706,7 @@ export const narrativeSum: Rule = (report) => {
  * "受理 99 件，办理结果为：予以公开 46 件…；结转下年度继续办理 1 件": the stated outcomes plus the stated
  * carry-over must account for what was received (with or without last year's carry-in).
  */
-function receivedVersusOutcomes(report: AnnualReport, lines: NarrativeLine[], masks: Uint32Array): Finding[] {
+function receivedVersusOutcomes(report: AnnualReport, lines: NarrativeLine[], masks: number[]): Finding[] {
   for (const [index, line] of lines.entries()) {
     const mask = masks[index] as number;
     if ((mask & PIECE) === 0) continue;

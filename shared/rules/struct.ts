@@ -158,6 +158,34 @@ function inferredInRows(report: AnnualReport, rows: string[], skipColumns: Set<s
   return out;
 }
 
+/** The note kinds the last loop of parseNotes turns into findings (one case each). */
+const NOTE_FINDING_KINDS: ReadonlySet<ParseNote['kind']> = new Set<ParseNote['kind']>([
+  'value-inferred',
+  'row-unreadable',
+  'extraction-damage',
+  'no-text',
+  'ocr',
+  'cells-run-together',
+  'extraction-failed',
+  'input-truncated',
+]);
+
+/**
+ * Where a note points, as a finding location: section, row label, column label, source, each only when
+ * set (in this key order, as --json prints it). `column` overrides the note's own column when given.
+ */
+function noteLocation(
+  note: Pick<ParseNote, 'section' | 'row' | 'column' | 'at'>,
+  column: string | undefined = note.column ? columnLabel(note.column) : undefined,
+): FindingLocation {
+  const location: FindingLocation = {};
+  if (note.section) location.section = note.section;
+  if (note.row) location.row = rowLabel(note.row);
+  if (column) location.column = column;
+  if (note.at) location.at = note.at;
+  return location;
+}
+
 /**
  * Parser notes → findings: struct.column-missing (grouped per section and column), struct.row-unreadable,
  * extract.value-inferred, extract.damage, extract.no-text, extract.truncated.
@@ -167,16 +195,39 @@ export const parseNotes: Rule = (report) => {
   const columnGroups = new Map<string, ParseNote[]>();
   // Rows that lost a value the parser could not attribute to a column, per section.
   const unattributed = new Map<string, ParseNote[]>();
+  // Most reports have no note that becomes a finding here (section- and table-missing have their own
+  // rules): the work is in small functions, run only for the notes that need them.
+  let others = false;
   for (const note of report.notes) {
-    if (note.kind !== 'column-missing') continue;
-    if (note.column) {
-      const key = `${note.section ?? ''}|${columnLabel(note.column)}`;
-      columnGroups.set(key, [...(columnGroups.get(key) ?? []), note]);
-    } else {
-      const key = note.section ?? '';
-      unattributed.set(key, [...(unattributed.get(key) ?? []), note]);
+    if (note.kind !== 'column-missing') {
+      if (!others && NOTE_FINDING_KINDS.has(note.kind)) others = true;
+      continue;
     }
+    const groups = note.column ? columnGroups : unattributed;
+    const key = note.column ? `${note.section ?? ''}|${columnLabel(note.column)}` : (note.section ?? '');
+    const group = groups.get(key);
+    if (group) group.push(note);
+    else groups.set(key, [note]);
   }
+  if (columnGroups.size > 0 || unattributed.size > 0)
+    columnMissingFindings(report, columnGroups, unattributed, findings);
+  if (!others) return findings;
+  for (const note of report.notes) {
+    if (!NOTE_FINDING_KINDS.has(note.kind)) continue;
+    if (note.kind === 'value-inferred' && coveredByColumnMissing(note, columnGroups, unattributed)) continue;
+    const finding = noteFinding(note, noteLocation(note));
+    if (finding) findings.push(finding);
+  }
+  return findings;
+};
+
+/** struct.column-missing: one finding per missing column, one per section for rows short of a value. */
+function columnMissingFindings(
+  report: AnnualReport,
+  columnGroups: Map<string, ParseNote[]>,
+  unattributed: Map<string, ParseNote[]>,
+  findings: Finding[],
+): void {
   const damage = `这很可能是${DAMAGE_CAUSE[report.format]}，而非机关填报错误。`;
   const inferredText = (inferred: string[]) =>
     inferred.length > 0
@@ -192,13 +243,8 @@ export const parseNotes: Rule = (report) => {
       rule: 'struct.column-missing',
       severity: 'warning',
       message: `${section ? `表${section}` : '表格'}的“${label}”列在提取出的文本中缺失${rows.length > 0 ? `（涉及 ${rows.length} 行）` : ''}。${damage}${inferredText(inferred)}建议对照原件核实。`,
-      location: { ...(section ? { section } : {}), column: label, ...(first.at ? { at: first.at } : {}) },
-      cells: notes.map((note) => ({
-        ...(note.section ? { section: note.section } : {}),
-        ...(note.row ? { row: rowLabel(note.row) } : {}),
-        column: label,
-        ...(note.at ? { at: note.at } : {}),
-      })),
+      location: noteLocation({ section, at: first.at }, label),
+      cells: notes.map((note) => noteLocation(note, label)),
     });
   }
   const namedColumns = new Set([...columnGroups.values()].map((notes) => columnLabel(notes[0]?.column)));
@@ -210,100 +256,88 @@ export const parseNotes: Rule = (report) => {
       rule: 'struct.column-missing',
       severity: 'warning',
       message: `${section ? `表${section}` : '表格'}有 ${notes.length} 行比表头少数值（${rows.slice(0, 4).map(rowLabel).join('、')}${rows.length > 4 ? ' 等' : ''}），无法从版面确定缺的是哪一列。${damage}${inferredText(inferred)}建议对照原件核实。`,
-      location: {
-        ...(section ? { section: section as SectionId } : {}),
-        ...(first.row ? { row: rowLabel(first.row) } : {}),
-        ...(first.at ? { at: first.at } : {}),
-      },
-      cells: notes.map((note) => ({
-        ...(note.section ? { section: note.section } : {}),
-        ...(note.row ? { row: rowLabel(note.row) } : {}),
-        ...(note.at ? { at: note.at } : {}),
-      })),
+      // These notes have no column (that is how they were grouped) and their section is the group's.
+      location: noteLocation(first),
+      cells: notes.map((note) => noteLocation(note)),
     });
   }
-  const covered = (note: ParseNote) =>
+}
+
+/** A value-inferred note already told in a struct.column-missing finding (its column or its row). */
+function coveredByColumnMissing(
+  note: ParseNote,
+  columnGroups: Map<string, ParseNote[]>,
+  unattributed: Map<string, ParseNote[]>,
+): boolean {
+  return (
     columnGroups.has(`${note.section ?? ''}|${columnLabel(note.column)}`) ||
-    (unattributed.get(note.section ?? '') ?? []).some((missing) => missing.row === note.row);
-  for (const note of report.notes) {
-    const location: FindingLocation = {
-      ...(note.section ? { section: note.section } : {}),
-      ...(note.row ? { row: rowLabel(note.row) } : {}),
-      ...(note.column ? { column: columnLabel(note.column) } : {}),
-      ...(note.at ? { at: note.at } : {}),
-    };
-    switch (note.kind) {
-      case 'value-inferred':
-        if (covered(note)) break;
-        findings.push({
-          rule: 'extract.value-inferred',
-          severity: 'info',
-          message: `${cellName(location) || '一个单元格'}在原文中缺失，已按算术关系唯一推算补全（${note.detail}）。这通常是文本提取损坏所致，建议对照原件核实。`,
-          location,
-        });
-        break;
-      case 'row-unreadable':
-        findings.push({
-          rule: 'struct.row-unreadable',
-          severity: 'warning',
-          message: `${note.section ? `表${note.section}` : '表格'}中有一行无法识别${note.row ? `（“${rowLabel(note.row)}”）` : ''}：${note.detail}。可能是提取损坏或标签与模板不符，相关数字按未知处理，请对照原件核实。`,
-          location,
-        });
-        break;
-      case 'extraction-damage':
-        findings.push({
-          rule: 'extract.damage',
-          severity: 'info',
-          message: `文本提取可能有损坏：${note.detail}。这不一定是机关的填报错误，相关核验结果请对照原件确认。`,
-          location,
-        });
-        break;
-      case 'no-text':
-        findings.push({
-          rule: 'extract.no-text',
-          severity: 'error',
-          message: `扫描件，无法自动核验：${note.detail}。系统读不到其中的表格和数字，这不代表报告有误。下一步：请人工打开原件核对；如需自动核验，可请该机关另行发布可复制文字的版本（PDF 文字版、DOCX 或网页）。`,
-          location,
-        });
-        break;
-      case 'ocr':
-        findings.push({
-          rule: 'extract.ocr',
-          severity: 'info',
-          message: `${note.detail}。OCR 可能认错数字，以下与 OCR 结果有关的提示都只供人工核对时参考，不作为报告有误的结论。`,
-          location,
-        });
-        break;
-      case 'cells-run-together':
-        findings.push({
-          rule: 'extract.cells-run-together',
-          severity: 'warning',
-          message: `${note.detail}。这是文本转存造成的，不代表报告有误；该表数据未核验，请对照原件人工核对。`,
-          location,
-        });
-        break;
-      case 'extraction-failed':
-        findings.push({
-          rule: 'extract.failed',
-          severity: 'error',
-          message: `未能读取该文件：${note.detail}。这是系统读取能力的限制，不代表报告有误，本次未对其标题、章节和表格作任何核验。下一步：请人工打开原件核对；如需自动核验，可请该机关同时发布 PDF 文字版、DOCX 或网页版本。`,
-          location,
-        });
-        break;
-      case 'input-truncated':
-        findings.push({
-          rule: 'extract.truncated',
-          severity: 'warning',
-          message: `输入内容不完整或被截断（${note.detail}），以下核验只覆盖已读取的部分。请确认原件是否完整。`,
-          location,
-        });
-        break;
-      default:
-        break;
-    }
+    (unattributed.get(note.section ?? '') ?? []).some((missing) => missing.row === note.row)
+  );
+}
+
+/** The finding of one note of a NOTE_FINDING_KINDS kind, at `location`. */
+function noteFinding(note: ParseNote, location: FindingLocation): Finding | null {
+  switch (note.kind) {
+    case 'value-inferred':
+      return {
+        rule: 'extract.value-inferred',
+        severity: 'info',
+        message: `${cellName(location) || '一个单元格'}在原文中缺失，已按算术关系唯一推算补全（${note.detail}）。这通常是文本提取损坏所致，建议对照原件核实。`,
+        location,
+      };
+    case 'row-unreadable':
+      return {
+        rule: 'struct.row-unreadable',
+        severity: 'warning',
+        message: `${note.section ? `表${note.section}` : '表格'}中有一行无法识别${note.row ? `（“${rowLabel(note.row)}”）` : ''}：${note.detail}。可能是提取损坏或标签与模板不符，相关数字按未知处理，请对照原件核实。`,
+        location,
+      };
+    case 'extraction-damage':
+      return {
+        rule: 'extract.damage',
+        severity: 'info',
+        message: `文本提取可能有损坏：${note.detail}。这不一定是机关的填报错误，相关核验结果请对照原件确认。`,
+        location,
+      };
+    case 'no-text':
+      return {
+        rule: 'extract.no-text',
+        severity: 'error',
+        message: `扫描件，无法自动核验：${note.detail}。系统读不到其中的表格和数字，这不代表报告有误。下一步：请人工打开原件核对；如需自动核验，可请该机关另行发布可复制文字的版本（PDF 文字版、DOCX 或网页）。`,
+        location,
+      };
+    case 'ocr':
+      return {
+        rule: 'extract.ocr',
+        severity: 'info',
+        message: `${note.detail}。OCR 可能认错数字，以下与 OCR 结果有关的提示都只供人工核对时参考，不作为报告有误的结论。`,
+        location,
+      };
+    case 'cells-run-together':
+      return {
+        rule: 'extract.cells-run-together',
+        severity: 'warning',
+        message: `${note.detail}。这是文本转存造成的，不代表报告有误；该表数据未核验，请对照原件人工核对。`,
+        location,
+      };
+    case 'extraction-failed':
+      return {
+        rule: 'extract.failed',
+        severity: 'error',
+        message: `未能读取该文件：${note.detail}。这是系统读取能力的限制，不代表报告有误，本次未对其标题、章节和表格作任何核验。下一步：请人工打开原件核对；如需自动核验，可请该机关同时发布 PDF 文字版、DOCX 或网页版本。`,
+        location,
+      };
+    case 'input-truncated':
+      return {
+        rule: 'extract.truncated',
+        severity: 'warning',
+        message: `输入内容不完整或被截断（${note.detail}），以下核验只覆盖已读取的部分。请确认原件是否完整。`,
+        location,
+      };
+    default:
+      return null;
   }
-  return findings;
-};
+}
 
 /**
  * Unknown, or printed blank / "/" / "—" even if the parser could infer its value. A number too large

@@ -58,7 +58,10 @@ export function charsetFromContentType(contentType: string | undefined | null): 
 export function charsetFromMarkup(bytes: Uint8Array): string | undefined {
   // Buffer's latin1 view, not a new TextDecoder: constructing a decoder per document cost ~70 µs, more
   // than parsing a text report; tags and charset names are ASCII either way.
-  const head = asBuffer(bytes).toString('latin1', 0, 4096);
+  const buffer = asBuffer(bytes);
+  // Every form below starts with '<': a head without one (a plain-text report) has no declaration.
+  if (buffer.subarray(0, 4096).indexOf(0x3c) < 0) return undefined;
+  const head = buffer.toString('latin1', 0, 4096);
   const xml = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)["']/i.exec(head);
   if (xml) return xml[1];
   for (const tag of head.match(/<meta\b[^>]*>/gi) ?? []) {
@@ -89,12 +92,13 @@ const decoders = new Map<string, TextDecoder>();
  * UTF-8 is read by Node directly: ASCII as Latin-1 (the same characters), other valid UTF-8 transcoded
  * to UTF-16 by ICU, several times faster than TextDecoder on Chinese text (the same string).
  */
-function decodeWith(charset: string, bytes: Uint8Array): string {
+function decodeWith(charset: string, bytes: Uint8Array, validUtf8: boolean): string {
   if (charset === 'utf-8') {
     const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf; // TextDecoder drops it too
     const buffer = asBuffer(bom ? bytes.subarray(3) : bytes);
     if (isAscii(buffer)) return buffer.toString('latin1');
-    if (typeof transcode !== 'function' || buffer.length < 64 || !isUtf8(buffer)) return buffer.toString('utf8');
+    if (typeof transcode !== 'function' || buffer.length < 64 || !(validUtf8 || isUtf8(buffer)))
+      return buffer.toString('utf8');
     return transcode(buffer, 'utf8', 'utf16le').toString('utf16le');
   }
   let decoder = decoders.get(charset);
@@ -115,15 +119,27 @@ function decodesCleanly(charset: string, bytes: Uint8Array): boolean {
   }
 }
 
+/** U+FFFD in UTF-8. */
+const REPLACEMENT_UTF8 = Buffer.from([0xef, 0xbf, 0xbd]);
+
+/**
+ * `clean`: the caller has checked that `bytes` decode cleanly in `charset` (decodesCleanly). For UTF-8 the
+ * validity check is then not repeated, and the text holds U+FFFD exactly where the bytes spell it
+ * (EF BF BD, which valid UTF-8 can only mean as that character): searched in the bytes, not the string.
+ */
 function result(
   bytes: Uint8Array,
   charset: string,
   source: CharsetSource,
   declared: string | null,
   skip = 0,
+  clean = false,
 ): DecodedBody {
-  const text = decodeWith(charset, skip ? bytes.subarray(skip) : bytes);
-  return { text, charset, source, declared, suspect: text.includes('\uFFFD') };
+  const body = skip ? bytes.subarray(skip) : bytes;
+  const validUtf8 = clean && charset === 'utf-8';
+  const text = decodeWith(charset, body, validUtf8);
+  const suspect = validUtf8 ? asBuffer(body).indexOf(REPLACEMENT_UTF8) >= 0 : text.includes('\uFFFD');
+  return { text, charset, source, declared, suspect };
 }
 
 /**
@@ -156,16 +172,16 @@ export function decodeBody(bytes: Uint8Array, contentType?: string | null, overr
   const declared = declaredChoices[0];
   if (declared) {
     if (decodesCleanly(declared.charset, bytes))
-      return result(bytes, declared.charset, declared.source, declared.label);
+      return result(bytes, declared.charset, declared.source, declared.label, 0, true);
     // The declaration is wrong for these bytes: prefer an encoding that fits them all.
     for (const fallback of ['utf-8', 'gb18030']) {
       if (fallback !== declared.charset && decodesCleanly(fallback, bytes)) {
-        return result(bytes, fallback, fallback === 'utf-8' ? 'utf8-valid' : 'fallback', declared.label);
+        return result(bytes, fallback, fallback === 'utf-8' ? 'utf8-valid' : 'fallback', declared.label, 0, true);
       }
     }
     return result(bytes, declared.charset, declared.source, declared.label);
   }
 
-  if (decodesCleanly('utf-8', bytes)) return result(bytes, 'utf-8', 'utf8-valid', null);
+  if (decodesCleanly('utf-8', bytes)) return result(bytes, 'utf-8', 'utf8-valid', null, 0, true);
   return result(bytes, 'gb18030', 'fallback', null);
 }

@@ -145,13 +145,11 @@ function labelFacts(label: string): LabelFacts {
 /** Matches the labels of a row to a row id of table 三. Exported for the HTML and test code. */
 export function matchApplicationLabels(labels: readonly string[], context: Group | null): LabelMatch {
   let group: Group | null = null;
-  const folded: string[] = [];
   let best: LabelFacts | null = null;
   let bestRank = ROW_KEYWORDS.length;
   for (const label of labels) {
     if (label.length > MAX_LABEL_LENGTH) continue;
     const facts = labelFacts(label);
-    folded.push(facts.folded);
     if (facts.group) group = facts.group;
     if (facts.id) {
       const rank = RANK.get(facts.id) as number;
@@ -167,6 +165,9 @@ export function matchApplicationLabels(labels: readonly string[], context: Group
     return { id, group: g, ownLabel: best.folded };
   }
   const effective = group ?? context;
+  // Most rows are named by a keyword (returned above): the folded labels are listed only for the rest.
+  const folded: string[] = [];
+  for (const label of labels) if (label.length <= MAX_LABEL_LENGTH) folded.push(labelFacts(label).folded);
   for (const f of folded) {
     const bare = f.replace(SUB_ITEM_NUMBER, '');
     if (bare === '其他' || bare === '其它') {
@@ -193,7 +194,14 @@ export function matchApplicationLabels(labels: readonly string[], context: Group
 
 /** Reads table 三 row by row. `feed` returns true when the row belonged to the table. */
 export class ApplicationsReader {
-  readonly table: ApplicationTable = {};
+  /** The table read, set by finish(). */
+  table: ApplicationTable = {};
+  /**
+   * The rows while the table is read, in document order. Not the table object itself: rows are keyed by
+   * names known only at run time, and past 16 such keys V8 turns an object into a hash table (each
+   * store and every rule's row lookup and for-in the slow way); finish() builds the object once.
+   */
+  private readonly rows = new Map<ApplicationRowId, ApplicationRow>();
   readonly notes: ParseNote[] = [];
   readonly deviations: LabelDeviation[] = [];
   /** Applicant columns named in the header rows. */
@@ -250,6 +258,7 @@ export class ApplicationsReader {
   finish(): void {
     this.flush();
     this.resolveDeferred();
+    this.table = Object.fromEntries(this.rows) as ApplicationTable;
     if (this.headerColumns.size >= 3) {
       for (const col of APPLICANT_COLUMNS) {
         if (!this.headerColumns.has(col) && this.rowsFound > 0) {
@@ -298,7 +307,7 @@ export class ApplicationsReader {
     const pending = this.pending;
     this.pending = null;
     if (!pending) return;
-    if (this.table[pending.id] && this.emptyRows.has(pending.id) && pending.values.length > 0) {
+    if (this.rows.has(pending.id) && this.emptyRows.has(pending.id) && pending.values.length > 0) {
       // A label seen before without values (e.g. a repeated header cell): the row with values wins.
       this.emptyRows.delete(pending.id);
       this.rowsFound--;
@@ -306,7 +315,7 @@ export class ApplicationsReader {
         const note = this.notes[i] as ParseNote;
         if (note.row === pending.id && note.kind === 'row-unreadable') this.notes.splice(i, 1);
       }
-    } else if (this.table[pending.id]) {
+    } else if (this.rows.has(pending.id)) {
       // One note per repeated row is enough; a hostile input can repeat a row without end.
       if (this.duplicates.has(pending.id)) return;
       this.duplicates.add(pending.id);
@@ -321,7 +330,7 @@ export class ApplicationsReader {
     }
     this.rowsFound++;
     if (pending.values.length === 0) this.emptyRows.add(pending.id);
-    this.table[pending.id] = this.placeValues(pending);
+    this.rows.set(pending.id, this.placeValues(pending));
   }
 
   /** Maps the values of one row to the seven columns, inferring only what arithmetic proves. */
@@ -489,7 +498,7 @@ export class ApplicationsReader {
     const { column, rows } = solutions[0] as (typeof solutions)[number];
     for (const d of this.deferred) {
       const placed = rows.get(d.id) as ApplicationRow;
-      this.table[d.id] = placed;
+      this.rows.set(d.id, placed);
       this.noteMissing(d.id, column, d.line, '该行缺少此列；由表内勾稽关系确定缺失的是这一列');
       const cell = placed[column];
       if (cell?.inferred) {
@@ -508,8 +517,8 @@ export class ApplicationsReader {
   /** Checks the column relations that are assessable, with `override` rows in place of the table's. */
   private relationsHold(override: Map<ApplicationRowId, ApplicationRow>): boolean {
     const value = (id: ApplicationRowId, col: ApplicantColumnId): number | null | undefined =>
-      (override.get(id) ?? this.table[id])?.[col]?.value;
-    const items = ITEM_ROWS.filter((id) => this.table[id] !== undefined);
+      (override.get(id) ?? this.rows.get(id))?.[col]?.value;
+    const items = ITEM_ROWS.filter((id) => this.rows.has(id));
     for (const col of APPLICANT_COLUMNS) {
       const received = value('received', col);
       const carriedIn = value('carriedIn', col);
