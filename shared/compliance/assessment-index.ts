@@ -56,6 +56,30 @@ export function shardOf(agencyId: string, shardCount = SHARD_COUNT): number {
   return hash % shardCount;
 }
 
+/**
+ * Which agencies a fan-out worker's share covers: those of the given shards; every agency when none are
+ * given. A worker keeps only its share of what it lists and reads, so its memory is its share's.
+ */
+export type ShardScope = (agencyId: string) => boolean;
+
+export function shardScope(shards?: readonly number[]): ShardScope {
+  if (!shards) return () => true;
+  const wanted = new Set(shards);
+  return (agencyId) => wanted.has(shardOf(agencyId));
+}
+
+/** The agencies of `items` in each shard (shards without agencies absent), in their given order. */
+export function groupByShard<T>(items: Iterable<T>, idOf: (item: T) => string): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const shard = shardOf(idOf(item));
+    const list = groups.get(shard);
+    if (list) list.push(item);
+    else groups.set(shard, [item]);
+  }
+  return groups;
+}
+
 export function emptyShard(year: number, shard: number): AssessmentShard {
   return { version: INDEX_VERSION, year, shard, agencies: {} };
 }
@@ -82,11 +106,12 @@ export async function saveAssessmentShard(store: ObjectStore, shard: AssessmentS
 export async function loadIndexedStates(
   store: ObjectStore,
   year: number,
+  shards?: readonly number[],
 ): Promise<Map<string, AgencyYearState> | undefined> {
   const present = new Set(await store.list(keys.assessmentShardPrefix(year)));
   if (present.size === 0) return undefined;
   const states = new Map<string, AgencyYearState>();
-  for (let shard = 0; shard < SHARD_COUNT; shard++) {
+  for (const shard of shards ?? Array.from({ length: SHARD_COUNT }, (_, shard) => shard)) {
     if (!present.has(keys.assessmentShard(year, shard))) continue;
     const loaded = await loadAssessmentShard(store, year, shard);
     for (const [agencyId, entry] of Object.entries(loaded.agencies)) states.set(agencyId, entry.state);
@@ -102,7 +127,11 @@ export type InputTags = Map<string, string[]>;
  * year, last year's results and states (the cross-year rules), and which agencies have a state. A few
  * listings instead of several reads per agency.
  */
-export async function collectInputTags(store: ObjectStore, year: number): Promise<InputTags> {
+export async function collectInputTags(
+  store: ObjectStore,
+  year: number,
+  inScope: ShardScope = () => true,
+): Promise<InputTags> {
   const tags: InputTags = new Map();
   const add = (agencyId: string, tag: string) => {
     const list = tags.get(agencyId);
@@ -122,13 +151,13 @@ export async function collectInputTags(store: ObjectStore, year: number): Promis
       const slash = rest.indexOf('/');
       // results/{year}/{agency}/{sha}.json and raw/…: agency folder; state/{year}/{agency}.json: file.
       const agencyId = slash > 0 ? rest.slice(0, slash) : rest.replace(/\.json$/, '');
-      if (agencyId) add(agencyId, `${source.label}:${rest}:${tag}`);
+      if (agencyId && inScope(agencyId)) add(agencyId, `${source.label}:${rest}:${tag}`);
     }
   }
   // Whether this year's state exists (deleted by hand: assess again); its tag would move with our own writes.
   for (const key of await store.list(keys.statePrefix(year))) {
     const agencyId = key.slice(keys.statePrefix(year).length).replace(/\.json$/, '');
-    if (agencyId) add(agencyId, 's');
+    if (agencyId && inScope(agencyId)) add(agencyId, 's');
   }
   return tags;
 }

@@ -11,11 +11,12 @@ import { assessAgencyYear, nextState } from './assess.ts';
 import {
   collectInputTags,
   emptyShard,
+  groupByShard,
   inputFingerprint,
   loadAssessmentShard,
   SHARD_COUNT,
   saveAssessmentShard,
-  shardOf,
+  shardScope,
 } from './assessment-index.ts';
 import { loadOutcomeIndex } from './outcome-index.ts';
 import { loadPreviousYearResult } from './previous-year.ts';
@@ -60,9 +61,11 @@ export async function updateAssessments(
   // One index object instead of every manifest ever stored (see outcome-index.ts). A fan-out worker
   // (shards given) reads it as the coordinator folded it.
   const index = await loadOutcomeIndex(store, year, { write: options.write !== false && !options.shards });
+  const inScope = shardScope(options.shards);
   const latest = new Map<string, AgencyRunOutcome>();
   const latestFound = new Map<string, LatestFound>();
   for (const [agencyId, entry] of Object.entries(index.agencies)) {
+    if (!inScope(agencyId)) continue;
     if (entry.latest) latest.set(agencyId, entry.latest);
     if (entry.latestFound) latestFound.set(agencyId, { outcome: entry.latestFound, at: entry.latestFoundAt });
   }
@@ -79,16 +82,12 @@ export async function updateAssessments(
     return results.filter((a): a is Assessment => a !== undefined);
   }
 
-  const tags = await collectInputTags(store, year);
+  const tags = await collectInputTags(store, year, inScope);
   const wanted = new Set(options.shards ?? Array.from({ length: SHARD_COUNT }, (_, shard) => shard));
-  const byShard = new Map<number, Agency[]>();
-  for (const agency of registry.agencies) {
-    const shard = shardOf(agency.id);
-    if (!wanted.has(shard)) continue;
-    const list = byShard.get(shard);
-    if (list) list.push(agency);
-    else byShard.set(shard, [agency]);
-  }
+  const byShard = groupByShard(
+    registry.agencies.filter((agency) => inScope(agency.id)),
+    (agency) => agency.id,
+  );
   const stats = options.stats ?? { unchanged: 0, assessed: 0, shardsWritten: 0 };
   const assessments = new Map<string, Assessment>();
   for (const shard of [...wanted].sort((a, b) => a - b)) {

@@ -6,7 +6,7 @@
  * the agencies that changed.
  */
 import { createHash } from 'node:crypto';
-import { SHARD_COUNT, shardOf } from '../compliance/assessment-index.ts';
+import { groupByShard, SHARD_COUNT } from '../compliance/assessment-index.ts';
 import type { Finding } from '../rules/finding.ts';
 import { keys } from '../storage/keys.ts';
 import { getJson, type ObjectStore } from '../storage/port.ts';
@@ -34,10 +34,16 @@ interface SiteAgencyShard {
   agencies: Record<string, SiteAgencyEntry>;
 }
 
-/** Every cached agency (SHARD_COUNT reads at most). */
-export async function loadSiteAgencyCache(store: ObjectStore): Promise<Map<string, SiteAgencyEntry>> {
+/** Every cached agency (SHARD_COUNT reads at most), or those of the given shards only. */
+export async function loadSiteAgencyCache(
+  store: ObjectStore,
+  shards?: readonly number[],
+): Promise<Map<string, SiteAgencyEntry>> {
   const cache = new Map<string, SiteAgencyEntry>();
-  for (const key of await store.list(keys.siteAgencyShardPrefix)) {
+  const present = await store.list(keys.siteAgencyShardPrefix);
+  const wanted = shards ? new Set(shards.map((shard) => keys.siteAgencyShard(shard))) : undefined;
+  for (const key of present) {
+    if (wanted && !wanted.has(key)) continue;
     const shard = await getJson<SiteAgencyShard>(store, key).catch(() => undefined);
     if (shard?.version !== CACHE_VERSION) continue;
     for (const [agencyId, entry] of Object.entries(shard.agencies)) cache.set(agencyId, entry);
@@ -51,16 +57,7 @@ export async function saveSiteAgencyCache(
   previous: Map<string, SiteAgencyEntry>,
   next: Map<string, SiteAgencyEntry>,
 ): Promise<number> {
-  const byShard = (entries: Map<string, SiteAgencyEntry>) => {
-    const shards = new Map<number, [string, SiteAgencyEntry][]>();
-    for (const item of entries) {
-      const shard = shardOf(item[0]);
-      const list = shards.get(shard);
-      if (list) list.push(item);
-      else shards.set(shard, [item]);
-    }
-    return shards;
-  };
+  const byShard = (entries: Map<string, SiteAgencyEntry>) => groupByShard(entries, ([agencyId]) => agencyId);
   const before = byShard(previous);
   const after = byShard(next);
   let written = 0;

@@ -6,7 +6,7 @@
  */
 
 import { mapLimit } from '../async/map-limit.ts';
-import { loadIndexedStates } from '../compliance/assessment-index.ts';
+import { loadIndexedStates, type ShardScope, shardScope } from '../compliance/assessment-index.ts';
 import { type FetchStretch, fetchStretchesOf, loadOutcomeIndex } from '../compliance/outcome-index.ts';
 import type { AgencyYearState, ComplianceStatus } from '../compliance/status.ts';
 import type { Agency, AgencyLevel } from '../registry/agency.ts';
@@ -49,42 +49,45 @@ export interface SiteIndex {
 /** How many stretches of the fetch history an agency page lists (the newest ones). */
 export const MAX_FETCH_STRETCHES = 60;
 
-/** Groups keys `{prefix}{year}/{agencyId}/…` by agency id. */
-function groupByAgency(keyList: string[], prefix: string): Map<string, string[]> {
+/**
+ * Keys `{prefix}{agencyId}/…` that `keep`, of agencies in scope, grouped by agency id; each one's change
+ * tag into `tags`.
+ */
+async function listTaggedByAgency(
+  store: ObjectStore,
+  prefix: string,
+  keep: (key: string) => boolean,
+  inScope: ShardScope,
+  tags: Map<string, string>,
+): Promise<Map<string, string[]>> {
   const groups = new Map<string, string[]>();
-  for (const key of keyList) {
+  for (const { key, tag } of await store.listTagged(prefix)) {
+    if (!keep(key)) continue;
     const rest = key.slice(prefix.length);
     const slash = rest.indexOf('/');
     if (slash <= 0) continue;
     const agencyId = rest.slice(0, slash);
+    if (!inScope(agencyId)) continue;
     const list = groups.get(agencyId);
     if (list) list.push(key);
     else groups.set(agencyId, [key]);
+    tags.set(key, tag);
   }
   return groups;
 }
 
-/** Keys under `prefix` that `keep`, recording each one's change tag in `tags`. */
-async function listTaggedInto(
-  store: ObjectStore,
-  prefix: string,
-  keep: (key: string) => boolean,
-  tags: Map<string, string>,
-): Promise<string[]> {
-  const kept: string[] = [];
-  for (const { key, tag } of await store.listTagged(prefix)) {
-    if (!keep(key)) continue;
-    kept.push(key);
-    tags.set(key, tag);
-  }
-  return kept;
-}
-
 /** A year's states: from the assessment index when there is one (a few reads), else one read per agency. */
-async function loadStates(store: ObjectStore, year: number): Promise<Map<string, AgencyYearState>> {
-  const indexed = await loadIndexedStates(store, year);
+async function loadStates(
+  store: ObjectStore,
+  year: number,
+  shards: readonly number[] | undefined,
+): Promise<Map<string, AgencyYearState>> {
+  const indexed = await loadIndexedStates(store, year, shards);
   if (indexed) return indexed;
-  const stateKeys = (await store.list(keys.statePrefix(year))).filter((key) => key.endsWith('.json'));
+  const inScope = shardScope(shards);
+  const stateKeys = (await store.list(keys.statePrefix(year))).filter(
+    (key) => key.endsWith('.json') && inScope(key.slice(keys.statePrefix(year).length, -'.json'.length)),
+  );
   const loaded = await mapLimit(stateKeys, 32, (key) => getJson<AgencyYearState>(store, key));
   const byAgency = new Map<string, AgencyYearState>();
   for (const state of loaded) if (state?.agencyId) byAgency.set(state.agencyId, state);
@@ -107,23 +110,29 @@ async function discoverYears(store: ObjectStore): Promise<number[]> {
   return [...years].sort((a, b) => a - b);
 }
 
-/** Reads states, runs and key listings for the given years (all stored years when omitted). */
+/**
+ * Reads states, runs and key listings for the given years (all stored years when omitted). With
+ * `shards` (a fan-out worker's share), only those shards' agencies are kept, from the registry and the
+ * store alike.
+ */
 export async function collectSiteIndex(
   store: ObjectStore,
   registryAgencies: Agency[],
   requestedYears?: number[],
+  shards?: readonly number[],
 ): Promise<SiteIndex> {
+  const inScope = shardScope(shards);
   const years = requestedYears?.length ? [...requestedYears].sort((a, b) => a - b) : await discoverYears(store);
   const states = new Map<number, Map<string, AgencyYearState>>();
   const resultKeys = new Map<number, Map<string, string[]>>();
   const metaKeys = new Map<number, Map<string, string[]>>();
   const tags = new Map<string, string>();
   for (const year of years) {
-    states.set(year, await loadStates(store, year));
-    const results = await listTaggedInto(store, keys.resultYearPrefix(year), (key) => key.endsWith('.json'), tags);
-    resultKeys.set(year, groupByAgency(results, keys.resultYearPrefix(year)));
-    const metas = await listTaggedInto(store, keys.rawYearPrefix(year), (key) => key.endsWith('.meta.json'), tags);
-    metaKeys.set(year, groupByAgency(metas, keys.rawYearPrefix(year)));
+    states.set(year, await loadStates(store, year, shards));
+    const isResult = (key: string) => key.endsWith('.json');
+    resultKeys.set(year, await listTaggedByAgency(store, keys.resultYearPrefix(year), isResult, inScope, tags));
+    const isMeta = (key: string) => key.endsWith('.meta.json');
+    metaKeys.set(year, await listTaggedByAgency(store, keys.rawYearPrefix(year), isMeta, inScope, tags));
   }
 
   // The fetch log from each year's outcome index (runs folded once), not from every manifest.
@@ -132,6 +141,7 @@ export async function collectSiteIndex(
     const outcomeIndex = await loadOutcomeIndex(store, year);
     const byAgency = new Map<string, FetchRecord[]>();
     for (const agencyId of Object.keys(outcomeIndex.agencies)) {
+      if (!inScope(agencyId)) continue;
       const records = fetchStretchesOf(outcomeIndex, agencyId, MAX_FETCH_STRETCHES);
       if (records.length) byAgency.set(agencyId, records);
     }
@@ -139,15 +149,17 @@ export async function collectSiteIndex(
   }
 
   // Registry agencies first (in registry order), then any agency that only exists in the store.
-  const agencies: SiteAgency[] = registryAgencies.map((agency) => ({
-    id: agency.id,
-    name: agency.name,
-    level: agency.level,
-    region: agency.region,
-    listUrls: agency.listUrls,
-    inRegistry: true,
-    ...(agency.liaison ? { liaison: agency.liaison } : {}),
-  }));
+  const agencies: SiteAgency[] = registryAgencies
+    .filter((agency) => inScope(agency.id))
+    .map((agency) => ({
+      id: agency.id,
+      name: agency.name,
+      level: agency.level,
+      region: agency.region,
+      listUrls: agency.listUrls,
+      inRegistry: true,
+      ...(agency.liaison ? { liaison: agency.liaison } : {}),
+    }));
   const known = new Set(agencies.map((agency) => agency.id));
   for (const map of [...states.values(), ...resultKeys.values()]) {
     for (const agencyId of map.keys()) {

@@ -6,7 +6,6 @@
 
 import { createHash } from 'node:crypto';
 import { mapLimit } from '../async/map-limit.ts';
-import { shardOf } from '../compliance/assessment-index.ts';
 import { buildEvaluation } from '../evaluate/model.ts';
 import { renderEvaluationHtml } from '../evaluate/render.ts';
 import { loadAssessments } from '../export/load.ts';
@@ -110,17 +109,22 @@ const CONTENT_TYPES: Record<string, string> = {
 /** Builds every page of the site from the store's state/, results/, raw/ metadata and runs/. */
 export async function generateSite(store: ObjectStore, options: GenerateSiteOptions): Promise<GenerateSiteResult> {
   const generatedAt = options.now.toISOString();
-  const index = await collectSiteIndex(store, options.registry?.agencies ?? [], options.years);
+  // A fan-out worker (shards given) keeps only its share's agencies: states, listings, cache.
+  const index = await collectSiteIndex(store, options.registry?.agencies ?? [], options.years, options.shards);
   index.triage = await loadTriage(store);
   const written = new Set<string>();
   const encoder = new TextEncoder();
   // Pages are written only when their content changed (the footer's time aside): a quiet week rewrites
   // the pages of the agencies that changed, not the whole site. A page missing from site/ is written.
-  const existingKeys = new Set(await store.list(keys.site('')));
-  const sharedHashes = (await getJson<SitePageHashes>(store, keys.sitePageHashes).catch(() => undefined)) ?? {};
   // An agency's own pages keep their hashes in its cache entry, so a change rewrites its shard, not one
   // record of every page on the site.
-  const cache = await loadSiteAgencyCache(store);
+  const cache = await loadSiteAgencyCache(store, options.shards);
+  const sharedHashes: SitePageHashes = options.shards
+    ? {}
+    : ((await getJson<SitePageHashes>(store, keys.sitePageHashes).catch(() => undefined)) ?? {});
+  // A worker asks only whether its own agencies' pages exist; it does not keep the whole site's keys.
+  const ownPages = options.shards && new Set([...cache.values()].flatMap((entry) => Object.keys(entry.pages)));
+  const existingKeys = new Set((await store.list(keys.site(''))).filter((key) => !ownPages || ownPages.has(key)));
   const previousHashes: SitePageHashes = { ...sharedHashes };
   for (const entry of cache.values()) Object.assign(previousHashes, entry.pages);
   const hashes: SitePageHashes = {};
@@ -162,14 +166,10 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
   };
   // An agency whose inputs did not change since its pages were made is not read or rendered again: its
   // pages stay (hashes carried over) and its export rows come from its state and the cache.
-  const inShards = options.shards ? new Set(options.shards) : undefined;
-  const nextCache = new Map<string, SiteAgencyEntry>(
-    inShards ? [...cache].filter(([agencyId]) => !inShards.has(shardOf(agencyId))) : [],
-  );
+  const nextCache = new Map<string, SiteAgencyEntry>();
   const triageByAgency = triageJsonByAgency(index.triage);
   let agenciesRendered = 0;
-  const mine = inShards ? index.agencies.filter((agency) => inShards.has(shardOf(agency.id))) : index.agencies;
-  await mapLimit(mine, options.concurrency ?? 8, async (agency) => {
+  await mapLimit(index.agencies, options.concurrency ?? 8, async (agency) => {
     const fingerprint = siteFingerprint(agency, index, triageByAgency.get(agency.id) ?? '');
     const cached = cache.get(agency.id);
     if (cached?.fingerprint === fingerprint && Object.keys(cached.pages).every((key) => existingKeys.has(key))) {
@@ -236,7 +236,7 @@ export async function generateSite(store: ObjectStore, options: GenerateSiteOpti
     nextCache.set(agency.id, entry);
   });
   await saveSiteAgencyCache(store, cache, nextCache);
-  if (inShards) return { pages, bytes, files: written.size, pruned: 0, unchanged, agenciesRendered };
+  if (options.shards) return { pages, bytes, files: written.size, pruned: 0, unchanged, agenciesRendered };
 
   // The listings (agencies.html and a page and workbook per county-level region), newest year first and
   // registry order within a year. With a registry, the workbooks list its agencies (one row each) and the

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { SHARD_COUNT, shardOf } from '../../shared/compliance/assessment-index.ts';
 import { updateAssessments } from '../../shared/compliance/update.ts';
+import { runShards } from '../../shared/pipeline/weekly-notify.ts';
 import type { Registry } from '../../shared/registry/agency.ts';
 import { generateSite } from '../../shared/site/generate.ts';
 import { CountingStore } from '../../shared/storage/counting-store.ts';
@@ -64,5 +66,33 @@ describe('site: only agencies whose inputs changed are read and rendered', () =>
     expect(week.agenciesRendered).toBe(3);
     const agencyPuts = (await store.list(keys.site('agency/'))).length;
     expect(agencyPuts).toBe(registry.agencies.length);
+  });
+
+  it('a fan-out worker reads only its own shards: their index and cache objects, their agencies’ files', async () => {
+    const { store, registry } = await assessedPopulation(120);
+    await generateSite(store, { registry, now: NOW });
+    // Every agency's inputs change (a registry edit), so the worker reads all it would on a busy week.
+    const edited = { ...registry, agencies: registry.agencies.map((a) => ({ ...a, name: `${a.name}（新）` })) };
+    const shards = [3, 4, 5, 6];
+    const read: string[] = [];
+    const get = store.get.bind(store);
+    store.get = async (key) => {
+      read.push(key);
+      return get(key);
+    };
+    const later = new Date(NOW.getTime() + WEEK);
+    const result = await runShards(store, { registry: edited, year: YEAR, now: later, shards });
+    const mine = registry.agencies.filter((a) => shards.includes(shardOf(a.id)));
+    expect(mine.length).toBeGreaterThan(0);
+    expect(result.site.agenciesRendered).toBe(mine.length);
+    const shardOfIndexKey = (key: string) => Number(/(\d+)\.json$/.exec(key)?.[1]);
+    const indexReads = read.filter((key) => /^index\/(\d{4}\/assessments|site-agencies)\//.test(key));
+    expect(indexReads.length).toBeGreaterThan(0);
+    expect(indexReads.every((key) => shards.includes(shardOfIndexKey(key)))).toBe(true);
+    const agencyOf = (key: string) => /^(?:state|results|raw)\/\d{4}\/([^/.]+)/.exec(key)?.[1];
+    const agencyReads = read.map(agencyOf).filter((id): id is string => id !== undefined);
+    expect(agencyReads.length).toBeGreaterThan(0);
+    expect(agencyReads.filter((id) => !shards.includes(shardOf(id)))).toEqual([]);
+    expect(shards.length).toBeLessThan(SHARD_COUNT);
   });
 });
