@@ -80,7 +80,13 @@ import {
 } from './cost-model.ts';
 import { runFetchJob, runNotify, runParseEvent, runPlan } from './cost-stages.ts';
 import { simulateFifo } from './crawl-sim.bench.ts';
-import { functionFacts, maxAgenciesPerJob, readStackFacts, type StackFacts } from './stack-facts.ts';
+import {
+  crawlWindowSeconds,
+  functionFacts,
+  maxAgenciesPerJob,
+  readStackFacts,
+  type StackFacts,
+} from './stack-facts.ts';
 import { syntheticHosts, syntheticRegistryYaml } from './synthetic-registry.ts';
 
 const here = fileURLToPath(import.meta.url);
@@ -253,13 +259,13 @@ async function planChild(facts: StackFacts): Promise<PlanResult> {
     }
     // The crawl each modelled size makes: the real planner's jobs on the synthetic host layout, FIFO
     // delivery to the stack's workers (crawl-sim.bench.ts), at the polite time per agency.
-    const { CRAWL_WINDOW_SECONDS } = await import('../functions/plan.ts');
+    const windowS = crawlWindowSeconds(facts);
     const workers = functionFacts(facts, 'nianbao-fetchWorker').reservedConcurrency ?? 10;
     const crawl: CrawlFigures[] = [];
     for (const agencies of SETTINGS.modelSizes) {
       const jobs = syntheticJobs(agencies, maxAgenciesPerJob(facts));
       const perHost = agenciesPerHost(jobs);
-      const capacity = crawlCapacity(perHost, { windowSeconds: CRAWL_WINDOW_SECONDS });
+      const capacity = crawlCapacity(perHost, { windowSeconds: windowS });
       crawl.push({
         agencies,
         jobs: jobs.length,
@@ -267,7 +273,7 @@ async function planChild(facts: StackFacts): Promise<PlanResult> {
         secondsPerAgency: DEFAULT_SECONDS_PER_AGENCY,
         workers,
         makespanS: simulateFifo(jobs, workers, DEFAULT_SECONDS_PER_AGENCY),
-        windowS: CRAWL_WINDOW_SECONDS,
+        windowS,
         workersForWindow: capacity.workers,
         busiestHostS: capacity.busiestHostSeconds,
       });

@@ -113,3 +113,8 @@ export function functionFacts(facts: StackFacts, service: string): FunctionFacts
 export function maxAgenciesPerJob(facts: StackFacts): number {
   return Number(functionFacts(facts, 'nianbao-plan').environment[CONFIG_ENV.maxAgenciesPerJob]);
 }
+
+/** The crawl window the deployed planner sizes the fetch against, in seconds. */
+export function crawlWindowSeconds(facts: StackFacts): number {
+  return Number(functionFacts(facts, 'nianbao-plan').environment[CONFIG_ENV.crawlWindowHours]) * 3600;
+}

@@ -26,9 +26,6 @@ const ScheduledEventSchema = z.object({
   year: z.number().int().min(2008).max(2100).optional(),
 });
 
-/** From the weekly fetch (Sunday 18:00 UTC) to the digest (Monday 00:00 UTC), infra/stack.ts. */
-export const CRAWL_WINDOW_SECONDS = 6 * 3600;
-
 export interface PlanResult {
   runId: string;
   year: number;
@@ -55,14 +52,14 @@ export async function handler(event: unknown): Promise<PlanResult> {
   const sent = await enqueueJobs(sqs, config.queueUrl, jobs);
   const agencies = jobs.reduce((total, job) => total + job.agencies.length, 0);
 
-  // The weekly fetch has until the digest (6 h in the stack's schedules); a host is one FIFO group, so
-  // one whose agencies take longer than that at the polite pace cannot finish, whatever the workers.
-  const capacity = crawlCapacity(agenciesPerHost(jobs), { windowSeconds: CRAWL_WINDOW_SECONDS });
+  // The weekly fetch has until the digest (the stack's crawl schedule sets the window); a host is one
+  // FIFO group, so one whose agencies take longer than that at the polite pace cannot finish.
+  const capacity = crawlCapacity(agenciesPerHost(jobs), { windowSeconds: config.crawlWindowHours * 3600 });
   metrics.addMetric('FetchWorkersNeeded', MetricUnit.Count, capacity.workers);
   metrics.addMetric('HostsOverCrawlWindow', MetricUnit.Count, capacity.hostsOverWindow.length);
   if (capacity.hostsOverWindow.length > 0) {
     logger.warn('hosts too large to crawl inside the window at the polite pace', {
-      windowHours: CRAWL_WINDOW_SECONDS / 3600,
+      windowHours: config.crawlWindowHours,
       maxAgenciesPerHost: capacity.maxAgenciesPerHost,
       hosts: capacity.hostsOverWindow.slice(0, 20),
     });

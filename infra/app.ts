@@ -7,7 +7,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { acknowledgeGeneratedConstructFindings } from './nag.ts';
-import { type MailSettings, NianbaoStack } from './stack.ts';
+import { CRAWL_SCHEDULES, type CrawlScheduleName, type MailSettings, NianbaoStack } from './stack.ts';
 
 /**
  * Feature flags this app relies on. Set here rather than only in cdk.json so tests building the app
@@ -37,6 +37,7 @@ export function buildApp(app: App = new App({ context: { ...FEATURE_FLAGS } })):
     reserveConcurrency: context('reserveConcurrency') !== 'false',
     maxAgenciesPerJob: numberContext(context('maxAgenciesPerJob')),
     noncurrentSnapshotDays: numberContext(context('noncurrentSnapshotDays')),
+    crawlSchedule: crawlScheduleContext(context('crawlSchedule')),
     alarmEmail: context('alarmEmail'),
     siteAllowCidrs: (context('siteAllowCidrs') ?? '').split(',').filter((cidr) => cidr.trim() !== ''),
   });
@@ -54,4 +55,12 @@ function numberContext(value: string | undefined): number | undefined {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   buildApp().app.synth();
+}
+
+function crawlScheduleContext(value: string | undefined): CrawlScheduleName | undefined {
+  if (value === undefined) return undefined;
+  if (value in CRAWL_SCHEDULES) return value as CrawlScheduleName;
+  throw new Error(
+    `CDK context nianbao:crawlSchedule must be one of ${Object.keys(CRAWL_SCHEDULES).join(', ')}, got "${value}"`,
+  );
 }

@@ -24,7 +24,7 @@ import {
 import { LambdaInvoke as InvokeFunctionTask } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { TimeZone } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
-import { CONFIG_ENV } from '../shared/config/config.ts';
+import { CONFIG_ENV, DEFAULT_CRAWL_WINDOW_HOURS } from '../shared/config/config.ts';
 import { objectsUnder, PREFIXES, RAW_PREFIX, SITE_PREFIX } from '../shared/storage/keys.ts';
 import { NianbaoFunction } from './lambda-defaults.ts';
 import { SiteDistribution } from './site-distribution.ts';
@@ -55,6 +55,13 @@ export interface NianbaoStackProps extends StackProps {
   reserveConcurrency?: boolean;
   /** At most this many agencies of one host per fetch job. @default 10 */
   maxAgenciesPerJob?: number;
+  /**
+   * When the weekly crawl runs. `night`: Monday 02:00 Beijing time, six hours before the digest (a host
+   * can hold ~3,600 agencies at the polite pace). `week`: Monday 09:00, right after the digest, so the
+   * crawl has the whole week until the next one (167 h: the country's largest platform hosts finish).
+   * @default 'night'
+   */
+  crawlSchedule?: CrawlScheduleName;
   /** Noncurrent (overwritten or deleted) versions of raw snapshots expire after this many days. @default 365 */
   noncurrentSnapshotDays?: number;
   /** Alarm notifications go here when set. */
@@ -67,6 +74,14 @@ export interface NianbaoStackProps extends StackProps {
    */
   siteAllowCidrs?: string[];
 }
+
+export type CrawlScheduleName = 'night' | 'week';
+
+/** The weekly fetch's start (Beijing time, Mondays; the digest starts 08:00) and the hours it has until the digest. */
+export const CRAWL_SCHEDULES: Record<CrawlScheduleName, { hour: number; windowHours: number }> = {
+  night: { hour: 2, windowHours: DEFAULT_CRAWL_WINDOW_HOURS },
+  week: { hour: 9, windowHours: 7 * 24 - 1 },
+};
 
 /** Fetch worker timeout; the queue's visibility timeout is derived from it. */
 export const FETCH_WORKER_TIMEOUT = Duration.minutes(10);
@@ -140,12 +155,15 @@ export class NianbaoStack extends Stack {
           prefix: RAW_PREFIX,
           noncurrentVersionExpiration: Duration.days(props.noncurrentSnapshotDays ?? 365),
         },
-        {
-          // The site is regenerated weekly from results; old page versions carry no evidence.
-          id: 'expire-noncurrent-site',
-          prefix: SITE_PREFIX,
+        // The site is regenerated weekly from results; old page versions carry no evidence. Run parts are
+        // rewritten as each agency finishes, and the indexes and states weekly: their old versions are
+        // derived (states keep their own history inside), so they go after 30 days too (at 150,000
+        // agencies run-parts/ alone would keep ~42 GB of old versions a year).
+        ...[SITE_PREFIX, PREFIXES.runParts, PREFIXES.index, PREFIXES.state].map((prefix) => ({
+          id: `expire-noncurrent-${prefix.replace(/\/$/, '')}`,
+          prefix,
           noncurrentVersionExpiration: Duration.days(30),
-        },
+        })),
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
@@ -193,6 +211,8 @@ export class NianbaoStack extends Stack {
     });
     plan.useBucket(store, { readPattern: objectsUnder(PREFIXES.config) });
     plan.useFetchQueue(fetchQueue, maxAgenciesPerJob);
+    const crawl = CRAWL_SCHEDULES[props.crawlSchedule ?? 'night'];
+    plan.function.addEnvironment(CONFIG_ENV.crawlWindowHours, String(crawl.windowHours));
 
     const fetchWorker = new NianbaoFunction(this, 'FetchWorker', {
       name: 'fetchWorker',
@@ -403,8 +423,13 @@ export class NianbaoStack extends Stack {
 
     new Schedule(this, 'WeeklyFetch', {
       description: 'Weekly fetch fan-out (plan → SQS → fetch workers)',
-      // Every Monday at 02:00 Beijing time, a quiet hour for government sites.
-      schedule: ScheduleExpression.cron({ minute: '0', hour: '2', weekDay: 'MON', timeZone: TimeZone.ASIA_SHANGHAI }),
+      // Mondays: 02:00 Beijing time (a quiet hour for government sites), or 09:00 for a week-long crawl.
+      schedule: ScheduleExpression.cron({
+        minute: '0',
+        hour: String(crawl.hour),
+        weekDay: 'MON',
+        timeZone: TimeZone.ASIA_SHANGHAI,
+      }),
       target: new LambdaInvoke(plan.function, { input: scheduleInput, ...scheduleRetry }),
     });
     new Schedule(this, 'WeeklyDigest', {

@@ -19,6 +19,7 @@ export const CONFIG_ENV = {
   siteUrl: 'NIANBAO_SITE_URL',
   reportYear: 'NIANBAO_REPORT_YEAR',
   maxAgenciesPerJob: 'NIANBAO_MAX_AGENCIES_PER_JOB',
+  crawlWindowHours: 'NIANBAO_CRAWL_WINDOW_HOURS',
   /** Set by the Lambda runtime itself; read, never set by the stack. */
   region: 'AWS_REGION',
 } as const;
@@ -43,7 +44,15 @@ export interface QueueConfig {
   queueUrl: string;
   /** At most this many agencies of one host per SQS message, so a job fits in the worker's timeout. @default 10 */
   maxAgenciesPerJob: number;
+  /**
+   * Hours from the weekly fetch to the digest that reports it: what the planner sizes the crawl against
+   * (workers needed, hosts too large to finish). @default DEFAULT_CRAWL_WINDOW_HOURS
+   */
+  crawlWindowHours: number;
 }
+
+/** The stack's default schedule: fetch Monday 02:00, digest 08:00 (Beijing time). */
+export const DEFAULT_CRAWL_WINDOW_HOURS = 6;
 
 /** For the notifier. */
 export interface MailConfig {
@@ -112,7 +121,15 @@ function loadQueueConfig(env: Env): QueueConfig {
       `${CONFIG_ENV.maxAgenciesPerJob} must be an integer from 1 to 500, got "${maxRaw}"`,
     );
   }
-  return { queueUrl: required(env, CONFIG_ENV.queueUrl), maxAgenciesPerJob };
+  const windowRaw = optional(env, CONFIG_ENV.crawlWindowHours);
+  const crawlWindowHours = windowRaw === undefined ? DEFAULT_CRAWL_WINDOW_HOURS : Number(windowRaw);
+  if (!Number.isFinite(crawlWindowHours) || crawlWindowHours < 1 || crawlWindowHours > 168) {
+    throw new ConfigError(
+      CONFIG_ENV.crawlWindowHours,
+      `${CONFIG_ENV.crawlWindowHours} must be a number of hours from 1 to 168, got "${windowRaw}"`,
+    );
+  }
+  return { queueUrl: required(env, CONFIG_ENV.queueUrl), maxAgenciesPerJob, crawlWindowHours };
 }
 
 function loadMailConfig(env: Env): MailConfig {

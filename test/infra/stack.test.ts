@@ -117,6 +117,13 @@ describe('store bucket', () => {
     const rules = (store.Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
     // Only noncurrent versions ever expire: no rule deletes current objects.
     for (const rule of rules) expect(rule).not.toHaveProperty('ExpirationInDays');
+    // The weekly rewrites' old versions (derived data) go after 30 days; results' and raw's stay longer.
+    const noncurrentDays = Object.fromEntries(
+      rules
+        .filter((rule) => rule.Prefix)
+        .map((rule) => [rule.Prefix, (rule.NoncurrentVersionExpiration as { NoncurrentDays: number }).NoncurrentDays]),
+    );
+    expect(noncurrentDays).toEqual({ 'raw/': 365, 'site/': 30, 'run-parts/': 30, 'index/': 30, 'state/': 30 });
   });
 
   it('denies requests without TLS', () => {
@@ -148,6 +155,27 @@ describe('weekly schedules', () => {
       }),
     });
     expect(resourcesOf('AWS::SQS::Queue')).toHaveProperty(dlq.asString());
+  });
+
+  it('tells the planner the crawl window its schedule gives (6 h by night, 167 h for a week-long crawl)', () => {
+    const planEnv = (stackTemplate: Template) =>
+      Object.values(stackTemplate.findResources('AWS::Lambda::Function') as Record<string, Resource>)
+        .map((fn) => (fn.Properties.Environment as { Variables?: Record<string, string> } | undefined)?.Variables)
+        .find((variables) => variables?.POWERTOOLS_SERVICE_NAME === 'nianbao-plan') ?? {};
+    expect(planEnv(template)[CONFIG_ENV.crawlWindowHours]).toBe('6');
+    const { app: weekApp, stack: weekStack } = buildApp(
+      new App({ context: { ...FEATURE_FLAGS, [STUB_CODE_CONTEXT]: true, 'nianbao:crawlSchedule': 'week' } }),
+    );
+    weekApp.synth();
+    const week = Template.fromStack(weekStack);
+    expect(planEnv(week)[CONFIG_ENV.crawlWindowHours]).toBe('167');
+    week.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 9 ? * MON *)',
+      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Plan'), 'Arn'] } }),
+    });
+    expect(() =>
+      buildApp(new App({ context: { ...FEATURE_FLAGS, [STUB_CODE_CONTEXT]: true, 'nianbao:crawlSchedule': 'daily' } })),
+    ).toThrow(/crawlSchedule must be one of night, week/);
   });
 
   it('starts the weekly notify state machine every Monday 08:00 Beijing time, after the fetch window', () => {

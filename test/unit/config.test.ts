@@ -24,6 +24,9 @@ describe('loadConfig', () => {
     const config = loadConfig({ ...BASE, NIANBAO_FETCH_QUEUE_URL: 'https://sqs/q' }, ['queue']);
     expect(config.queueUrl).toBe('https://sqs/q');
     expect(config.maxAgenciesPerJob).toBe(10);
+    expect(config.crawlWindowHours).toBe(6);
+    const week = { ...BASE, NIANBAO_FETCH_QUEUE_URL: 'q', NIANBAO_CRAWL_WINDOW_HOURS: '167' };
+    expect(loadConfig(week, ['queue']).crawlWindowHours).toBe(167);
   });
 
   it('refuses malformed numbers, naming the variable', () => {
@@ -31,6 +34,9 @@ describe('loadConfig', () => {
     expect(() =>
       loadConfig({ ...BASE, NIANBAO_FETCH_QUEUE_URL: 'q', NIANBAO_MAX_AGENCIES_PER_JOB: '0' }, ['queue']),
     ).toThrow(/NIANBAO_MAX_AGENCIES_PER_JOB/);
+    expect(() =>
+      loadConfig({ ...BASE, NIANBAO_FETCH_QUEUE_URL: 'q', NIANBAO_CRAWL_WINDOW_HOURS: '200' }, ['queue']),
+    ).toThrow(/NIANBAO_CRAWL_WINDOW_HOURS/);
   });
 
   it('requires the SES identity for SES and the SMTP URL for SMTP', () => {
