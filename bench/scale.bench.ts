@@ -22,6 +22,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { NOTIFY_MEMORY_MB } from '../infra/notify-sizes.ts';
 import { CONFIG_ENV } from '../shared/config/config.ts';
 import { syntheticRegistryYaml } from './synthetic-registry.ts';
 
@@ -143,8 +144,41 @@ const rescanStage: ScaleStage = {
   },
 };
 
+const digestEmailStage: ScaleStage = {
+  name: 'digest email',
+  // Built in publish, on the Notify function (NOTIFY_MEMORY_MB, 15 min); SES refuses raw messages over 10 MB.
+  limit: { memoryMb: NOTIFY_MEMORY_MB, timeoutS: 900 },
+  sizes: [1_000, 10_000, 30_000],
+  bigSizes: [100_000, 150_000],
+  async run(agencies, io) {
+    const { loadRegistry, decodeRegistryBytes } = await import('../shared/registry/load.ts');
+    const { buildDigest } = await import('../shared/notify/digest.ts');
+    const { composeDigestEmail, MAX_EMAIL_BYTES } = await import('../shared/notify/weekly.ts');
+    const fixtures = await import('../test/support/digest-fixtures.ts');
+    const registry = loadRegistry(decodeRegistryBytes(io.registry));
+    if (registry.agencies.length !== agencies) throw new Error(`registry has ${registry.agencies.length} agencies`);
+    // Every agency assessed, its assessment one of the digest fixtures' (late, inconsistent with
+    // findings, on time, missing, unreachable…) in turn: a deadline week with real-sized rows.
+    const templates = fixtures.assessments();
+    const assessments = registry.agencies.map((agency, i) => {
+      const template = templates[i % templates.length] as (typeof templates)[number];
+      return { ...template, agencyId: agency.id };
+    });
+    const digest = buildDigest({ registry, assessments, now: '2025-04-07T00:00:00Z' });
+    const composed = await composeDigestEmail(digest, {
+      from: 'digest@example.org',
+      to: ['office@example.org'],
+      date: new Date('2025-04-07T00:00:00Z'),
+    });
+    const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
+    const attached = composed.html.includes('附件过大') ? 'some attachments linked instead' : 'all attachments sent';
+    io.counts.bytesWritten = composed.raw.byteLength;
+    io.counts.notes = `raw message ${mb(composed.raw.byteLength)} (cap ${mb(MAX_EMAIL_BYTES)}, SES 10 MB): ${attached}; CSV ${mb(Buffer.byteLength(composed.csv))}, status CSV ${mb(Buffer.byteLength(composed.agenciesCsv))}, workbook ${composed.workbook ? mb(composed.workbook.byteLength) : 'not built'}`;
+  },
+};
+
 /** Every stage, in pipeline order. Later stages (assessment, site, notify) are added here. */
-export const STAGES: ScaleStage[] = [planStage, rescanStage];
+export const STAGES: ScaleStage[] = [planStage, rescanStage, digestEmailStage];
 
 interface StageResult extends StageCounts {
   wallMs: number;

@@ -27,7 +27,10 @@ import type { Construct } from 'constructs';
 import { CONFIG_ENV, DEFAULT_CRAWL_WINDOW_HOURS } from '../shared/config/config.ts';
 import { objectsUnder, PREFIXES, RAW_PREFIX, SITE_PREFIX } from '../shared/storage/keys.ts';
 import { NianbaoFunction } from './lambda-defaults.ts';
+import { NOTIFY_MEMORY_MB, NOTIFY_SHARDS_MEMORY_MB } from './notify-sizes.ts';
 import { SiteDistribution } from './site-distribution.ts';
+
+export { NOTIFY_MEMORY_MB, NOTIFY_SHARDS_MEMORY_MB };
 
 /** How the digest goes out: SES (global regions) or an SMTP server (China regions have no SES). */
 export type MailSettings =
@@ -85,23 +88,7 @@ export const CRAWL_SCHEDULES: Record<CrawlScheduleName, { hour: number; windowHo
 
 /** Fetch worker timeout; the queue's visibility timeout is derived from it. */
 export const FETCH_WORKER_TIMEOUT = Duration.minutes(10);
-/**
- * Sizes of the weekly notify's functions, from `npm run bench -- notify-phases` (first run, every agency
- * assessed and rendered; peak RSS at 1,000 / 10,000 / 30,000 agencies, one year of results):
- *   prepare  137 / 195 / 380 MB (~9 MB per 1,000 agencies → ~1.5 GB at 150,000)
- *   worker   149 / 277 / 584 MB (~15 MB per 1,000 → ~2.4 GB): not a sixteenth of publish, because a worker
- *            still loads every agency's state, listings and caches to find and render its own (shared/site,
- *            shared/compliance); only the work is split, not the index
- *   publish  162 / 341 / 716 MB (~19 MB per 1,000 → ~3.0 GB)
- * Notify (prepare, publish, manual all-in-one runs) gets 4096 MB, a third over publish's 3.0 GB: an
- * out-of-memory publish costs the week's digest. Workers get 3008 MB, a quarter over 2.4 GB: a worker that
- * fails leaves its shards to publish, so the week still goes out. Workers use ~20 ms of CPU per agency
- * rendered (9,400 each at 150,000: ~3 minutes plus S3 latency), publish ~1.3 ms per agency (~3–4 minutes
- * at 150,000); both keep Lambda's 15-minute maximum for a first run over a large registry.
- */
-export const NOTIFY_MEMORY_MB = 4096;
 export const NOTIFY_TIMEOUT = Duration.minutes(15);
-export const NOTIFY_SHARDS_MEMORY_MB = 3008;
 export const NOTIFY_SHARDS_TIMEOUT = Duration.minutes(15);
 /** Both hold JavaScript objects per agency; a fifth of the memory stays for buffers and the runtime. */
 export const NOTIFY_HEAP_SHARE = 0.8;
@@ -260,7 +247,7 @@ export class NianbaoStack extends Stack {
 
     // The weekly notify runs in phases (shared/pipeline/weekly-notify.ts) on two functions built from one
     // entry (functions/notify.ts), because the phases differ in size and in concurrency (sizes: see
-    // NOTIFY_MEMORY_MB above):
+    // NOTIFY_MEMORY_MB in notify-sizes.ts):
     // - Notify: prepare, publish, and the all-in-one run of a manual invoke. Publish makes the digest and
     //   the site's listings and exports from every agency's state at once, the largest phase. Reserved
     //   concurrency 1 keeps one publish at a time (the digest's check-then-send idempotence, one writer of

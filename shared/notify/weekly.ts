@@ -95,7 +95,8 @@ export interface ComposedDigest {
   /** One row per agency of the slice (CSV) and the status workbook (XLSX). */
   agenciesCsv: string;
   agenciesCsvFilename: string;
-  workbook: Uint8Array;
+  /** Absent when it could not have fitted the message (see composeDigestEmail), so was not built. */
+  workbook?: Uint8Array;
   workbookFilename: string;
   raw: Uint8Array;
   messageId: string;
@@ -106,6 +107,14 @@ export interface ComposedDigest {
  * margin covers the headers SES adds.
  */
 export const MAX_EMAIL_BYTES = 9_500_000;
+
+/** Below the smallest workbook-to-CSVs size ratio measured (0.26 at 30,000 agencies, 0.37 at 1,000). */
+const WORKBOOK_TO_CSV_AT_LEAST = 0.2;
+
+/** Bytes of `bytes` in a MIME message: base64 in 76-character lines with CRLF. */
+function base64Size(bytes: number): number {
+  return Math.ceil(bytes / 57) * 78;
+}
 
 /**
  * Where the site publishes the full lists an oversized digest leaves out: the listing of the slice's
@@ -140,13 +149,19 @@ export async function composeDigestEmail(
   const csvFilename = `年报问题清单-${digest.isoWeek}.csv`;
   const agenciesCsv = renderAgenciesCsv(digest);
   const agenciesCsvFilename = `年报机关状态-${digest.isoWeek}.csv`;
-  const workbook = await renderStatusWorkbook(digest);
   const workbookFilename = `年报监测-${digest.isoWeek}.xlsx`;
+  const maxBytes = limits.maxBytes ?? MAX_EMAIL_BYTES;
+  // The workbook holds the two CSVs' rows, zipped (measured 0.26–0.37 of their bytes). Building it holds
+  // every cell in memory (the digest stage of bench/scale.bench.ts peaked at 806 MB at 30,000 agencies with
+  // it), so it is built only when it could fit the message.
+  const csvBytes = Buffer.byteLength(csv) + Buffer.byteLength(agenciesCsv);
+  const workbook =
+    base64Size(csvBytes * WORKBOOK_TO_CSV_AT_LEAST) <= maxBytes ? await renderStatusWorkbook(digest) : undefined;
   const messageId = `${digest.isoWeek}.${shortHash(recipientsKey(envelope.to))}@nianbao-watch`;
   const attachments = [
-    { filename: csvFilename, content: csv, contentType: 'text/csv; charset=utf-8' },
+    { filename: csvFilename, content: csv as string | Uint8Array, contentType: 'text/csv; charset=utf-8' },
     { filename: agenciesCsvFilename, content: agenciesCsv, contentType: 'text/csv; charset=utf-8' },
-    { filename: workbookFilename, content: workbook, contentType: XLSX_CONTENT_TYPE },
+    ...(workbook ? [{ filename: workbookFilename, content: workbook, contentType: XLSX_CONTENT_TYPE }] : []),
   ];
   const build = () =>
     buildRawMessage({
@@ -159,21 +174,26 @@ export async function composeDigestEmail(
       messageId,
       attachments,
     });
-  let raw = await build();
-  const maxBytes = limits.maxBytes ?? MAX_EMAIL_BYTES;
   const baseHtml = html;
   const baseText = text;
-  const dropped: string[] = [];
+  const dropped: string[] = workbook ? [] : [workbookFilename];
+  // The message says which attachments it leaves out and where the full lists are.
+  const buildNoting = () => {
+    if (dropped.length > 0) {
+      const note = fullListsNote(digest, dropped, limits.siteBase);
+      html = baseHtml.replace(/<\/body><\/html>\s*$/, `<p><strong>${escapeHtml(note)}</strong></p></body></html>`);
+      text = `${baseText}\n\n${note}\n`;
+    }
+    return build();
+  };
   const sizeOf = (content: string | Uint8Array) =>
     typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength;
+  let raw = await buildNoting();
   while (raw.byteLength > maxBytes && attachments.length > 0) {
     const largest = attachments.reduce((a, b) => (sizeOf(b.content) > sizeOf(a.content) ? b : a));
     attachments.splice(attachments.indexOf(largest), 1);
     dropped.push(largest.filename);
-    const note = fullListsNote(digest, dropped, limits.siteBase);
-    html = baseHtml.replace(/<\/body><\/html>\s*$/, `<p><strong>${escapeHtml(note)}</strong></p></body></html>`);
-    text = `${baseText}\n\n${note}\n`;
-    raw = await build();
+    raw = await buildNoting();
   }
   return {
     digest,
@@ -184,7 +204,7 @@ export async function composeDigestEmail(
     csvFilename,
     agenciesCsv,
     agenciesCsvFilename,
-    workbook,
+    ...(workbook ? { workbook } : {}),
     workbookFilename,
     raw,
     messageId,

@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { consolidateRunParts, runPartKey } from '../../functions/common/run-parts.ts';
 import { loadOutcomeIndex } from '../../shared/compliance/outcome-index.ts';
 import { updateAssessments } from '../../shared/compliance/update.ts';
-import { linksFromBase } from '../../shared/notify/digest.ts';
-import { fullListsNote, runWeeklyDigest } from '../../shared/notify/weekly.ts';
+import { buildDigest, linksFromBase } from '../../shared/notify/digest.ts';
+import { composeDigestEmail, fullListsNote, runWeeklyDigest } from '../../shared/notify/weekly.ts';
 import { generateSite } from '../../shared/site/generate.ts';
 import { agencyPagePath, listingRegion, regionListPath, regionWorkbookPath } from '../../shared/site/paths.ts';
 import { CountingStore } from '../../shared/storage/counting-store.ts';
 import { keys } from '../../shared/storage/keys.ts';
 import { putJson } from '../../shared/storage/port.ts';
 import type { RunManifest } from '../../shared/storage/records.ts';
+import { assessments as fixtureAssessments, registry as fixtureRegistry } from '../support/digest-fixtures.ts';
 import { InMemoryStore, writeSyntheticPopulation } from '../support/synthetic-store.ts';
 
 const YEAR = 2024;
@@ -209,6 +210,19 @@ describe('digest size cap', () => {
     expect(capped?.html).toContain('附件过大，未随邮件发送');
     // The slice is the whole registry: the agency index, where every region's workbook is.
     expect(capped?.html).toContain('https://nianbao.example.org/site/agencies.html#year=2024');
+  });
+
+  it('does not build a workbook that could not fit the message, and says it is left out', async () => {
+    const digest = buildDigest({ registry: fixtureRegistry, assessments: fixtureAssessments(), now: NOW.getTime() });
+    const envelope = { from: 'digest@example.org', to: ['office@example.org'], date: NOW };
+    const roomy = await composeDigestEmail(digest, envelope);
+    expect(roomy.workbook?.byteLength).toBeGreaterThan(0);
+    const csvBytes = Buffer.byteLength(roomy.csv) + Buffer.byteLength(roomy.agenciesCsv);
+    // A limit under a fifth of the CSVs (base64): no workbook of these rows could be that small.
+    const tight = await composeDigestEmail(digest, envelope, { maxBytes: Math.floor(csvBytes * 0.2) });
+    expect(tight.workbook).toBeUndefined();
+    expect(tight.html).toContain(`附件过大，未随邮件发送：${tight.workbookFilename}`);
+    expect(tight.raw.byteLength).toBeLessThan(roomy.raw.byteLength);
   });
 
   it("links a county's slice to that county's listing, percent-encoded for mail clients", () => {
