@@ -151,11 +151,12 @@ const digestEmailStage: ScaleStage = {
   sizes: [1_000, 10_000, 30_000],
   bigSizes: [100_000, 150_000],
   async run(agencies, io) {
-    const { loadRegistry, decodeRegistryBytes } = await import('../shared/registry/load.ts');
+    const { decodeRegistryBytes } = await import('../shared/registry/load.ts');
+    const { readRegistry } = await import('../shared/registry/stream.ts');
     const { buildDigest } = await import('../shared/notify/digest.ts');
     const { composeDigestEmail, MAX_EMAIL_BYTES } = await import('../shared/notify/weekly.ts');
     const fixtures = await import('../test/support/digest-fixtures.ts');
-    const registry = loadRegistry(decodeRegistryBytes(io.registry));
+    const registry = readRegistry(decodeRegistryBytes(io.registry));
     if (registry.agencies.length !== agencies) throw new Error(`registry has ${registry.agencies.length} agencies`);
     // Every agency assessed, its assessment one of the digest fixtures' (late, inconsistent with
     // findings, on time, missing, unreachable…) in turn: a deadline week with real-sized rows.

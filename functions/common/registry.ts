@@ -1,6 +1,5 @@
 import type { Registry } from '../../shared/registry/agency.ts';
-import { loadRegistry } from '../../shared/registry/load.ts';
-import { type RegistryStream, type StreamOptions, streamRegistry } from '../../shared/registry/stream.ts';
+import { type RegistryStream, readRegistry, type StreamOptions, streamRegistry } from '../../shared/registry/stream.ts';
 import { keys } from '../../shared/storage/keys.ts';
 import { getText, type ObjectStore } from '../../shared/storage/port.ts';
 
@@ -22,7 +21,8 @@ export function registryLoader(store: ObjectStore, maxAgeMs = 5 * 60_000): (now:
     if (cached && now.getTime() - cached.loadedAt < maxAgeMs) return cached.registry;
     const text = await getText(store, keys.registry);
     if (text === undefined) throw new RegistryMissingError(store.location);
-    cached = { registry: loadRegistry(text, keys.registry), loadedAt: now.getTime() };
+    // Sliced validation: a country's registry (~23 MB at 150,000 agencies) is over loadRegistry's 8 MB.
+    cached = { registry: readRegistry(text, keys.registry), loadedAt: now.getTime() };
     return cached.registry;
   };
 }

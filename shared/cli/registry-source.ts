@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Registry } from '../registry/agency.ts';
 import { loadRegistry } from '../registry/load.ts';
+import { readRegistry } from '../registry/stream.ts';
 import { keys } from '../storage/keys.ts';
 import { getText, type ObjectStore } from '../storage/port.ts';
 
@@ -10,7 +11,7 @@ import { getText, type ObjectStore } from '../storage/port.ts';
 export async function readRegistryFrom(store: ObjectStore, file: string | undefined): Promise<Registry> {
   if (file) return loadRegistry(await readFile(file, 'utf8'), path.basename(file));
   const stored = await getText(store, keys.registry);
-  if (stored !== undefined) return loadRegistry(stored, keys.registry);
+  if (stored !== undefined) return readRegistry(stored, keys.registry);
   throw new Error(`未指定 --registry，存储中也没有 ${keys.registry}（请先运行 scan 或用 --registry 指定名录）`);
 }
 

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { defaultReportYear } from '../compliance/deadline.ts';
 import { updateAssessments } from '../compliance/update.ts';
 import type { Registry } from '../registry/agency.ts';
-import { loadRegistry, loadRegistryFile } from '../registry/load.ts';
+import { loadRegistryFile } from '../registry/load.ts';
+import { readRegistry as readStoredRegistry } from '../registry/stream.ts';
 import { generateSite } from '../site/generate.ts';
 import { keys, PREFIXES } from '../storage/keys.ts';
 import { DEFAULT_STORE_LOCATION, openStore } from '../storage/open-store.ts';
@@ -29,7 +30,7 @@ const USAGE = [
 async function readRegistry(store: ObjectStore, file: string | undefined): Promise<Registry | undefined> {
   if (file) return loadRegistryFile(file);
   const stored = await getText(store, keys.registry);
-  return stored === undefined ? undefined : loadRegistry(stored, keys.registry);
+  return stored === undefined ? undefined : readStoredRegistry(stored, keys.registry);
 }
 
 export async function run(args: string[]): Promise<number> {

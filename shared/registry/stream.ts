@@ -126,6 +126,16 @@ export function streamRegistry(text: string, fileName = 'registry.yaml', options
   };
 }
 
+/**
+ * The whole registry in memory, validated as streamRegistry validates it (a large file a slice at a
+ * time, up to MAX_SLICED_REGISTRY_CHARS): for the notifier and the CLI, which need every agency at once
+ * and must read a country's registry (~23 MB at 150,000 agencies), not only loadRegistry's 8 MB.
+ */
+export function readRegistry(text: string, fileName = 'registry.yaml'): Registry {
+  const { settings, agencies } = streamRegistry(text, fileName);
+  return { ...settings, agencies: [...agencies] };
+}
+
 function* slices(
   layout: Layout,
   settings: Omit<Registry, 'agencies'>,

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { loadRegistry, RegistryError } from '../../shared/registry/load.ts';
-import { streamRegistry } from '../../shared/registry/stream.ts';
+import { registryLoader } from '../../functions/common/registry.ts';
+import { loadRegistry, MAX_REGISTRY_CHARS, RegistryError } from '../../shared/registry/load.ts';
+import { readRegistry, streamRegistry } from '../../shared/registry/stream.ts';
+import { keys } from '../../shared/storage/keys.ts';
+import { InMemoryStore } from '../support/synthetic-store.ts';
 
 /** Always slice, three agencies a slice, so a handful of agencies exercises the slice boundaries. */
 const SLICED = { sliceAboveChars: 0, agenciesPerSlice: 3 };
@@ -93,5 +96,21 @@ describe('streamRegistry', () => {
     const text =
       'agencies: [{ id: a, name: 甲, level: township, region: 省/县, listUrls: "https://a.example.gov.cn/" }]\n';
     expect([...streamRegistry(text, 'registry.yaml', SLICED).agencies].map((agency) => agency.id)).toEqual(['a']);
+  });
+
+  it('the notifier reads a registry over loadRegistry’s 8 MB whole (a country’s is ~23 MB)', async () => {
+    // Few agencies with long notes: over the limit without a slow test.
+    const count = 4_500;
+    const text = registryText(count, (i) => [`    note: "${'备注'.repeat(1000)}${i}"`]);
+    expect(text.length).toBeGreaterThan(MAX_REGISTRY_CHARS);
+    expect(() => loadRegistry(text)).toThrow(/文件过大/);
+    const store = new InMemoryStore();
+    await store.put(keys.registry, text);
+    const registry = await registryLoader(store, 0)(new Date());
+    expect(registry.agencies.length).toBe(count);
+    expect(registry.agencies.at(-1)?.id).toBe(`agency-${count - 1}`);
+    expect(readRegistry(registryText(5)).agencies.map((a) => a.id)).toEqual(
+      loadRegistry(registryText(5)).agencies.map((a) => a.id),
+    );
   });
 });
