@@ -44,6 +44,12 @@ const SAFETY_MARGIN_MS = 90_000;
  * cut off by our clock is not the agency's fault) or killed by Lambda's timeout.
  */
 export const MIN_AGENCY_START_MS = 60_000;
+/**
+ * The running part is rewritten after an agency at most this often (and always at the end): it is a trace
+ * for a worker that dies (a redelivered job is redone whole), and one PUT per agency was a PUT per agency
+ * a week (150,000 at country size) and as many noncurrent versions.
+ */
+export const RUN_PART_TRACE_MS = 30_000;
 
 /** A record that can never succeed as sent (bad JSON, bad shape). */
 export class PoisonedJobError extends Error {
@@ -156,9 +162,10 @@ async function runJob(job: FetchJob, http: ScanHttp, remainingMs: () => number):
     logger.info('fetch job already finished', { runId: job.runId, jobId: job.jobId });
     return;
   }
-  // Written before anything is fetched and after every agency: a worker killed by its timeout or out of
-  // memory leaves what it did (the SQS retry then rewrites the same part).
+  // Written before anything is fetched and then every RUN_PART_TRACE_MS: a worker killed by its timeout or
+  // out of memory leaves most of what it did (the SQS retry then redoes the job and rewrites the part).
   await putJson(store, key, part('running'));
+  let tracedAt = Date.now();
   let started = 0;
   try {
     for (const agency of job.agencies) {
@@ -178,7 +185,10 @@ async function runJob(job: FetchJob, http: ScanHttp, remainingMs: () => number):
       outcomes.push(outcome);
       metrics.addMetric(`Agencies_${outcome.status}`, MetricUnit.Count, 1);
       metrics.addMetric('PagesFetched', MetricUnit.Count, outcome.pagesFetched);
-      await putJson(store, key, part('running'));
+      if (Date.now() - tracedAt >= RUN_PART_TRACE_MS) {
+        await putJson(store, key, part('running'));
+        tracedAt = Date.now();
+      }
     }
     if (started < job.agencies.length) {
       // Enqueued before this part says "finished": if the send fails, the job is retried whole.
