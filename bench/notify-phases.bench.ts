@@ -6,7 +6,8 @@
  * Prints per phase the largest peak RSS and heap, and the growth per 1,000 agencies between the two smallest
  * sizes with a linear extrapolation to 150,000 agencies.
  *
- * NOTIFY_PHASES_SIZES (default "1000,10000"). Run alone: `npm run bench -- notify-phases`.
+ * NOTIFY_PHASES_SIZES (default "1000,10000"), NOTIFY_PHASES_HEAP_MB (see HEAP_CAP). Run alone:
+ * `npm run bench -- notify-phases`.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -81,8 +82,15 @@ async function phase(mode: string, root: string, arg?: string): Promise<PhaseFig
   };
 }
 
+/**
+ * NOTIFY_PHASES_HEAP_MB caps the shard workers' old space: without a cap V8 lets garbage pile up far past
+ * the live set, so the peak RSS overstates what a worker needs; a run that passes under the cap shows it.
+ */
+const HEAP_CAP = process.env.NOTIFY_PHASES_HEAP_MB ? [`--max-old-space-size=${process.env.NOTIFY_PHASES_HEAP_MB}`] : [];
+
 function child(args: string[]): string {
-  return execFileSync(process.execPath, [...process.execArgv, here, ...args], {
+  const cap = args[0] === 'shards' ? HEAP_CAP : [];
+  return execFileSync(process.execPath, [...process.execArgv, ...cap, here, ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -107,7 +115,8 @@ export async function run(): Promise<void> {
       const publish = JSON.parse(child(['publish', root])) as PhaseFigures;
       const shards = heaviest(workers);
       rows.set(agencies, { prepare, shards, publish });
-      console.log(`${agencies} agencies, first notify (16 workers; the heaviest worker shown)`);
+      const capped = HEAP_CAP.length ? `, their old space capped at ${process.env.NOTIFY_PHASES_HEAP_MB} MB` : '';
+      console.log(`${agencies} agencies, first notify (16 workers; the heaviest worker shown${capped})`);
       for (const [name, f] of Object.entries({ prepare, shards, publish })) {
         console.log(
           `  ${name.padEnd(8)} ${`${f.wallS.toFixed(1)}s`.padStart(7)} wall ${`${f.cpuS.toFixed(1)}s`.padStart(7)} cpu ` +
