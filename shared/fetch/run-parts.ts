@@ -12,7 +12,7 @@
  * heartbeat, its parts are left to it. (The records the notifier folds on AWS have no counts.)
  */
 import { keys, RUN_PARTS_PREFIX } from '../storage/keys.ts';
-import { getJson, type ObjectStore, putJson } from '../storage/port.ts';
+import { getJson, type ObjectStore } from '../storage/port.ts';
 import type { AgencyRunOutcome, FetchStatus } from '../storage/records.ts';
 import { type RunRecord, STALE_RUN_MS } from './run-record.ts';
 
@@ -31,6 +31,10 @@ export interface ConsolidatedRun {
 export async function consolidateRunParts(
   store: ObjectStore,
   now: () => Date = () => new Date(),
+  options: {
+    /** Only local scans' runs (a scan tidying up before it starts leaves an AWS run to the notifier). */
+    localOnly?: boolean;
+  } = {},
 ): Promise<ConsolidatedRun[]> {
   const partKeys = (await store.list(RUN_PARTS_PREFIX)).filter((key) => key.endsWith('.json'));
   const byRun = new Map<string, string[]>();
@@ -41,7 +45,10 @@ export async function consolidateRunParts(
   }
   const consolidated: ConsolidatedRun[] = [];
   for (const [runId, runPartKeys] of byRun) {
-    const folded = await foldRun(store, runId, runPartKeys, now, { leaveLive: true });
+    const folded = await foldRun(store, runId, runPartKeys, now, {
+      leaveLive: true,
+      localOnly: options.localOnly === true,
+    });
     if (folded) consolidated.push({ runId, parts: runPartKeys.length, agencies: folded.outcomes.length });
   }
   return consolidated;
@@ -58,7 +65,7 @@ export async function consolidateRun(
 ): Promise<RunRecord | undefined> {
   const partKeys = (await store.list(keys.runPartsOf(runId))).filter((key) => key.endsWith('.json'));
   if (partKeys.length === 0) return getJson<RunRecord>(store, keys.run(runId));
-  return foldRun(store, runId, partKeys, now, { leaveLive: false });
+  return foldRun(store, runId, partKeys, now, { leaveLive: false, localOnly: false });
 }
 
 /** Whether `record` is a local scan's own (it counts its outcomes while it runs). */
@@ -77,10 +84,11 @@ async function foldRun(
   runId: string,
   runPartKeys: string[],
   now: () => Date,
-  options: { leaveLive: boolean },
+  options: { leaveLive: boolean; localOnly: boolean },
 ): Promise<RunRecord | undefined> {
   const existing = await getJson<RunRecord>(store, keys.run(runId));
   if (options.leaveLive && isLiveLocalRun(existing, now())) return undefined;
+  if (options.localOnly && !isLocalRecord(existing)) return undefined;
   const parts: RunRecord[] = [];
   for (const key of runPartKeys) {
     const part = await getJson<RunRecord>(store, key);
@@ -150,7 +158,7 @@ async function foldRun(
   };
   // Still a local scan's record after folding (its counts now those of its outcomes).
   if (local) merged.counts = countsOf(merged.outcomes);
-  await putJson(store, keys.run(runId), merged);
+  await store.put(keys.run(runId), manifestBytes(merged), { contentType: 'application/json; charset=utf-8' });
   // The outcome index may already have folded the earlier version of this manifest: rebuild it.
   if (existing) await store.put(keys.outcomeIndexRefold(merged.year, runId), '');
   // Deleted only after the merged manifest is written: a failure in between folds them again next time.
@@ -162,4 +170,24 @@ function countsOf(outcomes: AgencyRunOutcome[]): Partial<Record<FetchStatus, num
   const counts: Partial<Record<FetchStatus, number>> = {};
   for (const outcome of outcomes) counts[outcome.status] = (counts[outcome.status] ?? 0) + 1;
   return counts;
+}
+
+/**
+ * A manifest as JSON bytes, one outcome a line, encoded a few hundred outcomes at a time: the text of
+ * all outcomes never exists as one string (at 30,000 agencies that string alone was about as large as
+ * a local scan's whole heap while scanning), and the bytes live outside the JS heap.
+ */
+function manifestBytes(record: RunRecord): Uint8Array {
+  const { outcomes, ...head } = record;
+  const encoder = new TextEncoder();
+  const headJson = JSON.stringify(head);
+  const chunks: Uint8Array[] = [encoder.encode(`${headJson.slice(0, -1)}${headJson === '{}' ? '' : ','}"outcomes":[`)];
+  for (let start = 0; start < outcomes.length; start += 256) {
+    const lines = outcomes
+      .slice(start, start + 256)
+      .map((outcome, i) => `${start + i > 0 ? ',' : ''}\n${JSON.stringify(outcome)}`);
+    chunks.push(encoder.encode(lines.join('')));
+  }
+  chunks.push(encoder.encode('\n]}\n'));
+  return Buffer.concat(chunks);
 }

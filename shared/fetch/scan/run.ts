@@ -82,12 +82,6 @@ const zeroCounts = (): Record<FetchStatus, number> => ({
   'address-broken': 0,
 });
 
-/**
- * A run's finished outcomes on their way out of memory: buffered, written as a run part when
- * `maxOutcomes` are waiting or the oldest has waited long enough (at least `minIntervalMs`, and 1% of
- * the run so far, so a long run writes about a hundred time-triggered parts, not one a second). Parts
- * are written one at a time; a failed write keeps its outcomes for the next one.
- */
 interface RunPartsOptions {
   now: () => Date;
   maxOutcomes: number;
@@ -96,6 +90,12 @@ interface RunPartsOptions {
   onWritten: () => void;
 }
 
+/**
+ * A run's finished outcomes on their way out of memory: buffered, written as a run part when
+ * `maxOutcomes` are waiting, or when outcomes wait and the last part is old enough (at least
+ * `minIntervalMs`, and 1% of the run so far, so a long run writes about a hundred time-triggered parts,
+ * not one a second). Parts are written one at a time; a failed write keeps its outcomes for the next.
+ */
 class RunParts {
   readonly counts = zeroCounts();
   readonly #written: Uint8Array;
@@ -195,14 +195,14 @@ export async function runScan(options: RunScanOptions): Promise<RunRecord> {
   const agencies = registry.agencies.filter((a) => !wanted || wanted.has(a.id));
 
   // Earlier runs that died (kill -9, out of memory) are marked interrupted before this one starts, and
-  // the outcomes they had written out are folded into their records (so is anything else left unfolded).
+  // the outcomes they had written out are folded into their records (AWS runs are the notifier's).
   const interrupted = await markInterruptedRuns(store, {
     now,
     ...(options.owner ? { host: options.owner.host } : {}),
     ...(options.isAlive ? { isAlive: options.isAlive } : {}),
   });
   // Best effort: an unreadable part must not stop this scan (it stays for the next consolidation).
-  await consolidateRunParts(store, now).catch(() => []);
+  await consolidateRunParts(store, now, { localOnly: true }).catch(() => []);
   if (interrupted.length > 0) options.onInterrupted?.(interrupted);
   const run = { runId, year, startedAt: startedAt.toISOString() };
   const recorder = new RunRecorder(store, keys.run(runId), {
