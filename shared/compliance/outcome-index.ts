@@ -6,7 +6,7 @@
  * made notify at 10,000 agencies run out of memory after about half a year).
  *
  * Folding is incremental: runs/ is listed (keys only) and only manifests not yet folded are read. A
- * manifest rewritten after it was folded (late run parts, see functions/common/run-parts.ts) leaves a
+ * manifest rewritten after it was folded (late run parts, see shared/fetch/run-parts.ts) leaves a
  * refold marker; the index is then rebuilt from all manifests once, as it is when a run older than the
  * newest folded one appears (the fetch log must stay in run order).
  */
@@ -103,7 +103,7 @@ function foldRun(index: OutcomeIndex, manifest: RunManifest): void {
 
 /** The marker consolidateRunParts leaves when it rewrites a manifest that may already be folded. */
 export function refoldMarkerKey(year: number, runId: string): string {
-  return `${keys.outcomeIndexRefoldPrefix(year)}${runId}`;
+  return keys.outcomeIndexRefold(year, runId);
 }
 
 /**

@@ -1,10 +1,12 @@
 /**
  * The run record (`runs/{runId}.json`) through a run's life. A run writes a `running` record before it
- * fetches anything and rewrites it as it goes (outcomes so far, `updatedAt` as a heartbeat), so a run
- * killed outright (kill -9, out of memory, a machine that went away) leaves a visible trace with what it
- * had done. It ends `finished`, or `failed` with the Chinese reason when the run itself broke. The next
- * scan marks a `running` record whose owner is gone (same machine, process not alive) or whose heartbeat
- * is stale as `interrupted` (中断), listing the agencies it never reached.
+ * fetches anything and rewrites it as it goes (`updatedAt` as a heartbeat, `counts` of what is done), so
+ * a run killed outright (kill -9, out of memory, a machine that went away) leaves a visible trace. A
+ * local scan keeps that record small: its finished outcomes go to run parts as it goes
+ * (shared/fetch/run-parts.ts) and are folded into this record at the end, or by the next scan when it
+ * was killed. It ends `finished`, or `failed` with the Chinese reason when the run itself broke. The
+ * next scan marks a `running` record whose owner is gone (same machine, process not alive) or whose
+ * heartbeat is stale as `interrupted` (中断), listing the agencies it never reached.
  *
  * Readers that know only RunManifest (assessments, the site) still read these records: the extra fields
  * are optional for them, and a running or interrupted record's outcomes are real outcomes.
@@ -12,7 +14,7 @@
 import { PREFIXES } from '../storage/keys.ts';
 import type { ObjectStore } from '../storage/port.ts';
 import { getJson, putJson } from '../storage/port.ts';
-import type { RunManifest } from '../storage/records.ts';
+import type { FetchStatus, RunManifest } from '../storage/records.ts';
 
 export type RunState = 'running' | 'finished' | 'failed' | 'interrupted';
 
@@ -29,6 +31,8 @@ export interface RunRecord extends RunManifest {
   owner?: RunOwner;
   /** Agencies the run was asked to scan. */
   agenciesTotal: number;
+  /** While a local scan runs: its outcomes so far by status (they are in run parts until the end). */
+  counts?: Partial<Record<FetchStatus, number>>;
   /** Agencies without an outcome in this record, and why (failed or interrupted runs). */
   notDone?: { agencyIds: string[]; reason: string };
   /** Why the run failed, in Chinese, and the engine's words. */
@@ -92,6 +96,9 @@ export async function markInterruptedRuns(
     const done = new Set(record.outcomes.map((outcome) => outcome.agencyId));
     const planned = record.notDone?.agencyIds ?? options.agencyIdsOf?.(record) ?? [];
     const notDone = planned.filter((id) => !done.has(id));
+    // A local scan's outcomes are in its run parts (folded after this): its record counts them.
+    const doneCount = Math.max(done.size, doneOf(record));
+    const notDoneCount = Math.max(notDone.length, record.agenciesTotal - doneCount);
     const interrupted: RunRecord = {
       ...record,
       state: 'interrupted',
@@ -99,13 +106,19 @@ export async function markInterruptedRuns(
       updatedAt: options.now().toISOString(),
       notDone: {
         agencyIds: notDone,
-        reason: `运行中断：进程在 ${record.updatedAt ?? record.startedAt} 之后未再更新记录（被终止或崩溃），已完成 ${record.outcomes.length} 个机关，其余 ${Math.max(notDone.length, record.agenciesTotal - record.outcomes.length)} 个机关本次未处理`,
+        reason: `运行中断：进程在 ${record.updatedAt ?? record.startedAt} 之后未再更新记录（被终止或崩溃），已完成 ${doneCount} 个机关，其余 ${notDoneCount} 个机关本次未处理`,
       },
     };
     await putJson(store, key, interrupted);
-    marked.push({ runId: record.runId, done: record.outcomes.length, notDone: notDone.length });
+    marked.push({ runId: record.runId, done: doneCount, notDone: notDoneCount });
   }
   return marked;
+}
+
+/** How many agencies a record says are done: its `counts` while a local scan runs, else its outcomes. */
+export function doneOf(record: RunRecord): number {
+  const counted = Object.values(record.counts ?? {}).reduce((sum, n) => sum + (n ?? 0), 0);
+  return Math.max(counted, record.outcomes.length);
 }
 
 /**

@@ -14,7 +14,8 @@
  * triage/{year}/{agencyId}.json               TriageRecord: officials' verdicts on findings + audit trail
  *                                             (shared/triage/triage.ts)
  * config/registry.yaml                        the registry the scans use (uploaded on AWS, recorded by `scan`)
- * run-parts/{runId}/{jobId}.json              one fetch job's outcomes on AWS (functions/common/run-parts.ts)
+ * run-parts/{runId}/{jobId}.json              one fetch job's outcomes on AWS, or one chunk of a local scan's
+ *                                             (shared/fetch/run-parts.ts folds them into runs/)
  * index/{year}/outcomes.json                  OutcomeIndex: runs folded once (shared/compliance/outcome-index.ts)
  * index/{year}/refold/{runId}                 marker: a folded manifest was rewritten, rebuild the index
  * index/{year}/assessments/{nn}.json          AssessmentShard: states + input fingerprints by agency-id hash
@@ -31,7 +32,7 @@ export const PREFIXES = {
   results: 'results/',
   state: 'state/',
   runs: 'runs/',
-  /** One fetch job's outcomes on AWS, folded into `runs/` by the notifier (functions/common/run-parts.ts). */
+  /** One fetch job's (AWS) or one chunk's (local scan) outcomes, folded into `runs/` (shared/fetch/run-parts.ts). */
   runParts: 'run-parts/',
   digests: 'digests/',
   site: 'site/',
@@ -70,8 +71,9 @@ export const keys = {
   state: (year: number, agencyId: string) => `${state}${year}/${agencyId}.json`,
   statePrefix: (year: number) => `${state}${year}/`,
   run: (runId: string) => `${runs}${runId}.json`,
-  /** Where one fetch job's outcomes go on AWS until the notifier folds them into the run manifest. */
+  /** Where one fetch job's (or local chunk's) outcomes go until they are folded into the run manifest. */
   runPart: (runId: string, jobId: string) => `${runParts}${runId}/${jobId}.json`,
+  runPartsOf: (runId: string) => `${runParts}${runId}/`,
   digest: (isoWeek: string) => `${digests}${isoWeek}.json`,
   digestEml: (isoWeek: string) => `${digests}${isoWeek}.eml`,
   /** One region's (or recipient set's) message of a week's digest. */
@@ -87,6 +89,8 @@ export const keys = {
   /** Latest outcome per agency and the fetch log of a year, folded from runs/ once. */
   outcomeIndex: (year: number) => `${index}${year}/outcomes.json`,
   outcomeIndexRefoldPrefix: (year: number) => `${index}${year}/refold/`,
+  /** Marker: the manifest of `runId` was rewritten after the index may have folded it. */
+  outcomeIndexRefold: (year: number, runId: string) => `${index}${year}/refold/${runId}`,
   /** The year's states in fixed shards with the fingerprint of what each was assessed from. */
   assessmentShard: (year: number, shard: number) =>
     `${index}${year}/assessments/${String(shard).padStart(2, '0')}.json`,

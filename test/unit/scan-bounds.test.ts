@@ -127,17 +127,21 @@ describe('the run record', () => {
   it('is written running before any fetch, and finished at the end', async () => {
     const store = new MemoryStore();
     let seenRunning: RunRecord | undefined;
+    let seenPlan: RunRecord | undefined;
     const http: ScanHttp = {
       get: async (url, options) => {
         const key = (await store.list('runs/'))[0] as string;
         seenRunning ??= store.json<RunRecord>(key);
+        seenPlan ??= store.json<RunRecord>(`run-parts/${seenRunning.runId}/plan.json`);
         return notFound.get(url, options);
       },
     };
     const record = await runScan({ registry, year: 2023, store, http, now: () => new Date() });
     expect(seenRunning?.state).toBe('running');
-    expect(seenRunning?.notDone?.agencyIds).toEqual(['a', 'b']);
+    // The agencies still to do are listed once, in the run's plan part, not in every heartbeat.
+    expect(seenPlan?.notDone?.agencyIds).toEqual(['a', 'b']);
     expect(record.state).toBe('finished');
+    expect(await store.list('run-parts/')).toEqual([]);
     expect(store.json<RunRecord>(`runs/${record.runId}.json`).state).toBe('finished');
   });
 

@@ -2,13 +2,20 @@
  * One fetch run: every agency of the registry (or the chosen ones) scanned by a host-aware worker pool,
  * the run record kept up to date as outcomes come in (a killed run leaves a trace), and each agency's
  * outcome handed to `afterAgency` (the pipeline parses its snapshots there) before it is recorded.
+ *
+ * Finished outcomes do not stay in memory: they are streamed out in run parts of at most a few hundred
+ * (`run-parts/{runId}/`, the same records the AWS fetch workers write) and folded into the run manifest
+ * at the end (shared/fetch/run-parts.ts). The running record under runs/ holds only counts and the
+ * heartbeat, so neither memory nor the bytes written per heartbeat grow with the number of agencies; a
+ * run killed mid-way leaves its parts, which the next scan (or the notifier) folds.
  */
 import { randomBytes } from 'node:crypto';
 import { type Agency, hostOfAgency, type Registry } from '../../registry/agency.ts';
 import { keys } from '../../storage/keys.ts';
-import type { ObjectStore } from '../../storage/port.ts';
+import { type ObjectStore, putJson } from '../../storage/port.ts';
 import type { AgencyRunOutcome, FetchStatus } from '../../storage/records.ts';
 import { userFacingError } from '../errors.ts';
+import { consolidateRun, consolidateRunParts } from '../run-parts.ts';
 import { type InterruptedRun, markInterruptedRuns, type RunOwner, type RunRecord, RunRecorder } from '../run-record.ts';
 import { scanAgency } from './agency.ts';
 import { describeError } from './context.ts';
@@ -21,6 +28,9 @@ export interface ScanProgress {
   status: FetchStatus;
   counts: Record<FetchStatus, number>;
 }
+
+/** Finished outcomes per run part: about what a local scan holds in memory before writing them out. */
+export const RUN_PART_OUTCOMES = 500;
 
 export interface RunScanOptions {
   registry: Registry;
@@ -51,6 +61,8 @@ export interface RunScanOptions {
   isAlive?: (pid: number) => boolean;
   /** How often the running record is rewritten (default 5 s). */
   heartbeatMs?: number;
+  /** Finished outcomes written out per run part (default RUN_PART_OUTCOMES). */
+  partOutcomes?: number;
   /** Told about earlier runs this scan found dead and marked interrupted (中断). */
   onInterrupted?: (runs: InterruptedRun[]) => void;
 }
@@ -60,6 +72,113 @@ function runIdFor(now: Date): string {
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+const zeroCounts = (): Record<FetchStatus, number> => ({
+  found: 0,
+  'not-found': 0,
+  unreachable: 0,
+  blocked: 0,
+  'address-broken': 0,
+});
+
+interface RunPartsOptions {
+  now: () => Date;
+  maxOutcomes: number;
+  minIntervalMs: number;
+  /** After each part is written (the running record's counts then move on). */
+  onWritten: () => void;
+}
+
+/**
+ * A run's finished outcomes on their way out of memory: buffered, written as a run part when
+ * `maxOutcomes` are waiting, or when outcomes wait and the last part is old enough (at least
+ * `minIntervalMs`, and 1% of the run so far, so a long run writes about a hundred time-triggered parts,
+ * not one a second). Parts are written one at a time; a failed write keeps its outcomes for the next.
+ */
+class RunParts {
+  readonly counts = zeroCounts();
+  readonly #written: Uint8Array;
+  #buffer: { index: number; outcome: AgencyRunOutcome }[] = [];
+  #sequence = 0;
+  #chain: Promise<void> = Promise.resolve();
+  #lastError: unknown = null;
+  #lastFlush: number;
+
+  readonly #store: ObjectStore;
+  readonly #run: Pick<RunRecord, 'runId' | 'year' | 'startedAt'>;
+  readonly #options: RunPartsOptions;
+
+  constructor(
+    store: ObjectStore,
+    run: Pick<RunRecord, 'runId' | 'year' | 'startedAt'>,
+    total: number,
+    options: RunPartsOptions,
+  ) {
+    this.#store = store;
+    this.#run = run;
+    this.#options = options;
+    this.#written = new Uint8Array(total);
+    this.#lastFlush = options.now().getTime();
+  }
+
+  /** Whether the agency at `index` has its outcome in a written part. */
+  written(index: number): boolean {
+    return this.#written[index] === 1;
+  }
+
+  add(index: number, outcome: AgencyRunOutcome): void {
+    this.#buffer.push({ index, outcome });
+    this.maybeFlush();
+  }
+
+  maybeFlush(): void {
+    if (this.#buffer.length === 0) return;
+    const at = this.#options.now().getTime();
+    const interval = Math.max(this.#options.minIntervalMs, (at - Date.parse(this.#run.startedAt)) / 100);
+    if (this.#buffer.length >= this.#options.maxOutcomes || at - this.#lastFlush >= interval) void this.flush();
+  }
+
+  /** Queues a part of everything buffered; resolves when written (or its write failed). */
+  flush(): Promise<void> {
+    this.#lastFlush = this.#options.now().getTime();
+    const chunk = this.#buffer;
+    if (chunk.length === 0) return this.#chain;
+    this.#buffer = [];
+    const partId = `chunk-${String(++this.#sequence).padStart(6, '0')}`;
+    this.#chain = this.#chain.then(async () => {
+      const finishedAt = this.#options.now().toISOString();
+      const part: RunRecord = {
+        ...this.#run,
+        state: 'finished',
+        finishedAt,
+        updatedAt: finishedAt,
+        agenciesTotal: chunk.length,
+        outcomes: chunk.map(({ outcome }) => outcome),
+      };
+      try {
+        await putJson(this.#store, keys.runPart(this.#run.runId, partId), part);
+        this.#lastError = null;
+      } catch (error) {
+        this.#lastError = error;
+        this.#buffer = [...chunk, ...this.#buffer];
+        return;
+      }
+      for (const { index, outcome } of chunk) {
+        this.#written[index] = 1;
+        this.counts[outcome.status]++;
+      }
+      this.#options.onWritten();
+    });
+    return this.#chain;
+  }
+
+  /** Writes what is left and throws if any outcome could not be written. */
+  async close(): Promise<void> {
+    await this.flush();
+    if (this.#buffer.length > 0) await this.flush();
+    if (this.#lastError) throw this.#lastError;
+  }
 }
 
 /**
@@ -74,72 +193,87 @@ export async function runScan(options: RunScanOptions): Promise<RunRecord> {
   const runId = runIdFor(startedAt);
   const wanted = options.agencyIds && options.agencyIds.length > 0 ? new Set(options.agencyIds) : null;
   const agencies = registry.agencies.filter((a) => !wanted || wanted.has(a.id));
-  const outcomes: AgencyRunOutcome[] = new Array(agencies.length);
-  const doneSoFar = () => outcomes.filter((o): o is AgencyRunOutcome => o !== undefined);
-  const notDoneSoFar = () => agencies.filter((_, index) => outcomes[index] === undefined).map((a) => a.id);
 
-  // Earlier runs that died (kill -9, out of memory) are marked interrupted before this one starts.
+  // Earlier runs that died (kill -9, out of memory) are marked interrupted before this one starts, and
+  // the outcomes they had written out are folded into their records (AWS runs are the notifier's).
   const interrupted = await markInterruptedRuns(store, {
     now,
     ...(options.owner ? { host: options.owner.host } : {}),
     ...(options.isAlive ? { isAlive: options.isAlive } : {}),
   });
+  // Best effort: an unreadable part must not stop this scan (it stays for the next consolidation).
+  await consolidateRunParts(store, now, { localOnly: true }).catch(() => []);
   if (interrupted.length > 0) options.onInterrupted?.(interrupted);
+  const run = { runId, year, startedAt: startedAt.toISOString() };
   const recorder = new RunRecorder(store, keys.run(runId), {
-    runId,
-    year,
+    ...run,
     state: 'running',
-    startedAt: startedAt.toISOString(),
     finishedAt: '',
-    updatedAt: startedAt.toISOString(),
+    updatedAt: run.startedAt,
     ...(options.owner ? { owner: options.owner } : {}),
+    agenciesTotal: agencies.length,
+    counts: zeroCounts(),
+    outcomes: [],
+  });
+  const heartbeatMs = options.heartbeatMs ?? 5000;
+  const progress = (): Partial<RunRecord> => ({ updatedAt: now().toISOString(), counts: { ...parts.counts } });
+  const parts = new RunParts(store, run, agencies.length, {
+    now,
+    maxOutcomes: Math.max(1, options.partOutcomes ?? RUN_PART_OUTCOMES),
+    // Outcomes land in the store as they come (at most one part a second early on), not only on the beat.
+    minIntervalMs: Math.min(1000, heartbeatMs),
+    onWritten: () => void recorder.write(progress()),
+  });
+  // The running record is written before anything is fetched: a run killed from here on leaves a trace.
+  // The agencies it is to scan are listed once, in a part of their own that the folding reads (the
+  // running record stays the same small size however many agencies there are).
+  await recorder.finish({});
+  await putJson(store, keys.runPart(runId, 'plan'), {
+    ...run,
+    state: 'finished',
+    finishedAt: run.startedAt,
+    updatedAt: run.startedAt,
     agenciesTotal: agencies.length,
     outcomes: [],
     notDone: { agencyIds: agencies.map((a) => a.id), reason: '运行中，尚未处理' },
+  } satisfies RunRecord);
+  recorder.beat(heartbeatMs, () => {
+    parts.maybeFlush();
+    return progress();
   });
-  // The running record is written before anything is fetched: a run killed from here on leaves a trace.
-  await recorder.finish({});
-  const progress = (): Partial<RunRecord> => ({
-    updatedAt: now().toISOString(),
-    outcomes: doneSoFar(),
-    notDone: { agencyIds: notDoneSoFar(), reason: '运行中，尚未处理' },
-  });
-  const heartbeatMs = options.heartbeatMs ?? 5000;
-  recorder.beat(heartbeatMs, progress);
-  // Outcomes also land in the record as they come (at most one write a second), not only on the beat.
-  let lastWrite = now().getTime();
-  const recordProgress = () => {
-    if (now().getTime() - lastWrite < Math.min(1000, heartbeatMs)) return;
-    lastWrite = now().getTime();
-    void recorder.write(progress());
-  };
 
   let http: ScanHttp | undefined;
   const ownClient = options.http === undefined;
   try {
     http = options.http ?? (await defaultClient(registry, options.concurrency));
-    await scanAll(options, agencies, outcomes, http, now, recordProgress);
+    await scanAll(options, agencies, http, now, (index, outcome) => parts.add(index, outcome));
+    await parts.close();
   } catch (error) {
     const shown = userFacingError(error);
-    const notDone = notDoneSoFar();
+    await parts.close().catch(() => {}); // what did finish is kept
+    const notDone = agencies.filter((_, index) => !parts.written(index)).map((a) => a.id);
     await recorder
       .finish({
         state: 'failed',
         finishedAt: now().toISOString(),
         updatedAt: now().toISOString(),
-        outcomes: doneSoFar(),
+        counts: { ...parts.counts },
         error: `运行失败：${shown.message}`,
         ...(shown.detail ? { errorDetail: shown.detail } : {}),
         notDone: { agencyIds: notDone, reason: `运行失败（${shown.message}），这些机关本次未处理` },
       })
       .catch(() => {}); // the store itself may be what failed: the original error says more
+    await consolidateRun(store, runId, now).catch(() => {});
     throw new RunFailedError(`运行失败：${shown.message}`, runId, { cause: error });
   } finally {
     if (ownClient) http?.close?.();
   }
   const finishedAt = now().toISOString();
-  await recorder.finish({ state: 'finished', finishedAt, updatedAt: finishedAt, outcomes, notDone: undefined });
-  const { notDone: _none, ...record } = recorder.record;
+  await recorder.finish({ state: 'finished', finishedAt, updatedAt: finishedAt, counts: { ...parts.counts } });
+  // The parts become the one manifest readers know; a crash before this leaves them to the next fold.
+  const manifest = await consolidateRun(store, runId, now);
+  if (!manifest) throw new Error(`run ${runId}: its record is gone`);
+  const { notDone: _none, ...record } = manifest;
   return record;
 }
 
@@ -153,14 +287,13 @@ export class RunFailedError extends Error {
   }
 }
 
-/** The host-aware worker pool of runScan: fills `outcomes` (by registry index) as agencies end. */
+/** The host-aware worker pool of runScan: hands each outcome (with its registry index) to `onEach`. */
 async function scanAll(
   options: RunScanOptions,
   agencies: Agency[],
-  outcomes: AgencyRunOutcome[],
   http: ScanHttp,
   now: () => Date,
-  onEach: () => void,
+  onEach: (index: number, outcome: AgencyRunOutcome) => void,
 ): Promise<void> {
   const { year, store } = options;
   const deps: ScanAgencyDeps = {
@@ -197,13 +330,7 @@ async function scanAll(
     return null;
   };
 
-  const counts: Record<FetchStatus, number> = {
-    found: 0,
-    'not-found': 0,
-    unreachable: 0,
-    blocked: 0,
-    'address-broken': 0,
-  };
+  const counts = zeroCounts();
   let done = 0;
   const worker = async () => {
     for (let next = takeNext(); next; next = takeNext()) {
@@ -225,10 +352,9 @@ async function scanAll(
       } finally {
         busy.set(next.host, (busy.get(next.host) ?? 1) - 1);
       }
-      outcomes[next.index] = outcome;
       counts[outcome.status]++;
       done++;
-      onEach();
+      onEach(next.index, outcome);
       options.onOutcome?.(outcome);
       options.onProgress?.({
         done,
