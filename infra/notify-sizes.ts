@@ -4,8 +4,9 @@
  * assessed and rendered; one year, 4 weeks of runs; peak RSS at 10,000 / 30,000 agencies, 2026-12-02):
  *   prepare  177 / 335 MB (~8 MB per 1,000 agencies → ~1.3 GB at 150,000)
  *   worker   216 / 436 MB uncapped (~11 MB per 1,000 → ~1.8 GB), but that is mostly garbage V8 has not
- *            collected: with its old space capped at 160 MB every worker of the 30,000 run still passed
- *            (276 MB RSS). A worker keeps only its share's states, listings and cache (shared/site,
+ *            collected: with the old space capped at 96 MB (10,000) and 160 MB (30,000) every worker still
+ *            passed (190 / 276 MB RSS), i.e. at most ~3.2 MB more per 1,000 agencies: under ~550 MB of old
+ *            space, ~700 MB RSS at 150,000. A worker keeps only its share's states, listings and cache (shared/site,
  *            shared/compliance); what still grows with the whole registry is the registry itself, the
  *            outcome index (read whole, ~460 B per agency) and the year's key listings it filters.
  *   publish  360 / 675 MB (~16 MB per 1,000 → ~2.6 GB)
