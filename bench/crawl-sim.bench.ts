@@ -11,6 +11,7 @@
  * Goal: ≤ 1.3× the floor. SIM_AGENCIES (150000), SIM_SECONDS_PER_AGENCY (6).
  */
 import { agenciesPerHost, type FetchJob, jobClientOf, planJobsFrom } from '../functions/common/fetch-jobs.ts';
+import { CRAWL_SCHEDULES } from '../infra/schedules.ts';
 import { crawlCapacity } from '../shared/fetch/crawl-capacity.ts';
 import type { Agency } from '../shared/registry/agency.ts';
 import { syntheticHosts } from './synthetic-registry.ts';
@@ -134,8 +135,8 @@ export async function run(): Promise<void> {
     `${count} agencies on ${perHost.size} hosts (largest ${sizes.slice(0, 3).join(', ')}; top 300 hosts hold ${(platformShare * 100).toFixed(0)}%; ${sizes.filter((s) => s <= 2).length} hosts with 1–2 agencies); ${jobs.length} jobs; ${perAgency} s per agency at the polite pace`,
   );
   for (const [label, windowSeconds] of [
-    ['6-hour window (the stack today)', 6 * 3600],
-    ['a week', 7 * 24 * 3600],
+    ['the night schedule (nianbao:crawlSchedule=night, the default)', CRAWL_SCHEDULES.night.windowHours * 3600],
+    ['the week-long schedule (nianbao:crawlSchedule=week)', CRAWL_SCHEDULES.week.windowHours * 3600],
   ] as const) {
     const capacity = crawlCapacity(perHost, { windowSeconds, secondsPerAgency: perAgency });
     console.log(

@@ -24,13 +24,14 @@ import {
 import { LambdaInvoke as InvokeFunctionTask } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { TimeZone } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
-import { CONFIG_ENV, DEFAULT_CRAWL_WINDOW_HOURS } from '../shared/config/config.ts';
+import { CONFIG_ENV } from '../shared/config/config.ts';
 import { objectsUnder, PREFIXES, RAW_PREFIX, SITE_PREFIX } from '../shared/storage/keys.ts';
 import { NianbaoFunction } from './lambda-defaults.ts';
 import { NOTIFY_MEMORY_MB, NOTIFY_SHARDS_MEMORY_MB } from './notify-sizes.ts';
+import { CRAWL_SCHEDULES, type CrawlScheduleName } from './schedules.ts';
 import { SiteDistribution } from './site-distribution.ts';
 
-export { NOTIFY_MEMORY_MB, NOTIFY_SHARDS_MEMORY_MB };
+export { CRAWL_SCHEDULES, type CrawlScheduleName, NOTIFY_MEMORY_MB, NOTIFY_SHARDS_MEMORY_MB };
 
 /** How the digest goes out: SES (global regions) or an SMTP server (China regions have no SES). */
 export type MailSettings =
@@ -77,14 +78,6 @@ export interface NianbaoStackProps extends StackProps {
    */
   siteAllowCidrs?: string[];
 }
-
-export type CrawlScheduleName = 'night' | 'week';
-
-/** The weekly fetch's start (Beijing time, Mondays; the digest starts 08:00) and the hours it has until the digest. */
-export const CRAWL_SCHEDULES: Record<CrawlScheduleName, { hour: number; windowHours: number }> = {
-  night: { hour: 2, windowHours: DEFAULT_CRAWL_WINDOW_HOURS },
-  week: { hour: 9, windowHours: 7 * 24 - 1 },
-};
 
 /** Fetch worker timeout; the queue's visibility timeout is derived from it. */
 export const FETCH_WORKER_TIMEOUT = Duration.minutes(10);
