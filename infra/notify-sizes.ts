@@ -10,6 +10,9 @@
  *            shared/compliance); what still grows with the whole registry is the registry itself, the
  *            outcome index (read whole, ~460 B per agency) and the year's key listings it filters.
  *   publish  360 / 675 MB (~16 MB per 1,000 → ~2.6 GB)
+ * Measured at 100,000 (`SCALE_NOTIFY_AGENCIES=100000 npx tsx bench/scale-notify.bench.ts`, first notify,
+ * phased, uncapped): prepare 634 MB / 42 s, the heaviest worker 704 MB / slowest 183 s, publish 1,332 MB /
+ * 152 s (digest 74 s, listings 78 s).
  * Notify (prepare, publish, manual all-in-one runs) gets 4096 MB, over half again publish's ~2.6 GB: an
  * out-of-memory publish costs the week's digest. Workers keep 3008 MB, far over what they hold: a worker
  * that fails leaves its shards to publish. Workers use ~21–23 ms of CPU per agency rendered (9,400 each at
