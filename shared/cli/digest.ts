@@ -18,8 +18,7 @@ import type { Mailer } from '../notify/mailer.ts';
 import type { RecipientSet, WeeklyDigestResult } from '../notify/weekly.ts';
 import type { Registry } from '../registry/agency.ts';
 import { keys } from '../storage/keys.ts';
-import type { ObjectStore } from '../storage/port.ts';
-import { getText } from '../storage/port.ts';
+import { readRegistryFrom } from './registry-source.ts';
 
 const USAGE = `用法：nianbao digest [--store 目录|s3://桶/前缀] [--registry 名录文件] [--year 年份] [--now 时间]
                      [--outbox 目录 | --ses | --smtp URL] [--to 地址 ...] [--from 地址] [--region 地区]
@@ -134,14 +133,6 @@ export function parseDigestArgs(args: string[], clock: () => Date = () => new Da
   };
 }
 
-async function loadRegistryFrom(store: ObjectStore, file: string | undefined): Promise<Registry> {
-  const { loadRegistry, loadRegistryFile } = await import('../registry/load.ts');
-  if (file) return loadRegistryFile(file);
-  const stored = await getText(store, keys.registry);
-  if (stored !== undefined) return loadRegistry(stored, `${store.location}/${keys.registry}`);
-  throw new UsageError(`未指定 --registry，存储中也没有 ${keys.registry}`);
-}
-
 export async function run(args: string[]): Promise<number> {
   let options: DigestArgs;
   try {
@@ -156,7 +147,7 @@ export async function run(args: string[]): Promise<number> {
   const store = openStore(options.store);
   let registry: Registry;
   try {
-    registry = await loadRegistryFrom(store, options.registry);
+    registry = await readRegistryFrom(store, options.registry);
   } catch (error) {
     console.error((error as Error).message);
     return 2;

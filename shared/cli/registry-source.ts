@@ -1,17 +1,25 @@
 /** Where the commands that read results find the registry: --registry FILE, else config/registry.yaml in the store. */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Registry } from '../registry/agency.ts';
-import { loadRegistry } from '../registry/load.ts';
-import { readRegistry } from '../registry/stream.ts';
+import { readRegistry, readRegistryFile } from '../registry/stream.ts';
 import { keys } from '../storage/keys.ts';
 import { getText, type ObjectStore } from '../storage/port.ts';
 
-/** The registry from `file`, else the stored one; throws a Chinese message when there is neither. */
-export async function readRegistryFrom(store: ObjectStore, file: string | undefined): Promise<Registry> {
-  if (file) return loadRegistry(await readFile(file, 'utf8'), path.basename(file));
+/**
+ * The registry from `file` (UTF-8 or GBK, as `nianbao registry` and Notepad write it), else the one the
+ * scans stored at config/registry.yaml, else undefined. Both are read as the notifier reads them
+ * (readRegistry: a country's registry validated a slice at a time), so no command refuses a registry
+ * another accepts.
+ */
+export async function findRegistry(store: ObjectStore, file: string | undefined): Promise<Registry | undefined> {
+  if (file) return readRegistryFile(file);
   const stored = await getText(store, keys.registry);
-  if (stored !== undefined) return readRegistry(stored, keys.registry);
+  return stored === undefined ? undefined : readRegistry(stored, keys.registry);
+}
+
+/** findRegistry, with a Chinese message when there is neither a file nor a stored registry. */
+export async function readRegistryFrom(store: ObjectStore, file: string | undefined): Promise<Registry> {
+  const registry = await findRegistry(store, file);
+  if (registry) return registry;
   throw new Error(`未指定 --registry，存储中也没有 ${keys.registry}（请先运行 scan 或用 --registry 指定名录）`);
 }
 

@@ -8,7 +8,6 @@
  * even if agencies failed; 1 when the run itself failed (its record says what was and was not done);
  * 2 on bad usage or a registry error. An earlier run of this store that was killed is marked 中断.
  */
-import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { defaultReportYear } from '../compliance/deadline.ts';
@@ -145,12 +144,12 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
 
-  const { decodeRegistryBytes, loadRegistry } = await import('../registry/load.ts');
-  let registry: Awaited<ReturnType<typeof loadRegistry>>;
+  const { readRegistry, readRegistryFileText } = await import('../registry/stream.ts');
+  let registry: ReturnType<typeof readRegistry>;
   let registryText: string;
   try {
-    registryText = decodeRegistryBytes(await readFile(values.registry), values.registry);
-    registry = loadRegistry(registryText, values.registry);
+    registryText = await readRegistryFileText(values.registry);
+    registry = readRegistry(registryText, values.registry);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     return 2;

@@ -7,13 +7,11 @@ import path from 'node:path';
 import { defaultReportYear } from '../compliance/deadline.ts';
 import { updateAssessments } from '../compliance/update.ts';
 import type { Registry } from '../registry/agency.ts';
-import { loadRegistryFile } from '../registry/load.ts';
-import { readRegistry as readStoredRegistry } from '../registry/stream.ts';
 import { generateSite } from '../site/generate.ts';
 import { keys, PREFIXES } from '../storage/keys.ts';
 import { DEFAULT_STORE_LOCATION, openStore } from '../storage/open-store.ts';
-import { getText, type ObjectStore } from '../storage/port.ts';
 import { nowOption, parseOptionsOrExit } from './options.ts';
+import { findRegistry } from './registry-source.ts';
 
 const USAGE = [
   '用法：nianbao site [--store 目录|s3://桶/前缀] [--registry 名录.yaml] [--year 年度 ...] [--now ISO时间]',
@@ -25,13 +23,6 @@ const USAGE = [
   '  --now ISO时间             评估与页面时间所用的“现在”（默认当前时间）',
   '  -h, --help                显示本说明',
 ].join('\n');
-
-/** The registry from --registry, else the one stored at config/registry.yaml, else none (ids only). */
-async function readRegistry(store: ObjectStore, file: string | undefined): Promise<Registry | undefined> {
-  if (file) return loadRegistryFile(file);
-  const stored = await getText(store, keys.registry);
-  return stored === undefined ? undefined : readStoredRegistry(stored, keys.registry);
-}
 
 export async function run(args: string[]): Promise<number> {
   const parsed = parseOptionsOrExit(
@@ -57,7 +48,7 @@ export async function run(args: string[]): Promise<number> {
   const store = openStore(location);
   let registry: Registry | undefined;
   try {
-    registry = await readRegistry(store, values.registry);
+    registry = await findRegistry(store, values.registry);
   } catch (error) {
     console.error((error as Error).message);
     return 2;

@@ -87,8 +87,8 @@ export async function run(args: string[]): Promise<number> {
     // The registry the scans recorded (config/registry.yaml) knows every agency id: refuse a typo.
     const registryText = await getText(store, keys.registry);
     if (registryText !== undefined) {
-      const { loadRegistry } = await import('../registry/load.ts');
-      const ids = loadRegistry(registryText, keys.registry).agencies.map((a) => a.id);
+      const { readRegistry } = await import('../registry/stream.ts');
+      const ids = readRegistry(registryText, keys.registry).agencies.map((a) => a.id);
       if (!ids.includes(input.agencyId)) {
         console.error(`名录中没有机关编号 ${input.agencyId}${closestId(input.agencyId, ids)}`);
         return 2;

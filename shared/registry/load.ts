@@ -426,30 +426,6 @@ export function decodeRegistryBytes(bytes: Uint8Array, fileName = 'registry.yaml
   }
 }
 
-/** Reads and validates a registry file (UTF-8 or GBK/GB18030, see decodeRegistryBytes). */
-export async function loadRegistryFile(file: string): Promise<Registry> {
-  const { readFile } = await import('node:fs/promises');
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'EISDIR') throw error;
-    throw new RegistryError(file, [
-      {
-        line: null,
-        column: null,
-        path: '',
-        message:
-          code === 'ENOENT'
-            ? '找不到名录文件，请检查路径和文件名（相对路径按当前目录计算）；可先用 nianbao registry 从 Excel 导入'
-            : '这是一个目录，不是名录文件；请指定其中的 .yaml 文件',
-      },
-    ]);
-  }
-  return loadRegistry(decodeRegistryBytes(bytes, file), file);
-}
-
 /** The deadline ('MM-DD' of the year after the report year) that applies to an agency. */
 export function agencyDeadline(
   registry: Pick<Registry, 'deadlines'>,

@@ -10,7 +10,7 @@
  * loaded whole by `loadRegistry`, as are small files, where slicing would change nothing.
  */
 import type { Agency, Registry } from './agency.ts';
-import { loadRegistry, RegistryError, type RegistryIssue } from './load.ts';
+import { decodeRegistryBytes, loadRegistry, RegistryError, type RegistryIssue } from './load.ts';
 
 /** Agencies per validated slice: big enough that the per-slice overhead vanishes, small enough to bound memory. */
 export const AGENCIES_PER_SLICE = 2000;
@@ -134,6 +134,40 @@ export function streamRegistry(text: string, fileName = 'registry.yaml', options
 export function readRegistry(text: string, fileName = 'registry.yaml'): Registry {
   const { settings, agencies } = streamRegistry(text, fileName);
   return { ...settings, agencies: [...agencies] };
+}
+
+/**
+ * Reads and validates a registry file (UTF-8 or GBK/GB18030, see decodeRegistryBytes) as readRegistry
+ * does, so the CLI's `--registry FILE` takes a country's registry as the store's copy is taken. The
+ * file's size is checked before it is read: no text can pass MAX_SLICED_REGISTRY_CHARS in fewer bytes.
+ */
+export async function readRegistryFile(file: string): Promise<Registry> {
+  return readRegistry(await readRegistryFileText(file), file);
+}
+
+/** A registry file's text (decoded, not yet validated), for callers that also keep the text. */
+export async function readRegistryFileText(file: string): Promise<string> {
+  const { readFile, stat } = await import('node:fs/promises');
+  const fail = (message: string) => new RegistryError(file, [{ line: null, column: null, path: '', message }]);
+  let bytes: Uint8Array;
+  try {
+    const { size } = await stat(file);
+    if (size > MAX_SLICED_REGISTRY_CHARS) {
+      throw fail(
+        `文件过大（约 ${(size / 1024 / 1024).toFixed(1)} MB，上限 ${MAX_SLICED_REGISTRY_CHARS / 1024 / 1024} MB）；名录每个机关只需几行，请检查是否误用了其他文件`,
+      );
+    }
+    bytes = await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'EISDIR') throw error;
+    throw fail(
+      code === 'ENOENT'
+        ? '找不到名录文件，请检查路径和文件名（相对路径按当前目录计算）；可先用 nianbao registry 从 Excel 导入'
+        : '这是一个目录，不是名录文件；请指定其中的 .yaml 文件',
+    );
+  }
+  return decodeRegistryBytes(bytes, file);
 }
 
 function* slices(

@@ -10,7 +10,8 @@ import { main } from '../../shared/cli/main.ts';
 import { optionError, parseOptionsOrExit } from '../../shared/cli/options.ts';
 import { run as serve } from '../../shared/cli/serve.ts';
 import { run as site } from '../../shared/cli/site.ts';
-import { loadRegistry, loadRegistryFile, RegistryError } from '../../shared/registry/load.ts';
+import { loadRegistry, RegistryError } from '../../shared/registry/load.ts';
+import { readRegistryFile } from '../../shared/registry/stream.ts';
 
 async function captured(run: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -98,6 +99,6 @@ describe('registry files', () => {
   });
 
   it('says plainly when the registry file does not exist', async () => {
-    await expect(loadRegistryFile('/nonexistent/名录.yaml')).rejects.toThrow(/找不到名录文件/);
+    await expect(readRegistryFile('/nonexistent/名录.yaml')).rejects.toThrow(/找不到名录文件/);
   });
 });

@@ -1,8 +1,18 @@
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { registryLoader } from '../../functions/common/registry.ts';
+import { findRegistry } from '../../shared/cli/registry-source.ts';
 import { loadRegistry, MAX_REGISTRY_CHARS, RegistryError } from '../../shared/registry/load.ts';
-import { readRegistry, streamRegistry } from '../../shared/registry/stream.ts';
+import {
+  MAX_SLICED_REGISTRY_CHARS,
+  readRegistry,
+  readRegistryFile,
+  streamRegistry,
+} from '../../shared/registry/stream.ts';
 import { keys } from '../../shared/storage/keys.ts';
+import { encodeGbk } from '../support/gbk.ts';
 import { InMemoryStore } from '../support/synthetic-store.ts';
 
 /** Always slice, three agencies a slice, so a handful of agencies exercises the slice boundaries. */
@@ -112,5 +122,36 @@ describe('streamRegistry', () => {
     expect(readRegistry(registryText(5)).agencies.map((a) => a.id)).toEqual(
       loadRegistry(registryText(5)).agencies.map((a) => a.id),
     );
+  });
+
+  it('the CLI reads a --registry file as the notifier reads the stored one: over 8 MB, and GBK', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nianbao-registry-file-'));
+    try {
+      const big = join(dir, 'country.yaml');
+      const count = 4_500;
+      writeFileSync(
+        big,
+        registryText(count, (i) => [`    note: "${'备注'.repeat(1000)}${i}"`]),
+      );
+      // Before: loadRegistry on the whole file, refused as 文件过大 (over MAX_REGISTRY_CHARS).
+      expect((await readRegistryFile(big)).agencies.length).toBe(count);
+      // evaluate and export read --registry as UTF-8 text: a GBK file (Notepad's "ANSI") came out garbled.
+      const gbk = join(dir, 'gbk.yaml');
+      writeFileSync(gbk, encodeGbk(registryText(2)));
+      const registry = await findRegistry(new InMemoryStore(), gbk);
+      expect(registry?.agencies.map((agency) => agency.name)).toEqual(['第0号机关', '第1号机关']);
+      // The size is checked before the file is read (a sparse file: no disk, no memory).
+      const huge = join(dir, 'huge.yaml');
+      writeFileSync(huge, '');
+      truncateSync(huge, MAX_SLICED_REGISTRY_CHARS + 1);
+      await expect(readRegistryFile(huge)).rejects.toThrow(/文件过大/);
+      // No file given: the stored registry, else nothing.
+      const store = new InMemoryStore();
+      expect(await findRegistry(store, undefined)).toBeUndefined();
+      await store.put(keys.registry, registryText(3));
+      expect((await findRegistry(store, undefined))?.agencies.length).toBe(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
