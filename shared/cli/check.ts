@@ -4,7 +4,7 @@
  * (the other files are still checked).
  */
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { detectFormat } from '../report/detect-format.ts';
+import { type DetectedFormat, detectFormat } from '../report/detect-format.ts';
 import type { AnnualReport, SourceFormat, TemplateVersion } from '../report/model.ts';
 import { type Finding, SEVERITY_LABELS, type Severity } from '../rules/finding.ts';
 import { describeSource } from '../rules/locate.ts';
@@ -27,7 +27,13 @@ export interface CheckIO {
   out: (text: string) => void;
   err: (text: string) => void;
   /** Synchronous by default: one awaited read per file cost more than parsing it (issue 13: 1,266/s). */
-  readFile: (path: string) => Uint8Array | Promise<Uint8Array>;
+  readFile: (path: string) => Uint8Array | Promise<Uint8Array> | ReadBytes;
+}
+
+/** What the default reader gives: the bytes and their format, detected once for the read and the parse. */
+interface ReadBytes {
+  bytes: Uint8Array;
+  format: DetectedFormat;
 }
 
 /**
@@ -67,7 +73,7 @@ const READ_BUFFER_BYTES = 256 * 1024;
  * bytes, and get a copy. A file larger than the buffer is read by readFileSync itself (same result and
  * same errors, such as the 2 GiB limit).
  */
-function reusingReader(): (path: string) => Uint8Array {
+function reusingReader(): (path: string) => ReadBytes {
   const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
   return (path) => {
     const fd = openSync(path, 'r');
@@ -77,14 +83,17 @@ function reusingReader(): (path: string) => Uint8Array {
         const read = readSync(fd, buffer, length, buffer.length - length, null);
         if (read === 0) break;
         length += read;
-        if (length === buffer.length) return readFileSync(path);
+        if (length === buffer.length) {
+          const whole = readFileSync(path);
+          return { bytes: whole, format: detectFormat(whole, { fileName: path }) };
+        }
       }
     } finally {
       closeSync(fd);
     }
     const view = buffer.subarray(0, length);
     const format = detectFormat(view, { fileName: path });
-    return format === 'text' || format === 'html' ? view : Buffer.from(view);
+    return { bytes: format === 'text' || format === 'html' ? view : Buffer.from(view), format };
   };
 }
 
@@ -167,10 +176,10 @@ export function formatResult(result: CheckResult): string {
 }
 
 async function checkFile(file: string, io: CheckIO): Promise<CheckResult> {
-  let bytes: Uint8Array;
+  let read: Uint8Array | ReadBytes;
   try {
-    const read = io.readFile(file);
-    bytes = read instanceof Uint8Array ? read : await read;
+    const pending = io.readFile(file);
+    read = pending instanceof Promise ? await pending : pending;
   } catch (error) {
     return {
       file,
@@ -182,7 +191,11 @@ async function checkFile(file: string, io: CheckIO): Promise<CheckResult> {
       error: readErrorMessage(file, error),
     };
   }
-  const { report, findings } = await analyseReport({ bytes, fileName: file });
+  const { report, findings } = await analyseReport(
+    read instanceof Uint8Array
+      ? { bytes: read, fileName: file }
+      : { bytes: read.bytes, fileName: file, format: read.format },
+  );
   return resultOf(file, report, findings);
 }
 

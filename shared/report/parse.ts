@@ -2,7 +2,7 @@
 import { decodeBody } from '../text/charset.ts';
 import { cellPerLineSource } from './cell-lines.ts';
 import { parseLines } from './core.ts';
-import { detectFormat } from './detect-format.ts';
+import { type DetectedFormat, detectFormat } from './detect-format.ts';
 import { extractDocText } from './extract/doc.ts';
 import { extractDocxHtml } from './extract/docx.ts';
 import { htmlToLines } from './extract/html.ts';
@@ -24,6 +24,8 @@ export interface ReportInput {
   contentType?: string;
   /** Charset already determined by the fetcher (HTML/text only). */
   charset?: string;
+  /** detectFormat's answer for these bytes, when the caller already asked it (the CLI, to size its read). */
+  format?: DetectedFormat;
   /**
    * OCR of scanned PDFs with Tesseract: 'auto' (default) where tesseract + chi_sim are installed, 'off' never,
    * or limits (pages, time per page).
@@ -41,7 +43,7 @@ export const MAX_TEXT_CHARS = 2_000_000;
  */
 export async function parseReport(input: ReportInput, limits: PdfLimits = {}): Promise<AnnualReport> {
   const { bytes } = input;
-  const format = detectFormat(bytes, { fileName: input.fileName, contentType: input.contentType });
+  const format = input.format ?? detectFormat(bytes, { fileName: input.fileName, contentType: input.contentType });
   switch (format) {
     case 'pdf': {
       // Refuses decompression bombs (DocumentLimitError) before pdfjs allocates for them.

@@ -202,39 +202,47 @@ export const PLAUSIBILITY_NEGATIVE_INFO: RuleInfo = {
 };
 
 /**
- * plausibility.negative (a count or amount below zero) and plausibility.non-integer (a count that is not a
- * whole number), in one pass over the cells.
+ * plausibility.negative (a count or amount below zero), plausibility.non-integer (a count that is not a
+ * whole number) and plausibility.too-large (below), in one pass over the cells: a pass over every cell of
+ * the three tables per rule cost as much as the rest of the plausibility rules together.
  */
-export const countValues: Rule = (report) =>
-  suspiciousCells(
+export const countValues: Rule = (report) => {
+  const hits = suspiciousCells(
     report,
-    ({ value }, isCount, signed) => value !== null && ((value < 0 && !signed) || (isCount && !Number.isInteger(value))),
-  ).flatMap(({ cell, location, isCount, signed }): Finding[] => {
-    const value = cell.value as number;
-    const findings: Finding[] = [];
-    const where = `表${location.section}“${cellName(location)}”`;
-    if (value < 0 && !signed) {
-      findings.push({
-        rule: 'plausibility.negative',
-        severity: 'error',
-        message: `${where}填报为负数 ${formatNumber(value)}。件数和金额不可能为负，请更正。`,
-        location,
-        expected: '≥ 0',
-        actual: value,
-      });
-    }
-    if (isCount && !Number.isInteger(value)) {
-      findings.push({
-        rule: 'plausibility.non-integer',
-        severity: 'error',
-        message: `${where}是件数，却填报为小数 ${formatNumber(value)}。件数应为整数，请更正。`,
-        location,
-        expected: '整数',
-        actual: value,
-      });
-    }
-    return findings;
-  });
+    ({ value, implausible }, isCount, signed) =>
+      implausible === true || (value !== null && ((value < 0 && !signed) || (isCount && !Number.isInteger(value)))),
+  );
+  if (hits.length === 0) return [];
+  const findings: Finding[] = [];
+  for (const hit of hits) if (hit.cell.value !== null) valueFindings(hit, findings);
+  for (const hit of hits) if (hit.cell.implausible === true) findings.push(tooLargeFinding(hit));
+  return findings;
+};
+
+function valueFindings({ cell, location, isCount, signed }: CellHit, findings: Finding[]): void {
+  const value = cell.value as number;
+  const where = `表${location.section}“${cellName(location)}”`;
+  if (value < 0 && !signed) {
+    findings.push({
+      rule: 'plausibility.negative',
+      severity: 'error',
+      message: `${where}填报为负数 ${formatNumber(value)}。件数和金额不可能为负，请更正。`,
+      location,
+      expected: '≥ 0',
+      actual: value,
+    });
+  }
+  if (isCount && !Number.isInteger(value)) {
+    findings.push({
+      rule: 'plausibility.non-integer',
+      severity: 'error',
+      message: `${where}是件数，却填报为小数 ${formatNumber(value)}。件数应为整数，请更正。`,
+      location,
+      expected: '整数',
+      actual: value,
+    });
+  }
+}
 
 /** What plausibility.rules-township says about itself (rules.html, the evaluation's defect titles). */
 export const PLAUSIBILITY_RULES_TOWNSHIP_INFO: RuleInfo = {
@@ -284,20 +292,19 @@ export const PLAUSIBILITY_TOO_LARGE_INFO: RuleInfo = {
 };
 
 /**
- * plausibility.too-large: a number beyond 2^53 (no real count or amount; a double cannot even hold it
- * exactly). The cell keeps its column but reads as unknown, never as a rounded value.
+ * plausibility.too-large (found by countValues): a number beyond 2^53 (no real count or amount; a double
+ * cannot even hold it exactly). The cell keeps its column but reads as unknown, never as a rounded value.
  */
-export const tooLarge: Rule = (report) =>
-  suspiciousCells(report, (cell) => cell.implausible === true).map(
-    ({ cell, location }): Finding => ({
-      rule: 'plausibility.too-large',
-      severity: 'error',
-      message: `表${location.section}“${cellName(location)}”填报为 ${cell.at.raw}，远超任何可能的件数或金额，按无法核对处理。请核实后更正。`,
-      location,
-      expected: `≤ ${Number.MAX_SAFE_INTEGER}`,
-      actual: cell.at.raw,
-    }),
-  );
+function tooLargeFinding({ cell, location }: CellHit): Finding {
+  return {
+    rule: 'plausibility.too-large',
+    severity: 'error',
+    message: `表${location.section}“${cellName(location)}”填报为 ${cell.at.raw}，远超任何可能的件数或金额，按无法核对处理。请核实后更正。`,
+    location,
+    expected: `≤ ${Number.MAX_SAFE_INTEGER}`,
+    actual: cell.at.raw,
+  };
+}
 
 /** What plausibility.copied-block says about itself (rules.html, the evaluation's defect titles). */
 export const PLAUSIBILITY_COPIED_BLOCK_INFO: RuleInfo = {
@@ -334,7 +341,7 @@ export const copiedReviewBlock: Rule = (report) => {
   ];
 };
 
-export const PLAUSIBILITY_RULES: Rule[] = [feeUnit, countValues, tooLarge, rulesTownship, copiedReviewBlock];
+export const PLAUSIBILITY_RULES: Rule[] = [feeUnit, countValues, rulesTownship, copiedReviewBlock];
 
 /** What plausibility.non-integer says about itself (rules.html, the evaluation's defect titles). */
 export const PLAUSIBILITY_NON_INTEGER_INFO: RuleInfo = {
