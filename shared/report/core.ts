@@ -104,7 +104,7 @@ export function parseLines(source: LineSource, options: CoreOptions): AnnualRepo
       }
       if (current === null && prefix.length < MAX_PREFIX_LINES) prefix.push(trimmed);
       if (statisticsYear === null && trimmed.includes('统计')) statisticsYear = yearFromStatisticsPeriod(trimmed);
-      if (damageNotes < MAX_DAMAGE_NOTES && trimmed.length < 2000 && trimmed.includes('月')) {
+      if (damageNotes < MAX_DAMAGE_NOTES && trimmed.length < 2000 && hasDigitsBeforeMonth(trimmed)) {
         const glued = GLUED_DATE.exec(trimmed);
         if (glued) {
           damageNotes++;
@@ -118,7 +118,10 @@ export function parseLines(source: LineSource, options: CoreOptions): AnnualRepo
       }
       if (current === '二' || current === '三' || current === '四') {
         // Layout text (pdftotext -layout) pads cells with runs of spaces: long lines, short labels.
-        if ((trimmed.length <= MAX_PROSE_ROW_LABEL || SPACED_VALUES.test(trimmed)) && !trimmed.endsWith('。')) {
+        if (
+          (trimmed.length <= MAX_PROSE_ROW_LABEL || (trimmed.indexOf('  ') > 0 && SPACED_VALUES.test(trimmed))) &&
+          !trimmed.endsWith('。')
+        ) {
           row = rowFromLooseText(trimmed, i + 1);
         }
       }
@@ -185,6 +188,23 @@ export function parseLines(source: LineSource, options: CoreOptions): AnnualRepo
     notes,
     text: source.text ?? lines.join('\n'),
   };
+}
+
+/**
+ * A 月 right after five or more ASCII digits: what GLUED_DATE needs (20231月, 202312月). Most prose lines
+ * hold dates ("2023年1月1日"), so the regex, which has no literal to skip ahead by, runs only on these.
+ */
+function hasDigitsBeforeMonth(trimmed: string): boolean {
+  for (let at = trimmed.indexOf('月'); at >= 0; at = trimmed.indexOf('月', at + 1)) {
+    let digits = 0;
+    while (digits < 5 && at - digits > 0 && isAsciiDigit(trimmed.charCodeAt(at - digits - 1))) digits++;
+    if (digits === 5) return true;
+  }
+  return false;
+}
+
+function isAsciiDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 function routeRow(
