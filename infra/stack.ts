@@ -12,6 +12,8 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import {
+  Choice,
+  Condition,
   DefinitionBody,
   JitterType,
   JsonPath,
@@ -20,15 +22,17 @@ import {
   Pass,
   Result,
   StateMachine,
+  Wait,
+  WaitTime,
 } from 'aws-cdk-lib/aws-stepfunctions';
-import { LambdaInvoke as InvokeFunctionTask } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { CallAwsService, LambdaInvoke as InvokeFunctionTask } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { TimeZone } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
 import { CONFIG_ENV } from '../shared/config/config.ts';
 import { objectsUnder, PREFIXES, RAW_PREFIX, SITE_PREFIX } from '../shared/storage/keys.ts';
 import { NianbaoFunction } from './lambda-defaults.ts';
 import { NOTIFY_MEMORY_MB, NOTIFY_SHARDS_MEMORY_MB } from './notify-sizes.ts';
-import { CRAWL_SCHEDULES, type CrawlScheduleName } from './schedules.ts';
+import { CRAWL_SCHEDULES, type CrawlScheduleName, FETCH_DRAIN_POLL_MINUTES } from './schedules.ts';
 import { SiteDistribution } from './site-distribution.ts';
 
 export { CRAWL_SCHEDULES, type CrawlScheduleName, NOTIFY_MEMORY_MB, NOTIFY_SHARDS_MEMORY_MB };
@@ -370,17 +374,76 @@ export class NianbaoStack extends Stack {
       retention: RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // First, the fetch queue: a fetch still running at 08:00 (it overran its window) is waited for, polling
+    // every FETCH_DRAIN_POLL_MINUTES up to the schedule's digestWaitMinutes, so the digest tells this week's
+    // outcomes rather than last week's for the agencies not yet fetched. Past the limit, or when the queue
+    // cannot be read, the week goes on as before: a late digest is better than none.
+    const assessAndPublish = new Pass(this, 'SetPreparePhase', {
+      result: Result.fromString('prepare'),
+      resultPath: '$.phase',
+    })
+      .next(prepare)
+      .next(shards)
+      .next(new Pass(this, 'SetPublishPhase', { result: Result.fromString('publish'), resultPath: '$.phase' }))
+      .next(invoke('Publish', notify));
+    const maxFetchWaits = Math.floor(crawl.digestWaitMinutes / FETCH_DRAIN_POLL_MINUTES);
+    const countFetchJobs = new CallAwsService(this, 'CountFetchJobs', {
+      service: 'sqs',
+      action: 'getQueueAttributes',
+      parameters: {
+        QueueUrl: fetchQueue.queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      },
+      iamResources: [fetchQueue.queueArn],
+      iamAction: 'sqs:GetQueueAttributes',
+      // SQS gives every attribute as a string.
+      resultSelector: {
+        waiting: JsonPath.stringToJson(JsonPath.stringAt('$.Attributes.ApproximateNumberOfMessages')),
+        inFlight: JsonPath.stringToJson(JsonPath.stringAt('$.Attributes.ApproximateNumberOfMessagesNotVisible')),
+      },
+      resultPath: '$.fetchQueue',
+    });
+    countFetchJobs.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(5), maxAttempts: 2, backoffRate: 2 });
+    countFetchJobs.addCatch(assessAndPublish, { resultPath: '$.fetchQueueError' });
+    const fetchDrained = new Choice(this, 'FetchDrained')
+      .when(
+        Condition.or(
+          Condition.and(
+            Condition.numberEquals('$.fetchQueue.waiting', 0),
+            Condition.numberEquals('$.fetchQueue.inFlight', 0),
+          ),
+          Condition.numberGreaterThanEquals('$.fetchWaits.count', maxFetchWaits),
+        ),
+        assessAndPublish,
+      )
+      .otherwise(
+        new Wait(this, 'WaitForFetch', { time: WaitTime.duration(Duration.minutes(FETCH_DRAIN_POLL_MINUTES)) })
+          .next(
+            new Pass(this, 'CountFetchWait', {
+              parameters: { 'count.$': 'States.MathAdd($.fetchWaits.count, 1)' },
+              resultPath: '$.fetchWaits',
+            }),
+          )
+          .next(countFetchJobs),
+      );
+    // A manual start with {"skipFetchWait": true} goes straight on (a rescan in the queue need not hold it).
+    const waitForFetch = new Choice(this, 'SkipFetchWait')
+      .when(
+        Condition.and(Condition.isPresent('$.skipFetchWait'), Condition.booleanEquals('$.skipFetchWait', true)),
+        assessAndPublish,
+      )
+      .otherwise(
+        new Pass(this, 'StartFetchWait', { result: Result.fromObject({ count: 0 }), resultPath: '$.fetchWaits' })
+          .next(countFetchJobs)
+          .next(fetchDrained),
+      );
     const weeklyNotify = new StateMachine(this, 'WeeklyNotify', {
-      comment: 'Weekly notify: prepare, assess and render the shard groups in parallel, publish digest and site',
-      definitionBody: DefinitionBody.fromChainable(
-        new Pass(this, 'SetPreparePhase', { result: Result.fromString('prepare'), resultPath: '$.phase' })
-          .next(prepare)
-          .next(shards)
-          .next(new Pass(this, 'SetPublishPhase', { result: Result.fromString('publish'), resultPath: '$.phase' }))
-          .next(invoke('Publish', notify)),
-      ),
-      // Prepare and publish ≤ 15 minutes each, two waves of workers ≤ 15 minutes each, plus retries.
-      timeout: Duration.hours(2),
+      comment:
+        'Weekly notify: wait (bounded) for the fetch queue to drain; prepare, assess and render the shard groups in parallel, publish digest and site',
+      definitionBody: DefinitionBody.fromChainable(waitForFetch),
+      // The wait for the fetch, then prepare and publish ≤ 15 minutes each, two waves of workers ≤ 15
+      // minutes each, plus retries.
+      timeout: Duration.minutes(crawl.digestWaitMinutes + 120),
       // Every state transition (a few dozen a week), so a failed week shows where; payloads stay in the
       // execution history, not in the logs.
       logs: { destination: weeklyNotifyLogs, level: LogLevel.ALL, includeExecutionData: false },

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, FEATURE_FLAGS } from '../../infra/app.ts';
 import { STUB_CODE_CONTEXT } from '../../infra/lambda-defaults.ts';
 import { LOG_DELIVERY_ACTIONS } from '../../infra/nag.ts';
+import { CRAWL_SCHEDULES, FETCH_DRAIN_POLL_MINUTES } from '../../infra/schedules.ts';
 import {
   FETCH_WORKER_TIMEOUT,
   LAMBDA_TRANSIENT_ERRORS,
@@ -447,15 +448,33 @@ type AslState = {
   ItemProcessor?: { ProcessorConfig?: { Mode?: string }; StartAt: string; States: Record<string, AslState> };
   Retry?: { ErrorEquals: string[]; IntervalSeconds?: number; MaxAttempts?: number; BackoffRate?: number }[];
   Catch?: { ErrorEquals: string[]; Next: string; ResultPath?: string }[];
+  ResultSelector?: Record<string, unknown>;
+  Choices?: (AslCondition & { Next: string })[];
+  Default?: string;
+  Seconds?: number;
+};
+type AslCondition = {
+  And?: AslCondition[];
+  Or?: AslCondition[];
+  Variable?: string;
+  NumericEquals?: number;
+  NumericGreaterThanEquals?: number;
+  BooleanEquals?: boolean;
+  IsPresent?: boolean;
 };
 type Asl = { StartAt: string; States: Record<string, AslState>; TimeoutSeconds?: number };
 
-/** The state machine's definition, with each `Fn::GetAtt [id, 'Arn']` written as `arn:<id>`. */
-function definition(): Asl {
-  const machine = resourcesOf('AWS::StepFunctions::StateMachine')[stateMachineId()] as Resource;
+/** The state machine's definition, with each `Fn::GetAtt [id, 'Arn']` written as `arn:<id>` and `Ref id` as `ref:<id>`. */
+function definition(source: Template = template): Asl {
+  const machines = source.findResources('AWS::StepFunctions::StateMachine') as Record<string, Resource>;
+  const machine = Object.values(machines)[0] as Resource;
   const join = machine.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] };
   const text = join['Fn::Join'][1]
-    .map((part) => (typeof part === 'string' ? part : `arn:${(part as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0]}`))
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      const ref = (part as { Ref?: string }).Ref;
+      return ref !== undefined ? `ref:${ref}` : `arn:${(part as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0]}`;
+    })
     .join('');
   return JSON.parse(text) as Asl;
 }
@@ -476,9 +495,40 @@ function at(path: string, state: unknown, item?: unknown): unknown {
 function select(template: Record<string, unknown>, state: unknown, item?: unknown): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(template).map(([key, value]) =>
-      key.endsWith('.$') ? [key.slice(0, -2), at(value as string, state, item)] : [key, value],
+      key.endsWith('.$') ? [key.slice(0, -2), evaluate(value as string, state, item)] : [key, value],
     ),
   );
+}
+
+/** A path, or one of the two intrinsic functions the definition uses on one path. */
+function evaluate(expression: string, state: unknown, item?: unknown): unknown {
+  const toJson = /^States\.StringToJson\((\$[^)]*)\)$/.exec(expression);
+  if (toJson) return JSON.parse(at(toJson[1] as string, state, item) as string);
+  const add = /^States\.MathAdd\((\$[^,]*), *(-?\d+)\)$/.exec(expression);
+  if (add) return (at(add[1] as string, state, item) as number) + Number(add[2]);
+  return at(expression, state, item);
+}
+
+/** A Choice rule, for the comparisons the definition uses. */
+function holds(condition: AslCondition, state: unknown): boolean {
+  if (condition.And) return condition.And.every((c) => holds(c, state));
+  if (condition.Or) return condition.Or.some((c) => holds(c, state));
+  const path = condition.Variable as string;
+  if (condition.IsPresent !== undefined) {
+    let present = true;
+    try {
+      at(path, state);
+    } catch {
+      present = false;
+    }
+    return present === condition.IsPresent;
+  }
+  const value = at(path, state);
+  if (condition.NumericEquals !== undefined) return value === condition.NumericEquals;
+  if (condition.NumericGreaterThanEquals !== undefined)
+    return typeof value === 'number' && value >= condition.NumericGreaterThanEquals;
+  if (condition.BooleanEquals !== undefined) return value === condition.BooleanEquals;
+  throw new Error(`unsupported condition ${JSON.stringify(condition)}`);
 }
 
 function withResult(state: unknown, resultPath: string | null | undefined, result: unknown): unknown {
@@ -490,23 +540,50 @@ function withResult(state: unknown, resultPath: string | null | undefined, resul
 }
 
 /**
- * Runs the definition the way Step Functions would, for the states it uses (Pass, Task, inline Map), with
- * `invoke(functionLogicalId, payload)` standing in for each Lambda call. Returns every call in order.
+ * Runs the definition the way Step Functions would, for the states it uses (Pass, Task, inline Map, Choice,
+ * Wait), with `invoke(functionLogicalId, payload)` standing in for each Lambda call and `invoke('sqs:…',
+ * parameters)` for each SQS call (a throw is caught by the state's Catch). Returns every call in order and
+ * the seconds waited.
  */
 function execute(asl: Asl, input: unknown, invoke: (fn: string, payload: unknown) => unknown) {
   const calls: { fn: string; payload: unknown }[] = [];
+  let waitedSeconds = 0;
   const run = (machine: Pick<Asl, 'StartAt' | 'States'>, start: unknown): unknown => {
     let name: string | undefined = machine.StartAt;
     let state = start;
-    while (name) {
+    for (let steps = 0; name; steps++) {
+      if (steps > 1000) throw new Error('the definition loops');
       const current = machine.States[name] as AslState;
-      if (current.Type === 'Pass') {
-        state = withResult(state, current.ResultPath, current.Result ?? state);
+      if (current.Type === 'Choice') {
+        name = current.Choices?.find((choice) => holds(choice, state))?.Next ?? current.Default;
+        continue;
+      }
+      if (current.Type === 'Wait') {
+        waitedSeconds += current.Seconds ?? 0;
+      } else if (current.Type === 'Pass') {
+        const result = current.Parameters
+          ? select(current.Parameters as Record<string, unknown>, state)
+          : current.Result;
+        state = withResult(state, current.ResultPath, result ?? state);
       } else if (current.Type === 'Task') {
         const payload = current.Parameters ? select(current.Parameters as Record<string, unknown>, state) : state;
-        const fn = (current.Resource as string).replace(/^arn:/, '');
+        const resource = current.Resource as string;
+        const fn = resource.includes(':aws-sdk:')
+          ? resource.replace(/^.*:aws-sdk:/, '')
+          : resource.replace(/^arn:/, '');
         calls.push({ fn, payload });
-        state = withResult(state, current.ResultPath, invoke(fn, payload));
+        let result: unknown;
+        try {
+          result = invoke(fn, payload);
+        } catch (error) {
+          const caught = current.Catch?.find((rule) => rule.ErrorEquals.includes('States.ALL'));
+          if (!caught) throw error;
+          state = withResult(state, caught.ResultPath, { Error: String(error) });
+          name = caught.Next;
+          continue;
+        }
+        if (current.ResultSelector) result = select(current.ResultSelector, result);
+        state = withResult(state, current.ResultPath, result);
       } else if (current.Type === 'Map') {
         const items = at(current.ItemsPath ?? '$', state) as unknown[];
         const processor = current.ItemProcessor as NonNullable<AslState['ItemProcessor']>;
@@ -522,7 +599,7 @@ function execute(asl: Asl, input: unknown, invoke: (fn: string, payload: unknown
     return state;
   };
   const output = run(asl, input);
-  return { calls, output };
+  return { calls, output, waitedSeconds };
 }
 
 describe('weekly notify state machine', () => {
@@ -535,21 +612,45 @@ describe('weekly notify state machine', () => {
     ...(force ? { force } : {}),
     groups: shardGroups().map((shards) => ({ shards })),
   });
-  const runWeek = (input: Record<string, unknown>) => {
+  /** The fetch queue's counts at each look, in turn (the last repeats); an Error makes the call fail. */
+  type QueueLooks = ({ waiting: number; inFlight: number } | Error)[];
+  const runWeek = (
+    input: Record<string, unknown>,
+    queue: QueueLooks = [{ waiting: 0, inFlight: 0 }],
+    asl = definition(),
+  ) => {
     const notify = functionIdByService('nianbao-notify');
-    return execute(definition(), input, (fn, payload) => {
+    let looks = 0;
+    const result = execute(asl, input, (fn, payload) => {
+      if (fn === 'sqs:getQueueAttributes') {
+        const look = queue[Math.min(looks++, queue.length - 1)];
+        if (look instanceof Error) throw look;
+        return {
+          Attributes: {
+            ApproximateNumberOfMessages: String(look?.waiting),
+            ApproximateNumberOfMessagesNotVisible: String(look?.inFlight),
+          },
+        };
+      }
       const phase = (payload as { phase?: string }).phase;
       if (fn === notify && phase === 'prepare') return prepared((payload as { force?: boolean }).force);
       if (phase === 'shards') return { shards: (payload as { shards: number[] }).shards, assessment: {}, site: {} };
       return { isoWeek: '2025-W20' };
     });
+    // The Lambda calls, as before the fetch wait; the SQS looks apart.
+    return {
+      ...result,
+      calls: result.calls.filter((call) => !call.fn.startsWith('sqs:')),
+      looks: result.calls.filter((call) => call.fn.startsWith('sqs:')),
+    };
   };
 
   it('is Prepare (notify) → Map over the shard groups (worker function) → Publish (notify)', () => {
     const asl = definition();
     const notify = `arn:${functionIdByService('nianbao-notify')}`;
     const worker = `arn:${functionIdByService('nianbao-notifyShards')}`;
-    expect(asl.StartAt).toBe('SetPreparePhase');
+    // First the bounded wait for the fetch queue (tested below), then the phases.
+    expect(asl.States.FetchDrained?.Choices?.[0]?.Next).toBe('SetPreparePhase');
     expect(asl.States.SetPreparePhase).toMatchObject({ Type: 'Pass', Result: 'prepare', Next: 'Prepare' });
     expect(asl.States.Prepare).toMatchObject({ Type: 'Task', Resource: notify, Next: 'Shards' });
     const map = asl.States.Shards as AslState;
@@ -582,7 +683,11 @@ describe('weekly notify state machine', () => {
     // The schedule's input (infra/stack.ts scheduleInput), and a manual start with year and force.
     const scheduled = { source: 'nianbao.schedule', scheduledTime, executionId: 'e-1', scheduleArn: 'arn:s' };
     const { calls } = runWeek(scheduled);
-    expect(calls[0]).toEqual({ fn: notify, payload: { ...scheduled, phase: 'prepare' } });
+    // The fetch wait's figures ride along; the handler's schema drops them.
+    expect(calls[0]).toEqual({
+      fn: notify,
+      payload: { ...scheduled, fetchWaits: { count: 0 }, fetchQueue: { waiting: 0, inFlight: 0 }, phase: 'prepare' },
+    });
     const workers = calls.filter((call) => call.fn === worker);
     expect(workers).toHaveLength(SHARD_GROUPS);
     expect(workers.map((call) => call.payload)).toEqual(
@@ -600,15 +705,82 @@ describe('weekly notify state machine', () => {
     expect(publish?.payload).not.toHaveProperty('force');
     expect(calls).toHaveLength(SHARD_GROUPS + 2);
 
-    const manual = runWeek({ source: 'nianbao.schedule', scheduledTime, year: 2023, force: true, phase: 'shards' });
+    const manual = runWeek({
+      source: 'nianbao.schedule',
+      scheduledTime,
+      year: 2023,
+      force: true,
+      phase: 'shards',
+      skipFetchWait: true,
+    });
+    expect(manual.looks).toHaveLength(0);
     expect(manual.calls[0]?.payload).toEqual({
       source: 'nianbao.schedule',
       scheduledTime,
       year: 2023,
       force: true,
+      skipFetchWait: true,
       phase: 'prepare',
     });
     expect(manual.calls.at(-1)?.payload).toMatchObject({ phase: 'publish', force: true });
+  });
+
+  it('waits for a fetch still running, polling the fetch queue, at most the schedule’s digestWaitMinutes', () => {
+    const scheduled = { source: 'nianbao.schedule', scheduledTime };
+    const poll = FETCH_DRAIN_POLL_MINUTES * 60;
+    // Drained at 08:00: no wait.
+    const drained = runWeek(scheduled);
+    expect(drained.looks).toHaveLength(1);
+    expect(drained.waitedSeconds).toBe(0);
+    expect(drained.calls[0]?.payload).toMatchObject({ phase: 'prepare' });
+    // Jobs waiting, then only in flight, then none: two waits, then the week as usual.
+    const late = runWeek(scheduled, [
+      { waiting: 12, inFlight: 3 },
+      { waiting: 0, inFlight: 2 },
+      { waiting: 0, inFlight: 0 },
+    ]);
+    expect(late.looks).toHaveLength(3);
+    expect(late.waitedSeconds).toBe(2 * poll);
+    expect(late.calls.map((call) => (call.payload as { phase: string }).phase)).toEqual([
+      'prepare',
+      ...Array(SHARD_GROUPS).fill('shards'),
+      'publish',
+    ]);
+    // Never drains: the night schedule waits 180 minutes, then goes on.
+    const stuck = runWeek(scheduled, [{ waiting: 1, inFlight: 1 }]);
+    expect(stuck.waitedSeconds).toBe(CRAWL_SCHEDULES.night.digestWaitMinutes * 60);
+    expect(stuck.calls).toHaveLength(SHARD_GROUPS + 2);
+    // The queue cannot be read (after the task's retries): the week goes on at once.
+    const blind = runWeek(scheduled, [new Error('AccessDenied')]);
+    expect(blind.waitedSeconds).toBe(0);
+    expect(blind.calls[0]?.payload).toMatchObject({ phase: 'prepare' });
+    // The execution's timeout leaves the phases their two hours after the longest wait.
+    expect(definition().TimeoutSeconds).toBe((CRAWL_SCHEDULES.night.digestWaitMinutes + 120) * 60);
+  });
+
+  it('with the week-long crawl, stops waiting before the next fetch starts at 09:00', () => {
+    const { app: weekApp, stack: weekStack } = buildApp(
+      new App({ context: { ...FEATURE_FLAGS, [STUB_CODE_CONTEXT]: true, 'nianbao:crawlSchedule': 'week' } }),
+    );
+    weekApp.synth();
+    const week = definition(Template.fromStack(weekStack));
+    const stuck = runWeek({ source: 'nianbao.schedule', scheduledTime }, [{ waiting: 0, inFlight: 1 }], week);
+    expect(stuck.waitedSeconds).toBe(CRAWL_SCHEDULES.week.digestWaitMinutes * 60);
+    // The digest starts at 08:00: the wait ends before the week's fetch starts.
+    expect(8 * 60 + CRAWL_SCHEDULES.week.digestWaitMinutes).toBeLessThan(CRAWL_SCHEDULES.week.hour * 60);
+    expect(stuck.calls).toHaveLength(SHARD_GROUPS + 2);
+  });
+
+  it('may read the fetch queue’s counts and nothing else of SQS', () => {
+    const machine = resourcesOf('AWS::StepFunctions::StateMachine')[stateMachineId()] as Resource;
+    const roleId = (machine.Properties.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const sqs = statementsOf(roleId).filter((s) => JSON.stringify(s.Action).includes('sqs:'));
+    expect(sqs).toHaveLength(1);
+    expect(sqs[0]?.Action).toBe('sqs:GetQueueAttributes');
+    const fetchQueue = Object.keys(resourcesOf('AWS::SQS::Queue')).find((id) => id.startsWith('FetchJobs')) as string;
+    expect(JSON.stringify(sqs[0]?.Resource)).toContain(fetchQueue);
+    const count = definition().States.CountFetchJobs as AslState;
+    expect(count.Parameters).toMatchObject({ QueueUrl: `ref:${fetchQueue}` });
   });
 
   it('retries Lambda service errors and throttling with backoff on every call', () => {
