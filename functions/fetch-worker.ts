@@ -19,6 +19,7 @@ import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambd
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { atMostEvery } from '../shared/async/every.ts';
 import { loadConfig } from '../shared/config/config.ts';
 import { userFacingError } from '../shared/fetch/errors.ts';
 import { createHttpClient } from '../shared/fetch/http.ts';
@@ -165,7 +166,7 @@ async function runJob(job: FetchJob, http: ScanHttp, remainingMs: () => number):
   // Written before anything is fetched and then every RUN_PART_TRACE_MS: a worker killed by its timeout or
   // out of memory leaves most of what it did (the SQS retry then redoes the job and rewrites the part).
   await putJson(store, key, part('running'));
-  let tracedAt = Date.now();
+  const trace = atMostEvery(RUN_PART_TRACE_MS, Date.now);
   let started = 0;
   try {
     for (const agency of job.agencies) {
@@ -185,10 +186,7 @@ async function runJob(job: FetchJob, http: ScanHttp, remainingMs: () => number):
       outcomes.push(outcome);
       metrics.addMetric(`Agencies_${outcome.status}`, MetricUnit.Count, 1);
       metrics.addMetric('PagesFetched', MetricUnit.Count, outcome.pagesFetched);
-      if (Date.now() - tracedAt >= RUN_PART_TRACE_MS) {
-        await putJson(store, key, part('running'));
-        tracedAt = Date.now();
-      }
+      if (trace.due()) await putJson(store, key, part('running'));
     }
     if (started < job.agencies.length) {
       // Enqueued before this part says "finished": if the send fails, the job is retried whole.
