@@ -13,10 +13,10 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultReportYear } from '../compliance/deadline.ts';
 import { STATUS_LABELS } from '../compliance/status.ts';
-import { linksFromBase } from '../notify/digest.ts';
 import type { Mailer } from '../notify/mailer.ts';
 import type { RecipientSet, WeeklyDigestResult } from '../notify/weekly.ts';
 import type { Registry } from '../registry/agency.ts';
+import { linksFromBase } from '../site/links.ts';
 import { keys } from '../storage/keys.ts';
 import { readRegistryFrom } from './registry-source.ts';
 

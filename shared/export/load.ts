@@ -3,11 +3,9 @@
 import { mapLimit } from '../async/map-limit.ts';
 import { loadIndexedStates } from '../compliance/assessment-index.ts';
 import type { AgencyYearState, Assessment } from '../compliance/status.ts';
-import { buildLinks, type LinkOptions } from '../notify/digest.ts';
 import type { Agency } from '../registry/agency.ts';
 import { keys } from '../storage/keys.ts';
 import { getJson, type ObjectStore } from '../storage/port.ts';
-import type { AgencyExportInput } from './rows.ts';
 
 /**
  * The current assessment of every registry agency for `year` (agencies never assessed are absent): from
@@ -36,27 +34,4 @@ export async function loadAssessments(
   const byAgency = new Map<string, Assessment>();
   for (const state of states) if (state?.current?.agencyId) byAgency.set(state.current.agencyId, state.current);
   return byAgency;
-}
-
-/** Export inputs of every registry agency for `year`, in registry order, with the digest's links. */
-export function exportInputsOf(
-  agencies: readonly Agency[],
-  year: number,
-  assessments: Map<string, Assessment>,
-  links?: LinkOptions,
-): AgencyExportInput[] {
-  return agencies.map((agency) => {
-    const assessment = assessments.get(agency.id) ?? null;
-    const digestLinks = assessment ? buildLinks(assessment, links) : {};
-    return {
-      agency: { id: agency.id, name: agency.name, level: agency.level, region: agency.region },
-      year,
-      assessment,
-      links: {
-        ...(digestLinks.source ? { source: digestLinks.source } : {}),
-        ...(digestLinks.snapshot ? { snapshot: digestLinks.snapshot } : {}),
-        ...(digestLinks.results || digestLinks.agency ? { results: digestLinks.results ?? digestLinks.agency } : {}),
-      },
-    };
-  });
 }

@@ -8,8 +8,7 @@ import { FETCH_FAILURE_STATUSES, PROBLEM_STATUSES, STATUS_LABELS, STATUS_ORDER }
 import type { Agency, AgencyLevel, Recipient, Registry } from '../registry/agency.ts';
 import type { Finding, Severity } from '../rules/finding.ts';
 import { SEVERITY_RANK } from '../rules/finding.ts';
-import { agencyPagePath, archiveViewerPath, isLiveHtmlExt, reportPagePath } from '../site/paths.ts';
-import { parseRawKey } from '../storage/keys.ts';
+import { agencyLinks, buildLinks, type DigestLinks, type LinkOptions } from '../site/links.ts';
 import { applyTriage, describeVerdict, type TriageLookup, triageLabels } from '../triage/triage.ts';
 
 /** Findings (by rule) that are a problem of their own in the diff, beside the status flags. */
@@ -19,31 +18,6 @@ const PROBLEM_RULE_LABELS: Record<string, string> = {
   'compliance.report-edited': '发布后被修改',
   'compliance.report-removed': '发布后被撤下',
 };
-
-/** Where the digest's links point. Bases have no trailing slash. */
-export interface LinkOptions {
-  /** Base of the results site (pages at agency/{id}.html and report/{year}/{id}/{sha256}.html). */
-  siteBase?: string;
-  /** Base under which store keys are reachable (archived snapshots are at their raw/ keys). */
-  archiveBase?: string;
-}
-
-/**
- * Link bases from one base URL: the store root, with the site under its `site/` prefix (the local
- * folder as file:// URL, or a URL that serves the bucket's keys).
- */
-export function linksFromBase(base: string): LinkOptions {
-  const root = base.replace(/\/+$/, '');
-  return { archiveBase: root, siteBase: `${root}/site` };
-}
-
-export interface DigestLinks {
-  /** The agency's own page where the report was found (report-derived: check the scheme before use). */
-  source?: string;
-  snapshot?: string;
-  results?: string;
-  agency?: string;
-}
 
 export interface DigestFindingLine {
   rule: string;
@@ -614,38 +588,6 @@ function worstFindings(findings: Finding[], max: number): DigestFindingLine[] {
 export function oneSentence(message: string, maxLength = 160): string {
   const flat = message.replace(/\s+/g, ' ').trim();
   return flat.length > maxLength ? `${flat.slice(0, maxLength - 1)}…` : flat;
-}
-
-/** The links of one assessment: the source page, the archived copy, our report page and agency page. */
-export function buildLinks(assessment: Assessment, options: LinkOptions | undefined): DigestLinks {
-  const links: DigestLinks = {};
-  const source = assessment.pageUrl ?? assessment.sourceUrl;
-  if (source) links.source = source;
-  const raw = parseRawKey(assessment.rawKey ?? '');
-  if (raw && isLiveHtmlExt(raw.ext)) {
-    // An archived HTML page opened from the store would run its scripts: link the site's sandboxed viewer.
-    if (options?.siteBase) {
-      links.snapshot = `${options.siteBase}/${encodeKey(archiveViewerPath(raw.year, raw.agencyId, raw.sha256))}`;
-    }
-  } else if (options?.archiveBase && assessment.rawKey) {
-    links.snapshot = `${options.archiveBase}/${encodeKey(assessment.rawKey)}`;
-  }
-  if (options?.siteBase) {
-    // The site's own path functions, so the email links exactly the pages it writes.
-    links.agency = `${options.siteBase}/${encodeKey(agencyPagePath(assessment.agencyId))}`;
-    if (assessment.sha256) {
-      links.results = `${options.siteBase}/${encodeKey(reportPagePath(assessment.year, assessment.agencyId, assessment.sha256))}`;
-    }
-  }
-  return links;
-}
-
-function agencyLinks(agencyId: string, options: LinkOptions | undefined): DigestLinks {
-  return options?.siteBase ? { agency: `${options.siteBase}/${encodeKey(agencyPagePath(agencyId))}` } : {};
-}
-
-function encodeKey(key: string): string {
-  return key.split('/').map(encodeURIComponent).join('/');
 }
 
 /** Region path as one string ('（未填地区）' when empty). */

@@ -18,7 +18,8 @@ import {
 import { statusWorkbook } from '../export/workbook.ts';
 import { escapeHtml, safeHref } from '../html/escape.ts';
 import { SEVERITY_LABELS } from '../rules/finding.ts';
-import type { Digest, DigestLinks, DigestProblemView, DigestRow, EarlyWarningItem } from './digest.ts';
+import type { DigestLinks } from '../site/links.ts';
+import type { Digest, DigestProblemView, DigestRow, EarlyWarningItem } from './digest.ts';
 
 export { escapeHtml, safeHref };
 

@@ -13,6 +13,7 @@ import { updateAssessments } from '../compliance/update.ts';
 import { XLSX_CONTENT_TYPE } from '../export/workbook.ts';
 import { escapeHtml } from '../html/escape.ts';
 import type { Registry } from '../registry/agency.ts';
+import type { LinkOptions } from '../site/links.ts';
 import { regionListingHref } from '../site/paths.ts';
 import { keys, PREFIXES, parseDigestKey } from '../storage/keys.ts';
 import { getJson, type ObjectStore, putJson } from '../storage/port.ts';
@@ -23,7 +24,6 @@ import {
   type DigestRecord,
   digestRecord,
   digestWeek,
-  type LinkOptions,
   recipientGroups,
   recipientsKey,
 } from './digest.ts';

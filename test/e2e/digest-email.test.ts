@@ -9,8 +9,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDigest, digestRecord, linksFromBase } from '../../shared/notify/digest.ts';
+import { buildDigest, digestRecord } from '../../shared/notify/digest.ts';
 import { renderDigestHtml } from '../../shared/notify/render.ts';
+import { linksFromBase } from '../../shared/site/links.ts';
 import { launchChromium } from '../support/browser.ts';
 import { assessments, HOSTILE_NAME, HOSTILE_TITLE, registry } from '../support/digest-fixtures.ts';
 

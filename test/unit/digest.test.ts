@@ -3,7 +3,6 @@ import {
   buildDigest,
   type DigestRecord,
   digestRecord,
-  linksFromBase,
   recipientGroups,
   recipientsKey,
 } from '../../shared/notify/digest.ts';
@@ -17,6 +16,7 @@ import {
   renderStatusWorkbook,
   safeHref,
 } from '../../shared/notify/render.ts';
+import { linksFromBase } from '../../shared/site/links.ts';
 import { assessments, HOSTILE_NAME, HOSTILE_TITLE, registry } from '../support/digest-fixtures.ts';
 
 const WEEK_1 = '2025-04-07T09:00:00+08:00'; // Monday of 2025-W15
