@@ -6,7 +6,9 @@
  * - week 3: site 1 answers again, one agency's report has left the list AND its article URL answers
  *   404: 撤下 for that one only.
  * Site 2 holds the setup traps: a registry list URL that answers 404 while the home page answers
- * (名录地址失效, never 未公开), a 412 anti-bot challenge (blocked) and a plain small 403 (not blocked).
+ * (名录地址失效, never 未公开) and a plain small 403 (not blocked); site 3 a 412 anti-bot challenge (blocked).
+ * The challenge has a host of its own: the client refuses a host once it challenged, so on site 2 it
+ * raced the 404's home-page check (which then said blocked, scan-bounds.test.ts).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -40,8 +42,10 @@ let seed = '';
 let site1Mode: 'up' | 'down' | 'yi-gone' = 'up';
 let server1: Server;
 let server2: Server;
+let server3: Server;
 let base1 = '';
 let base2 = '';
+let base3 = '';
 let dir = '';
 let store: FileSystemStore;
 let registry: Registry;
@@ -90,10 +94,13 @@ function site2(url: string): { status: number; body: string; headers?: Record<st
   if (url === '/') return { status: 200, body: page('某县人民政府', '<h1>首页</h1>') };
   // The registry points at an old column address: 404 while the site itself works.
   if (url === '/old/list.html') return { status: 404, body: page('404', '<h1>您访问的页面不存在</h1>') };
-  if (url.startsWith('/ruishu/'))
-    return { status: 412, body: page('', "<script>$_ts=window['$_ts'];if(!$_ts)$_ts={};$_ts.nsd=1;</script>") };
   if (url.startsWith('/forbidden/')) return { status: 403, body: page('403 Forbidden', '<h1>403 Forbidden</h1>') };
   return { status: 404, body: '' };
+}
+
+/** A site behind an anti-bot wall (瑞数-style 412 challenge) on every page. */
+function site3(): { status: number; body: string } {
+  return { status: 412, body: page('', "<script>$_ts=window['$_ts'];if(!$_ts)$_ts={};$_ts.nsd=1;</script>") };
 }
 
 function listen(handler: typeof site1): Promise<Server> {
@@ -129,14 +136,16 @@ beforeAll(async () => {
   seed = await readFile(path.join(SEEDS, '000_8082592266180d8d.txt'), 'utf8');
   server1 = await listen(site1);
   server2 = await listen(site2);
+  server3 = await listen(site3);
   base1 = `http://127.0.0.1:${(server1.address() as AddressInfo).port}`;
   base2 = `http://127.0.0.1:${(server2.address() as AddressInfo).port}`;
+  base3 = `http://127.0.0.1:${(server3.address() as AddressInfo).port}`;
   dir = await mkdtemp(path.join(tmpdir(), 'nianbao-weeks-'));
   store = new FileSystemStore(dir);
   const agencies = [
     ...[...SITE1_AGENCIES, NEVER].map((a) => ({ ...a, list: `${base1}/${a.id}/list.html` })),
     { id: 'broken', name: '某县丁局', list: `${base2}/old/list.html` },
-    { id: 'ruishu', name: '某县戊局', list: `${base2}/ruishu/list.html` },
+    { id: 'ruishu', name: '某县戊局', list: `${base3}/ruishu/list.html` },
     { id: 'forbidden', name: '某县己局', list: `${base2}/forbidden/list.html` },
   ];
   registry = loadRegistry(`allowHosts: [127.0.0.1]
@@ -157,6 +166,7 @@ ${agencies
 afterAll(async () => {
   server1?.close();
   server2?.close();
+  server3?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 

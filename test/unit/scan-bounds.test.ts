@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MAX_LINKS_PER_PAGE, parseListPage } from '../../shared/fetch/discover.ts';
-import { NetworkError, userFacingError } from '../../shared/fetch/errors.ts';
+import { AntiBotBlockedError, NetworkError, userFacingError } from '../../shared/fetch/errors.ts';
 import { htmlShape } from '../../shared/fetch/html-limits.ts';
 import { markInterruptedRuns, type RunRecord } from '../../shared/fetch/run-record.ts';
 import { RunFailedError, runScan, type ScanHttp, scanAgency } from '../../shared/fetch/scan.ts';
@@ -110,6 +110,43 @@ describe('agency time budget', () => {
     expect(outcome.error).toMatch(/^超过本机关的抓取总时限（0 秒）/);
     expect(outcome.findings.map((f) => f.rule)).toContain('fetch.agency-budget');
     expect(signal?.aborted).toBe(true);
+  });
+});
+
+describe('a registry address that answers 404', () => {
+  const notFoundList = (home: () => Promise<never> | ReturnType<ScanHttp['get']>): ScanHttp => ({
+    get: (url) =>
+      url.endsWith('/list/')
+        ? Promise.resolve({ url, status: 404, headers: { 'content-type': 'text/html' }, body: new Uint8Array() })
+        : home(),
+  });
+  const scan = (http: ScanHttp) =>
+    scanAgency(agency('old'), 2023, { http, store: new MemoryStore(), now: () => new Date() });
+
+  it('is blocked, not an outage, when our client refused the home page for an anti-bot challenge', async () => {
+    // The host challenged another agency's request first: the client refuses the host from then on
+    // (shared/fetch/http/client.ts), so the home page is never asked. Seen as a race in statuses-weeks.
+    const outcome = await scan(
+      notFoundList(() => Promise.reject(new AntiBotBlockedError('http://old.test/', 0, '瑞数', undefined, true))),
+    );
+    expect(outcome.status).toBe('blocked');
+    expect(outcome.error).toMatch(/反爬虫验证，无法打开首页核实/);
+  });
+
+  it('is address-broken when the home page answers, unreachable when it fails', async () => {
+    const home = (status: number) => (url?: string) =>
+      Promise.resolve({
+        url: url ?? 'http://old.test/',
+        status,
+        headers: { 'content-type': 'text/html' },
+        body: new Uint8Array(),
+      });
+    expect((await scan(notFoundList(home(200)))).status).toBe('address-broken');
+    expect((await scan(notFoundList(home(503)))).status).toBe('unreachable');
+    expect(
+      (await scan(notFoundList(() => Promise.reject(new NetworkError('http://old.test/', new Error('ECONNREFUSED'))))))
+        .status,
+    ).toBe('unreachable');
   });
 });
 

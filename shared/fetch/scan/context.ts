@@ -57,6 +57,14 @@ export async function brokenAddress(context: AgencyContext, gone: PageGone, what
       return new ScanStop('address-broken', `${what}返回 HTTP ${gone.httpStatus}（网站首页可以访问）：${gone.url}`);
   } catch (error) {
     if (error instanceof ScanStop && error.status === 'blocked') return error;
+    // Refused by our own client: the host challenged another agency's request (anti-bot), so the home page
+    // was never asked. Not "the whole site is down": we were blocked, and the address is unconfirmed.
+    if (statusOf(error) === 'blocked') {
+      return new ScanStop(
+        'blocked',
+        `${what}返回 HTTP ${gone.httpStatus}，但该网站已对本系统启用反爬虫验证，无法打开首页核实地址是否失效：${describeError(error)}`,
+      );
+    }
   }
   return new ScanStop(
     'unreachable',
