@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { consolidateRunParts } from '../functions/common/run-parts.ts';
 import type { Mailer } from '../shared/notify/mailer.ts';
 import { runWeeklyDigest } from '../shared/notify/weekly.ts';
-import { prepareWeek, runShards, shardGroups } from '../shared/pipeline/weekly-notify.ts';
+import { listingInputsOnce, prepareWeek, runShards, shardGroups } from '../shared/pipeline/weekly-notify.ts';
 import type { Registry } from '../shared/registry/agency.ts';
 import { generateSite } from '../shared/site/generate.ts';
 import { FileSystemStore } from '../shared/storage/fs-store.ts';
@@ -59,8 +59,10 @@ async function phase(mode: string, root: string, arg?: string): Promise<PhaseFig
     const result = await runShards(store, { registry, year: YEAR, now: NOW, shards });
     note = `${result.assessment.assessed} assessed, ${result.site.agenciesRendered} rendered`;
   } else {
+    // As functions/notify.ts publishes: results/ and raw/ listed once for the digest and the site.
+    const listed = listingInputsOnce(store);
     const digest = await runWeeklyDigest({
-      store,
+      store: listed,
       registry,
       year: YEAR,
       now: NOW.toISOString(),
@@ -69,7 +71,7 @@ async function phase(mode: string, root: string, arg?: string): Promise<PhaseFig
       recipients: [{ region: [], to: ['office@example.org'] }],
       force: true,
     });
-    const site = await generateSite(store, { registry, now: NOW });
+    const site = await generateSite(listed, { registry, now: NOW });
     note = `${digest.assessments.length} in the digest, ${site.pages} pages, ${site.agenciesRendered} rendered`;
   }
   const used = process.cpuUsage(cpu);

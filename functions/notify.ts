@@ -14,7 +14,7 @@ import { SHARD_COUNT } from '../shared/compliance/assessment-index.ts';
 import { loadConfig } from '../shared/config/config.ts';
 import { recipientGroups } from '../shared/notify/digest.ts';
 import { runWeeklyDigest } from '../shared/notify/weekly.ts';
-import { prepareWeek, runShards, type ShardWorkResult } from '../shared/pipeline/weekly-notify.ts';
+import { listingInputsOnce, prepareWeek, runShards, type ShardWorkResult } from '../shared/pipeline/weekly-notify.ts';
 import { generateSite } from '../shared/site/generate.ts';
 import { linksFromBase } from '../shared/site/links.ts';
 import { createLogger, createMetrics, defaultReportYear, openBucketStore } from './common/aws.ts';
@@ -112,8 +112,10 @@ async function publish(
 ): Promise<NotifyResult> {
   const recipients = recipientGroups(registry.recipients);
   if (config.recipients.length > 0) recipients.push({ region: [], to: config.recipients });
+  // The digest's assessment and the site both list results/ and raw/: once is enough.
+  const listed = listingInputsOnce(store);
   const digest = await runWeeklyDigest({
-    store,
+    store: listed,
     registry,
     year,
     now: now.toISOString(),
@@ -123,7 +125,7 @@ async function publish(
     ...(config.siteUrl ? { links: linksFromBase(config.siteUrl) } : {}),
     ...(force ? { force: true } : {}),
   });
-  const site = await generateSite(store, { registry, now });
+  const site = await generateSite(listed, { registry, now });
 
   const sent = digest.messages.filter((message) => message.status === 'sent').length;
   const result: NotifyResult = {

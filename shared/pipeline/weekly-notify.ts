@@ -15,6 +15,8 @@ import { loadOutcomeIndex } from '../compliance/outcome-index.ts';
 import { type UpdateStats, updateAssessments } from '../compliance/update.ts';
 import type { Registry } from '../registry/agency.ts';
 import { type GenerateSiteResult, generateSite } from '../site/generate.ts';
+import { PREFIXES } from '../storage/keys.ts';
+import { ListingCacheStore } from '../storage/listing-cache.ts';
 import type { ObjectStore } from '../storage/port.ts';
 
 /** Map items: SHARD_COUNT shards in this many groups (each group one worker invocation). */
@@ -36,6 +38,17 @@ export async function prepareWeek(store: ObjectStore, year: number): Promise<{ g
   return { groups: shardGroups(), runs: index.runs.length };
 }
 
+/**
+ * The store for one shard worker or one publish: results/ and raw/ (inputs the notify only reads) are
+ * listed once, though both the assessment and the site list them.
+ */
+export function listingInputsOnce(store: ObjectStore): ObjectStore {
+  return new ListingCacheStore(
+    store,
+    (prefix) => prefix.startsWith(PREFIXES.results) || prefix.startsWith(PREFIXES.raw),
+  );
+}
+
 export interface ShardWorkResult {
   shards: number[];
   assessment: UpdateStats;
@@ -47,6 +60,7 @@ export async function runShards(
   store: ObjectStore,
   input: { registry: Registry; year: number; now: Date; shards: number[] },
 ): Promise<ShardWorkResult> {
+  store = listingInputsOnce(store);
   const stats: UpdateStats = { unchanged: 0, assessed: 0, shardsWritten: 0 };
   await updateAssessments(store, input.registry, input.year, input.now.getTime(), { shards: input.shards, stats });
   const site = await generateSite(store, { registry: input.registry, now: input.now, shards: input.shards });

@@ -95,4 +95,26 @@ describe('site: only agencies whose inputs changed are read and rendered', () =>
     expect(agencyReads.filter((id) => !shards.includes(shardOf(id)))).toEqual([]);
     expect(shards.length).toBeLessThan(SHARD_COUNT);
   });
+
+  it('a fan-out worker lists results/ and raw/ once, though the assessment and the site both need them', async () => {
+    const { store, registry } = await assessedPopulation(60);
+    await generateSite(store, { registry, now: NOW });
+    const edited = { ...registry, agencies: registry.agencies.map((a) => ({ ...a, name: `${a.name}（新）` })) };
+    const listed: string[] = [];
+    for (const method of ['list', 'listTagged'] as const) {
+      const inner = store[method].bind(store) as (prefix: string) => Promise<never>;
+      store[method] = async (prefix: string) => {
+        listed.push(prefix);
+        return inner(prefix);
+      };
+    }
+    const later = new Date(NOW.getTime() + WEEK);
+    const result = await runShards(store, { registry: edited, year: YEAR, now: later, shards: [1, 2, 3, 4] });
+    expect(result.site.agenciesRendered).toBeGreaterThan(0);
+    const inputs = listed.filter((prefix) => /^(?:results|raw)\//.test(prefix));
+    // Before: results/2024/ and raw/2024/ twice each (the input tags, then the site's index).
+    expect(inputs).toContain(keys.resultYearPrefix(YEAR));
+    expect(inputs).toContain(keys.rawYearPrefix(YEAR));
+    expect(inputs.length).toBe(new Set(inputs).size);
+  });
 });
