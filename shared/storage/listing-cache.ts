@@ -22,27 +22,14 @@ export class ListingCacheStore implements ObjectStore {
 
   async listTagged(prefix: string): Promise<TaggedKey[]> {
     if (!this.cached(prefix)) return this.inner.listTagged(prefix);
-    let listing = this.tagged.get(prefix);
-    if (!listing) {
-      listing = this.inner.listTagged(prefix);
-      this.tagged.set(prefix, listing);
-      // A failed listing is not kept: the next call asks the store again.
-      listing.catch(() => this.tagged.delete(prefix));
-    }
-    return (await listing).slice();
+    return (await remember(this.tagged, prefix, () => this.inner.listTagged(prefix))).slice();
   }
 
   async list(prefix: string): Promise<string[]> {
     if (!this.cached(prefix)) return this.inner.list(prefix);
     const tagged = this.tagged.get(prefix);
     if (tagged) return (await tagged).map((entry) => entry.key);
-    let listing = this.plain.get(prefix);
-    if (!listing) {
-      listing = this.inner.list(prefix);
-      this.plain.set(prefix, listing);
-      listing.catch(() => this.plain.delete(prefix));
-    }
-    return (await listing).slice();
+    return (await remember(this.plain, prefix, () => this.inner.list(prefix))).slice();
   }
 
   async put(key: string, body: Uint8Array | string, options?: { contentType?: string }): Promise<void> {
@@ -83,4 +70,15 @@ export class ListingCacheStore implements ObjectStore {
       for (const prefix of [...listings.keys()]) if (key.startsWith(prefix)) listings.delete(prefix);
     }
   }
+}
+
+/** The listing kept for `prefix`, else `load()`'s, kept unless it fails (the next call then asks again). */
+function remember<T>(listings: Map<string, Promise<T>>, prefix: string, load: () => Promise<T>): Promise<T> {
+  let listing = listings.get(prefix);
+  if (!listing) {
+    listing = load();
+    listings.set(prefix, listing);
+    listing.catch(() => listings.delete(prefix));
+  }
+  return listing;
 }
