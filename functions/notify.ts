@@ -37,6 +37,12 @@ const ScheduledEventSchema = z.object({
   force: z.boolean().optional(),
   /** Set by the state machine; absent: every phase in this invocation. */
   phase: z.enum(['prepare', 'shards', 'publish']).optional(),
+  /**
+   * Set by the state machine's last look at the fetch queue (infra/stack.ts): jobs still waiting or in
+   * flight when it stopped waiting. Prepare hands it on to publish, whose digest says the fetch was
+   * unfinished.
+   */
+  fetchQueue: z.object({ waiting: z.number().int().min(0), inFlight: z.number().int().min(0) }).optional(),
   /** phase 'shards': the shards of the assessment index this invocation handles. */
   shards: z
     .array(
@@ -57,6 +63,8 @@ export interface PrepareResult {
   scheduledTime: string;
   year: number;
   force?: boolean;
+  /** Handed on from the input (the fetch queue at the state machine's last look) to publish. */
+  fetchQueue?: { waiting: number; inFlight: number };
   groups: { shards: number[] }[];
 }
 
@@ -76,7 +84,7 @@ export async function handler(event: unknown): Promise<NotifyResult | PrepareRes
   // The scheduled time, not the clock: a retry later the same day still belongs to the same ISO week.
   const now = new Date(scheduled.scheduledTime);
   const year = scheduled.year ?? config.reportYear ?? defaultReportYear(now);
-  if (scheduled.phase === 'prepare') return prepare(now, year, scheduled.force);
+  if (scheduled.phase === 'prepare') return prepare(now, year, scheduled.force, scheduled.fetchQueue);
   const registry = await loadRegistry(now);
   if (scheduled.phase === 'shards') {
     if (!scheduled.shards) throw new Error('phase "shards" needs shards');
@@ -88,10 +96,16 @@ export async function handler(event: unknown): Promise<NotifyResult | PrepareRes
     return result;
   }
   if (scheduled.phase === undefined) await prepare(now, year, scheduled.force);
-  return publish(now, year, registry, scheduled.force);
+  const fetchJobsLeft = scheduled.fetchQueue ? scheduled.fetchQueue.waiting + scheduled.fetchQueue.inFlight : 0;
+  return publish(now, year, registry, scheduled.force, fetchJobsLeft);
 }
 
-async function prepare(now: Date, year: number, force: boolean | undefined): Promise<PrepareResult> {
+async function prepare(
+  now: Date,
+  year: number,
+  force: boolean | undefined,
+  fetchQueue?: PrepareResult['fetchQueue'],
+): Promise<PrepareResult> {
   const runs = await consolidateRunParts(store);
   if (runs.length > 0) logger.info('run parts consolidated', { runs });
   const prepared = await prepareWeek(store, year);
@@ -100,6 +114,7 @@ async function prepare(now: Date, year: number, force: boolean | undefined): Pro
     scheduledTime: now.toISOString(),
     year,
     ...(force ? { force } : {}),
+    ...(fetchQueue ? { fetchQueue } : {}),
     groups: prepared.groups.map((shards) => ({ shards })),
   };
 }
@@ -109,6 +124,7 @@ async function publish(
   year: number,
   registry: Awaited<ReturnType<typeof loadRegistry>>,
   force: boolean | undefined,
+  fetchJobsLeft: number,
 ): Promise<NotifyResult> {
   const recipients = recipientGroups(registry.recipients);
   if (config.recipients.length > 0) recipients.push({ region: [], to: config.recipients });
@@ -124,6 +140,7 @@ async function publish(
     recipients,
     ...(config.siteUrl ? { links: linksFromBase(config.siteUrl) } : {}),
     ...(force ? { force: true } : {}),
+    ...(fetchJobsLeft > 0 ? { fetchJobsLeft } : {}),
   });
   const site = await generateSite(listed, { registry, now });
 

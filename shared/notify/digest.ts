@@ -129,6 +129,11 @@ export interface Digest {
   earlyWarning: { leadDays: number; items: EarlyWarningItem[] };
   /** Every registry agency of the slice, assessed or not, in registry order (the attachments). */
   agencies: DigestAgency[];
+  /**
+   * Set when this week's fetch had not finished (jobs still queued or running): the agencies it had not
+   * reached yet are told with their last fetch's outcome, which the digest says.
+   */
+  fetchUnfinished?: { jobsLeft: number };
 }
 
 /** One registry agency of a digest slice with its assessment (null when not assessed yet). */
@@ -226,6 +231,8 @@ export interface BuildDigestOptions {
   triage?: TriageLookup;
   /** Days before a deadline the early warning (即将到期) starts listing unpublished agencies. @default 15 */
   leadDays?: number;
+  /** Fetch jobs still queued or running when the digest was made (the weekly notify stopped waiting). */
+  fetchJobsLeft?: number;
 }
 
 /** Default lead time of the early warning, in days. */
@@ -467,6 +474,7 @@ export function buildDigest(options: BuildDigestOptions): Digest {
     changes,
     allFindings,
     agencies: agencyRows,
+    ...(options.fetchJobsLeft ? { fetchUnfinished: { jobsLeft: options.fetchJobsLeft } } : {}),
   };
 }
 

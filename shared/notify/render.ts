@@ -197,7 +197,7 @@ ${rows}
 <table role="presentation" class="outer" cellpadding="0" cellspacing="0" style="width:100%;max-width:960px;margin:0 auto"><tr><td class="outer-cell" style="padding:16px">
 <h1 style="font-size:20px;margin:0 0 4px 0">政府信息公开工作年度报告 · 合规监测周报</h1>
 <div style="color:#475467;font-size:13px">${escapeHtml(digest.isoWeek)}（生成于 ${escapeHtml(digest.generatedAt.slice(0, 16).replace('T', ' '))}，北京时间）；${escapeHtml(scope)}${digest.year}年度报告；名录中 ${summary.agencies} 个机关，已核查 ${summary.assessed} 个${summary.notChecked ? `，尚未抓取 ${summary.notChecked} 个` : ''}。</div>
-${earlyWarningHtml(digest, cell, head)}
+${fetchUnfinishedHtml(digest)}${earlyWarningHtml(digest, cell, head)}
 <h2 style="font-size:16px;margin:16px 0 6px 0">概况</h2>
 <table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse">
 <tr><th style="${head}">状态</th><th style="${head}">机关数（按主要状态）</th><th style="${head}">涉及机关数（含兼有）</th></tr>
@@ -233,6 +233,20 @@ function dismissedText(digest: Digest): string {
 }
 
 /** The plain-text part. Report-derived text appears as is (plain text needs no escaping). */
+/** Why some rows may be last week's: the fetch was still running (one sentence, both renderings). */
+function fetchUnfinishedText(digest: Digest): string | null {
+  const left = digest.fetchUnfinished?.jobsLeft;
+  if (!left) return null;
+  return `注意：生成本周报时，本周抓取尚未全部完成（仍有 ${left} 个抓取任务在排队或运行）；尚未抓取到的机关沿用其上次抓取的结果，下周周报将按新结果更新。`;
+}
+
+function fetchUnfinishedHtml(digest: Digest): string {
+  const text = fetchUnfinishedText(digest);
+  return text
+    ? `<div style="margin:10px 0;padding:8px 10px;border-left:4px solid #b54708;background:#fffaeb;color:#7a2e0e;font-size:13px">${escapeHtml(text)}</div>\n`
+    : '';
+}
+
 export function renderDigestText(digest: Digest): string {
   const { summary, changes } = digest;
   const lines: string[] = [];
@@ -243,6 +257,8 @@ export function renderDigestText(digest: Digest): string {
   lines.push(
     `名录中 ${summary.agencies} 个机关，已核查 ${summary.assessed} 个${summary.notChecked ? `，尚未抓取 ${summary.notChecked} 个` : ''}。`,
   );
+  const unfinished = fetchUnfinishedText(digest);
+  if (unfinished) lines.push('', unfinished);
   const { items, leadDays } = digest.earlyWarning;
   if (items.length) {
     lines.push('', `【即将到期】截止日期前 ${leadDays} 天内尚未找到报告的机关 ${items.length} 个，建议及时催报：`);

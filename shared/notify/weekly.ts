@@ -63,6 +63,8 @@ export interface WeeklyDigestOptions {
   assessments?: Assessment[];
   /** Largest digest message; attachments beyond it are linked instead. @default MAX_EMAIL_BYTES */
   maxEmailBytes?: number;
+  /** Fetch jobs still queued or running (the weekly notify gave up waiting for them): said in the digest. */
+  fetchJobsLeft?: number;
 }
 
 export interface DigestMessageOutcome {
@@ -251,6 +253,7 @@ export async function runWeeklyDigest(options: WeeklyDigestOptions): Promise<Wee
       region: set.region,
       triage,
       ...(options.leadDays !== undefined ? { leadDays: options.leadDays } : {}),
+      ...(options.fetchJobsLeft ? { fetchJobsLeft: options.fetchJobsLeft } : {}),
     });
     const key = recipientsKey(set.to);
     if (!options.force && record.sends.some((s) => s.recipientsKey === key && s.agencyId === undefined)) {

@@ -633,7 +633,11 @@ describe('weekly notify state machine', () => {
         };
       }
       const phase = (payload as { phase?: string }).phase;
-      if (fn === notify && phase === 'prepare') return prepared((payload as { force?: boolean }).force);
+      if (fn === notify && phase === 'prepare') {
+        // As functions/notify.ts's prepare: the fetch queue's last look is handed on to publish.
+        const { force, fetchQueue } = payload as { force?: boolean; fetchQueue?: unknown };
+        return { ...prepared(force), ...(fetchQueue ? { fetchQueue } : {}) };
+      }
       if (phase === 'shards') return { shards: (payload as { shards: number[] }).shards, assessment: {}, site: {} };
       return { isoWeek: '2025-W20' };
     });
@@ -750,6 +754,8 @@ describe('weekly notify state machine', () => {
     const stuck = runWeek(scheduled, [{ waiting: 1, inFlight: 1 }]);
     expect(stuck.waitedSeconds).toBe(CRAWL_SCHEDULES.night.digestWaitMinutes * 60);
     expect(stuck.calls).toHaveLength(SHARD_GROUPS + 2);
+    // Publish learns what was left, so the digest can say the fetch was unfinished.
+    expect(stuck.calls.at(-1)?.payload).toMatchObject({ phase: 'publish', fetchQueue: { waiting: 1, inFlight: 1 } });
     // The queue cannot be read (after the task's retries): the week goes on at once.
     const blind = runWeek(scheduled, [new Error('AccessDenied')]);
     expect(blind.waitedSeconds).toBe(0);

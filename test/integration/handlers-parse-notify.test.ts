@@ -207,7 +207,10 @@ describe('notify (weekly schedule)', () => {
       ],
     });
     const event = { ...(loadEvent('scheduler-weekly-digest.json') as object), scheduledTime: '2025-04-14T00:00:00Z' };
-    const prepared = (await notify.handler({ ...event, phase: 'prepare' })) as PrepareResult;
+    // The state machine stopped waiting for the fetch with 3 jobs left (infra/stack.ts FetchDrained).
+    const fetchQueue = { waiting: 2, inFlight: 1 };
+    const prepared = (await notify.handler({ ...event, fetchQueue, phase: 'prepare' })) as PrepareResult;
+    expect(prepared.fetchQueue).toEqual(fetchQueue);
     expect(prepared.groups).toHaveLength(16);
     expect(prepared.groups.flatMap((g) => g.shards)).toEqual(Array.from({ length: 64 }, (_, i) => i));
     expect(await env.store.list('run-parts/')).toEqual([]);
@@ -223,6 +226,13 @@ describe('notify (weekly schedule)', () => {
     expect(published).toMatchObject({ isoWeek: '2025-W16', sent: 1, agencyPagesRendered: 0 });
     const page = new TextDecoder().decode(await env.store.get('site/agency/lushi-gov.html'));
     expect(page).toContain('无法访问');
-    expect(await sentEmails()).toHaveLength(2);
+    const emails = await sentEmails();
+    expect(emails).toHaveLength(2);
+    // The week's digest says its fetch had not finished, in the HTML and the plain text.
+    const latest = emails.at(-1);
+    for (const body of [latest?.body.html, latest?.body.text]) {
+      expect(body).toContain('本周抓取尚未全部完成（仍有 3 个抓取任务在排队或运行）');
+    }
+    expect(emails[0]?.body.html).not.toContain('本周抓取尚未全部完成');
   });
 });
