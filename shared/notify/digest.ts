@@ -133,7 +133,7 @@ export interface Digest {
    * Set when this week's fetch had not finished (jobs still queued or running): the agencies it had not
    * reached yet are told with their last fetch's outcome, which the digest says.
    */
-  fetchUnfinished?: { jobsLeft: number };
+  fetchJobsLeft?: number;
 }
 
 /** One registry agency of a digest slice with its assessment (null when not assessed yet). */
@@ -474,7 +474,7 @@ export function buildDigest(options: BuildDigestOptions): Digest {
     changes,
     allFindings,
     agencies: agencyRows,
-    ...(options.fetchJobsLeft ? { fetchUnfinished: { jobsLeft: options.fetchJobsLeft } } : {}),
+    ...(options.fetchJobsLeft ? { fetchJobsLeft: options.fetchJobsLeft } : {}),
   };
 }
 

@@ -232,10 +232,9 @@ function dismissedText(digest: Digest): string {
   return `已标记为误报、不再提示：${parts.join('、')}（附件中仍列出，核查状态为“误报”）。`;
 }
 
-/** The plain-text part. Report-derived text appears as is (plain text needs no escaping). */
 /** Why some rows may be last week's: the fetch was still running (one sentence, both renderings). */
 function fetchUnfinishedText(digest: Digest): string | null {
-  const left = digest.fetchUnfinished?.jobsLeft;
+  const left = digest.fetchJobsLeft;
   if (!left) return null;
   return `注意：生成本周报时，本周抓取尚未全部完成（仍有 ${left} 个抓取任务在排队或运行）；尚未抓取到的机关沿用其上次抓取的结果，下周周报将按新结果更新。`;
 }
@@ -247,6 +246,7 @@ function fetchUnfinishedHtml(digest: Digest): string {
     : '';
 }
 
+/** The plain-text part. Report-derived text appears as is (plain text needs no escaping). */
 export function renderDigestText(digest: Digest): string {
   const { summary, changes } = digest;
   const lines: string[] = [];
