@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { type DetectedFormat, detectFormat } from '../report/detect-format.ts';
-import type { AnnualReport, SourceFormat, TemplateVersion } from '../report/model.ts';
+import { type AnnualReport, type SourceFormat, TEMPLATE_DOCUMENTS, type TemplateVersion } from '../report/model.ts';
 import { type Finding, SEVERITY_LABELS, type Severity } from '../rules/finding.ts';
 import { describeSource } from '../rules/locate.ts';
 import { analyseReport } from '../rules/validate.ts';
@@ -120,8 +120,8 @@ export const CHECK_USAGE = [
 ].join('\n');
 
 const TEMPLATE_LABELS: Record<TemplateVersion, string> = {
-  '2021': '2021 年格式（国办公开办函〔2021〕30号）',
-  '2019': '2019 年试行格式（国办公开办函〔2019〕60号）',
+  '2021': `2021 年格式（${TEMPLATE_DOCUMENTS['2021']}）`,
+  '2019': `2019 年试行格式（${TEMPLATE_DOCUMENTS['2019']}）`,
   unknown: '未能识别',
 };
 

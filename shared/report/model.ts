@@ -9,6 +9,22 @@ export type SourceFormat = 'text' | 'html' | 'pdf' | 'docx' | 'doc' | 'wps';
 /** Which national template the report follows: 国办公开办函〔2021〕30号 or the 2019 trial format (〔2019〕60号). */
 export type TemplateVersion = '2021' | '2019' | 'unknown';
 
+/** The document that issued each national template (TEMPLATE.md): every message that cites one cites it from here. */
+export const TEMPLATE_DOCUMENTS: Record<Exclude<TemplateVersion, 'unknown'>, string> = {
+  '2021': '国办公开办函〔2021〕30号',
+  '2019': '国办公开办函〔2019〕60号',
+};
+
+/**
+ * The template a report must follow: the 2019 trial format for the years 2019 and 2020 (and before, which
+ * had no national table format: the earliest is the nearest), the 2021 format from 2021 on. A report of
+ * unknown year is held to the template it is written in, else the current one.
+ */
+export function requiredTemplate(report: { year: number | null; template: TemplateVersion }): '2021' | '2019' {
+  if (report.year !== null) return report.year <= 2020 ? '2019' : '2021';
+  return report.template === '2019' ? '2019' : '2021';
+}
+
 /** Where a value was read: a line of extracted text, or a cell of an HTML/DOCX table. */
 export interface Provenance {
   /** Set when the text was recognised by OCR from an image (a scan): the digits may be misread. */
@@ -95,6 +111,18 @@ export const ACTIVE_COLUMN_LABELS: Record<ActiveDisclosureColumnId, string> = {
   amount: '本年收费金额（单位：万元）',
   projects: '采购项目数量',
 };
+
+/** The 2019 trial format's own names for the columns it shares with 2021 under other words. */
+const ACTIVE_COLUMN_LABELS_2019: Partial<Record<ActiveDisclosureColumnId, string>> = {
+  issued: '本年新制作数量',
+  inForce: '对外公开总数量',
+  decisions: '处理决定数量',
+};
+
+/** A section 二 column's name as the report's own template prints it. */
+export function activeColumnLabel(column: ActiveDisclosureColumnId, template: TemplateVersion): string {
+  return (template === '2019' ? ACTIVE_COLUMN_LABELS_2019[column] : undefined) ?? ACTIVE_COLUMN_LABELS[column];
+}
 
 // ---- Section 三: 收到和处理政府信息公开申请情况 -----------------------------------------------------
 

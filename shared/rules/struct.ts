@@ -3,22 +3,26 @@
  * sections. Also turns the parser's notes into findings (extraction damage is not the agency's fault).
  */
 import {
+  type ActiveDisclosureColumnId,
   type AnnualReport,
   APPLICANT_COLUMN_LABELS,
   APPLICANT_COLUMNS,
   APPLICATION_ROW_LABELS,
   type ApplicantColumnId,
   type ApplicationRowId,
+  activeColumnLabel,
   type Cell,
   type ParseNote,
   REVIEW_COLUMN_LABELS,
   REVIEW_COLUMNS,
   REVIEW_GROUPS,
   type ReviewColumnId,
+  requiredTemplate,
   SECTION_IDS,
   SECTION_TITLES,
   type SectionId,
   type SourceFormat,
+  TEMPLATE_DOCUMENTS,
 } from '../report/model.ts';
 import { applicantScratch, readApplicantRow } from './cells.ts';
 import type { Finding, FindingLocation } from './finding.ts';
@@ -102,7 +106,7 @@ export const tableMissing: Rule = (report) => {
   return [...missing].map(([section, note]) => ({
     rule: 'struct.table-missing',
     severity: 'error',
-    message: `第${section}部分缺少“${TABLE_NAMES[section]}”（或其内容无法识别）。请按国办公开办函〔2021〕30号格式以表格填报该部分数据。${note?.detail ? `（解析说明：${note.detail}）` : ''}`,
+    message: `第${section}部分缺少“${TABLE_NAMES[section]}”（或其内容无法识别）。请按${TEMPLATE_DOCUMENTS[requiredTemplate(report)]}格式以表格填报该部分数据。${note?.detail ? `（解析说明：${note.detail}）` : ''}`,
     location: note?.at ? { section, at: note.at } : { section },
   }));
 };
@@ -367,7 +371,9 @@ export const blankCells: Rule = (report) => {
       for (const key in row) {
         const cell = row[key] as Cell | string | undefined;
         if (key === 'label' || typeof cell !== 'object' || cell === null || !isBlank(cell)) continue;
-        perTable.二.push({ section: '二', row: String(row.label ?? rowId), at: cell.at });
+        // With its column: a blank row's cells would otherwise all read "规章", "规章", "规章".
+        const column = activeColumnLabel(key as ActiveDisclosureColumnId, report.template);
+        perTable.二.push({ section: '二', row: String(row.label ?? rowId), column, at: cell.at });
       }
     }
   }

@@ -1,4 +1,5 @@
 /** Conformity with the national template: labels, layout version, and the template's citation. */
+import { requiredTemplate, TEMPLATE_DOCUMENTS } from '../report/model.ts';
 import type { Finding } from './finding.ts';
 import { allMatches } from './regex.ts';
 import type { Rule } from './rule.ts';
@@ -9,7 +10,7 @@ export const TEMPLATE_LABEL_DEVIATION_INFO: RuleInfo = {
   id: 'template.label-deviation',
   severity: 'warning',
   title: '表格标签与模板不一致',
-  description: '表格中的栏目名称与国办公开办函〔2021〕30号模板原文不同。',
+  description: `表格中的栏目名称与年度报告格式原文不同（2021 年度起为${TEMPLATE_DOCUMENTS['2021']}，2019、2020 年度为${TEMPLATE_DOCUMENTS['2019']}）。`,
   example: '表二写“本年度止件数”，模板为“本年废止件数”。',
 };
 
@@ -19,7 +20,7 @@ export const labelDeviation: Rule = (report) =>
     (deviation): Finding => ({
       rule: 'template.label-deviation',
       severity: 'warning',
-      message: `第${deviation.section}部分表格中的“${deviation.found}”与国家模板的“${deviation.expected}”不一致。请按国办公开办函〔2021〕30号格式使用模板原文，避免读者误解统计口径。`,
+      message: `第${deviation.section}部分表格中的“${deviation.found}”与国家模板的“${deviation.expected}”不一致。请按${TEMPLATE_DOCUMENTS[requiredTemplate(report)]}格式使用模板原文，避免读者误解统计口径。`,
       location: { section: deviation.section, at: deviation.at },
       expected: deviation.expected,
       actual: deviation.found,
@@ -31,7 +32,7 @@ export const TEMPLATE_VERSION_MISMATCH_INFO: RuleInfo = {
   id: 'template.version-mismatch',
   severity: 'error',
   title: '使用了旧版格式',
-  description: '2021 年度及以后的报告仍使用 2019 年试行格式（国办公开办函〔2019〕60号）。',
+  description: `2021 年度及以后的报告仍使用 2019 年试行格式（${TEMPLATE_DOCUMENTS['2019']}）。`,
   example: '2023 年度报告第三部分“（六）其他处理”只有一行，第二部分仍按“本年新制作数量”等栏目填报。',
 };
 
@@ -42,7 +43,7 @@ export const versionMismatch: Rule = (report) => {
     {
       rule: 'template.version-mismatch',
       severity: 'error',
-      message: `这是 ${report.year} 年度的报告，却使用了 2019 年试行格式（国办公开办函〔2019〕60号）的表格。2021 年度起应使用国办公开办函〔2021〕30号印发的新格式（第二部分按第二十条各项填报，第三部分“（六）其他处理”分三项）。请按新格式重新编制。`,
+      message: `这是 ${report.year} 年度的报告，却使用了 2019 年试行格式（${TEMPLATE_DOCUMENTS['2019']}）的表格。2021 年度起应使用${TEMPLATE_DOCUMENTS['2021']}印发的新格式（第二部分按第二十条各项填报，第三部分“（六）其他处理”分三项）。请按新格式重新编制。`,
       location: {},
       expected: '2021',
       actual: '2019',
@@ -51,14 +52,13 @@ export const versionMismatch: Rule = (report) => {
 };
 
 /** `literal` starts every match: a text without it (nearly all) is passed over by includes(), 5× cheaper. */
-const WRONG_CITATIONS: { literal: string; pattern: RegExp; correct: string }[] = [
+const WRONG_CITATIONS: { literal: string; pattern: RegExp }[] = [
   {
     literal: '国办发',
     pattern: /国办发\s*[〔[［(（]\s*20(?:19|21)\s*[〕\]］)）]\s*(?:30|60)\s*号/g,
-    correct: '国办公开办函',
   },
-  { literal: '国办公开办涵', pattern: /国办公开办涵/g, correct: '国办公开办函' },
-  { literal: '国办公开函', pattern: /国办公开函\s*[〔[［(（]\s*20(?:19|21)/g, correct: '国办公开办函' },
+  { literal: '国办公开办涵', pattern: /国办公开办涵/g },
+  { literal: '国办公开函', pattern: /国办公开函\s*[〔[［(（]\s*20(?:19|21)/g },
 ];
 
 /** What template.citation-wrong says about itself (rules.html, the evaluation's defect titles). */
@@ -73,16 +73,20 @@ export const TEMPLATE_CITATION_WRONG_INFO: RuleInfo = {
 /** template.citation-wrong: the template cited under a wrong document number (国办发〔2021〕30号, 办涵). */
 export const citationWrong: Rule = (report) => {
   const findings: Finding[] = [];
-  for (const { literal, pattern, correct } of WRONG_CITATIONS) {
+  for (const { literal, pattern } of WRONG_CITATIONS) {
     if (!report.text.includes(literal)) continue;
     for (const match of allMatches(pattern, report.text)) {
       const line = report.text.slice(0, match.index).split('\n').length;
+      // The document the report meant: the year it wrote (国办发〔2019〕60号 meant the 2019 trial format),
+      // else the one its year had to follow.
+      const written = /20(19|21)/.exec(match[0])?.[0];
+      const correct = TEMPLATE_DOCUMENTS[written === '2019' || written === '2021' ? written : requiredTemplate(report)];
       findings.push({
         rule: 'template.citation-wrong',
         severity: 'warning',
-        message: `报告引用年度报告格式文件时写作“${match[0]}”，文号有误：应为“${correct}〔2021〕30号”（国务院办公厅政府信息与政务公开办公室印发）。请更正引用。`,
+        message: `报告引用年度报告格式文件时写作“${match[0]}”，文号有误：应为“${correct}”（国务院办公厅政府信息与政务公开办公室印发）。请更正引用。`,
         location: { at: { line, raw: match[0] } },
-        expected: `${correct}〔2021〕30号`,
+        expected: correct,
         actual: match[0],
       });
       if (findings.length >= 5) return findings;
@@ -122,7 +126,7 @@ export const introParts: Rule = (report) => {
     {
       rule: 'template.intro-parts',
       severity: 'warning',
-      message: `报告开头所列的六个部分（“${listed.replace(/^[，,：:\s]+/, '')}”）与年度报告格式的六个部分不符：“${wrong.join('”“')}”是“总体情况”下的内容，而“收到和处理政府信息公开申请情况”“政府信息公开行政复议、行政诉讼情况”“存在的主要问题及改进情况”未列出。请按国办公开办函〔2021〕30号的六个部分表述。`,
+      message: `报告开头所列的六个部分（“${listed.replace(/^[，,：:\s]+/, '')}”）与年度报告格式的六个部分不符：“${wrong.join('”“')}”是“总体情况”下的内容，而“收到和处理政府信息公开申请情况”“政府信息公开行政复议、行政诉讼情况”“存在的主要问题及改进情况”未列出。请按${TEMPLATE_DOCUMENTS[requiredTemplate(report)]}的六个部分表述。`,
       location: { at: { line, raw: match[0].slice(0, 120) } },
       actual: listed,
     },

@@ -179,6 +179,21 @@ describe('struct, template, meta', () => {
     const findings = byRule(validate(report), 'struct.table-missing');
     expect(findings).toHaveLength(1);
     expect(findings[0]?.location?.section).toBe('三');
+    expect(findings[0]?.message).toContain('国办公开办函〔2021〕30号');
+  });
+
+  it('struct.table-missing cites the template of the report\'s year: 2019 and 2020 reports the 2019 trial format', () => {
+    for (const [year, cited, notCited] of [
+      [2020, '〔2019〕60号', '〔2021〕30号'],
+      [2021, '〔2021〕30号', '〔2019〕60号'],
+    ] as const) {
+      const report = consistentReport();
+      report.year = year;
+      report.applications = null;
+      const [finding] = byRule(validate(report), 'struct.table-missing');
+      expect(finding?.message).toContain(cited);
+      expect(finding?.message).not.toContain(notCited);
+    }
   });
 
   it('struct.column-missing says extraction damage, not the agency, and lists the inferred values', () => {
@@ -281,6 +296,16 @@ describe('struct, template, meta', () => {
     report.text += '\n依据国办发〔2021〕30号和国办公开办涵〔2021〕30号要求。';
     const findings = byRule(validate(report), 'template.citation-wrong');
     expect(findings.map((finding) => finding.actual)).toEqual(['国办发〔2021〕30号', '国办公开办涵']);
+    expect(findings.map((finding) => finding.expected)).toEqual(['国办公开办函〔2021〕30号', '国办公开办函〔2021〕30号']);
+  });
+
+  it('template.citation-wrong corrects the document the report meant: 国办发〔2019〕60号 to 〔2019〕60号', () => {
+    const report = consistentReport();
+    report.year = 2020;
+    report.text += '\n依据国办发〔2019〕60号和国办公开办涵〔2019〕60号要求。';
+    const findings = byRule(validate(report), 'template.citation-wrong');
+    expect(findings.map((finding) => finding.expected)).toEqual(['国办公开办函〔2019〕60号', '国办公开办函〔2019〕60号']);
+    for (const finding of findings) expect(finding.message).not.toContain('〔2021〕30号');
   });
 
   it('meta.agency-unknown, meta.year-unknown and meta.period-mismatch', () => {

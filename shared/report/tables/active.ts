@@ -203,9 +203,11 @@ export class ActiveDisclosureReader {
         entry[column] = { value: null, blank: true, at };
       }
     });
-    if (pending.values.length < columns.length) {
+    // A row that printed no value at all is a blank row (07's 规章): its cells are blank, and
+    // struct.blank-cell tells it once. A row short of some values lost them in reading.
+    if (pending.values.length > 0 && pending.values.length < columns.length) {
       this.notes.push({
-        kind: pending.values.length === 0 ? 'row-unreadable' : 'column-missing',
+        kind: 'column-missing',
         section: '二',
         row: pending.label,
         detail: `该行读到 ${pending.values.length} 个数值，表头有 ${columns.length} 列`,
