@@ -182,7 +182,7 @@ describe('struct, template, meta', () => {
     expect(findings[0]?.message).toContain('国办公开办函〔2021〕30号');
   });
 
-  it('struct.table-missing cites the template of the report\'s year: 2019 and 2020 reports the 2019 trial format', () => {
+  it("struct.table-missing cites the template of the report's year: 2019 and 2020 reports the 2019 trial format", () => {
     for (const [year, cited, notCited] of [
       [2020, '〔2019〕60号', '〔2021〕30号'],
       [2021, '〔2021〕30号', '〔2019〕60号'],
@@ -296,7 +296,10 @@ describe('struct, template, meta', () => {
     report.text += '\n依据国办发〔2021〕30号和国办公开办涵〔2021〕30号要求。';
     const findings = byRule(validate(report), 'template.citation-wrong');
     expect(findings.map((finding) => finding.actual)).toEqual(['国办发〔2021〕30号', '国办公开办涵']);
-    expect(findings.map((finding) => finding.expected)).toEqual(['国办公开办函〔2021〕30号', '国办公开办函〔2021〕30号']);
+    expect(findings.map((finding) => finding.expected)).toEqual([
+      '国办公开办函〔2021〕30号',
+      '国办公开办函〔2021〕30号',
+    ]);
   });
 
   it('template.citation-wrong corrects the document the report meant: 国办发〔2019〕60号 to 〔2019〕60号', () => {
@@ -304,7 +307,10 @@ describe('struct, template, meta', () => {
     report.year = 2020;
     report.text += '\n依据国办发〔2019〕60号和国办公开办涵〔2019〕60号要求。';
     const findings = byRule(validate(report), 'template.citation-wrong');
-    expect(findings.map((finding) => finding.expected)).toEqual(['国办公开办函〔2019〕60号', '国办公开办函〔2019〕60号']);
+    expect(findings.map((finding) => finding.expected)).toEqual([
+      '国办公开办函〔2019〕60号',
+      '国办公开办函〔2019〕60号',
+    ]);
     for (const finding of findings) expect(finding.message).not.toContain('〔2021〕30号');
   });
 
