@@ -29,7 +29,7 @@ import { CallAwsService, LambdaInvoke as InvokeFunctionTask } from 'aws-cdk-lib/
 import { TimeZone } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
 import { CONFIG_ENV } from '../shared/config/config.ts';
-import { objectsUnder, PREFIXES, RAW_PREFIX, SITE_PREFIX } from '../shared/storage/keys.ts';
+import { keys, objectsUnder, PREFIXES, RAW_PREFIX, SITE_PREFIX } from '../shared/storage/keys.ts';
 import { NianbaoFunction } from './lambda-defaults.ts';
 import { NOTIFY_MEMORY_MB, NOTIFY_SHARDS_MEMORY_MB } from './notify-sizes.ts';
 import { CRAWL_SCHEDULES, type CrawlScheduleName, FETCH_DRAIN_POLL_MINUTES } from './schedules.ts';
@@ -205,11 +205,15 @@ export class NianbaoStack extends Stack {
       memorySize: 512,
       overrides: props.reserveConcurrency === false ? {} : { reservedConcurrentExecutions: fetchConcurrency },
     });
-    // Snapshots, each job's outcomes (functions/common/run-parts.ts), and the list/article page cache that
-    // answers 304s (shared/fetch/page-cache.ts).
+    // Snapshots with their per-agency index (shared/storage/snapshot.ts), each job's outcomes
+    // (functions/common/run-parts.ts), and the list/article page cache that answers 304s
+    // (shared/fetch/page-cache.ts).
     fetchWorker.useBucket(store, {
       readPattern: '*',
-      writePatterns: [PREFIXES.raw, PREFIXES.runParts, PREFIXES.pageCache].map(objectsUnder),
+      writePatterns: [
+        ...[PREFIXES.raw, PREFIXES.runParts, PREFIXES.pageCache].map(objectsUnder),
+        keys.snapshotIndexPattern,
+      ],
     });
     // A job short of time hands its unstarted agencies on as a continuation job (functions/fetch-worker.ts).
     fetchWorker.useFetchQueue(fetchQueue, maxAgenciesPerJob);

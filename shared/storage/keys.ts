@@ -16,6 +16,8 @@
  * config/registry.yaml                        the registry the scans use (uploaded on AWS, recorded by `scan`)
  * run-parts/{runId}/{jobId}.json              one fetch job's outcomes on AWS, or one chunk of a local scan's
  *                                             (shared/fetch/run-parts.ts folds them into runs/)
+ * index/{year}/snapshots/{agencyId}.json      SnapshotIndex: the agency-year's snapshot metas in one object, so a
+ *                                             scan reads them with one GET, not a LIST (shared/storage/snapshot.ts)
  * index/{year}/outcomes.json                  OutcomeIndex: runs folded once (shared/compliance/outcome-index.ts)
  * index/{year}/refold/{runId}                 marker: a folded manifest was rewritten, rebuild the index
  * index/{year}/assessments/{nn}.json          AssessmentShard: states + input fingerprints by agency-id hash
@@ -86,6 +88,10 @@ export const keys = {
   triagePrefix: (year: number) => `${triage}${year}/`,
   /** The registry used by scheduled runs (uploaded by deployment on AWS, recorded by `nianbao scan` locally). */
   registry: `${config}registry.yaml`,
+  /** One agency-year's snapshot metas together (derived from raw/…meta.json, which stay the record). */
+  snapshotIndex: (year: number, agencyId: string) => `${index}${year}/snapshots/${agencyId}.json`,
+  /** The IAM object pattern of every snapshot index (the fetch worker writes these and no other index). */
+  snapshotIndexPattern: `${index}*/snapshots/*`,
   /** Latest outcome per agency and the fetch log of a year, folded from runs/ once. */
   outcomeIndex: (year: number) => `${index}${year}/outcomes.json`,
   outcomeIndexRefoldPrefix: (year: number) => `${index}${year}/refold/`,

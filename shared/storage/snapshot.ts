@@ -1,6 +1,6 @@
 import { sha256Hex } from './hash.ts';
 import { keys } from './keys.ts';
-import { type ObjectStore, updateJson } from './port.ts';
+import { getJson, type ObjectStore, updateJson } from './port.ts';
 import type { SnapshotMeta } from './records.ts';
 
 /** What the caller knows about a fetched document; putSnapshot fills in the identity fields. */
@@ -61,7 +61,69 @@ export async function putSnapshot(store: ObjectStore, input: PutSnapshotInput): 
     (previous) => mergeMeta(previous, { ...input.meta, agencyId, year, sha256, key, byteLength: bytes.byteLength }),
     { keepIf: sameApartFromSighting },
   );
+  // After the record: a crash between the two leaves the index behind, and the next sighting mends it
+  // (the index is compared, not trusted, so an unchanged meta missing from it is added then).
+  await updateJson<SnapshotIndex>(
+    store,
+    keys.snapshotIndex(year, agencyId),
+    async (previous) => {
+      const metas = previous?.metas ?? (await listSnapshotMetas(store, year, agencyId));
+      const known = metas.find((other) => other.sha256 === sha256);
+      if (known && newerOrSame(known, meta)) return { metas };
+      return { metas: [...metas.filter((other) => other.sha256 !== sha256), meta] };
+    },
+    { keepIf: (previous) => previous.metas.some((known) => known.sha256 === sha256 && newerOrSame(known, meta)) },
+  );
   return { key, metaKey, sha256, created, meta };
+}
+
+/**
+ * The snapshot metadata of one agency-year together, at index/{year}/snapshots/{agencyId}.json: a scan
+ * starts each agency by reading what it archived before, and one GET of this costs a twelfth of a LIST
+ * of raw/{year}/{agencyId}/ (and saves a GET per document). Derived: the raw/…meta.json records stay the
+ * truth, and an index missing (a store from before it) is rebuilt from them.
+ */
+interface SnapshotIndex {
+  metas: SnapshotMeta[];
+}
+
+/** Every stored snapshot's metadata of an agency-year: from its index, else from raw/ (and then indexed). */
+export async function loadSnapshotMetas(store: ObjectStore, year: number, agencyId: string): Promise<SnapshotMeta[]> {
+  const indexKey = keys.snapshotIndex(year, agencyId);
+  const index = await getJson<SnapshotIndex>(store, indexKey);
+  if (index) return index.metas;
+  const metas = await listSnapshotMetas(store, year, agencyId);
+  // Written even when empty (an agency not found yet reads one GET next week, not a GET and a LIST).
+  // Create only: an index a concurrent putSnapshot wrote meanwhile is newer than this listing.
+  await store.putIf(
+    indexKey,
+    `${JSON.stringify({ metas } satisfies SnapshotIndex, null, 2)}\n`,
+    { ifNoneMatch: '*' },
+    {
+      contentType: 'application/json; charset=utf-8',
+    },
+  );
+  return metas;
+}
+
+async function listSnapshotMetas(store: ObjectStore, year: number, agencyId: string): Promise<SnapshotMeta[]> {
+  const metaKeys = (await store.list(keys.rawAgencyPrefix(year, agencyId))).filter((k) => k.endsWith('.meta.json'));
+  const metas: SnapshotMeta[] = [];
+  for (const metaKey of metaKeys) {
+    const meta = await getJson<SnapshotMeta>(store, metaKey);
+    if (meta) metas.push(meta);
+  }
+  return metas;
+}
+
+/**
+ * True when the indexed copy is the record `meta` or a later one: a record only changes by gaining
+ * sightings (timesSeen grows), so of two scans that stored the same bytes at once, the one that wrote
+ * last to the record does not lose to the other in the index.
+ */
+function newerOrSame(indexed: SnapshotMeta, meta: SnapshotMeta): boolean {
+  const seen = (record: SnapshotMeta) => record.timesSeen ?? 1;
+  return seen(indexed) > seen(meta) || JSON.stringify(indexed) === JSON.stringify(meta);
 }
 
 function sameApartFromSighting(previous: SnapshotMeta, merged: SnapshotMeta): boolean {

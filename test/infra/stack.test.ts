@@ -302,7 +302,7 @@ describe('write access', () => {
         .filter((s) => JSON.stringify(s.Action).includes('s3:PutObject'))
         .flatMap((s) => [s.Resource].flat())
         .map((resource) => JSON.stringify(resource).match(/"\/([^"]*)"\]\]\}$/)?.[1]);
-    expect(writesOf('nianbao-fetchWorker')).toEqual(['raw/*', 'run-parts/*', 'http-cache/*']);
+    expect(writesOf('nianbao-fetchWorker')).toEqual(['raw/*', 'run-parts/*', 'http-cache/*', 'index/*/snapshots/*']);
     expect(writesOf('nianbao-parse')).toEqual(['results/*']);
     // index/: the outcome index, its refold markers and the site's page hashes (issue 13).
     expect(writesOf('nianbao-notify')).toEqual(['runs/*', 'run-parts/*', 'state/*', 'digests/*', 'site/*', 'index/*']);

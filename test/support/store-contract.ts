@@ -7,7 +7,7 @@ import { sha256Hex } from '../../shared/storage/hash.ts';
 import { InvalidKeyError } from '../../shared/storage/key-safety.ts';
 import { getJson, type ObjectStore, putJson, updateJson } from '../../shared/storage/port.ts';
 import type { SnapshotMeta } from '../../shared/storage/records.ts';
-import { putSnapshot, type SnapshotMetaInput } from '../../shared/storage/snapshot.ts';
+import { loadSnapshotMetas, putSnapshot, type SnapshotMetaInput } from '../../shared/storage/snapshot.ts';
 
 export interface StoreContractOptions {
   /** Keys to write for the paging test (S3 pages at 1000 by default). */
@@ -248,6 +248,12 @@ export function runStoreContract(
       expect(edited.created).toBe(true);
       expect(edited.key).not.toBe(first.key);
       expect((await store.list('raw/2024/lushi-gov/')).length).toBe(4);
+
+      // The agency-year's index holds each record as stored, outside raw/ (no parse event).
+      const bySha = (metas: SnapshotMeta[]) => [...metas].sort((a, b) => a.sha256.localeCompare(b.sha256));
+      const records = [stored, (await getJson<SnapshotMeta>(store, edited.metaKey)) as SnapshotMeta];
+      expect(bySha(await loadSnapshotMetas(store, 2024, 'lushi-gov'))).toEqual(bySha(records));
+      expect(await store.list('index/2024/snapshots/')).toEqual(['index/2024/snapshots/lushi-gov.json']);
     });
 
     it.runIf(conditional)('writes conditionally: create-only, and replace-only-the-version-read', async () => {
@@ -311,6 +317,8 @@ export function runStoreContract(
       expect(stored.timesSeen).toBe(60);
       expect(stored.seenUrls).toHaveLength(60);
       expect(stored.lastSeenAt).toBe(new Date(Date.UTC(2025, 0, 21, 0, 59)).toISOString());
+      // The index ends with the last record, not whichever writer reached it last.
+      expect(await loadSnapshotMetas(store, 2024, 'lushi-gov')).toEqual([stored]);
     });
   });
 }

@@ -4,9 +4,9 @@
  * the page cache, decoding, and the findings gathered on the way.
  */
 import type { Finding } from '../../rules/finding.ts';
-import { keys } from '../../storage/keys.ts';
-import { getJson, type ObjectStore } from '../../storage/port.ts';
+import type { ObjectStore } from '../../storage/port.ts';
 import type { FetchStatus, SnapshotMeta } from '../../storage/records.ts';
+import { loadSnapshotMetas } from '../../storage/snapshot.ts';
 import { decodeBody } from '../../text/charset.ts';
 import { looksLikeAntiBot } from '../anti-bot.ts';
 import { classifyFetchError, userFacingError } from '../errors.ts';
@@ -165,10 +165,7 @@ export async function loadPreviousMetas(
   agencyId: string,
 ): Promise<Map<string, SnapshotMeta>> {
   const byUrl = new Map<string, SnapshotMeta>();
-  const metaKeys = (await store.list(keys.rawAgencyPrefix(year, agencyId))).filter((k) => k.endsWith('.meta.json'));
-  for (const key of metaKeys) {
-    const meta = await getJson<SnapshotMeta>(store, key);
-    if (!meta) continue;
+  for (const meta of await loadSnapshotMetas(store, year, agencyId)) {
     for (const url of [meta.url, ...(meta.seenUrls ?? [])]) {
       const known = byUrl.get(url);
       if (!known || (meta.lastSeenAt ?? meta.fetchedAt) > (known.lastSeenAt ?? known.fetchedAt)) byUrl.set(url, meta);
