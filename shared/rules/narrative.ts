@@ -109,10 +109,14 @@ function lineKeywords(report: AnnualReport, lines: NarrativeLine[]): number[] {
 
 /** Bits of KEYWORDS found in `text`. */
 function keywordMask(text: string): number {
+  // The regex engine finds the next character that starts a keyword (most start none) in native code;
+  // the keywords of that character's group are then compared there only.
+  const starts = keywordStarts();
+  starts.lastIndex = 0;
   let mask = 0;
-  for (let i = 0; i < text.length; i++) {
+  while (starts.test(text)) {
+    const i = starts.lastIndex - 1;
     const group = KEYWORD_BY_FIRST[text.charCodeAt(i)] as number;
-    if (group === 0) continue;
     for (const keyword of KEYWORD_GROUPS[group - 1] as Keyword[]) {
       if ((mask & keyword.bit) !== 0) continue;
       // The first character matched (that is the group): a one-character keyword is found, a longer one
@@ -152,6 +156,17 @@ function keywordBit(word: string): number {
 /** First character → 1 + index of its group in KEYWORD_GROUPS (0: no keyword starts with it). */
 const KEYWORD_BY_FIRST = new Uint8Array(0x10000);
 const KEYWORD_GROUPS: Keyword[][] = [];
+
+/** A character class of every keyword's first character, made again if a keyword was added since. */
+let keywordStartsOf: { groups: number; pattern: RegExp } | null = null;
+function keywordStarts(): RegExp {
+  if (keywordStartsOf?.groups !== KEYWORD_GROUPS.length) {
+    const firsts = KEYWORD_GROUPS.map((group) => (group[0] as Keyword).word[0] as string);
+    const escaped = firsts.map((first) => first.replace(/[\\\]^-]/g, '\\$&')).join('');
+    keywordStartsOf = { groups: KEYWORD_GROUPS.length, pattern: new RegExp(`[${escaped}]`, 'g') };
+  }
+  return keywordStartsOf.pattern;
+}
 
 function rowTotal(report: AnnualReport, row: ApplicationRowId): number | null {
   return report.applications?.[row]?.total?.value ?? null;
