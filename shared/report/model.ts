@@ -113,15 +113,16 @@ export const ACTIVE_COLUMN_LABELS: Record<ActiveDisclosureColumnId, string> = {
 };
 
 /** The 2019 trial format's own names for the columns it shares with 2021 under other words. */
-const ACTIVE_COLUMN_LABELS_2019: Partial<Record<ActiveDisclosureColumnId, string>> = {
+export const ACTIVE_COLUMN_LABELS_2019 = {
   issued: '本年新制作数量',
   inForce: '对外公开总数量',
   decisions: '处理决定数量',
-};
+} as const satisfies Partial<Record<ActiveDisclosureColumnId, string>>;
 
 /** A section 二 column's name as the report's own template prints it. */
 export function activeColumnLabel(column: ActiveDisclosureColumnId, template: TemplateVersion): string {
-  return (template === '2019' ? ACTIVE_COLUMN_LABELS_2019[column] : undefined) ?? ACTIVE_COLUMN_LABELS[column];
+  const own = template === '2019' ? (ACTIVE_COLUMN_LABELS_2019 as Partial<Record<string, string>>)[column] : undefined;
+  return own ?? ACTIVE_COLUMN_LABELS[column];
 }
 
 // ---- Section 三: 收到和处理政府信息公开申请情况 -----------------------------------------------------

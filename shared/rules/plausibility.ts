@@ -8,6 +8,7 @@ import {
   APPLICANT_COLUMNS,
   type ApplicantColumnId,
   type ApplicationRowId,
+  activeColumnLabel,
   type Cell,
   REVIEW_COLUMNS,
   REVIEW_GROUPS,
@@ -150,7 +151,7 @@ function suspiciousCells(report: AnnualReport, suspicious: CellCheck): CellHit[]
           location: {
             section: '二',
             row: String(row.label ?? rowId),
-            column: ACTIVE_COLUMN_LABELS[column] ?? key,
+            column: activeColumnLabel(column, report.template) ?? key,
             at: cell.at,
           },
         });
@@ -268,11 +269,11 @@ export const rulesTownship: Rule = (report, context) => {
     findings.push({
       rule: 'plausibility.rules-township',
       severity: 'warning',
-      message: `${LEVEL_NAMES[level.level]}填报“规章”${column === 'issued' ? '本年制发' : '现行有效'} ${formatNumber(cell.value)} 件。依《立法法》，只有国务院部门和省、自治区、直辖市及设区的市、自治州人民政府可以制定规章，县乡两级不制定规章。请核实是否应填入“行政规范性文件”一行。`,
+      message: `${LEVEL_NAMES[level.level]}填报“规章”${activeColumnLabel(column, report.template).replace(/(?:件数|量)$/, '')} ${formatNumber(cell.value)} 件。依《立法法》，只有国务院部门和省、自治区、直辖市及设区的市、自治州人民政府可以制定规章，县乡两级不制定规章。请核实是否应填入“行政规范性文件”一行。`,
       location: {
         section: '二',
         row: row.label,
-        column: ACTIVE_COLUMN_LABELS[column],
+        column: activeColumnLabel(column, report.template),
         at: cell.at,
       },
       expected: 0,

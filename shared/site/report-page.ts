@@ -14,6 +14,7 @@ import {
   APPLICATION_ROW_LABELS,
   APPLICATION_ROWS_2021,
   type ApplicationRowId,
+  activeColumnLabel,
   type Cell,
   REVIEW_COLUMN_LABELS,
   REVIEW_COLUMNS,
@@ -39,6 +40,12 @@ const ACTIVE_GROUPS: { title: string; rows: ActiveDisclosureRowId[] }[] = [
   { title: '政府集中采购（2019 年版）', rows: ['procurement'] },
 ];
 const ACTIVE_COLUMN_ORDER = Object.keys(ACTIVE_COLUMN_LABELS) as ActiveDisclosureColumnId[];
+/** The 2019 trial format prints 本年新公开数量 between 本年新制作数量 and 对外公开总数量. */
+const ACTIVE_COLUMN_ORDER_2019: ActiveDisclosureColumnId[] = [
+  'issued',
+  'published',
+  ...ACTIVE_COLUMN_ORDER.filter((column) => column !== 'issued' && column !== 'published'),
+];
 
 const normalisedLabels = new Map<string, string>();
 
@@ -249,11 +256,14 @@ function activeTables(report: AnnualReport, cells: CellIndex): DrawnTable[] {
   ACTIVE_GROUPS.forEach((group) => {
     const presentRows = group.rows.filter((rowId) => table[rowId] !== undefined);
     if (presentRows.length === 0) return;
-    const columns = ACTIVE_COLUMN_ORDER.filter((column) => presentRows.some((rowId) => table[rowId]?.[column]));
+    const order = report.template === '2019' ? ACTIVE_COLUMN_ORDER_2019 : ACTIVE_COLUMN_ORDER;
+    const columns = order.filter((column) => presentRows.some((rowId) => table[rowId]?.[column]));
+    // Headed as the report's own template prints them (2019: 本年新制作数量); findings may name either.
+    const printedColumn = (column: ActiveDisclosureColumnId) => activeColumnLabel(column, report.template);
     drawnTables.push({
       section: '二',
       caption: group.title,
-      columns: columns.map((column) => ACTIVE_COLUMN_LABELS[column]),
+      columns: columns.map(printedColumn),
       rows: presentRows.map((rowId) => {
         const row = table[rowId];
         const printed = row?.label?.trim() || ACTIVE_ROW_LABELS[rowId];
@@ -265,13 +275,13 @@ function activeTables(report: AnnualReport, cells: CellIndex): DrawnTable[] {
               id,
               '二',
               [printed, ACTIVE_ROW_LABELS[rowId], rowId],
-              [ACTIVE_COLUMN_LABELS[column], column],
+              [printedColumn(column), ACTIVE_COLUMN_LABELS[column], column],
             );
             return {
               id,
               section: '二' as const,
               row: printed,
-              column: ACTIVE_COLUMN_LABELS[column],
+              column: printedColumn(column),
               cell: row?.[column],
             };
           }),

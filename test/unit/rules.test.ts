@@ -465,6 +465,13 @@ describe('plausibility', () => {
     const findings = byRule(validate(report), 'plausibility.rules-township');
     expect(findings).toHaveLength(1);
     expect(findings[0]?.message).toContain('行政规范性文件');
+    expect(findings[0]?.message).toContain('填报“规章”现行有效 3 件');
+    expect(findings[0]?.location?.column).toBe('现行有效件数');
+    // A 2019 trial-format report is told in its own template's words.
+    report.template = '2019';
+    const [trial] = byRule(validate(report), 'plausibility.rules-township');
+    expect(trial?.message).toContain('填报“规章”对外公开总数 3 件');
+    expect(trial?.location?.column).toBe('对外公开总数量');
   });
 });
 

@@ -1,8 +1,10 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { AgencyYearState } from '../../shared/compliance/status.ts';
 import type { Agency } from '../../shared/registry/agency.ts';
-import { validateReport } from '../../shared/rules/validate.ts';
+import { analyseReport, validateReport } from '../../shared/rules/validate.ts';
 import { isoWeekLabel, weeklyChartSvg, weeklyCounts } from '../../shared/site/chart.ts';
 import { generateSite } from '../../shared/site/generate.ts';
 import { escapeHtml, jsonForScript, safeExternalUrl, safeSegment } from '../../shared/site/html.ts';
@@ -123,6 +125,41 @@ describe('report page', () => {
     expect(bad.match(/class="cell num failing/g)).toHaveLength(1);
     expect(bad).toContain('href="../../../../raw/2024/lushi-test/');
   });
+});
+
+describe('report page of a 2019 trial-format report (real report 07)', () => {
+  const file = path.join(import.meta.dirname, '../../../shared/real-reports/07_hebei_gxt_prov-dept_2020.txt');
+  it.skipIf(!existsSync(file))(
+    "heads 表二 in its template's words and points the blank 规章 row at its cells",
+    async () => {
+      const { report, findings } = await analyseReport({ bytes: readFileSync(file), fileName: path.basename(file) });
+      const page = renderReportPage({
+        agency: { ...agency, inRegistry: true },
+        result: {
+          agencyId: agency.id,
+          year: 2020,
+          sha256: 'b'.repeat(64),
+          rawKey: `raw/2020/${agency.id}/${'b'.repeat(64)}.txt`,
+          parserVersion: 'test',
+          parsedAt: NOW.toISOString(),
+          report,
+          findings,
+        },
+        meta: undefined,
+        state: undefined,
+        isCurrent: true,
+        generatedAt: NOW.toISOString(),
+      });
+      expect(page).toContain(
+        '<th>项目</th><th class="num">本年新制作数量</th><th class="num">本年新公开数量</th><th class="num">对外公开总数量</th>',
+      );
+      expect(page).not.toContain('本年制发件数');
+      const blank = findings.findIndex((finding) => finding.rule === 'struct.blank-cell');
+      expect(blank).toBeGreaterThanOrEqual(0);
+      for (const column of ['issued', 'published', 'inForce'])
+        expect(page).toMatch(new RegExp(`<td id="t2-rules-${column}"[^>]*data-findings="[^"]*\\d`));
+    },
+  );
 });
 
 describe('generateSite', () => {

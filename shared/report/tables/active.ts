@@ -5,6 +5,7 @@
  */
 import {
   ACTIVE_COLUMN_LABELS,
+  ACTIVE_COLUMN_LABELS_2019,
   type ActiveDisclosureColumnId,
   type ActiveDisclosureRowId,
   type ActiveDisclosureTable,
@@ -31,14 +32,14 @@ const COLUMN_LABELS: readonly ColumnLabel[] = [
   { label: '本年收费金额（单位：万元）', column: 'amount', template: '2021' },
   { label: '本年收费金额（万元）', column: 'amount', template: '2021' },
   { label: '本年收费金额', column: 'amount', template: '2021' },
-  { label: '本年新制作数量', column: 'issued', template: '2019' },
-  { label: '本年新公开数量', column: 'published', template: '2019' },
-  { label: '对外公开总数量', column: 'inForce', template: '2019' },
+  { label: ACTIVE_COLUMN_LABELS_2019.issued, column: 'issued', template: '2019' },
+  { label: ACTIVE_COLUMN_LABELS.published, column: 'published', template: '2019' },
+  { label: ACTIVE_COLUMN_LABELS_2019.inForce, column: 'inForce', template: '2019' },
   { label: '上一年项目数量', column: 'previousYear', template: '2019' },
   { label: '本年增/减', column: 'added', template: '2019' },
   { label: '本年增／减', column: 'added', template: '2019' },
   { label: '本年增减', column: 'added', template: '2019' },
-  { label: '处理决定数量', column: 'decisions', template: '2019' },
+  { label: ACTIVE_COLUMN_LABELS_2019.decisions, column: 'decisions', template: '2019' },
   { label: '采购项目数量', column: 'projects', template: '2019' },
   { label: '采购总金额', column: 'amount', template: '2019' },
 ];
