@@ -4,6 +4,8 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { AgencyYearState } from '../../shared/compliance/status.ts';
 import type { Agency } from '../../shared/registry/agency.ts';
+import type { AnnualReport } from '../../shared/report/model.ts';
+import type { Finding } from '../../shared/rules/finding.ts';
 import { analyseReport, validateReport } from '../../shared/rules/validate.ts';
 import { isoWeekLabel, weeklyChartSvg, weeklyCounts } from '../../shared/site/chart.ts';
 import { generateSite } from '../../shared/site/generate.ts';
@@ -93,6 +95,28 @@ describe('weekly chart', () => {
   });
 });
 
+/** The current report page of `agency` for one parsed report (its snapshot named by a repeated hex digit). */
+function reportPage(report: AnnualReport, findings: Finding[], year: number, digit: string): string {
+  const sha256 = digit.repeat(64);
+  return renderReportPage({
+    agency: { ...agency, inRegistry: true },
+    result: {
+      agencyId: agency.id,
+      year,
+      sha256,
+      rawKey: `raw/${year}/${agency.id}/${sha256}.txt`,
+      parserVersion: 'test',
+      parsedAt: NOW.toISOString(),
+      report,
+      findings,
+    },
+    meta: undefined,
+    state: undefined,
+    isCurrent: true,
+    generatedAt: NOW.toISOString(),
+  });
+}
+
 describe('report page', () => {
   it('marks the changed cell as failing and leaves a consistent report unmarked', () => {
     const consistent = syntheticReport(10, agency, 2024);
@@ -100,23 +124,7 @@ describe('report page', () => {
       mutateApplications(values, 'received', 'business', 5),
     );
     const render = (report: typeof consistent) =>
-      renderReportPage({
-        agency: { ...agency, inRegistry: true },
-        result: {
-          agencyId: agency.id,
-          year: 2024,
-          sha256: 'a'.repeat(64),
-          rawKey: `raw/2024/${agency.id}/${'a'.repeat(64)}.txt`,
-          parserVersion: 'test',
-          parsedAt: NOW.toISOString(),
-          report,
-          findings: validateReport(report, { level: agency.level }),
-        },
-        meta: undefined,
-        state: undefined,
-        isCurrent: true,
-        generatedAt: NOW.toISOString(),
-      });
+      reportPage(report, validateReport(report, { level: agency.level }), 2024, 'a');
     const good = render(consistent);
     expect(good).not.toMatch(/class="cell num failing/);
     const bad = render(mutated);
@@ -133,23 +141,7 @@ describe('report page of a 2019 trial-format report (real report 07)', () => {
     "heads 表二 in its template's words and points the blank 规章 row at its cells",
     async () => {
       const { report, findings } = await analyseReport({ bytes: readFileSync(file), fileName: path.basename(file) });
-      const page = renderReportPage({
-        agency: { ...agency, inRegistry: true },
-        result: {
-          agencyId: agency.id,
-          year: 2020,
-          sha256: 'b'.repeat(64),
-          rawKey: `raw/2020/${agency.id}/${'b'.repeat(64)}.txt`,
-          parserVersion: 'test',
-          parsedAt: NOW.toISOString(),
-          report,
-          findings,
-        },
-        meta: undefined,
-        state: undefined,
-        isCurrent: true,
-        generatedAt: NOW.toISOString(),
-      });
+      const page = reportPage(report, findings, 2020, 'b');
       expect(page).toContain(
         '<th>项目</th><th class="num">本年新制作数量</th><th class="num">本年新公开数量</th><th class="num">对外公开总数量</th>',
       );
