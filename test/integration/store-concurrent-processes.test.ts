@@ -1,6 +1,7 @@
 /**
  * Two processes writing one filesystem store at once (two scans into one store): every snapshot
- * sighting is counted, none lost, and no temp or lock file is left.
+ * sighting is counted, none lost, each agency's snapshot index holds its records as stored, and no temp
+ * or lock file is left.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -57,6 +58,14 @@ describe('two writer processes into one store', () => {
     console.log(`metadata updates counted: ${counted} of 60 (lost: ${60 - counted})`);
     expect(counted).toBe(60);
     expect(metas.every((meta) => meta.seenUrls?.length === 2)).toBe(true);
+    // Each agency's snapshot index ends with its records as stored, whichever writer reached it last.
+    const bySha = (list: SnapshotMeta[]) => [...list].sort((a, b) => a.sha256.localeCompare(b.sha256));
+    for (let agency = 0; agency < 10; agency++) {
+      const indexed = JSON.parse(
+        await readFile(path.join(store, 'index/2024/snapshots', `agency-${agency}.json`), 'utf8'),
+      ) as { metas: SnapshotMeta[] };
+      expect(bySha(indexed.metas)).toEqual(bySha(metas.filter((meta) => meta.agencyId === `agency-${agency}`)));
+    }
     expect(files.filter((f) => /\.nianbao-(tmp|lock)$/.test(f))).toEqual([]);
   });
 });

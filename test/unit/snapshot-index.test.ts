@@ -69,6 +69,18 @@ describe('the per-agency snapshot index', () => {
     expect([...(await loadPreviousMetas(store, 2024, 'a')).values()]).toEqual([first.meta]);
   });
 
+  it('a writer holding an older record does not put it over a newer one in the index', async () => {
+    // The end of a race: scan B merged a sighting into the record (timesSeen 2) and indexed it before
+    // scan A, whose record is still the first (timesSeen 1), came to update the index.
+    const store = new InMemoryStore();
+    const bytes = new TextEncoder().encode('<html>一</html>');
+    const first = await putSnapshot(store, { year: 2024, agencyId: 'a', bytes, ext: 'html', meta: META });
+    const newer = { ...first.meta, timesSeen: 2, lastSeenAt: '2025-01-28T02:00:00.000Z' };
+    await putJson(store, keys.snapshotIndex(2024, 'a'), { metas: [newer] });
+    await putSnapshot(store, { year: 2024, agencyId: 'a', bytes, ext: 'html', meta: META });
+    expect([...(await loadPreviousMetas(store, 2024, 'a')).values()]).toEqual([newer]);
+  });
+
   it('an agency with nothing archived is listed once: its empty index answers every later week', async () => {
     const store = new CountingStore(new InMemoryStore());
     expect((await loadPreviousMetas(store, 2024, 'new')).size).toBe(0);
