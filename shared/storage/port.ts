@@ -77,9 +77,8 @@ export async function updateJson<T>(
     const previous = current ? (JSON.parse(new TextDecoder().decode(current.body)) as T) : undefined;
     const next = await update(previous);
     if (previous !== undefined && options.keepIf?.(previous, next)) return previous;
-    const body = `${JSON.stringify(next, null, 2)}\n`;
     const condition: PutCondition = current ? { ifMatch: current.version } : { ifNoneMatch: '*' };
-    if (await store.putIf(key, body, condition, { contentType: 'application/json; charset=utf-8' })) return next;
+    if (await store.putIf(key, jsonRecord(next), condition, JSON_OPTIONS)) return next;
     // Back off a little, with jitter, so two writers do not keep colliding in lockstep.
     await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
   }
@@ -96,6 +95,17 @@ export async function getJson<T>(store: ObjectStore, key: string): Promise<T | u
   return text === undefined ? undefined : (JSON.parse(text) as T);
 }
 
+/** How every JSON record is stored: indented, with a final newline, typed as UTF-8 JSON. */
+function jsonRecord(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+const JSON_OPTIONS = { contentType: 'application/json; charset=utf-8' };
+
 export async function putJson(store: ObjectStore, key: string, value: unknown): Promise<void> {
-  await store.put(key, `${JSON.stringify(value, null, 2)}\n`, { contentType: 'application/json; charset=utf-8' });
+  await store.put(key, jsonRecord(value), JSON_OPTIONS);
+}
+
+/** Writes a JSON record only if there is none yet; false (nothing written) when another writer was first. */
+export async function createJson(store: ObjectStore, key: string, value: unknown): Promise<boolean> {
+  return store.putIf(key, jsonRecord(value), { ifNoneMatch: '*' }, JSON_OPTIONS);
 }

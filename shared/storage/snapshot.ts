@@ -1,6 +1,6 @@
 import { sha256Hex } from './hash.ts';
 import { keys } from './keys.ts';
-import { getJson, type ObjectStore, updateJson } from './port.ts';
+import { createJson, getJson, type ObjectStore, updateJson } from './port.ts';
 import type { SnapshotMeta } from './records.ts';
 
 /** What the caller knows about a fetched document; putSnapshot fills in the identity fields. */
@@ -69,10 +69,11 @@ export async function putSnapshot(store: ObjectStore, input: PutSnapshotInput): 
     async (previous) => {
       const metas = previous?.metas ?? (await listSnapshotMetas(store, year, agencyId));
       const known = metas.find((other) => other.sha256 === sha256);
-      if (known && newerOrSame(known, meta)) return { metas };
+      if (known && newerOrSame(known, meta)) return previous ?? { metas };
       return { metas: [...metas.filter((other) => other.sha256 !== sha256), meta] };
     },
-    { keepIf: (previous) => previous.metas.some((known) => known.sha256 === sha256 && newerOrSame(known, meta)) },
+    // Nothing to write when the stored index already held this record or a later one.
+    { keepIf: (previous, next) => next === previous },
   );
   return { key, metaKey, sha256, created, meta };
 }
@@ -95,14 +96,7 @@ export async function loadSnapshotMetas(store: ObjectStore, year: number, agency
   const metas = await listSnapshotMetas(store, year, agencyId);
   // Written even when empty (an agency not found yet reads one GET next week, not a GET and a LIST).
   // Create only: an index a concurrent putSnapshot wrote meanwhile is newer than this listing.
-  await store.putIf(
-    indexKey,
-    `${JSON.stringify({ metas } satisfies SnapshotIndex, null, 2)}\n`,
-    { ifNoneMatch: '*' },
-    {
-      contentType: 'application/json; charset=utf-8',
-    },
-  );
+  await createJson(store, indexKey, { metas } satisfies SnapshotIndex);
   return metas;
 }
 
