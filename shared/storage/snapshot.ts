@@ -16,6 +16,12 @@ export interface PutSnapshotInput {
   /** File extension without the dot, lower-case letters and digits ('html', 'pdf', 'docx', …). */
   ext: string;
   meta: SnapshotMetaInput;
+  /**
+   * The agency-year's index as the caller read it this run (loadSnapshotMetas): when it already holds
+   * this record or a later one, the index is not read again. Indexes only gain records, so a copy read
+   * earlier can only under-state what is stored, never skip a needed write.
+   */
+  indexed?: Iterable<SnapshotMeta>;
 }
 
 export interface PutSnapshotResult {
@@ -63,13 +69,13 @@ export async function putSnapshot(store: ObjectStore, input: PutSnapshotInput): 
   );
   // After the record: a crash between the two leaves the index behind, and the next sighting mends it
   // (the index is compared, not trusted, so an unchanged meta missing from it is added then).
+  if (input.indexed && hasRecord(input.indexed, meta)) return { key, metaKey, sha256, created, meta };
   await updateJson<SnapshotIndex>(
     store,
     keys.snapshotIndex(year, agencyId),
     async (previous) => {
       const metas = previous?.metas ?? (await listSnapshotMetas(store, year, agencyId));
-      const known = metas.find((other) => other.sha256 === sha256);
-      if (known && newerOrSame(known, meta)) return previous ?? { metas };
+      if (hasRecord(metas, meta)) return previous ?? { metas };
       return { metas: [...metas.filter((other) => other.sha256 !== sha256), meta] };
     },
     // Nothing to write when the stored index already held this record or a later one.
@@ -118,6 +124,12 @@ async function listSnapshotMetas(store: ObjectStore, year: number, agencyId: str
 function newerOrSame(indexed: SnapshotMeta, meta: SnapshotMeta): boolean {
   const seen = (record: SnapshotMeta) => record.timesSeen ?? 1;
   return seen(indexed) > seen(meta) || JSON.stringify(indexed) === JSON.stringify(meta);
+}
+
+/** True when `metas` hold `meta`'s record as stored or a later version of it. */
+function hasRecord(metas: Iterable<SnapshotMeta>, meta: SnapshotMeta): boolean {
+  for (const indexed of metas) if (indexed.sha256 === meta.sha256 && newerOrSame(indexed, meta)) return true;
+  return false;
 }
 
 function sameApartFromSighting(previous: SnapshotMeta, merged: SnapshotMeta): boolean {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { loadPreviousMetas } from '../../shared/fetch/scan/context.ts';
 import { CountingStore } from '../../shared/storage/counting-store.ts';
+import { sha256Hex } from '../../shared/storage/hash.ts';
 import { keys } from '../../shared/storage/keys.ts';
 import { InMemoryStore } from '../../shared/storage/memory-store.ts';
 import { putJson } from '../../shared/storage/port.ts';
 import type { SnapshotMeta } from '../../shared/storage/records.ts';
-import { putSnapshot } from '../../shared/storage/snapshot.ts';
+import { loadSnapshotMetas, putSnapshot } from '../../shared/storage/snapshot.ts';
 
 const META = {
   url: 'http://www.example.gov.cn/zfxxgk/t1.html',
@@ -35,6 +36,24 @@ describe('the per-agency snapshot index', () => {
     const previous = await loadPreviousMetas(store, 2024, 'a');
     expect(previous.get(META.url)?.headers.etag).toBe('"v1"');
     expect(store.counts).toMatchObject({ lists: 0, gets: 1, puts: 0 });
+  });
+
+  it("a sighting the index read at the agency's start already holds does not read the index again", async () => {
+    const store = new CountingStore(new InMemoryStore());
+    const bytes = new TextEncoder().encode('<html>一</html>');
+    const put = () => putSnapshot(store, { year: 2024, agencyId: 'a', bytes, ext: 'html', meta: META });
+    await put();
+    const previous = await loadPreviousMetas(store, 2024, 'a');
+    store.reset();
+    await putSnapshot(store, { year: 2024, agencyId: 'a', bytes, ext: 'html', meta: META, indexed: previous.values() });
+    expect(store.counts.getsByPrefix.index ?? 0).toBe(0);
+    expect(store.counts.puts).toBe(0);
+    // A copy without the record (or with an older one) still updates the stored index.
+    const other = new TextEncoder().encode('<html>二</html>');
+    await putSnapshot(store, { year: 2024, agencyId: 'a', bytes: other, ext: 'html', meta: META, indexed: [] });
+    expect((await loadSnapshotMetas(store, 2024, 'a')).map((m) => m.sha256).sort()).toEqual(
+      [sha256Hex(bytes), sha256Hex(other)].sort(),
+    );
   });
 
   it('a store from before the index is listed once, then indexed', async () => {

@@ -98,6 +98,7 @@ async function storeDocument(
       headers: response.headers,
       agencyLevel: context.agency.level,
     },
+    indexed: context.previous.values(),
   });
   return { key: put.key, created: put.created };
 }
@@ -166,6 +167,7 @@ async function storeReused(
       fetchedAt: response.fetchedAt ?? context.deps.now().toISOString(),
       agencyLevel: context.agency.level,
     },
+    indexed: context.previous.values(),
   });
   return { key: put.key, created: put.created };
 }
