@@ -100,6 +100,11 @@ const SMALL_READINGS: readonly CellReading[] = Array.from(
   (_, value) => Object.freeze({ value, blank: false }) as CellReading,
 );
 
+/** readCell's answer for a whole number below 1,024 written plainly ("0", "12"): one shared reading. */
+export function smallNumberReading(value: number): CellReading {
+  return SMALL_READINGS[value] as CellReading;
+}
+
 /** Fast path for the common case: ASCII digits with at most one inner decimal point. */
 function readPlainNumber(cell: string): number | null {
   let dots = 0;

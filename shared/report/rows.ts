@@ -4,7 +4,7 @@
  * lost the tabs); HTML/DOCX rows arrive as grid cells with their table/row/column.
  */
 import type { Cell, Provenance } from './model.ts';
-import { type CellReading, readCell } from './normalize.ts';
+import { type CellReading, readCell, smallNumberReading } from './normalize.ts';
 
 export interface GridCellRef {
   table: number;
@@ -84,8 +84,15 @@ export function rowFromTabs(raw: string, line: number): TableRow {
     // A char scan: cheaper than an indexOf call per cell on these short lines.
     let end = start;
     while (end < length && raw.charCodeAt(end) !== 9) end++;
-    const cell = trimmedSlice(raw, start, end);
-    const reading = cell.length === 0 ? null : readCell(cell);
+    let a = start;
+    let b = end;
+    while (a < b && raw.charCodeAt(a) <= 32) a++;
+    while (b > a && raw.charCodeAt(b - 1) <= 32) b--;
+    // Most cells are small whole numbers ("0", "12"): read in place, their text shared, instead of a new
+    // string per cell that readCell then reads again.
+    const small = smallNumberAt(raw, a, b);
+    const cell = small >= 0 ? (SMALL_NUMBER_TEXTS[small] as string) : a === b ? '' : raw.slice(a, b);
+    const reading = small >= 0 ? smallNumberReading(small) : cell.length === 0 ? null : readCell(cell);
     if (count < scratchCells.length) {
       scratchCells[count] = cell;
       scratchReadings[count] = reading;
@@ -162,12 +169,23 @@ function gridAt(refs: readonly GridCellRef[], i: number, line: number, raw: stri
 const scratchCells: string[] = [];
 const scratchReadings: (CellReading | null)[] = [];
 
-function trimmedSlice(raw: string, start: number, end: number): string {
-  let a = start;
-  let b = end;
-  while (a < b && raw.charCodeAt(a) <= 32) a++;
-  while (b > a && raw.charCodeAt(b - 1) <= 32) b--;
-  return a === b ? '' : raw.slice(a, b);
+/** Texts of the numbers smallNumberAt reads, made once: "0" … "999". */
+const SMALL_NUMBER_TEXTS: readonly string[] = Array.from({ length: 1000 }, (_, value) => String(value));
+
+/**
+ * The value of raw[a, b) when it is a whole number of 1–3 ASCII digits written as String(value) would
+ * write it (no leading zero), else -1: then its text equals SMALL_NUMBER_TEXTS[value].
+ */
+function smallNumberAt(raw: string, a: number, b: number): number {
+  const length = b - a;
+  if (length < 1 || length > 3) return -1;
+  let value = 0;
+  for (let i = a; i < b; i++) {
+    const digit = raw.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9 || (digit === 0 && i === a && length > 1)) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 function hasSpaceBeforeDigit(raw: string): boolean {

@@ -192,6 +192,43 @@ export function matchApplicationLabels(labels: readonly string[], context: Group
   return { id: null, group, ownLabel: null };
 }
 
+/**
+ * The table as one object literal holding every row id, in the template's order (undefined where the report
+ * has no such row): every table then has the same shape, so each rule's `table.received` and `table[row]`
+ * is a fast property load, where an object built key by key from the rows found took a shape per report
+ * (or a hash table, past a dozen keys) and made those loads megamorphic. JSON drops the undefined rows.
+ */
+function tableOfRows(rows: ReadonlyMap<ApplicationRowId, ApplicationRow>): ApplicationTable {
+  return {
+    received: rows.get('received'),
+    carriedIn: rows.get('carriedIn'),
+    granted: rows.get('granted'),
+    partlyGranted: rows.get('partlyGranted'),
+    'withheld.1': rows.get('withheld.1'),
+    'withheld.2': rows.get('withheld.2'),
+    'withheld.3': rows.get('withheld.3'),
+    'withheld.4': rows.get('withheld.4'),
+    'withheld.5': rows.get('withheld.5'),
+    'withheld.6': rows.get('withheld.6'),
+    'withheld.7': rows.get('withheld.7'),
+    'withheld.8': rows.get('withheld.8'),
+    'unavailable.1': rows.get('unavailable.1'),
+    'unavailable.2': rows.get('unavailable.2'),
+    'unavailable.3': rows.get('unavailable.3'),
+    'notProcessed.1': rows.get('notProcessed.1'),
+    'notProcessed.2': rows.get('notProcessed.2'),
+    'notProcessed.3': rows.get('notProcessed.3'),
+    'notProcessed.4': rows.get('notProcessed.4'),
+    'notProcessed.5': rows.get('notProcessed.5'),
+    'otherHandling.1': rows.get('otherHandling.1'),
+    'otherHandling.2': rows.get('otherHandling.2'),
+    'otherHandling.3': rows.get('otherHandling.3'),
+    otherHandling: rows.get('otherHandling'),
+    outcomeTotal: rows.get('outcomeTotal'),
+    carriedOver: rows.get('carriedOver'),
+  } satisfies Record<ApplicationRowId, ApplicationRow | undefined>;
+}
+
 /** Reads table 三 row by row. `feed` returns true when the row belonged to the table. */
 export class ApplicationsReader {
   /** The table read, set by finish(). */
@@ -258,7 +295,7 @@ export class ApplicationsReader {
   finish(): void {
     this.flush();
     this.resolveDeferred();
-    this.table = Object.fromEntries(this.rows) as ApplicationTable;
+    this.table = tableOfRows(this.rows);
     if (this.headerColumns.size >= 3) {
       for (const col of APPLICANT_COLUMNS) {
         if (!this.headerColumns.has(col) && this.rowsFound > 0) {
