@@ -144,35 +144,36 @@ function readErrorMessage(file: string, error: unknown): string {
 function describeLocation(finding: Finding): string {
   const location = finding.location;
   if (!location) return '全文';
-  const parts: string[] = [];
-  if (location.section) parts.push(`第${location.section}部分`);
-  const cell = [location.row, location.column].filter(Boolean).join(' × ');
-  if (cell) parts.push(cell);
-  const where = parts.join(' · ') || '全文';
-  return `${where}${describeSource(location)}`;
+  let where = location.section ? `第${location.section}部分` : '';
+  // "row × column", either alone when the other is missing.
+  const cell = location.row ? (location.column ? `${location.row} × ${location.column}` : location.row) : location.column;
+  if (cell) where = where ? `${where} · ${cell}` : cell;
+  return `${where || '全文'}${describeSource(location)}`;
 }
 
-/** The human-readable block of one file. */
+/**
+ * The human-readable block of one file. Plain loops and concatenation: it runs once per file, and V8
+ * optimises it mid-run (a smaller function compiles faster, and runs faster before that).
+ */
 export function formatResult(result: CheckResult): string {
-  const lines = [`== ${result.file}`];
-  if (result.error) {
-    lines.push(`  ${result.error}`);
-    return lines.join('\n');
+  let text = `== ${result.file}`;
+  if (result.error) return `${text}\n  ${result.error}`;
+  text += `\n  机关：${result.agency ?? '（未识别）'}　年度：${result.year ?? '（未识别）'}　格式：${result.format ?? '—'}　模板：${TEMPLATE_LABELS[result.template ?? 'unknown']}`;
+  const findings = result.findings;
+  if (findings.length === 0) return `${text}\n  未发现问题。`;
+  let errors = 0;
+  let warnings = 0;
+  let infos = 0;
+  for (const finding of findings) {
+    if (finding.severity === 'error') errors++;
+    else if (finding.severity === 'warning') warnings++;
+    else if (finding.severity === 'info') infos++;
   }
-  lines.push(
-    `  机关：${result.agency ?? '（未识别）'}　年度：${result.year ?? '（未识别）'}　格式：${result.format ?? '—'}　模板：${TEMPLATE_LABELS[result.template ?? 'unknown']}`,
-  );
-  const count = (severity: Severity) => result.findings.filter((finding) => finding.severity === severity).length;
-  if (result.findings.length === 0) {
-    lines.push('  未发现问题。');
-    return lines.join('\n');
+  text += `\n  发现 ${errors} 个错误、${warnings} 个警告、${infos} 条提示：`;
+  for (const finding of findings) {
+    text += `\n  [${SEVERITY_LABELS[finding.severity]}] ${finding.rule}　${describeLocation(finding)}\n      ${finding.message}`;
   }
-  lines.push(`  发现 ${count('error')} 个错误、${count('warning')} 个警告、${count('info')} 条提示：`);
-  for (const finding of result.findings) {
-    lines.push(`  [${SEVERITY_LABELS[finding.severity]}] ${finding.rule}　${describeLocation(finding)}`);
-    lines.push(`      ${finding.message}`);
-  }
-  return lines.join('\n');
+  return text;
 }
 
 async function checkFile(file: string, io: CheckIO): Promise<CheckResult> {

@@ -21,6 +21,8 @@ const MAX_ROWS = 5_000;
 
 /** True when the text looks like the one-cell-per-line layout (cheap: counts gaps of exactly two empty lines). */
 export function isCellPerLine(lines: readonly string[]): boolean {
+  // Each gap takes two empty lines and the line after them: shorter texts cannot have enough (most reports).
+  if (lines.length < 3 * MIN_CELL_GAPS) return false;
   let gaps = 0;
   let empty = 0;
   for (const line of lines) {

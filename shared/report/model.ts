@@ -204,6 +204,7 @@ export const APPLICATION_ROW_LABELS: Record<ApplicationRowId, string> = {
 };
 
 export type ApplicationRow = Partial<Record<ApplicantColumnId, Cell>>;
+/** A row the report lacks is undefined; its key may still be present (parsed tables hold every id: one shape). */
 export type ApplicationTable = Partial<Record<ApplicationRowId, ApplicationRow>>;
 
 // ---- Section 四: 行政复议、行政诉讼 ------------------------------------------------------------------

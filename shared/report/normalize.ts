@@ -57,7 +57,10 @@ function checked(value: number): CellReading | null {
 /** Placeholders that mean "no value given": never read as 0. */
 const PLACEHOLDERS = new Set(['/', '／', '-', '－', '—', '——', '–', '―', '\\', '无', '空', '—/—', 'N/A', 'n/a']);
 
-const PLACEHOLDER_FIRST = new Set([...PLACEHOLDERS].map((p) => p.charCodeAt(0)));
+/** 1 for each UTF-16 code a value cell can start with beyond ASCII (full-width digits and signs, placeholders). */
+const VALUE_FIRST = new Uint8Array(0x10000);
+for (const placeholder of PLACEHOLDERS) VALUE_FIRST[placeholder.charCodeAt(0)] = 1;
+for (let code = 0x80; code < 0x10000; code++) if (isFullWidthNumeric(code)) VALUE_FIRST[code] = 1;
 
 // Bounded by MAX_VALUE_CELL, and no nested quantifiers: linear.
 const NUMBER = /^[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?$/;
@@ -69,15 +72,15 @@ const MAX_VALUE_CELL = 32;
  */
 export function readCell(cell: string): CellReading | null {
   if (cell.length === 0) return BLANK;
+  // Labels start with a Han character: rejected by one table load, before any scanning or hashing.
+  const first = cell.charCodeAt(0);
+  if (first > 0x7f && VALUE_FIRST[first] === 0) return null;
   const plain = readPlainNumber(cell);
   if (plain !== null)
     return plain < SMALL_READINGS.length && Number.isInteger(plain)
       ? (SMALL_READINGS[plain] as CellReading)
       : checked(plain);
   if (cell.length > MAX_VALUE_CELL) return null;
-  // Labels start with a Han character: rejected before any hashing or scanning.
-  const first = cell.charCodeAt(0);
-  if (first > 0x7f && !isFullWidthNumeric(first) && !PLACEHOLDER_FIRST.has(first)) return null;
   if (PLACEHOLDERS.has(cell)) return BLANK;
   // Only digits, separators and signs (ASCII or full-width) can make a number: reject labels early.
   for (let i = 0; i < cell.length; i++) {

@@ -91,7 +91,17 @@ const MAX_LABEL_LENGTH = 40;
 
 /** Reads the section 二 sub-tables. `feed` returns true when the row belonged to them. */
 export class ActiveDisclosureReader {
-  readonly table: ActiveDisclosureTable = {};
+  /** Every row id from the start, in the template's order: one shape for every report's table (see tableOfRows). */
+  readonly table: ActiveDisclosureTable = {
+    rules: undefined,
+    normativeDocs: undefined,
+    licensing: undefined,
+    penalty: undefined,
+    enforcement: undefined,
+    fees: undefined,
+    procurement: undefined,
+    otherServices: undefined,
+  } satisfies Record<ActiveDisclosureRowId, undefined>;
   readonly notes: ParseNote[] = [];
   readonly deviations: LabelDeviation[] = [];
   readonly evidence: ActiveLayoutEvidence = { labels2021: 0, labels2019: 0, item9: false };

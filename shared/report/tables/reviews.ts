@@ -48,7 +48,12 @@ export class ReviewsReader {
   }
 
   finish(): void {
-    const table: ReviewTable = {};
+    // Every group from the start, in the template's order: one shape for every report's table.
+    const table: ReviewTable = {
+      review: undefined,
+      litigationDirect: undefined,
+      litigationAfterReview: undefined,
+    } satisfies Record<ReviewGroupId, undefined>;
     let any = false;
     const groups = Object.keys(this.byGroup) as ReviewGroupId[];
     if (groups.length > 0) {
