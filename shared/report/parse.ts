@@ -11,7 +11,7 @@ import { extractPdfText, type PdfLimits } from './extract/pdf.ts';
 import { checkPdf } from './extract/pdf-guard.ts';
 import { isLayoutText, joinWrappedCells } from './layout-text.ts';
 import type { AnnualReport, Cell, ParseNote, SourceFormat } from './model.ts';
-import { normalizeText } from './normalize.ts';
+import { normalizeText, utf8MayNeedCleanup } from './normalize.ts';
 import { isJoinedPage, splitJoinedPage } from './run-together.ts';
 
 /** Bumped whenever parsing changes what it produces; stored with every result. */
@@ -76,8 +76,9 @@ export async function parseReport(input: ReportInput, limits: PdfLimits = {}): P
       return parseHtml(text, 'html');
     }
     case 'text': {
-      const { text } = decodeBody(bytes, input.contentType, input.charset);
-      return parseText(text, 'text');
+      const { text, charset } = decodeBody(bytes, input.contentType, input.charset);
+      // UTF-8 bytes without a character normalizeText replaces (most reports): no clean-up pass over the text.
+      return parseText(text, 'text', { clean: charset === 'utf-8' && !utf8MayNeedCleanup(bytes) });
     }
     default:
       return withNotes(parseText('', 'text'), [
@@ -145,7 +146,11 @@ function capLength(input: string, max: number, problem: string, notes: ParseNote
  * Parses text extracted from a PDF or page (the seeds' form): tab-separated table rows, headings
  * "一、总体情况" … "六、其他需要报告的事项". Single pass, linear in the input.
  */
-export function parseText(text: string, format: SourceFormat = 'text'): AnnualReport {
+export function parseText(
+  text: string,
+  format: SourceFormat = 'text',
+  options: { /** The text holds no character normalizeText replaces (see utf8MayNeedCleanup). */ clean?: boolean } = {},
+): AnnualReport {
   const notes: ParseNote[] = [];
   let input = capLength(text, MAX_TEXT_CHARS, '文本过长', notes);
   // A page with all text nodes joined: paragraphs back on their lines, glued tables cut where certain.
@@ -154,7 +159,7 @@ export function parseText(text: string, format: SourceFormat = 'text'): AnnualRe
     notes.push(...joined.notes);
     input = joined.lines.join('\n');
   }
-  const normalized = normalizeText(input);
+  const normalized = normalizeText(input, options);
   let lines = normalized.split('\n');
   // The lines joined again: the normalized text itself unless lines were rewritten (no second copy).
   let joined = normalized;

@@ -15,17 +15,24 @@ export const TEMPLATE_LABEL_DEVIATION_INFO: RuleInfo = {
 };
 
 /** template.label-deviation: a printed label that differs from the template's (本年度止件数 for 本年废止件数). */
-export const labelDeviation: Rule = (report) =>
-  report.labelDeviations.map(
-    (deviation): Finding => ({
+export const labelDeviation: Rule = (report) => {
+  // A plain loop: the rule runs once per report and is compiled mid-run; a map callback compiles larger.
+  const findings: Finding[] = [];
+  const deviations = report.labelDeviations;
+  if (deviations.length === 0) return findings;
+  const document = TEMPLATE_DOCUMENTS[requiredTemplate(report)];
+  for (const deviation of deviations) {
+    findings.push({
       rule: 'template.label-deviation',
       severity: 'warning',
-      message: `第${deviation.section}部分表格中的“${deviation.found}”与国家模板的“${deviation.expected}”不一致。请按${TEMPLATE_DOCUMENTS[requiredTemplate(report)]}格式使用模板原文，避免读者误解统计口径。`,
+      message: `第${deviation.section}部分表格中的“${deviation.found}”与国家模板的“${deviation.expected}”不一致。请按${document}格式使用模板原文，避免读者误解统计口径。`,
       location: { section: deviation.section, at: deviation.at },
       expected: deviation.expected,
       actual: deviation.found,
-    }),
-  );
+    });
+  }
+  return findings;
+};
 
 /** What template.version-mismatch says about itself (rules.html, the evaluation's defect titles). */
 export const TEMPLATE_VERSION_MISMATCH_INFO: RuleInfo = {

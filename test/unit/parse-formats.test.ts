@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { detectFormat } from '../../shared/report/detect-format.ts';
 import { APPLICANT_COLUMNS } from '../../shared/report/model.ts';
+import { normalizeText, utf8MayNeedCleanup } from '../../shared/report/normalize.ts';
 import { parseReport, parseText } from '../../shared/report/parse.ts';
 import { decodeBody } from '../../shared/text/charset.ts';
 
@@ -63,6 +64,36 @@ describe('parseReport', () => {
     expect(report.format).toBe('html');
     expect(report.agency).toBe('隆德县山河乡');
     expect(report.applications?.received?.total?.value).toBe(0);
+  });
+});
+
+describe('utf8MayNeedCleanup (lets UTF-8 text skip the clean-up regex)', () => {
+  it('is true for every BMP character normalizeText changes, alone and inside Chinese text', () => {
+    let changed = 0;
+    for (let code = 0; code < 0x10000; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const ch = String.fromCharCode(code);
+      if (ch === '\r' || normalizeText(ch) === ch) continue;
+      changed++;
+      expect(utf8MayNeedCleanup(Buffer.from(ch)), `U+${code.toString(16)}`).toBe(true);
+      expect(utf8MayNeedCleanup(Buffer.from(`政府“信息”公开${ch}—年度报告`)), `U+${code.toString(16)}`).toBe(true);
+    }
+    expect(changed).toBeGreaterThan(250);
+  });
+
+  it('is false for the seeds, so they skip the regex, and parsing them with the hint changes nothing', async () => {
+    const bytes = new TextEncoder().encode(SEED_003);
+    expect(utf8MayNeedCleanup(bytes)).toBe(false);
+    const report = await parseReport({ bytes, fileName: 'r.txt' });
+    expect(report).toEqual(parseText(SEED_003));
+  });
+
+  it('still cleans a UTF-8 text that holds ideographic spaces and radicals', async () => {
+    const report = await parseReport({
+      bytes: new TextEncoder().encode(`${SEED_003}\n政府信息公开\u3000⽂件`),
+      fileName: 'r.txt',
+    });
+    expect(report.text.endsWith('政府信息公开 文件')).toBe(true);
   });
 });
 

@@ -229,6 +229,13 @@ function tableOfRows(rows: ReadonlyMap<ApplicationRowId, ApplicationRow>): Appli
   } satisfies Record<ApplicationRowId, ApplicationRow | undefined>;
 }
 
+/** Header cells (folded) naming an applicant column: the template's names, and 其它 and 合计 as reports write them. */
+const HEADER_COLUMN = new Map<string, ApplicantColumnId>([
+  ...APPLICANT_COLUMNS.map((column): [string, ApplicantColumnId] => [APPLICANT_COLUMN_LABELS[column], column]),
+  ['其它', 'other'],
+  ['合计', 'total'],
+]);
+
 /** Reads table 三 row by row. `feed` returns true when the row belonged to the table. */
 export class ApplicationsReader {
   /** The table read, set by finish(). */
@@ -276,9 +283,8 @@ export class ApplicationsReader {
     if (!this.headerDone && row.labels.length > 0) {
       for (const label of row.labels) {
         const f = foldLabel(label);
-        for (const col of APPLICANT_COLUMNS) if (f === APPLICANT_COLUMN_LABELS[col]) this.headerColumns.add(col);
-        if (f === '其它') this.headerColumns.add('other');
-        if (f === '合计') this.headerColumns.add('total');
+        const column = HEADER_COLUMN.get(f);
+        if (column) this.headerColumns.add(column);
       }
       return !data;
     }
