@@ -64,17 +64,8 @@ export function hasData(row: TableRow): boolean {
 
 /** Splits a tab-separated text line. Empty cells between two values are blank values; outer ones are layout. */
 export function rowFromTabs(raw: string, line: number): TableRow {
-  // PDF extraction often runs neighbouring cells together with single spaces ("4.保护第三方合法权益 3 0 0").
-  if (hasSpaceBeforeDigit(raw)) {
-    const parts = raw.split('\t');
-    if (parts.some((p) => p.indexOf(' ') >= 0 && endsWithNumber(p))) {
-      return rowFromCells(
-        parts.flatMap((p) => (p.indexOf(' ') >= 0 && endsWithNumber(p) ? peelNumbers(p.trim()) : [p])),
-        line,
-      );
-    }
-  }
   // Hot path (every table row of every report): scan the tabs once, no split, no per-cell arrays.
+  let spaceBeforeDigit = false;
   let count = 0;
   let first = -1;
   let last = -1;
@@ -83,7 +74,14 @@ export function rowFromTabs(raw: string, line: number): TableRow {
   for (;;) {
     // A char scan: cheaper than an indexOf call per cell on these short lines.
     let end = start;
-    while (end < length && raw.charCodeAt(end) !== 9) end++;
+    for (; end < length; end++) {
+      const code = raw.charCodeAt(end);
+      if (code === 9) break;
+      if (code === 32 && !spaceBeforeDigit) {
+        const next = raw.charCodeAt(end + 1);
+        spaceBeforeDigit = next >= 48 && next <= 57;
+      }
+    }
     let a = start;
     let b = end;
     while (a < b && raw.charCodeAt(a) <= 32) a++;
@@ -107,6 +105,11 @@ export function rowFromTabs(raw: string, line: number): TableRow {
     count++;
     if (end >= length) break;
     start = end + 1;
+  }
+  // Seen in the same scan: a space before a digit, as when PDF extraction ran cells together.
+  if (spaceBeforeDigit) {
+    const peeled = peeledRow(raw, line);
+    if (peeled) return peeled;
   }
   return assemble(scratchCells, scratchReadings, count, first, last, line);
 }
@@ -188,12 +191,17 @@ function smallNumberAt(raw: string, a: number, b: number): number {
   return value;
 }
 
-function hasSpaceBeforeDigit(raw: string): boolean {
-  for (let i = raw.indexOf(' '); i >= 0; i = raw.indexOf(' ', i + 1)) {
-    const next = raw.charCodeAt(i + 1);
-    if (next >= 48 && next <= 57) return true;
-  }
-  return false;
+/**
+ * PDF extraction often runs neighbouring cells together with single spaces ("4.保护第三方合法权益 3 0 0"):
+ * the row with those numbers peeled off into cells of their own, or null when no cell ends in one.
+ */
+function peeledRow(raw: string, line: number): TableRow | null {
+  const parts = raw.split('\t');
+  if (!parts.some((p) => p.indexOf(' ') >= 0 && endsWithNumber(p))) return null;
+  return rowFromCells(
+    parts.flatMap((p) => (p.indexOf(' ') >= 0 && endsWithNumber(p) ? peelNumbers(p.trim()) : [p])),
+    line,
+  );
 }
 
 function endsWithNumber(cell: string): boolean {
