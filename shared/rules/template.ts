@@ -104,6 +104,8 @@ export const citationWrong: Rule = (report) => {
 
 /** The six parts as the introduction lists them ("本报告由…六部分组成", "全文包括…"), bounded. */
 const INTRO_PARTS = /(?:全文包括|本报告由|报告由|全文由|包括)([^。]{10,200}?)(?:等)?(?:六|6)(?:个)?部分/;
+/** What every INTRO_PARTS match ends with: a text holding none of them is passed over by includes(), not the regex. */
+const INTRO_PARTS_ENDINGS = ['六部分', '六个部分', '6部分', '6个部分'];
 /** Words of section 一's sub-items (2021 template) that are not parts of the report. */
 const NOT_A_PART = ['政府信息管理', '平台建设', '监督保障'];
 
@@ -123,6 +125,7 @@ export const TEMPLATE_INTRO_PARTS_INFO: RuleInfo = {
  */
 export const introParts: Rule = (report) => {
   const head = report.text.slice(0, 5000);
+  if (!INTRO_PARTS_ENDINGS.some((ending) => head.includes(ending))) return [];
   const match = INTRO_PARTS.exec(head);
   if (!match) return [];
   const listed = match[1] as string;
