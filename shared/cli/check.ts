@@ -6,7 +6,7 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { type DetectedFormat, detectFormat } from '../report/detect-format.ts';
 import { type AnnualReport, type SourceFormat, TEMPLATE_DOCUMENTS, type TemplateVersion } from '../report/model.ts';
-import { type Finding, SEVERITY_LABELS, type Severity } from '../rules/finding.ts';
+import { type Finding, SEVERITY_LABELS } from '../rules/finding.ts';
 import { describeSource } from '../rules/locate.ts';
 import { analyseReport } from '../rules/validate.ts';
 
@@ -146,7 +146,11 @@ function describeLocation(finding: Finding): string {
   if (!location) return '全文';
   let where = location.section ? `第${location.section}部分` : '';
   // "row × column", either alone when the other is missing.
-  const cell = location.row ? (location.column ? `${location.row} × ${location.column}` : location.row) : location.column;
+  const cell = location.row
+    ? location.column
+      ? `${location.row} × ${location.column}`
+      : location.row
+    : location.column;
   if (cell) where = where ? `${where} · ${cell}` : cell;
   return `${where || '全文'}${describeSource(location)}`;
 }
